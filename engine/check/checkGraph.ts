@@ -1,0 +1,199 @@
+import type { GraphDoc, GraphNode, NodeId, Shape } from '../graph/types';
+import type { ReceptiveField } from '../layers/conv-math';
+import { closestName, resolveParams } from '../layers/params';
+import { LAYER_TYPES, getLayer } from '../layers/registry';
+import { formatShape, type LayerContext, type LayerSpec } from '../layers/spec';
+import { diagnostic, type Diagnostic } from './diagnostics';
+import { analyseTopology, reachableFrom } from './topology';
+import type { CheckResult, NodeReport, NodeStatus } from './types';
+
+interface Prepared {
+  readonly node: GraphNode;
+  readonly spec: LayerSpec | undefined;
+  readonly values: Record<string, unknown>;
+  readonly valid: boolean;
+}
+
+/** Layer lookup and parameter validation, reported for every node whether reachable or not. */
+function prepare(node: GraphNode, out: Diagnostic[]): Prepared {
+  const spec = getLayer(node.type);
+  if (!spec) {
+    const hint = closestName(node.type, LAYER_TYPES);
+    const known = hint ? `; did you mean "${hint}"?` : `; known types: ${LAYER_TYPES.join(', ')}`;
+    out.push(diagnostic('unknown-type', node.id, `${node.id} has the unknown type "${node.type}"${known}`));
+    return { node, spec, values: {}, valid: false };
+  }
+  const resolved = resolveParams(spec.params, node.params ?? {});
+  for (const p of resolved.problems) {
+    out.push(diagnostic('invalid-param', node.id, `${node.id}.params.${p.param}: ${p.message}`, { param: p.param }));
+  }
+  for (const name of resolved.unknown) {
+    const hint = closestName(name, Object.keys(spec.params));
+    out.push(
+      diagnostic('unknown-param', node.id, `${node.type} has no parameter "${name}"${hint ? `; did you mean "${hint}"?` : ''} (it is ignored)`, {
+        param: name,
+        fix: { label: `Remove "${name}"`, action: { kind: 'removeParam', nodeId: node.id, param: name } },
+      }),
+    );
+  }
+  return { node, spec, values: resolved.values, valid: resolved.problems.length === 0 };
+}
+
+function report(
+  p: Prepared,
+  status: NodeStatus,
+  inputs: readonly NodeId[],
+  inputShapes: readonly (Shape | null)[],
+  rest?: { outputShape: Shape; params: number; macs: number; receptiveField: ReceptiveField | null },
+): NodeReport {
+  return {
+    id: p.node.id,
+    type: p.node.type,
+    status,
+    inputs,
+    inputShapes,
+    outputShape: rest?.outputShape ?? null,
+    params: rest?.params ?? 0,
+    macs: rest?.macs ?? 0,
+    receptiveField: rest?.receptiveField ?? null,
+    activationSize: rest ? rest.outputShape.reduce((a, b) => a * b, 1) : 0,
+    resolvedParams: p.values,
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Derives everything the canvas shows from a document: per-node shapes, receptive fields,
+ * parameter and MAC counts, and every problem in one pass. Nodes downstream of a broken one
+ * are `unknown` rather than reported again. Never throws on a malformed graph.
+ *
+ * @example
+ *   const r = checkGraph(doc);
+ *   r.nodes.c1.outputShape   // [28, 28, 6]
+ *   r.diagnostics            // [{ code: 'dense-on-spatial', nodeId: 'd1', fix: {...} }]
+ */
+export function checkGraph(doc: GraphDoc): CheckResult {
+  const diagnostics: Diagnostic[] = [];
+  const prepared = new Map<NodeId, Prepared>();
+  for (const node of doc.nodes) {
+    if (prepared.has(node.id)) {
+      diagnostics.push(diagnostic('duplicate-id', node.id, `two nodes have the id "${node.id}"; ids must be unique (the second is ignored)`));
+      continue;
+    }
+    prepared.set(node.id, prepare(node, diagnostics));
+  }
+
+  const topo = analyseTopology(doc, new Set(prepared.keys()), diagnostics);
+  const inputs = [...prepared.values()].filter((p) => p.node.type === 'input').map((p) => p.node.id);
+  if (inputs.length === 0 && prepared.size > 0) {
+    diagnostics.push(
+      diagnostic('no-input', null, 'the graph has no input node; add one and set its shape (e.g. [28, 28, 1] for MNIST)'),
+    );
+  }
+  for (const extra of inputs.slice(1)) {
+    diagnostics.push(
+      diagnostic('several-inputs', extra, `the graph has ${inputs.length} input nodes (${inputs.join(', ')}); a NetCanvas graph has exactly one`, {
+        fix: { label: `Delete ${extra}`, action: { kind: 'removeNode', nodeId: extra } },
+      }),
+    );
+  }
+  const inputId = inputs[0] ?? null;
+  const reachable = reachableFrom(inputId ? [inputId] : [], topo.outgoing);
+
+  const nodes: Record<NodeId, NodeReport> = {};
+  const fields = new Map<NodeId, ReceptiveField | null>();
+  const order: NodeId[] = [];
+  const totals = { params: 0, macs: 0, activationSize: 0 };
+
+  for (const id of topo.order) {
+    const p = prepared.get(id)!;
+    const ins = topo.incoming.get(id)!;
+    const inShapes = ins.map((src) => nodes[src]?.outputShape ?? null);
+    if (!reachable.has(id)) {
+      nodes[id] = report(p, 'unknown', ins, inShapes);
+      // Report only where a disconnected part begins, not every node after it.
+      if (!ins.some((src) => !reachable.has(src)) && p.node.type !== 'input') {
+        const after = countDownstream(id, topo.outgoing) - 1;
+        const tail = after > 0 ? ` (nor ${after === 1 ? 'is the node' : `are the ${after} nodes`} after it)` : '';
+        diagnostics.push(diagnostic('unreachable', id, `${id} is not connected to the input${tail}; it is ignored when training`));
+      }
+      continue;
+    }
+    order.push(id);
+    const spec = p.spec;
+    if (!spec || !p.valid) {
+      nodes[id] = report(p, 'error', ins, inShapes);
+      continue;
+    }
+    if (ins.length < spec.arity.min || ins.length > spec.arity.max) {
+      const code = ins.length < spec.arity.min ? 'missing-input' : 'extra-input';
+      const want =
+        spec.arity.max === 0 ? 'no inputs' : spec.arity.max === Infinity ? `at least ${spec.arity.min} inputs` : plural(spec.arity.max, 'input');
+      diagnostics.push(diagnostic(code, id, `${id} (${spec.type}) takes ${want} but has ${ins.length}`));
+      nodes[id] = report(p, 'error', ins, inShapes);
+      continue;
+    }
+    if (inShapes.some((s) => s === null)) {
+      nodes[id] = report(p, 'unknown', ins, inShapes);
+      continue;
+    }
+    const ctx: LayerContext = { nodeId: id, params: p.values, inputs: inShapes as Shape[] };
+    const outcome = spec.outputShape(ctx);
+    if ('problem' in outcome) {
+      const { code, message, param, fix } = outcome.problem;
+      diagnostics.push(diagnostic(code, id, `${id}: ${message}`, { ...(param ? { param } : {}), ...(fix ? { fix } : {}) }));
+      nodes[id] = report(p, 'error', ins, inShapes);
+      continue;
+    }
+    const inFields = ins.map((src) => fields.get(src) ?? null);
+    warnOnJumpMismatch(id, ins, inFields, diagnostics);
+    const receptiveField = spec.receptiveField(ctx, inFields, outcome.shape);
+    fields.set(id, receptiveField);
+    const rest = {
+      outputShape: outcome.shape,
+      params: spec.trainableParams(ctx, outcome.shape),
+      macs: spec.macs(ctx, outcome.shape),
+      receptiveField,
+    };
+    nodes[id] = report(p, 'ok', ins, inShapes, rest);
+    totals.params += rest.params;
+    totals.macs += rest.macs;
+    totals.activationSize += nodes[id].activationSize;
+  }
+  for (const id of topo.blocked) nodes[id] = report(prepared.get(id)!, 'unknown', topo.incoming.get(id)!, []);
+
+  const outputIds = order.filter((id) => topo.outgoing.get(id)!.length === 0 && prepared.get(id)!.node.type !== 'input');
+  if (outputIds.length > 1) {
+    diagnostics.push(
+      diagnostic('several-outputs', outputIds[1]!, `the graph ends in ${outputIds.length} places (${outputIds.join(', ')}); training uses ${outputIds[0]} as the output`),
+    );
+  }
+  return {
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+    nodes,
+    order,
+    inputId,
+    outputIds,
+    totals,
+    diagnostics,
+  };
+}
+
+function warnOnJumpMismatch(id: NodeId, ins: readonly NodeId[], fields: readonly (ReceptiveField | null)[], out: Diagnostic[]): void {
+  if (fields.length < 2 || fields.some((f) => !f)) return;
+  const first = fields[0]!;
+  const odd = fields.findIndex((f) => f!.jump[0] !== first.jump[0] || f!.jump[1] !== first.jump[1]);
+  if (odd < 0) return;
+  out.push(
+    diagnostic(
+      'jump-mismatch',
+      id,
+      `${id} merges ${ins[0]} (units ${formatShape(first.jump)} input pixels apart) with ${ins[odd]} (${formatShape(fields[odd]!.jump)} apart); neighbouring units of the two inputs look at different places`,
+    ),
+  );
+}
+
+function countDownstream(id: NodeId, outgoing: Map<NodeId, NodeId[]>): number {
+  return reachableFrom([id], outgoing).size;
+}

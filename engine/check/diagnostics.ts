@@ -1,0 +1,67 @@
+/**
+ * The diagnostic catalogue. Every problem the checker can report has a stable code here, so the
+ * UI, the CLI's JSON and tests can key on it; messages are built where the facts are known and
+ * always name the parameter and the value received.
+ */
+import type { NodeId } from '../graph/types';
+
+export const DIAGNOSTICS = {
+  'no-input': { severity: 'error', title: 'The graph has no input node' },
+  'several-inputs': { severity: 'error', title: 'The graph has more than one input node' },
+  'duplicate-id': { severity: 'error', title: 'Two nodes share an id' },
+  'unknown-type': { severity: 'error', title: 'Unknown node type' },
+  'invalid-param': { severity: 'error', title: 'A parameter has an invalid value' },
+  'unknown-param': { severity: 'warning', title: 'A parameter this layer does not have' },
+  'edge-missing-node': { severity: 'error', title: 'An edge names a node that does not exist' },
+  'duplicate-port': { severity: 'error', title: 'Two edges feed the same input port' },
+  'cycle': { severity: 'error', title: 'The graph has a cycle' },
+  'missing-input': { severity: 'error', title: 'A node has too few inputs' },
+  'extra-input': { severity: 'error', title: 'A node has too many inputs' },
+  'unreachable': { severity: 'warning', title: 'A node is not reached from the input' },
+  'several-outputs': { severity: 'warning', title: 'The graph has more than one output' },
+  'needs-spatial': { severity: 'error', title: 'A spatial layer received a vector' },
+  'dense-on-spatial': { severity: 'error', title: 'A dense layer received an image-shaped tensor' },
+  'window-too-large': { severity: 'error', title: 'A kernel or pool window is larger than its input' },
+  'add-shape-mismatch': { severity: 'error', title: 'Inputs of an add differ in shape' },
+  'concat-spatial-mismatch': { severity: 'error', title: 'Inputs of a concat differ in height or width' },
+  'concat-rank-mismatch': { severity: 'error', title: 'Inputs of a concat differ in rank' },
+  'jump-mismatch': { severity: 'warning', title: 'Merged inputs step across the image at different rates' },
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTICS;
+export type Severity = 'error' | 'warning';
+
+/** A one-click repair, as data: the UI and CLI apply it with `applyFix` from engine/graph/edits. */
+export type FixAction =
+  | { readonly kind: 'insertBefore'; readonly nodeId: NodeId; readonly port: number; readonly type: string; readonly params?: Record<string, unknown> }
+  | { readonly kind: 'setParam'; readonly nodeId: NodeId; readonly param: string; readonly value: unknown }
+  | { readonly kind: 'removeParam'; readonly nodeId: NodeId; readonly param: string }
+  | { readonly kind: 'removeEdge'; readonly source: NodeId; readonly target: NodeId }
+  | { readonly kind: 'removeNode'; readonly nodeId: NodeId };
+
+export interface Fix {
+  /** What the button says, e.g. "Insert a flatten before d1". */
+  readonly label: string;
+  readonly action: FixAction;
+}
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly nodeId: NodeId | null;
+  readonly message: string;
+  readonly param?: string;
+  readonly fix?: Fix;
+}
+
+/** A layer's complaint before the checker attaches the node id and severity. */
+export interface LayerProblem {
+  readonly code: DiagnosticCode;
+  readonly message: string;
+  readonly param?: string;
+  readonly fix?: Fix;
+}
+
+export function diagnostic(code: DiagnosticCode, nodeId: NodeId | null, message: string, extra?: { param?: string; fix?: Fix }): Diagnostic {
+  return { code, severity: DIAGNOSTICS[code].severity, nodeId, message, ...extra };
+}

@@ -1,0 +1,62 @@
+/**
+ * The `training` field of a graph document: how to train it. Pure (no tfjs) so the editor can
+ * validate and show it. Every field is optional in the file; `resolveTrainingConfig` fills defaults.
+ */
+import { z } from 'zod';
+import { formatPath } from './schema';
+
+const schedule = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('constant') }),
+  /** Multiply the rate by `gamma` every `everyEpochs` epochs. */
+  z.looseObject({ type: z.literal('step'), everyEpochs: z.number().int().min(1).default(1), gamma: z.number().gt(0).lte(1).default(0.5) }),
+  /** The lecture's ε_t = c/t, as ε_t = ε₀ / (1 + decay·t) with t counted in epochs so it never divides by zero. */
+  z.looseObject({ type: z.literal('inverseTime'), decay: z.number().min(0).default(1) }),
+  /** Half a cosine from the initial rate down to `minLearningRate` over all epochs. */
+  z.looseObject({ type: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
+]);
+
+export const trainingSchema = z.looseObject({
+  optimizer: z.enum(['sgd', 'adam']).default('adam'),
+  learningRate: z.number().gt(0).lte(10).default(0.001),
+  /** SGD only. */
+  momentum: z.number().min(0).lt(1).default(0.9),
+  nesterov: z.boolean().default(false),
+  schedule: schedule.default({ type: 'constant' }),
+  /** L2 penalty λ added to the loss as λ·Σw² for every weight (not biases or batchNorm). */
+  weightDecay: z.number().min(0).default(0),
+  /** Per-layer λ_l by node id, overriding `weightDecay`. */
+  layerWeightDecay: z.record(z.string(), z.number().min(0)).default({}),
+  batchSize: z.number().int().min(1).max(65536).default(64),
+  epochs: z.number().int().min(1).max(10000).default(3),
+  validationSplit: z.number().min(0).lt(1).default(0.1),
+  seed: z.number().int().min(0).default(42),
+});
+
+export type TrainingConfig = z.output<typeof trainingSchema>;
+export type Schedule = TrainingConfig['schedule'];
+
+/** Defaults filled in, or a message naming the bad field ("training.learningRate: …"). */
+export function resolveTrainingConfig(raw: unknown): { ok: true; config: TrainingConfig } | { ok: false; error: string } {
+  const parsed = trainingSchema.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { ok: false, error: `training.${formatPath(issue.path)}: ${issue.message}` };
+}
+
+/** Learning rate for a 0-based epoch; the schedule steps once per epoch. */
+export function learningRateAt(config: TrainingConfig, epoch: number): number {
+  const lr = config.learningRate;
+  const s = config.schedule;
+  switch (s.type) {
+    case 'constant':
+      return lr;
+    case 'step':
+      return lr * s.gamma ** Math.floor(epoch / s.everyEpochs);
+    case 'inverseTime':
+      return lr / (1 + s.decay * epoch);
+    case 'cosine': {
+      const span = Math.max(1, config.epochs - 1);
+      return s.minLearningRate + 0.5 * (lr - s.minLearningRate) * (1 + Math.cos((Math.PI * Math.min(epoch, span)) / span));
+    }
+  }
+}

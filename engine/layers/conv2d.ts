@@ -1,0 +1,74 @@
+import { fieldThroughWindow, outputLength, effectiveKernel } from './conv-math';
+import { pair } from './params';
+import { formatShape, isSpatial, needsSpatial, type LayerContext, type LayerSpec } from './spec';
+
+function geometry(params: LayerContext['params']) {
+  return {
+    kernel: pair(params.kernelSize),
+    strides: pair(params.strides),
+    dilation: pair(params.dilation),
+    padding: params.padding as 'valid' | 'same' | number,
+  };
+}
+
+/** A bank of learned K×K filters slid over the image: the lecture's "convolution as learned filters". */
+export const conv2d: LayerSpec = {
+  type: 'conv2d',
+  label: 'Conv 2D',
+  category: 'conv',
+  doc: 'Slides learned filters over the image; each filter produces one output channel.',
+  params: {
+    filters: { kind: 'int', min: 1, max: 65536, required: true, doc: 'Number of filters, i.e. output channels.' },
+    kernelSize: { kind: 'size2', min: 1, required: true, doc: 'Filter size K (or [h, w]); each output sees a K×K patch of its input.' },
+    strides: { kind: 'size2', min: 1, default: 1, doc: 'Step between filter positions; 2 halves height and width.' },
+    padding: { kind: 'padding', default: 'valid', doc: '"valid" (no padding), "same" (keep size at stride 1) or N zero pixels on each side.' },
+    dilation: { kind: 'size2', min: 1, default: 1, doc: 'Gap between filter taps; widens the receptive field without more weights.' },
+    useBias: { kind: 'bool', default: true, doc: 'Add a learned bias per filter (often off before batchNorm).' },
+  },
+  arity: { min: 1, max: 1 },
+  outputShape(ctx) {
+    const [input] = ctx.inputs;
+    if (!isSpatial(input)) return { problem: needsSpatial('conv2d', input!) };
+    const { kernel, strides, dilation, padding } = geometry(ctx.params);
+    if ((strides[0] > 1 || strides[1] > 1) && (dilation[0] > 1 || dilation[1] > 1)) {
+      return {
+        problem: {
+          code: 'invalid-param',
+          param: 'dilation',
+          message: `conv2d cannot combine strides ${formatShape(strides)} with dilation ${formatShape(dilation)}; TensorFlow supports one or the other`,
+          fix: { label: 'Set dilation to 1', action: { kind: 'setParam', nodeId: ctx.nodeId, param: 'dilation', value: 1 } },
+        },
+      };
+    }
+    const h = outputLength(input[0], kernel[0], strides[0], dilation[0], padding);
+    const w = outputLength(input[1], kernel[1], strides[1], dilation[1], padding);
+    if (h <= 0 || w <= 0) {
+      const span = [effectiveKernel(kernel[0], dilation[0]), effectiveKernel(kernel[1], dilation[1])];
+      return {
+        problem: {
+          code: 'window-too-large',
+          param: 'kernelSize',
+          message: `the ${formatShape(span)} kernel does not fit the ${input[0]}×${input[1]} input with padding ${JSON.stringify(padding)} (output would be ${h}×${w})`,
+          fix: { label: 'Use padding "same"', action: { kind: 'setParam', nodeId: ctx.nodeId, param: 'padding', value: 'same' } },
+        },
+      };
+    }
+    return { shape: [h, w, ctx.params.filters as number] };
+  },
+  receptiveField(ctx, [field], _output) {
+    const input = ctx.inputs[0]!;
+    if (!field || !isSpatial(input)) return null;
+    const { kernel, strides, dilation, padding } = geometry(ctx.params);
+    return fieldThroughWindow(field, [input[0], input[1]], kernel, strides, dilation, padding);
+  },
+  trainableParams(ctx) {
+    const [kh, kw] = pair(ctx.params.kernelSize);
+    const cin = ctx.inputs[0]![2]!;
+    const filters = ctx.params.filters as number;
+    return kh * kw * cin * filters + (ctx.params.useBias ? filters : 0);
+  },
+  macs(ctx, output) {
+    const [kh, kw] = pair(ctx.params.kernelSize);
+    return output[0]! * output[1]! * output[2]! * kh * kw * ctx.inputs[0]![2]!;
+  },
+};

@@ -1,0 +1,129 @@
+/**
+ * The trainer process's message protocol. The CLI (child_process.fork), the web host and the
+ * desktop host (Electron utilityProcess) all speak it; `netcanvas train --json` prints the
+ * events one JSON object per line. Everything here is plain data: numbers, never tensors.
+ */
+import type { GraphDoc } from '../graph/types';
+
+/** What to train on: `embedded:mnist`, or a path (IDX folder or file, CIFAR folder, image folder, .csv). */
+export interface DatasetRequest {
+  readonly source: string;
+  /** Use at most this many training / test samples (quick runs and tests). */
+  readonly limit?: number;
+  readonly testLimit?: number;
+  readonly normalization?: 'unit' | 'standard';
+}
+
+/** Parent → trainer. */
+export type TrainerRequest =
+  | {
+      readonly type: 'start';
+      readonly runId: string;
+      readonly graph: GraphDoc;
+      readonly dataset: DatasetRequest;
+      /** Overrides merged over `graph.training` (e.g. the CLI's --epochs). */
+      readonly config?: Readonly<Record<string, unknown>>;
+      /** Force a backend by name (--backend); otherwise the best available. */
+      readonly backend?: string;
+      /** Where to write the trained weights; omitted: not saved. */
+      readonly checkpointPath?: string;
+    }
+  | { readonly type: 'stop'; readonly runId: string };
+
+export interface BackendReport {
+  readonly name: string;
+  /** e.g. the GPU adapter's name, or "WebAssembly SIMD, 2 threads". */
+  readonly detail: string;
+  /** Why each better backend was not used. */
+  readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+}
+
+export interface MisclassifiedSample {
+  readonly index: number;
+  readonly label: number;
+  readonly predicted: number;
+  readonly confidence: number;
+  /** The sample as 0–255 grey or RGB bytes, channels-last, for drawing. */
+  readonly pixels: number[];
+  readonly shape: readonly number[];
+}
+
+/** Trainer → parent. */
+export type TrainerEvent =
+  | {
+      readonly type: 'started';
+      readonly runId: string;
+      readonly backend: BackendReport;
+      readonly dataset: {
+        readonly name: string;
+        readonly trainCount: number;
+        readonly validationCount: number;
+        readonly testCount: number;
+        readonly shape: readonly number[];
+        readonly classNames: readonly string[];
+      };
+      readonly params: number;
+      readonly config: Readonly<Record<string, unknown>>;
+    }
+  | {
+      /** Coalesced: at most 20 per second; the latest batch wins. */
+      readonly type: 'batch';
+      readonly runId: string;
+      readonly epoch: number;
+      readonly batch: number;
+      readonly batchesPerEpoch: number;
+      /** Global step, counting from 1. */
+      readonly step: number;
+      readonly loss: number;
+      readonly accuracy: number;
+      readonly samplesPerSecond: number;
+    }
+  | {
+      readonly type: 'epoch';
+      readonly runId: string;
+      /** 1-based. */
+      readonly epoch: number;
+      readonly epochs: number;
+      readonly trainLoss: number;
+      readonly trainAccuracy: number;
+      readonly validationLoss: number | null;
+      readonly validationAccuracy: number | null;
+      readonly learningRate: number;
+      readonly samplesPerSecond: number;
+      readonly etaSeconds: number;
+      readonly seconds: number;
+      readonly backend: string;
+      /** L2 norm of each layer's weight gradient, averaged over the epoch's batches, by node id. */
+      readonly gradientNorms: Readonly<Record<string, number>>;
+    }
+  | {
+      readonly type: 'done';
+      readonly runId: string;
+      /** True when stopped early by request (the weights so far are kept). */
+      readonly stopped: boolean;
+      readonly metrics: {
+        readonly testLoss: number | null;
+        readonly testAccuracy: number | null;
+        readonly trainLoss: number | null;
+        readonly trainAccuracy: number | null;
+        readonly seconds: number;
+        readonly epochsCompleted: number;
+      };
+      /** confusion[true][predicted] counts on the test set. */
+      readonly confusion: number[][];
+      readonly classNames: readonly string[];
+      readonly misclassified: MisclassifiedSample[];
+      readonly checkpoint: string | null;
+    }
+  | {
+      readonly type: 'error';
+      readonly runId: string;
+      readonly message: string;
+      /** What went wrong, for the UI to choose words and actions. */
+      readonly kind: 'graph' | 'dataset' | 'config' | 'diverged' | 'backend' | 'internal';
+      /** Where the last good weights were saved, if they were. */
+      readonly checkpoint?: string | null;
+    }
+  | { readonly type: 'log'; readonly runId: string; readonly message: string };
+
+export type TrainerEventType = TrainerEvent['type'];
