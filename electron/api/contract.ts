@@ -1,0 +1,153 @@
+/**
+ * The one typed API between the UI and its host. Each request maps to a zod schema for its
+ * argument (validated by the host: the renderer is untrusted) and a result type; each event to
+ * its payload. The preload, the desktop host (Electron IPC), the web host (WebSocket) and the
+ * type of `window.netcanvas` all derive from this file, so they cannot drift apart.
+ */
+import { z } from 'zod';
+import type { TrainerEvent } from '../../engine/train/protocol';
+
+const path = z.string().min(1).max(4096);
+const text = z.string().max(64 * 1024 * 1024);
+const graphValue = z.record(z.string(), z.unknown());
+
+export const EXPORT_TARGETS = ['pytorch', 'keras', 'tfjs', 'onnx'] as const;
+export type ExportTarget = (typeof EXPORT_TARGETS)[number];
+
+/** Request name → argument schema. */
+export const REQUESTS = {
+  'host.info': z.object({}),
+  'templates.list': z.object({}),
+  'templates.read': z.object({ id: z.string().min(1).max(200) }),
+  'file.read': z.object({ path }),
+  'file.write': z.object({ path, text }),
+  /** Native dialogs on the desktop; the web host answers `{ path: null, unsupported: true }` and the UI asks for a path itself. */
+  'file.openDialog': z.object({ kind: z.enum(['graph', 'dataset-file', 'dataset-folder', 'checkpoint']) }),
+  'file.saveDialog': z.object({ defaultName: z.string().max(255), kind: z.enum(['graph', 'export']) }),
+  'file.list': z.object({ dir: path }),
+  'recent.list': z.object({}),
+  'recovery.save': z.object({ text, path: path.nullable() }),
+  'recovery.load': z.object({}),
+  'recovery.clear': z.object({}),
+  'train.start': z.object({
+    graph: graphValue,
+    dataset: z.object({
+      source: z.string().min(1).max(4096),
+      limit: z.number().int().positive().optional(),
+      testLimit: z.number().int().positive().optional(),
+      normalization: z.enum(['unit', 'standard']).optional(),
+    }),
+    config: z.record(z.string(), z.unknown()).optional(),
+    backend: z.string().max(40).optional(),
+    runner: z.enum(['tfjs', 'pytorch']).optional(),
+  }),
+  'train.stop': z.object({ runId: z.string().min(1).max(100) }),
+  'export.code': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS) }),
+  'export.write': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS), path }),
+  'window.setTitle': z.object({ title: z.string().max(500), dirty: z.boolean() }),
+} as const;
+
+export type RequestName = keyof typeof REQUESTS;
+export type RequestArgs<N extends RequestName> = z.input<(typeof REQUESTS)[N]>;
+
+export interface HostInfo {
+  readonly kind: 'desktop' | 'web';
+  readonly version: string;
+  readonly platform: string;
+  /** Where documents and recovery data live, shown to the user. */
+  readonly dataDir: string;
+  readonly homeDir: string;
+}
+export interface TemplateInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+}
+export interface FileEntry {
+  readonly name: string;
+  readonly path: string;
+  readonly kind: 'file' | 'folder';
+}
+export interface ExportedFile {
+  readonly name: string;
+  /** Text files as text; binary (ONNX) as base64 with `encoding: 'base64'`. */
+  readonly text: string;
+  readonly encoding?: 'utf8' | 'base64';
+}
+
+/** Request name → result type. */
+export interface Results {
+  'host.info': HostInfo;
+  'templates.list': TemplateInfo[];
+  'templates.read': { text: string };
+  'file.read': { path: string; text: string };
+  'file.write': { path: string };
+  'file.openDialog': { path: string | null; unsupported?: boolean };
+  'file.saveDialog': { path: string | null; unsupported?: boolean };
+  'file.list': { dir: string; entries: FileEntry[] };
+  'recent.list': string[];
+  'recovery.save': { saved: boolean };
+  'recovery.load': { text: string; path: string | null; savedAt: string } | null;
+  'recovery.clear': { cleared: boolean };
+  'train.start': { runId: string };
+  'train.stop': { stopped: boolean };
+  'export.code': { files: ExportedFile[] };
+  'export.write': { paths: string[] };
+  'window.setTitle': { ok: true };
+}
+
+/** Host → UI events. */
+export interface Events {
+  /** A trainer event; `{type: 'error', kind: 'internal'}` also reports a trainer process that died. */
+  'train.event': TrainerEvent;
+  /** A menu item or shortcut handled by the host (desktop menus). */
+  'menu.command': { command: MenuCommand };
+  /** The OS asked to open a file (second instance, file association). */
+  'file.openRequested': { path: string };
+}
+export type EventName = keyof Events;
+
+export const MENU_COMMANDS = [
+  'new',
+  'open',
+  'save',
+  'saveAs',
+  'export',
+  'undo',
+  'redo',
+  'cut',
+  'copy',
+  'paste',
+  'selectAll',
+  'delete',
+  'zoomToFit',
+  'autoLayout',
+  'toggleCode',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** What `window.netcanvas` offers the UI, on every host. */
+export interface NetCanvasApi {
+  request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<Results[N]>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** A request the host refused; the message is for the user. */
+export class ApiError extends Error {}
+
+/**
+ * Host-side validation of an incoming request. Unknown names and bad payloads become a clear
+ * message rather than reaching a handler.
+ */
+export function validateRequest(name: unknown, args: unknown): { ok: true; name: RequestName; args: unknown } | { ok: false; error: string } {
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(REQUESTS, name)) {
+    return { ok: false, error: `unknown request ${JSON.stringify(name)}` };
+  }
+  const schema = REQUESTS[name as RequestName];
+  const parsed = schema.safeParse(args ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, error: `${name}: ${issue.path.join('.') || 'argument'}: ${issue.message}` };
+  }
+  return { ok: true, name: name as RequestName, args: parsed.data };
+}

@@ -1,0 +1,81 @@
+/**
+ * Conv2DBackpropFilter for `wasm` (missing in tfjs-backend-wasm 4.22, tfjs issue #8474):
+ * the gradient of conv2d with respect to its filter, needed by every conv layer's training.
+ *
+ * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s + kh − padTop, ow·s + kw − padLeft, ci] · dy[n,oh,ow,co]
+ *
+ * which is itself a convolution that XNNPACK runs fast: take x as a batch of `ci` images
+ * with `n` channels ([ci,H,W,n]) and dy as a filter of size oh×ow from `n` to `co` channels
+ * ([oh,ow,n,co]); convolve with stride 1 and dilation = the forward stride. Its output
+ * [ci,fh,fw,co] is dW up to a final transpose.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type WasmBackend, free, runWasm, transpose } from './compose';
+
+interface Attrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+function conv2dBackpropFilter({ inputs, attrs, backend }: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: unknown;
+}): tf.TensorInfo {
+  const wasm = backend as WasmBackend;
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Attrs;
+  const nchw = dataFormat === 'NCHW';
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    nchw ? 'channelsFirst' : 'channelsLast',
+  );
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  // Rows/columns past the last window position never meet dy; XNNPACK cannot take the
+  // negative bottom/right padding that would express that, so such input is cropped.
+  const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top;
+  const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left;
+
+  const temps: tf.TensorInfo[] = [];
+  let xt = transpose(wasm, x, nchw ? [1, 2, 3, 0] : [3, 1, 2, 0]); // [ci, H, W, n]
+  temps.push(xt);
+  if (bottom < 0 || right < 0) {
+    const [ci, h, w, n] = xt.shape as number[];
+    const size = [ci!, h! + Math.min(bottom, 0), w! + Math.min(right, 0), n!];
+    xt = runWasm(wasm, tf.Slice, { x: xt }, { begin: [0, 0, 0, 0], size });
+    temps.push(xt);
+  }
+  const dyt = transpose(wasm, dy, nchw ? [2, 3, 0, 1] : [1, 2, 0, 3]); // [oh, ow, n, co]
+  temps.push(dyt);
+  const grad = runWasm(
+    wasm,
+    tf.Conv2D,
+    { x: xt, filter: dyt },
+    {
+      strides: [1, 1],
+      dilations: [strideHeight, strideWidth],
+      pad: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
+      dataFormat: 'NHWC',
+    },
+  ); // [ci, fh, fw, co]
+  temps.push(grad);
+  const dw = transpose(wasm, grad, [1, 2, 0, 3]);
+  free(wasm, temps, [x, dy, dw]);
+  return dw;
+}
+
+export const conv2dBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc,
+};
