@@ -95,10 +95,17 @@ function reportCycle(blocked: Set<NodeId>, incoming: Map<NodeId, NodeId[]>, out:
     current = incoming.get(current)!.find((p) => blocked.has(p))!;
   }
   const loop = path.slice(seenAt.get(current)!).reverse();
-  const last = loop[loop.length - 1]!;
+  // Break the loop at the edge that returns to where data enters it (the back edge), so
+  // the fix leaves the forward path intact.
+  const inLoop = new Set(loop);
+  const entry = loop.findIndex((id) => incoming.get(id)!.some((p) => !inLoop.has(p)));
+  const to = loop[entry < 0 ? 0 : entry]!;
+  const from = loop[(loop.indexOf(to) + loop.length - 1) % loop.length]!;
+  const start = loop.indexOf(to);
+  const named = [...loop.slice(start), ...loop.slice(0, start), to];
   out.push(
-    diagnostic('cycle', loop[0]!, `the graph has a cycle: ${[...loop, loop[0]].join(' → ')}; data must flow one way from the input`, {
-      fix: { label: `Remove the edge ${last} → ${loop[0]}`, action: { kind: 'removeEdge', source: last, target: loop[0]! } },
+    diagnostic('cycle', to, `the graph has a cycle: ${named.join(' → ')}; data must flow one way from the input`, {
+      fix: { label: `Remove the edge ${from} → ${to}`, action: { kind: 'removeEdge', source: from, target: to } },
     }),
   );
 }

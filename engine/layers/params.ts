@@ -75,10 +75,8 @@ function intWord(min: number): string {
 export function validateParam(spec: ParamSpec, value: unknown): string | null {
   switch (spec.kind) {
     case 'int': {
-      const range = spec.max === undefined ? intWord(spec.min) : `an integer from ${spec.min} to ${spec.max}`;
-      if (!isInt(value) || value < spec.min || (spec.max !== undefined && value > spec.max)) {
-        return `expected ${range}, got ${show(value)}`;
-      }
+      if (!isInt(value) || value < spec.min) return `expected ${intWord(spec.min)}, got ${show(value)}`;
+      if (spec.max !== undefined && value > spec.max) return `expected ${intWord(spec.min)} up to ${spec.max}, got ${show(value)}`;
       return null;
     }
     case 'float': {

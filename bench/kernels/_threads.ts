@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
+import { wasmDistDir } from '../../engine/train/backends/wasm-paths';
+const require = createRequire(import.meta.url);
+const pkgDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+const factoryPath = path.join(pkgDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+const { wasmWorkerContents } = require(path.join(pkgDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js'));
+const workerFile = path.join(os.tmpdir(), `netcanvas-wasm-worker-${process.pid}.cjs`);
+fs.writeFileSync(workerFile,
+  `globalThis.WasmBackendModuleThreadedSimd = require(${JSON.stringify(factoryPath)});\n` + wasmWorkerContents.replace(/\n/g, "\\n") +
+  `\n;(function(){const orig = globalThis.importScripts; globalThis.importScripts = (f) => String(f).startsWith('blob:') ? undefined : orig(f);})();\n`);
+wasm.setWasmPaths(wasmDistDir());
+const n = Number(process.argv[2] ?? os.availableParallelism());
+wasm.setThreadsCount(n);
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', n > 1);
+const orig = URL.createObjectURL;
+URL.createObjectURL = (b: any) => (b?.type === 'application/javascript' ? workerFile : orig(b));
+const origCpus = os.cpus;
+(os as any).cpus = () => { const c = origCpus(); return [...c, ...c].slice(0, 2 * n).concat(Array(Math.max(0, 2*n - 2*c.length)).fill(c[0])); };
+const t0 = performance.now();
+console.log('setBackend', await tf.setBackend('wasm'), (performance.now()-t0).toFixed(0), 'ms');
+URL.createObjectURL = orig; (os as any).cpus = origCpus;
+console.log('threads', wasm.getThreadsCount());
+const a = tf.randomNormal([64, 28, 28, 16]); const f = tf.randomNormal([5,5,16,32]);
+tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, 1, 'same').dataSync();
+const t1 = performance.now();
+for (let i = 0; i < 10; i++) tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, 1, 'same').dataSync();
+console.log('conv ms', ((performance.now()-t1)/10).toFixed(1));
+const m = tf.randomNormal([512,512]);
+tf.matMul(m,m).dataSync(); const t2 = performance.now();
+for (let i = 0; i < 10; i++) tf.matMul(m,m).dataSync();
+console.log('matmul ms', ((performance.now()-t2)/10).toFixed(1));
+fs.unlinkSync(workerFile);

@@ -1,0 +1,88 @@
+/**
+ * MaxPoolGrad for `wasm`, replacing the stock one.
+ *
+ * tfjs-backend-wasm 4.22's MaxPoolGrad drops gradient when a window holds only negative
+ * values (e.g. maxPool right after a conv or batchNorm, before any relu): for the window
+ * [-5,-1; -1,-1] it routes nothing back, where the `cpu` backend (and TensorFlow) routes
+ * dy to the -1. It also breaks ties towards the last element instead of the first.
+ *
+ * This version follows the `cpu` backend exactly: in each window the first maximum
+ * (padding counts as -∞) receives that window's dy. The loop reads and writes the WASM
+ * heap in place; the op is memory-bound, so a tight JS loop costs about one pass over x.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { WasmBackend } from './compose';
+
+interface Attrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function maxPoolGrad({ inputs, attrs, backend }: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: unknown;
+}): tf.TensorInfo {
+  const wasm = backend as WasmBackend;
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as Attrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+
+  // Allocate before taking heap views: a malloc may grow (and so detach) the heap.
+  const dx = wasm.makeOutput(input.shape, 'float32');
+  const x = wasm.typedArrayFromHeap(input) as Float32Array;
+  const g = wasm.typedArrayFromHeap(dy) as Float32Array;
+  const out = wasm.typedArrayFromHeap(dx) as Float32Array;
+  out.fill(0);
+
+  const rowStride = inWidth * channels;
+  const imageStride = inHeight * rowStride;
+  let gi = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const image = b * imageStride;
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * strideHeight - top;
+      const yStart = Math.max(0, y0);
+      const yEnd = Math.min(inHeight, y0 + filterHeight);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * strideWidth - left;
+        const xStart = Math.max(0, x0);
+        const xEnd = Math.min(inWidth, x0 + filterWidth);
+        for (let c = 0; c < channels; c++, gi++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let y = yStart; y < yEnd; y++) {
+            let p = image + y * rowStride + xStart * channels + c;
+            for (let xx = xStart; xx < xEnd; xx++, p += channels) {
+              const v = x[p]!;
+              if (v > best) {
+                best = v;
+                at = p;
+              }
+            }
+          }
+          if (at >= 0) out[at] = out[at]! + g[gi]!;
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+export const maxPoolGradConfig: tf.KernelConfig = {
+  kernelName: tf.MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad as unknown as tf.KernelFunc,
+};
