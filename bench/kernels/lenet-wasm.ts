@@ -2,8 +2,8 @@
  * Training throughput of LeNet-5 with tfjs-layers on the wasm backend (and briefly cpu).
  *
  *   npx tsx bench/kernels/lenet-wasm.ts                  # wasm at batch 64 and 512, cpu at 64
- *   npx tsx bench/kernels/lenet-wasm.ts --profile        # also per-kernel times for one batch
- *   npx tsx bench/kernels/lenet-wasm.ts --threads 1      # force the single-threaded binary
+ *   npx tsx bench/kernels/lenet-wasm.ts --profile        # also per-kernel times (mean of 5 batches)
+ *   npx tsx bench/kernels/lenet-wasm.ts --threads 1      # thread count (NETCANVAS_WASM_THREADS); 1 = single-threaded binary
  *
  * Target: ≥ 950 samples/s at batch 64 on the 2-core dev box (PyTorch 1.13 does 3,110 there).
  */
@@ -54,20 +54,21 @@ async function throughput(batch: number, steps: number): Promise<number> {
 }
 
 async function profileOneBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor) {
+  const batches = 5; // one batch alone is too noisy on a shared 2-core machine
   const info = await tf.profile(async () => {
-    await model.trainOnBatch(x, y);
+    for (let i = 0; i < batches; i++) await model.trainOnBatch(x, y);
   });
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const k of info.kernels) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-    byKernel.set(k.name, { ms: e.ms + ms, calls: e.calls + 1 });
+    byKernel.set(k.name, { ms: e.ms + ms / batches, calls: e.calls + 1 / batches });
   }
   const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((s, [, e]) => s + e.ms, 0);
-  console.log(`  per-kernel time for one batch of ${x.shape[0]} (nested kernels counted in their parent too):`);
+  console.log(`  per-kernel time per batch of ${x.shape[0]}, mean of ${batches} (our kernels' inner kernels count in them):`);
   for (const [name, e] of rows.slice(0, 14)) {
-    console.log(`    ${name.padEnd(24)} ${e.ms.toFixed(2).padStart(8)} ms  ${String(e.calls).padStart(3)} calls`);
+    console.log(`    ${name.padEnd(24)} ${e.ms.toFixed(2).padStart(8)} ms  ${String(Math.round(e.calls)).padStart(3)} calls`);
   }
   console.log(`    ${'sum'.padEnd(24)} ${total.toFixed(2).padStart(8)} ms`);
   tf.dispose([x, y]);

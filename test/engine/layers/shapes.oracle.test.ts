@@ -78,7 +78,7 @@ function tfjsOutput(c: Case): { shape: number[]; trainable: number } {
   }
   const x = ins.length > 1 ? ins : pre(ins[0]!);
   const y = layer.apply(x) as tf.SymbolicTensor;
-  const trainable = layer.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+  const trainable = layer.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
   return { shape: y.shape.slice(1) as number[], trainable };
 }
 

@@ -23,14 +23,15 @@ export function runWasm(
   return Array.isArray(out) ? out[0]! : out;
 }
 
-/** Transposes `x` by `perm` unless `perm` is the identity (then `x` itself comes back). */
+/** Transposes `x` by `perm` into a new tensor (the caller frees it). */
 export function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
-  if (perm.every((p, i) => p === i)) return x;
   return runWasm(backend, tf.Transpose, { x }, { perm });
 }
 
-/** Frees intermediates, skipping any that alias a tensor the caller must keep. */
-export function free(backend: WasmBackend, infos: tf.TensorInfo[], keep: tf.TensorInfo[] = []): void {
-  const kept = new Set(keep.map((k) => k.dataId));
-  for (const info of infos) if (!kept.has(info.dataId)) backend.disposeData(info.dataId);
+/**
+ * Releases one reference per kernel output in `infos`. Outputs that alias an input (wasm's
+ * Reshape shares the buffer and bumps its refcount) only drop that extra reference.
+ */
+export function free(backend: WasmBackend, infos: tf.TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
 }

@@ -70,7 +70,7 @@ function conv2dBackpropFilter({ inputs, attrs, backend }: {
   ); // [ci, fh, fw, co]
   temps.push(grad);
   const dw = transpose(wasm, grad, [1, 2, 0, 3]);
-  free(wasm, temps, [x, dy, dw]);
+  free(wasm, temps);
   return dw;
 }
 

@@ -22,6 +22,9 @@ export function delegateToCpu(kernelName: string): KernelFunc {
     const wasm = backend as unknown as BackendWasm;
     const cpu = tf.findBackend('cpu');
     if (cpu == null) throw new Error(`cpu backend unavailable while running '${kernelName}'.`);
+    // Its first write prints "install tfjs-node to speed things up", which reads as if the
+    // whole run were on cpu; the backend report already says which backend trains.
+    (cpu as unknown as { firstUse?: boolean }).firstUse = false;
     const made: tf.TensorInfo[] = [];
     const cpuInputs: tf.NamedTensorInfoMap = {};
     for (const [name, info] of Object.entries(inputs)) {

@@ -4,7 +4,7 @@
  * twice is harmless.
  *
  * - ADDED: kernels wasm does not have, built from kernels it does (XNNPACK conv, transposes).
- * - REPLACED: stock wasm kernels whose results differ from the `cpu` backend.
+ * - REPLACED: stock wasm kernels that are wrong (differ from `cpu`) or needlessly slow.
  * - Every other kernel the `cpu` backend has and `wasm` lacks is delegated to `cpu`, so an
  *   op nobody measured yet is slow rather than fatal. `bench/kernels/find-missing-kernels.ts`
  *   lists what training actually hits.
@@ -14,14 +14,34 @@
  *   await tf.setBackend('wasm');
  */
 import * as tf from '@tensorflow/tfjs';
+// Registers the stock wasm kernels first: the replacements wrap them, and a stock kernel
+// registered after ours would be refused as a duplicate.
+import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { delegateToCpu, kernelsMissingOnWasm } from './cpu-fallback';
+import { untransposedMatMul } from './matmul-transposes';
 import { maxPoolGradConfig } from './max-pool-grad';
 
 /** Kernels tfjs-backend-wasm 4.22 does not register. */
 export const ADDED_WASM_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig];
-/** Stock wasm kernels that disagree with `cpu` (see each file for the case). */
-export const REPLACED_WASM_KERNELS: tf.KernelConfig[] = [maxPoolGradConfig];
+
+/**
+ * Stock wasm kernels we replace, each given the stock config (to fall back on for cases it
+ * does not cover): MaxPoolGrad disagrees with `cpu`; the others are needlessly slow in
+ * training (see each file for the measurements).
+ */
+export const REPLACED_WASM_KERNELS: Record<string, (stock: tf.KernelConfig | undefined) => tf.KernelConfig> = {
+  [tf.MaxPoolGrad]: () => maxPoolGradConfig,
+  [tf.Conv2DBackpropInput]: conv2dBackpropInputConfig,
+  [tf.BatchMatMul]: (stock) => untransposedMatMul(tf.BatchMatMul, required(stock, tf.BatchMatMul)),
+  [tf._FusedMatMul]: (stock) => untransposedMatMul(tf._FusedMatMul, required(stock, tf._FusedMatMul)),
+};
+
+function required(stock: tf.KernelConfig | undefined, name: string): tf.KernelConfig {
+  if (stock == null) throw new Error(`tfjs-backend-wasm has no '${name}' kernel to wrap`);
+  return stock;
+}
 
 export interface WasmKernelRegistration {
   added: string[];
@@ -42,10 +62,14 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
     added.push(config.kernelName);
   }
   const replaced: string[] = [];
-  for (const config of REPLACED_WASM_KERNELS) {
-    if (tf.getKernel(config.kernelName, 'wasm') != null) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel(config);
-    replaced.push(config.kernelName);
+  for (const [kernelName, make] of Object.entries(REPLACED_WASM_KERNELS)) {
+    const stock = tf.getKernel(kernelName, 'wasm');
+    const config = make(stock);
+    if (stock != null) tf.unregisterKernel(kernelName, 'wasm');
+    // The stock kernel's setup (binding its C++ entry point) runs at backend init only for
+    // registered kernels; ours may call the stock kernel, so it inherits that setup.
+    tf.registerKernel({ ...config, setupFunc: config.setupFunc ?? stock?.setupFunc });
+    replaced.push(kernelName);
   }
   const delegated = kernelsMissingOnWasm();
   for (const kernelName of delegated) {

@@ -1,0 +1,91 @@
+/**
+ * Picks the fastest TensorFlow.js backend this machine can run, best first:
+ * tensorflow-gpu → tensorflow → webgpu → wasm → cpu, and says why each better one was
+ * skipped. `preferred` (the CLI's `--backend NAME`) forces one.
+ *
+ * @example
+ *   const choice = await selectBackend();
+ *   // { name: 'wasm', tfjsName: 'wasm', detail: 'XNNPACK, SIMD, 2 threads, …',
+ *   //   skipped: [{ name: 'tensorflow-gpu', reason: '@tensorflow/tfjs-node-gpu is not installed' }, …] }
+ */
+import * as tf from '@tensorflow/tfjs';
+import { tryTfjsNode, tryTfjsNodeGpu } from './native';
+import type { Probe, ProbeResult } from './probe';
+import { tryWasm } from './wasm';
+import { tryWebGPU } from './webgpu';
+
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendChoice {
+  name: BackendName;
+  /** The name tfjs knows it by (`tf.getBackend()`). */
+  tfjsName: string;
+  /** Human-readable: what runs the maths, e.g. "XNNPACK, SIMD, 2 threads". */
+  detail: string;
+  /** Every better backend that was tried and why it was passed over, best first. */
+  skipped: { name: string; reason: string }[];
+}
+
+export interface SelectOptions {
+  /** Replaces the real probes (tests); unlisted names use the real one. */
+  probes?: Partial<Record<BackendName, Probe>>;
+}
+
+async function tryCpu(): Promise<ProbeResult> {
+  if (!(await tf.setBackend('cpu'))) return { ok: false, reason: 'tfjs cpu backend failed to initialise' };
+  return { ok: true, tfjsName: 'cpu', detail: 'plain JavaScript (slowest)' };
+}
+
+const PROBES: Record<BackendName, Probe> = {
+  'tensorflow-gpu': tryTfjsNodeGpu,
+  tensorflow: tryTfjsNode,
+  webgpu: tryWebGPU,
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+function isBackendName(name: string): name is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(name);
+}
+
+/** A probe that throws is a skip with its message, never a failed selection. */
+async function run(probe: Probe): Promise<ProbeResult> {
+  try {
+    return await probe();
+  } catch (e) {
+    return { ok: false, reason: `failed: ${(e as Error).message}` };
+  }
+}
+
+export async function selectBackend(preferred?: string, options: SelectOptions = {}): Promise<BackendChoice> {
+  const probeFor = (name: BackendName) => options.probes?.[name] ?? PROBES[name];
+  const valid = BACKEND_NAMES.join(', ');
+
+  if (preferred != null) {
+    if (!isBackendName(preferred)) {
+      throw new Error(`Unknown backend '${preferred}'. Valid names: ${valid}.`);
+    }
+    const result = await run(probeFor(preferred));
+    if (!result.ok) {
+      throw new Error(`Backend '${preferred}' is unavailable: ${result.reason}. Valid names: ${valid}.`);
+    }
+    return { name: preferred, tfjsName: result.tfjsName, detail: `${result.detail} (chosen with --backend)`, skipped: [] };
+  }
+
+  const skipped: BackendChoice['skipped'] = [];
+  for (const name of BACKEND_NAMES) {
+    const result = await run(probeFor(name));
+    if (result.ok) return { name, tfjsName: result.tfjsName, detail: result.detail, skipped };
+    skipped.push({ name, reason: result.reason });
+  }
+  // Only reachable if even the pure-JS backend failed, which means tfjs itself is broken.
+  throw new Error(`No TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}
+
+/** One line per backend for logs and the CLI: the chosen one, then why better ones were skipped. */
+export function describeChoice(choice: BackendChoice): string {
+  const lines = [`backend: ${choice.name} — ${choice.detail}`];
+  for (const s of choice.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
+  return lines.join('\n');
+}
