@@ -1,0 +1,46 @@
+/**
+ * Datasets shipped inside the app (`embedded:<name>`), so a first training run needs no download.
+ * The files live in the repository's datasets/ folder; a packaged app points NETCANVAS_DATASETS
+ * (or the `datasetsDir` option) at wherever it copied them.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadIdxDir } from './idx';
+import { DatasetError, type Dataset } from './types';
+
+interface Embedded {
+  folder: string;
+  name: string;
+  licence: string;
+}
+
+const EMBEDDED: Record<string, Embedded> = {
+  mnist: {
+    folder: 'mnist',
+    name: 'MNIST (embedded subset)',
+    licence: 'MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, CC BY-SA 3.0 (first 10,000 training and 2,000 test digits)',
+  },
+};
+
+export const EMBEDDED_NAMES = Object.keys(EMBEDDED);
+
+export function defaultDatasetsDir(): string {
+  const fromEnv = process.env['NETCANVAS_DATASETS'];
+  if (fromEnv) return fromEnv;
+  // engine/data/embedded.ts → <repo>/datasets. A CommonJS bundle has no import.meta.url; it runs
+  // from the app folder, so fall back to ./datasets there.
+  try {
+    return fileURLToPath(new URL('../../datasets', import.meta.url));
+  } catch {
+    return join(process.cwd(), 'datasets');
+  }
+}
+
+/** `embedded:mnist` and friends. */
+export async function loadEmbedded(name: string, source: string, opts: { limit?: number; testLimit?: number; datasetsDir?: string } = {}): Promise<Dataset> {
+  const entry = EMBEDDED[name];
+  if (!entry) throw new DatasetError(`${source}: no embedded dataset called "${name}" (available: ${EMBEDDED_NAMES.map((n) => `embedded:${n}`).join(', ')})`);
+  const dir = join(opts.datasetsDir ?? defaultDatasetsDir(), entry.folder);
+  const ds = await loadIdxDir(dir, source, opts);
+  return { ...ds, name: entry.name, licence: entry.licence };
+}
