@@ -1,0 +1,59 @@
+/**
+ * Training on the desktop runs in an Electron utility process (a Node child Electron manages), so
+ * a crash or a long synchronous batch never freezes or kills the window. It runs the same trainer
+ * entry as the CLI and the web host (engine/train/entry.ts, bundled to dist-electron/trainer.cjs),
+ * which speaks engine/train/protocol.ts over `process.parentPort`.
+ */
+import type { UtilityProcess } from 'electron';
+import type { TrainerEvent } from '../../engine/train/protocol';
+import type { TrainerLauncher } from '../services/training';
+
+/** The part of Electron's `utilityProcess` used here; tests pass a fake. */
+export interface UtilityProcessModule {
+  fork(modulePath: string, args?: string[], options?: { serviceName?: string; env?: NodeJS.ProcessEnv; stdio?: 'pipe' | 'ignore' | 'inherit' }): Pick<UtilityProcess, 'postMessage' | 'on' | 'kill' | 'stdout' | 'stderr'>;
+}
+
+const STDERR_KEEP = 4000;
+
+function isTrainerEvent(value: unknown): value is TrainerEvent {
+  const v = value as { type?: unknown; runId?: unknown } | null;
+  return typeof v === 'object' && v !== null && typeof v.type === 'string' && typeof v.runId === 'string';
+}
+
+export function createUtilityTrainerLauncher(utilityProcess: UtilityProcessModule, entryPath: string, env: NodeJS.ProcessEnv): TrainerLauncher {
+  return (request, onEvent, onExit) => {
+    const child = utilityProcess.fork(entryPath, [], { serviceName: 'NetCanvas trainer', env, stdio: 'pipe' });
+    // An unread pipe fills up and blocks the child: drain stdout, keep stderr's tail for messages.
+    child.stdout?.on('data', () => {});
+    let stderrTail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_KEEP);
+    });
+    let finished = false;
+    child.on('message', (message: unknown) => {
+      if (finished || !isTrainerEvent(message)) return;
+      onEvent(message);
+      if (message.type === 'done' || message.type === 'error') {
+        finished = true;
+        // One run per process: a finished trainer holds memory (tfjs, the dataset) for nothing.
+        child.kill();
+      }
+    });
+    child.on('exit', (code: number) => {
+      if (finished) return;
+      finished = true;
+      const lastLine = stderrTail.split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop()?.trim();
+      onExit(`exit code ${code}${lastLine ? `: ${lastLine}` : ''}`);
+    });
+    child.postMessage(request);
+    return {
+      stop: () => {
+        if (!finished) child.postMessage({ type: 'stop', runId: request.runId });
+      },
+      kill: () => {
+        finished = true;
+        child.kill();
+      },
+    };
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The one entry for every UI request, on both hosts: validate with the contract's schemas, run
+ * the service, and answer `{ok, result}` or `{ok: false, error}` with a message for the user.
+ * Nothing from the renderer reaches a service unvalidated, and no stack trace reaches the UI.
+ */
+import type { z } from 'zod';
+import { ApiError, REQUESTS, validateRequest, type RequestName, type Results } from '../api/contract';
+import type { EventSink, Services } from './types';
+
+export type Reply = { ok: true; result: unknown } | { ok: false; error: string };
+
+type Handler<N extends RequestName> = (services: Services, args: z.output<(typeof REQUESTS)[N]>, sender: EventSink) => Promise<Results[N]> | Results[N];
+
+/** Graph files count as recent when opened or saved; other files (datasets, exports) do not. */
+const isGraphFile = (path: string) => path.toLowerCase().endsWith('.json');
+
+const remember = async (services: Services, path: string) => {
+  if (!isGraphFile(path)) return;
+  // The recent list is a convenience: failing to update it must not fail the open or save.
+  await services.recent.add(path).catch(() => undefined);
+};
+
+const HANDLERS: { [N in RequestName]: Handler<N> } = {
+  'host.info': (s) => s.info,
+  'templates.list': (s) => s.templates.list(),
+  'templates.read': (s, a) => s.templates.read(a.id),
+  'file.read': async (s, a) => {
+    const read = await s.files.read(a.path);
+    await remember(s, read.path);
+    return read;
+  },
+  'file.write': async (s, a) => {
+    const written = await s.files.write(a.path, a.text);
+    await remember(s, written.path);
+    return written;
+  },
+  'file.openDialog': (s, a, sender) => s.shell.openDialog(a.kind, sender),
+  'file.saveDialog': (s, a, sender) => s.shell.saveDialog(a.defaultName, a.kind, sender),
+  'file.list': (s, a) => s.files.list(a.dir),
+  'recent.list': (s) => s.recent.list(),
+  'recovery.save': (s, a) => s.recovery.save(a.text, a.path),
+  'recovery.load': (s) => s.recovery.load(),
+  'recovery.clear': (s) => s.recovery.clear(),
+  'train.start': (s, a, sender) => s.training.start(a, sender),
+  'train.stop': (s, a) => s.training.stop(a.runId),
+  'export.code': (s, a) => s.exporter.code(a.graph, a.target),
+  'export.write': (s, a) => s.exporter.write(a.graph, a.target, a.path),
+  'window.setTitle': (s, a, sender) => {
+    s.shell.setTitle(a.title, a.dirty, sender);
+    return { ok: true };
+  },
+};
+
+export async function handleRequest(services: Services, name: unknown, args: unknown, sender: EventSink): Promise<Reply> {
+  const valid = validateRequest(name, args);
+  if (!valid.ok) return { ok: false, error: valid.error };
+  const handler = HANDLERS[valid.name] as Handler<RequestName>;
+  try {
+    return { ok: true, result: await handler(services, valid.args as never, sender) };
+  } catch (err) {
+    if (err instanceof ApiError) return { ok: false, error: err.message };
+    // A bug of ours: say which request failed, in one line, without the stack.
+    return { ok: false, error: `${valid.name} failed: ${(err as Error)?.message ?? String(err)}` };
+  }
+}

@@ -1,0 +1,63 @@
+/** Assembles the services for a host; each host adds its launcher and shell. */
+import { mkdirSync } from 'node:fs';
+import { homedir, platform } from 'node:os';
+import { join } from 'node:path';
+import type { HostInfo } from '../api/contract';
+import { createExportService, type ExporterLoader } from './export';
+import { createFileService } from './files';
+import { createRecentService } from './recent';
+import { createRecoveryService } from './recovery';
+import { createTemplateService } from './templates';
+import { createTrainingService, type TrainerLauncher } from './training';
+import type { ShellService, Services } from './types';
+
+export interface ServiceOptions {
+  readonly kind: HostInfo['kind'];
+  readonly version: string;
+  readonly dataDir: string;
+  readonly templatesDir: string;
+  readonly launchTrainer: TrainerLauncher;
+  readonly loadExporter: ExporterLoader;
+  readonly shell: ShellService;
+  readonly homeDir?: string;
+}
+
+/**
+ * Where NetCanvas keeps recovery copies, the recent list and checkpoints: `NETCANVAS_DATA_DIR`,
+ * else the folder Electron uses for an app named NetCanvas, so both hosts share one place.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['NETCANVAS_DATA_DIR']) return env['NETCANVAS_DATA_DIR'];
+  const home = homedir();
+  if (platform() === 'win32') return join(env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), 'NetCanvas');
+  if (platform() === 'darwin') return join(home, 'Library', 'Application Support', 'NetCanvas');
+  return join(env['XDG_CONFIG_HOME'] ?? join(home, '.config'), 'NetCanvas');
+}
+
+export function createServices(options: ServiceOptions): Services {
+  const homeDir = options.homeDir ?? homedir();
+  const files = createFileService({ homeDir });
+  return {
+    info: { kind: options.kind, version: options.version, platform: process.platform, dataDir: options.dataDir, homeDir },
+    templates: createTemplateService(options.templatesDir),
+    files,
+    recent: createRecentService(options.dataDir),
+    // One recovery file per host kind, so a browser tab and the desktop app never overwrite each other's.
+    recovery: createRecoveryService(options.dataDir, { fileName: `recovery-${options.kind}.json` }),
+    training: createTrainingService({
+      launch: options.launchTrainer,
+      checkpointPathFor: (runId) => {
+        const dir = join(options.dataDir, 'checkpoints');
+        // The trainer writes the file; the folder must exist. If it cannot, the trainer reports the save failure.
+        try {
+          mkdirSync(dir, { recursive: true });
+        } catch {
+          /* reported by the trainer */
+        }
+        return join(dir, `${runId}.weights.json`);
+      },
+    }),
+    exporter: createExportService(options.loadExporter, files),
+    shell: options.shell,
+  };
+}

@@ -1,0 +1,46 @@
+/** The template gallery: the graph files shipped in `templates/`, listed by id (the file name). */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError, type TemplateInfo } from '../api/contract';
+
+export interface TemplateService {
+  list(): Promise<TemplateInfo[]>;
+  read(id: string): Promise<{ text: string }>;
+}
+
+/** Ids are file names without `.json`: letters, digits, `-` and `_` only, so no id can leave the folder. */
+const ID = /^[A-Za-z0-9_-]+$/;
+
+export function createTemplateService(templatesDir: string): TemplateService {
+  return {
+    async list() {
+      let names: string[];
+      try {
+        names = (await readdir(templatesDir)).filter((n) => n.endsWith('.json') && ID.test(n.slice(0, -5))).sort();
+      } catch (err) {
+        throw new ApiError(`The templates folder ${templatesDir} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+      const infos: TemplateInfo[] = [];
+      for (const name of names) {
+        const id = name.slice(0, -5);
+        try {
+          const doc = JSON.parse(await readFile(join(templatesDir, name), 'utf8')) as { name?: unknown; description?: unknown };
+          infos.push({ id, name: typeof doc.name === 'string' ? doc.name : id, description: typeof doc.description === 'string' ? doc.description : '' });
+        } catch {
+          // A broken template is listed by id; opening it reports the problem precisely.
+          infos.push({ id, name: id, description: 'This template file is not valid JSON.' });
+        }
+      }
+      return infos;
+    },
+    async read(id) {
+      if (!ID.test(id)) throw new ApiError(`There is no template "${id}": ids use letters, digits, "-" and "_"`);
+      try {
+        return { text: await readFile(join(templatesDir, `${id}.json`), 'utf8') };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError(`There is no template "${id}"`);
+        throw new ApiError(`The template "${id}" cannot be read: ${(err as Error).message}`);
+      }
+    },
+  };
+}

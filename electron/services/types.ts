@@ -1,0 +1,36 @@
+/**
+ * The main-side services behind the API, shared by the desktop host (Electron IPC) and the web
+ * host (WebSocket). They are plain Node modules: nothing here imports `electron`, so they run and
+ * are tested under plain Node. Host-specific parts (native dialogs, the window) come in as a
+ * `ShellService` implemented by each host.
+ */
+import type { EventName, Events, HostInfo } from '../api/contract';
+import type { ExportService } from './export';
+import type { FileService } from './files';
+import type { RecentService } from './recent';
+import type { RecoveryService } from './recovery';
+import type { TemplateService } from './templates';
+import type { TrainingService } from './training';
+
+/** Where host → UI events for one client go: a WebSocket connection or a window's webContents. */
+export interface EventSink {
+  send<E extends EventName>(event: E, payload: Events[E]): void;
+}
+
+/** What only a host can do: native dialogs and the window. The web host answers `unsupported`. */
+export interface ShellService {
+  openDialog(kind: 'graph' | 'dataset-file' | 'dataset-folder' | 'checkpoint', sender: EventSink): Promise<{ path: string | null; unsupported?: boolean }>;
+  saveDialog(defaultName: string, kind: 'graph' | 'export', sender: EventSink): Promise<{ path: string | null; unsupported?: boolean }>;
+  setTitle(title: string, dirty: boolean, sender: EventSink): void;
+}
+
+export interface Services {
+  readonly info: HostInfo;
+  readonly templates: TemplateService;
+  readonly files: FileService;
+  readonly recent: RecentService;
+  readonly recovery: RecoveryService;
+  readonly training: TrainingService;
+  readonly exporter: ExportService;
+  readonly shell: ShellService;
+}

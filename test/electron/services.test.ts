@@ -1,0 +1,152 @@
+/** The dispatcher over the real services: real templates, real files in a temp folder. */
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleRequest } from '../../electron/services/dispatcher';
+import { createServices } from '../../electron/services/index';
+import type { EventSink, Services } from '../../electron/services/types';
+
+const sink: EventSink = { send: () => {} };
+let dir: string;
+let services: Services;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'netcanvas-services-'));
+  services = createServices({
+    kind: 'web',
+    version: '9.9.9',
+    dataDir: join(dir, 'data'),
+    templatesDir: resolve('templates'),
+    homeDir: dir,
+    launchTrainer: () => {
+      throw new Error('no trainer in this test');
+    },
+    loadExporter: async () => null,
+    shell: { openDialog: async () => ({ path: null, unsupported: true }), saveDialog: async () => ({ path: null, unsupported: true }), setTitle: () => {} },
+  });
+});
+afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+const call = (name: unknown, args: unknown) => handleRequest(services, name, args, sink);
+
+describe('dispatcher', () => {
+  it('lists the shipped templates with names and descriptions', async () => {
+    const reply = await call('templates.list', {});
+    expect(reply.ok).toBe(true);
+    const list = (reply as { result: { id: string; name: string; description: string }[] }).result;
+    expect(list.map((t) => t.id)).toContain('lenet5');
+    expect(list.find((t) => t.id === 'lenet5')?.name).toBe('LeNet-5');
+    const read = await call('templates.read', { id: 'lenet5' });
+    expect(JSON.parse((read as { result: { text: string } }).result.text).name).toBe('LeNet-5');
+  });
+
+  it('refuses template ids that could leave the folder, and unknown ones, in words', async () => {
+    expect(await call('templates.read', { id: '../package' })).toEqual({ ok: false, error: expect.stringMatching(/no template "\.\.\/package"/) });
+    expect(await call('templates.read', { id: 'nope' })).toEqual({ ok: false, error: 'There is no template "nope"' });
+  });
+
+  it('rejects unknown requests and bad payloads before any service runs', async () => {
+    expect(await call('file.delete', {})).toEqual({ ok: false, error: 'unknown request "file.delete"' });
+    expect(await call(42, {})).toEqual({ ok: false, error: 'unknown request 42' });
+    const bad = await call('file.read', { path: 7 });
+    expect(bad.ok).toBe(false);
+    expect((bad as { error: string }).error).toMatch(/^file\.read: path: /);
+    expect((await call('file.read', { path: '' })).ok).toBe(false);
+    expect((await call('export.code', { graph: {}, target: 'caffe' })).ok).toBe(false);
+  });
+
+  it('gives clear file errors: missing file, a folder, no stack traces', async () => {
+    const missing = await call('file.read', { path: join(dir, 'missing.json') });
+    expect(missing).toEqual({ ok: false, error: `Could not read ${join(dir, 'missing.json')}: no such file or folder` });
+    const folder = await call('file.read', { path: dir });
+    expect(folder).toEqual({ ok: false, error: `Could not read ${dir}: it is a folder, not a file` });
+    expect(JSON.stringify(folder)).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('writes, reads back, lists and remembers recent graph files; relative paths start at home', async () => {
+    const written = await call('file.write', { path: 'nets/a.json', text: '{"x":1}' });
+    expect(written).toEqual({ ok: true, result: { path: join(dir, 'nets', 'a.json') } });
+    expect(await readFile(join(dir, 'nets', 'a.json'), 'utf8')).toBe('{"x":1}');
+    expect(await call('file.read', { path: '~/nets/a.json' })).toEqual({ ok: true, result: { path: join(dir, 'nets', 'a.json'), text: '{"x":1}' } });
+    await mkdir(join(dir, 'nets', 'sub'));
+    await writeFile(join(dir, 'nets', '.hidden'), '');
+    const listed = await call('file.list', { dir: join(dir, 'nets') });
+    expect(listed).toEqual({
+      ok: true,
+      result: {
+        dir: join(dir, 'nets'),
+        entries: [
+          { name: 'sub', path: join(dir, 'nets', 'sub'), kind: 'folder' },
+          { name: 'a.json', path: join(dir, 'nets', 'a.json'), kind: 'file' },
+        ],
+      },
+    });
+    expect(await call('recent.list', {})).toEqual({ ok: true, result: [join(dir, 'nets', 'a.json')] });
+  });
+
+  it('answers host.info and the web shell’s unsupported dialogs', async () => {
+    expect(await call('host.info', {})).toEqual({ ok: true, result: expect.objectContaining({ kind: 'web', version: '9.9.9', homeDir: dir }) });
+    expect(await call('file.openDialog', { kind: 'graph' })).toEqual({ ok: true, result: { path: null, unsupported: true } });
+    expect(await call('window.setTitle', { title: 'x', dirty: true })).toEqual({ ok: true, result: { ok: true } });
+  });
+
+  it('says plainly when export is not available, and validates the graph first', async () => {
+    const template = JSON.parse(await readFile(resolve('templates/lenet5.json'), 'utf8')) as Record<string, unknown>;
+    expect(await call('export.code', { graph: template, target: 'pytorch' })).toEqual({ ok: false, error: 'Export to pytorch is not available yet in this version of NetCanvas' });
+    const broken = await call('export.code', { graph: { format: 'netcanvas.graph' }, target: 'pytorch' });
+    expect((broken as { error: string }).error).toMatch(/^This graph cannot be exported: /);
+  });
+
+  it('reports a trainer that cannot start as an error, not a crash', async () => {
+    const template = JSON.parse(await readFile(resolve('templates/mlp.json'), 'utf8')) as Record<string, unknown>;
+    const reply = await call('train.start', { graph: template, dataset: { source: 'embedded:mnist' } });
+    expect(reply).toEqual({ ok: false, error: 'The trainer process could not be started: no trainer in this test' });
+    const notAGraph = await call('train.start', { graph: { nodes: 3 }, dataset: { source: 'embedded:mnist' } });
+    expect((notAGraph as { error: string }).error).toMatch(/^This graph cannot be trained: /);
+  });
+});
+
+describe('recovery file', () => {
+  it('saves, loads and clears; a damaged file offers nothing', async () => {
+    const call2 = call;
+    expect(await call2('recovery.load', {})).toEqual({ ok: true, result: null });
+    expect(await call2('recovery.save', { text: '{"a":1}', path: '/x/y.json' })).toEqual({ ok: true, result: { saved: true } });
+    const loaded = await call2('recovery.load', {});
+    expect(loaded).toEqual({ ok: true, result: { text: '{"a":1}', path: '/x/y.json', savedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
+    expect(services.recovery.file).toBe(join(dir, 'data', 'recovery-web.json'));
+    expect(await call2('recovery.clear', {})).toEqual({ ok: true, result: { cleared: true } });
+    expect(await call2('recovery.load', {})).toEqual({ ok: true, result: null });
+    expect(await call2('recovery.clear', {})).toEqual({ ok: true, result: { cleared: false } });
+    await writeFile(services.recovery.file, '{not json');
+    expect(await call2('recovery.load', {})).toEqual({ ok: true, result: null });
+  });
+});
+
+describe('export over the dispatcher, with the engine’s exporters', () => {
+  it('returns the code files and writes them into a folder', async () => {
+    const { engineExporter } = await import('../../electron/services/export');
+    const exporting = createServices({ ...optionsFor(dir), loadExporter: engineExporter });
+    const graph = JSON.parse(await readFile(resolve('templates/lenet5.json'), 'utf8')) as Record<string, unknown>;
+    const code = await handleRequest(exporting, 'export.code', { graph, target: 'pytorch' }, sink);
+    expect(code.ok).toBe(true);
+    const files = (code as { result: { files: { name: string; text: string }[] } }).result.files;
+    expect(files.some((f) => f.name.endsWith('.py') && f.text.includes('torch'))).toBe(true);
+    const out = join(dir, 'lenet-export');
+    const written = await handleRequest(exporting, 'export.write', { graph, target: 'pytorch', path: out }, sink);
+    expect(written).toEqual({ ok: true, result: { paths: files.length === 1 ? [out] : files.map((f) => join(out, f.name)) } });
+  });
+});
+
+function optionsFor(home: string) {
+  return {
+    kind: 'web' as const,
+    version: '9.9.9',
+    dataDir: join(home, 'data'),
+    templatesDir: resolve('templates'),
+    homeDir: home,
+    launchTrainer: () => ({ stop() {}, kill() {} }),
+    loadExporter: async () => null,
+    shell: { openDialog: async () => ({ path: null, unsupported: true }), saveDialog: async () => ({ path: null, unsupported: true }), setTitle: () => {} },
+  };
+}
