@@ -1,0 +1,10 @@
+#!/bin/bash
+# Bundles the GPU bench into .device/ (after `bash ../shared/gpu/prepare.sh`), ready for one device call:
+#   run: carry [".device"], command: bash bench/gpu/run-device.sh
+set -euo pipefail
+cd "$(git rev-parse --show-toplevel)"
+npx esbuild bench/gpu/bench.ts --bundle --platform=node --format=esm --target=node20 --external:webgpu \
+  --banner:js="import {createRequire} from 'module'; const require = createRequire(import.meta.url);" \
+  --log-level=warning --outfile=.device/bench.mjs
+cp bench/gpu/peer.py .device/peer.py
+du -sh .device

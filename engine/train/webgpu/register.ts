@@ -1,0 +1,125 @@
+/**
+ * Registers TensorFlow.js's WebGPU backend in Node on a GPU device from Dawn (the `webgpu`
+ * npm package), then puts NetCanvas's faster training kernels over the stock ones.
+ *
+ * `@tensorflow/tfjs-backend-webgpu` only registers itself when it sees a browser, so in Node we
+ * build the device ourselves. On a machine without a usable adapter (no GPU, no Vulkan/Metal/D3D12
+ * driver — every CPU-only CI machine) this resolves `{ok:false, reason}` and registers nothing.
+ *
+ * READ RULE: on WebGPU in Node only the async reads work — `await t.data()` / `await t.array()`.
+ * `dataSync()` and `arraySync()` throw (they need `OffscreenCanvas`), so a trainer running on
+ * this backend must read its losses/metrics asynchronously (ideally every N batches).
+ *
+ * @example
+ *   const r = await registerWebGPUBackend();
+ *   if (r.ok) { await tf.setBackend('webgpu'); console.log(r.adapterName); } // "nvidia hopper …"
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerFastKernels } from './kernels';
+
+export type WebGPURegistration = { ok: true; adapterName: string } | { ok: false; reason: string };
+
+export interface RegisterOptions {
+  /**
+   * Flags for Dawn's `create()`. `['backend=null']` gives Dawn's null adapter: shaders are
+   * validated and pipelines built, nothing is computed — used to check our WGSL on CPU machines.
+   */
+  dawnFlags?: string[];
+  /** Put NetCanvas's kernels over tfjs-webgpu's (default true). */
+  fastKernels?: boolean;
+}
+
+interface DawnModule {
+  create(flags: string[]): GPU;
+  globals: object;
+}
+
+let registered: Promise<WebGPURegistration> | null = null;
+
+/** Idempotent: a second call returns the first call's answer. */
+export function registerWebGPUBackend(options: RegisterOptions = {}): Promise<WebGPURegistration> {
+  registered ??= register(options);
+  return registered;
+}
+
+export function adapterName(info: GPUAdapterInfo | undefined): string {
+  if (info == null) return 'unnamed WebGPU adapter';
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s != null && s !== '');
+  return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unnamed WebGPU adapter';
+}
+
+async function loadDawn(): Promise<DawnModule | string> {
+  try {
+    // Dynamic so that a missing or broken optional native package is a reason, never a crash.
+    return (await import(/* @vite-ignore */ 'webgpu')) as unknown as DawnModule;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') return 'the webgpu package is not installed';
+    return `the webgpu package failed to load: ${String(err.message).split('\n')[0]}`;
+  }
+}
+
+async function register(options: RegisterOptions): Promise<WebGPURegistration> {
+  const dawn = await loadDawn();
+  if (typeof dawn === 'string') return { ok: false, reason: dawn };
+  // Imported before `navigator.gpu` exists (below), so that the package's own browser-only
+  // registration stays off; its Node bundle registers all its kernels on import.
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  let gpu: GPU;
+  try {
+    gpu = dawn.create(options.dawnFlags ?? []);
+    // tfjs-webgpu reads GPUBufferUsage, GPUMapMode, … from the global scope, and refuses to start
+    // unless it sees `navigator.gpu` (Node 20 has no `navigator`; Node 21+ has one without `gpu`).
+    Object.assign(globalThis, dawn.globals);
+    const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: GPU };
+    if (nav.gpu == null) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  } catch (e) {
+    return { ok: false, reason: `Dawn failed to start: ${(e as Error).message}` };
+  }
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { ok: false, reason: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
+  }
+  if (adapter == null) return { ok: false, reason: 'no WebGPU adapter on this machine (no GPU, or no Vulkan/Metal/D3D12 driver)' };
+
+  const limits = adapter.limits;
+  const requiredFeatures: GPUFeatureName[] = [];
+  // Lets tf.profile report per-kernel GPU time.
+  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({
+      requiredFeatures,
+      requiredLimits: {
+        maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+        maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxBufferSize: limits.maxBufferSize,
+        maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+        maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+      },
+    });
+  } catch (e) {
+    return { ok: false, reason: `the WebGPU adapter refused a device: ${(e as Error).message}` };
+  }
+  // Validation errors (a WGSL mistake) would otherwise vanish silently.
+  device.addEventListener('uncapturederror', (ev) => {
+    console.error(`[webgpu] ${(ev as GPUUncapturedErrorEvent).error.message}`);
+  });
+
+  const info = adapter.info;
+  let backend: InstanceType<typeof WebGPUBackend>;
+  try {
+    backend = new WebGPUBackend(device, info);
+  } catch (e) {
+    return { ok: false, reason: `tfjs-webgpu refused the device: ${(e as Error).message}` };
+  }
+  // A factory registered by the package itself (when it was imported with `navigator.gpu` set)
+  // would ask for a second adapter with default limits: ours replaces it.
+  if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => backend, 3);
+  if (options.fastKernels !== false) registerFastKernels();
+  return { ok: true, adapterName: adapterName(info) };
+}

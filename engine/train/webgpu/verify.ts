@@ -1,0 +1,147 @@
+/**
+ * Checks NetCanvas's WebGPU kernels against TensorFlow.js's `cpu` backend on the same random
+ * inputs: the filter gradient of conv2d (several geometries, the models' own among them), and the
+ * fused batchnorm's output and gradients. Runs wherever `webgpu` is registered with a real
+ * adapter (the test suite skips it on machines without one; the GPU bench calls it first).
+ *
+ * @example
+ *   const results = await verifyWebGPUKernels(); // [{ name, maxError, tolerance, pass }, …]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchNormTraining } from './batchnorm';
+import { FusedMomentumOptimizer } from './momentum';
+
+export interface KernelCheck {
+  name: string;
+  /** max |gpu − cpu| / max(1, max |cpu|): scale-free, so large reductions compare fairly. */
+  maxError: number;
+  tolerance: number;
+  pass: boolean;
+}
+
+interface ConvCase {
+  name: string;
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  stride: number;
+  pad: 'same' | 'valid';
+}
+
+export const CONV_CASES: ConvCase[] = [
+  { name: 'small 3×3 same', x: [2, 9, 9, 3], filter: [3, 3, 3, 5], stride: 1, pad: 'same' },
+  { name: 'stride 2 valid 5×5', x: [3, 13, 11, 4], filter: [5, 5, 4, 7], stride: 2, pad: 'valid' },
+  { name: 'odd channels 1×1', x: [5, 6, 6, 33], filter: [1, 1, 33, 35], stride: 1, pad: 'same' },
+  { name: 'LeNet conv1 (16×28×28×1 → 6@5×5 same)', x: [16, 28, 28, 1], filter: [5, 5, 1, 6], stride: 1, pad: 'same' },
+  { name: 'residual conv (16×32×32×32 → 32@3×3 same)', x: [16, 32, 32, 32], filter: [3, 3, 32, 32], stride: 1, pad: 'same' },
+];
+
+function random(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+function compare(name: string, gpu: Float32Array, cpu: Float32Array, tolerance: number): KernelCheck {
+  let diff = 0;
+  let scale = 1;
+  for (let i = 0; i < cpu.length; i++) {
+    diff = Math.max(diff, Math.abs(gpu[i]! - cpu[i]!));
+    scale = Math.max(scale, Math.abs(cpu[i]!));
+  }
+  const maxError = gpu.length === cpu.length ? diff / scale : Infinity;
+  return { name, maxError, tolerance, pass: maxError <= tolerance };
+}
+
+/** Runs `compute` on the given backend over fresh tensors made from `arrays`; returns flat outputs. */
+async function onBackend(backend: string, arrays: { data: Float32Array; shape: number[] }[], compute: (...t: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const inputs = arrays.map((a) => tf.tensor(a.data, a.shape));
+  const outputs = compute(...inputs);
+  const values = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose([...inputs, ...outputs]);
+  return values;
+}
+
+function filterGrad(x: tf.Tensor, dy: tf.Tensor, c: ConvCase): tf.Tensor[] {
+  const w0 = tf.zeros(c.filter) as tf.Tensor4D;
+  const grad = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad), dy)));
+  const g = grad(w0);
+  w0.dispose();
+  return [g];
+}
+
+function batchNormReference(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: tf.Tensor, epsilon: number): tf.Tensor[] {
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const { mean, variance } = tf.moments(a, axes);
+    return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, epsilon), r));
+  };
+  const y = tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, axes);
+    return tf.batchNorm(x, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, epsilon);
+  });
+  return [y, ...tf.grads(f)([x, gamma, beta])];
+}
+
+function batchNormFused(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: tf.Tensor, epsilon: number): tf.Tensor[] {
+  const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, epsilon).y, r));
+  const { y, stats } = batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
+  stats.dispose();
+  return [y, ...tf.grads(f)([x, gamma, beta])];
+}
+
+export async function verifyWebGPUKernels(tolerance = 1e-3): Promise<KernelCheck[]> {
+  const results: KernelCheck[] = [];
+  let seed = 1;
+  for (const c of CONV_CASES) {
+    const xData = random(c.x.reduce((a, b) => a * b), seed++);
+    const outShape = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.stride, 1, c.pad).outShape;
+    const dyData = random(outShape.reduce((a, b) => a * b), seed++);
+    const arrays = [
+      { data: xData, shape: c.x },
+      { data: dyData, shape: outShape },
+    ];
+    const [gpu] = await onBackend('webgpu', arrays, (x, dy) => filterGrad(x!, dy!, c));
+    const [cpu] = await onBackend('cpu', arrays, (x, dy) => filterGrad(x!, dy!, c));
+    results.push(compare(`Conv2DBackpropFilter ${c.name}`, gpu!, cpu!, tolerance));
+  }
+  for (const shape of [
+    [4, 5, 5, 3],
+    [32, 32, 32, 32],
+  ]) {
+    const channels = shape[3]!;
+    const size = shape.reduce((a, b) => a * b);
+    const xData = random(size, seed++).map((v) => v * 3 + 0.7);
+    const arrays = [
+      { data: xData, shape },
+      { data: random(channels, seed++).map((v) => 1 + v), shape: [channels] },
+      { data: random(channels, seed++), shape: [channels] },
+      { data: random(size, seed++), shape },
+    ];
+    const gpu = await onBackend('webgpu', arrays, (x, g, b, r) => batchNormFused(x!, g!, b!, r!, 1e-3));
+    const cpu = await onBackend('cpu', arrays, (x, g, b, r) => batchNormReference(x!, g!, b!, r!, 1e-3));
+    ['y', 'dx', 'dγ', 'dβ'].forEach((what, i) => results.push(compare(`fused batchnorm [${shape.join('×')}] ${what}`, gpu[i]!, cpu[i]!, tolerance)));
+  }
+  const w0 = random(1000, seed++);
+  const gradients = [random(1000, seed++), random(1000, seed++), random(1000, seed++)];
+  const momentumRun = (fused: boolean) => async () => {
+    const w = tf.variable(tf.tensor(w0, [10, 100]), true, `momentum_check_${fused}_${seed}`);
+    const optimizer = fused ? new FusedMomentumOptimizer(0.1, 0.9) : tf.train.momentum(0.1, 0.9);
+    for (const g of gradients) tf.tidy(() => optimizer.applyGradients([{ name: w.name, tensor: tf.tensor(g, [10, 100]) }]));
+    const out = (await w.data()) as Float32Array;
+    w.dispose();
+    optimizer.dispose();
+    return out;
+  };
+  await tf.setBackend('webgpu');
+  const gpuW = await momentumRun(true)();
+  await tf.setBackend('cpu');
+  const cpuW = await momentumRun(false)();
+  results.push(compare('fused SGD momentum, 3 steps', gpuW, cpuW, tolerance));
+  await tf.setBackend('webgpu');
+  return results;
+}
