@@ -1,0 +1,42 @@
+/** The editor's layout: toolbar, palette, canvas, side panel, summary bar, dialogs and banners. */
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'react';
+import { Canvas } from '../canvas/Canvas';
+import { Palette } from '../canvas/Palette';
+import { installLifecycle } from '../files/lifecycle';
+import { PathDialog } from '../files/PathDialog';
+import { RecoveryBanner } from '../files/RecoveryBanner';
+import { TemplateGallery } from '../files/TemplateGallery';
+import { api } from '../host/api';
+import { SummaryBar } from '../panels/SummaryBar';
+import { listenToTrainer } from '../training/trainActions';
+import { ConnectionBanner, Notices } from './Banners';
+import { runCommand } from './commands';
+import { installShortcuts } from './shortcuts';
+import { SidePanel } from './SidePanel';
+import { Toolbar } from './Toolbar';
+
+export function App() {
+  useEffect(() => {
+    const offs = [installShortcuts(), installLifecycle(), listenToTrainer(), api().on('menu.command', ({ command }) => runCommand(command))];
+    return () => offs.forEach((off) => off());
+  }, []);
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <Toolbar />
+        <ConnectionBanner />
+        <RecoveryBanner />
+        <main className="workspace">
+          <Palette />
+          <Canvas />
+          <SidePanel />
+        </main>
+        <SummaryBar />
+        <PathDialog />
+        <TemplateGallery />
+        <Notices />
+      </div>
+    </ReactFlowProvider>
+  );
+}

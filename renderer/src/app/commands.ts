@@ -1,0 +1,67 @@
+/**
+ * Commands shared by keyboard shortcuts, the toolbar and the host's menus (`menu.command`):
+ * one function per command, so all three do exactly the same thing.
+ */
+import type { MenuCommand } from '../../../electron/api/contract';
+import { viewCentre, zoomToFit } from '../canvas/flowInstance';
+import { newGraph, openGraph, saveGraph, saveGraphAs } from '../files/fileActions';
+import { deleteElements, layoutGraph, paste } from '../store/actions';
+import { copySelection } from '../store/clipboard';
+import { editorStore } from '../store/editorStore';
+import { useUi } from './uiStore';
+
+function copy(): boolean {
+  const s = editorStore().getState();
+  const clip = copySelection(s.doc, s.selection.nodes);
+  if (clip) s.setClipboard(clip);
+  return clip !== null;
+}
+
+function pasteClipboard(): void {
+  const s = editorStore().getState();
+  if (!s.clipboard) return;
+  // Paste next to the originals if they are in view, else in the middle of the view.
+  const first = Object.values(s.clipboard.layout)[0] ?? { x: 0, y: 0 };
+  const centre = viewCentre();
+  const near = Math.abs(first.x - centre.x) < 600 && Math.abs(first.y - centre.y) < 400;
+  const offset = near ? { x: 40, y: 40 } : { x: centre.x - first.x, y: centre.y - first.y };
+  s.perform(paste, { clip: s.clipboard, offset });
+}
+
+function deleteSelection(): void {
+  const s = editorStore().getState();
+  s.perform(deleteElements, { nodes: s.selection.nodes, edges: s.selection.edges });
+}
+
+export const COMMANDS: Record<MenuCommand, () => void> = {
+  new: newGraph,
+  open: () => void openGraph(),
+  save: () => void saveGraph(),
+  saveAs: () => void saveGraphAs(),
+  export: () => useUi.getState().notify('Export lives in the exporters’ panel (not part of this build yet).'),
+  undo: () => editorStore().getState().undo(),
+  redo: () => editorStore().getState().redo(),
+  cut: () => {
+    if (copy()) deleteSelection();
+  },
+  copy: () => void copy(),
+  paste: pasteClipboard,
+  selectAll: () => {
+    const s = editorStore().getState();
+    s.select({ nodes: s.doc.nodes.map((n) => n.id), edges: [] });
+  },
+  delete: deleteSelection,
+  zoomToFit: () => zoomToFit(),
+  autoLayout: () => {
+    editorStore().getState().perform(layoutGraph, {});
+    setTimeout(zoomToFit, 50);
+  },
+  toggleCode: () => {
+    const ui = useUi.getState();
+    ui.setTab(ui.tab === 'code' ? 'inspect' : 'code');
+  },
+};
+
+export function runCommand(command: MenuCommand): void {
+  COMMANDS[command]();
+}

@@ -1,0 +1,56 @@
+/** View state that is not part of the document: open panels, dialogs, notices, the summary's batch size. */
+import { create } from 'zustand';
+
+export type SideTab = 'inspect' | 'train' | 'code';
+
+export interface Notice {
+  readonly id: number;
+  readonly text: string;
+  readonly kind: 'info' | 'error';
+}
+
+export interface PathRequest {
+  readonly mode: 'open' | 'save' | 'folder';
+  readonly title: string;
+  readonly defaultName?: string;
+  readonly resolve: (path: string | null) => void;
+}
+
+interface UiState {
+  readonly tab: SideTab;
+  readonly batchSize: number;
+  readonly notices: readonly Notice[];
+  readonly pathRequest: PathRequest | null;
+  readonly galleryOpen: boolean;
+  setTab(tab: SideTab): void;
+  setBatchSize(n: number): void;
+  notify(text: string, kind?: Notice['kind']): void;
+  dismiss(id: number): void;
+  setPathRequest(request: PathRequest | null): void;
+  setGalleryOpen(open: boolean): void;
+}
+
+let nextNotice = 1;
+
+export const useUi = create<UiState>()((set, get) => ({
+  tab: 'inspect',
+  batchSize: 64,
+  notices: [],
+  pathRequest: null,
+  galleryOpen: false,
+  setTab: (tab) => set({ tab }),
+  setBatchSize: (batchSize) => set({ batchSize }),
+  notify(text, kind = 'info') {
+    const id = nextNotice++;
+    set({ notices: [...get().notices, { id, text, kind }].slice(-4) });
+    setTimeout(() => get().dismiss(id), kind === 'error' ? 8000 : 4000);
+  },
+  dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+  setPathRequest: (pathRequest) => set({ pathRequest }),
+  setGalleryOpen: (galleryOpen) => set({ galleryOpen }),
+}));
+
+/** Asks for a path with the in-page dialog (the web host has no native dialogs). */
+export function askForPath(mode: PathRequest['mode'], title: string, defaultName?: string): Promise<string | null> {
+  return new Promise((resolve) => useUi.getState().setPathRequest({ mode, title, defaultName, resolve }));
+}

@@ -1,0 +1,139 @@
+/**
+ * The graph canvas. React Flow is controlled: its changes are applied to the derived nodes with
+ * `applyNodeChanges`, and what changed (positions, selection, measured sizes) goes to the store;
+ * the store's document comes back as nodes. Connections the engine says can never be valid are
+ * refused while dragging.
+ */
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+  type NodeTypes,
+  type ReactFlowInstance,
+} from '@xyflow/react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { connectionRefusal } from '../../../engine/graph/edits';
+import type { NodeId, Position } from '../../../engine/graph/types';
+import { addNode, connect, moveNodes } from '../store/actions';
+import { checkOf } from '../store/checkCache';
+import { editorStore, useEditor } from '../store/editorStore';
+import { setFlowInstance, screenToFlow, zoomToFitSoon } from './flowInstance';
+import { LayerNode } from './LayerNode';
+import { PALETTE_MIME } from './Palette';
+import { toFlowEdges, toFlowNodes, type LayerFlowNode } from './toFlow';
+
+const nodeTypes: NodeTypes = { layer: LayerNode };
+const selectDoc = (s: { doc: import('../../../engine/graph/types').GraphDoc }) => s.doc;
+const selectSelection = (s: { selection: import('../store/actions').Selection }) => s.selection;
+
+const MULTI_SELECT_KEYS = ['Meta', 'Control'];
+const PRO_OPTIONS = { hideAttribution: true };
+/** Module scope: a new function each render would redraw every minimap node. */
+const miniMapColour = (n: { data: Record<string, unknown> }) => (n.data.status === 'error' ? '#ef4444' : '#6366f1');
+
+const isValidConnection: IsValidConnection = (c) => connectionRefusal(editorStore().getState().doc, c.source, c.target) === null;
+
+/** The first view: fit (readably, see zoomToFit) once the first nodes have their sizes. */
+function onInit(instance: ReactFlowInstance<LayerFlowNode, Edge>) {
+  setFlowInstance(instance);
+  zoomToFitSoon();
+}
+
+function onConnect(c: Connection) {
+  const port = c.targetHandle?.startsWith('in-') ? Number(c.targetHandle.slice(3)) : undefined;
+  editorStore().getState().perform(connect, { source: c.source, target: c.target, port });
+}
+
+export function Canvas() {
+  const doc = useEditor(selectDoc);
+  const selection = useEditor(selectSelection);
+  const check = checkOf(doc);
+  const [sizes, setSizes] = useState<ReadonlyMap<NodeId, { width: number; height: number }>>(new Map());
+  const previous = useRef(new Map<NodeId, LayerFlowNode>());
+  const nodes = useMemo(() => toFlowNodes(doc, check, selection, sizes, previous.current), [doc, check, selection, sizes]);
+  const previousEdges = useRef(new Map<string, Edge>());
+  const edges = useMemo(() => toFlowEdges(doc, check, selection, previousEdges.current), [doc, check, selection]);
+  const [refusal, setRefusal] = useState<string | null>(null);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<LayerFlowNode>[]) => {
+      const next = applyNodeChanges(changes, nodes);
+      const positions: Record<NodeId, Position> = {};
+      let sized: Map<NodeId, { width: number; height: number }> | null = null;
+      let selectionChanged = false;
+      for (const change of changes) {
+        if (change.type === 'position' && change.position) positions[change.id] = { x: Math.round(change.position.x), y: Math.round(change.position.y) };
+        if (change.type === 'dimensions' && change.dimensions) {
+          sized ??= new Map(sizes);
+          sized.set(change.id, change.dimensions);
+        }
+        if (change.type === 'select') selectionChanged = true;
+      }
+      const store = editorStore().getState();
+      if (Object.keys(positions).length > 0) store.perform(moveNodes, { positions });
+      if (selectionChanged) store.select({ nodes: next.filter((n) => n.selected).map((n) => n.id), edges: store.selection.edges });
+      if (sized) setSizes(sized);
+    },
+    [nodes, sizes],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      if (!changes.some((c) => c.type === 'select')) return;
+      const next = applyEdgeChanges(changes, edges);
+      const store = editorStore().getState();
+      store.select({ nodes: store.selection.nodes, edges: next.filter((e: Edge) => e.selected).map((e) => e.id) });
+    },
+    [edges],
+  );
+
+  const onDrop = useCallback((event: React.DragEvent) => {
+    const type = event.dataTransfer.getData(PALETTE_MIME);
+    if (!type) return;
+    event.preventDefault();
+    const p = screenToFlow({ x: event.clientX, y: event.clientY });
+    editorStore().getState().perform(addNode, { type, position: { x: Math.round(p.x - 100), y: Math.round(p.y - 30) } });
+  }, []);
+
+  const explainRefusal = useCallback((_: unknown, state: { isValid: boolean | null; fromNode: { id: string } | null; toNode: { id: string } | null }) => {
+    if (state.isValid === false && state.fromNode && state.toNode) {
+      setRefusal(connectionRefusal(editorStore().getState().doc, state.fromNode.id, state.toNode.id));
+      setTimeout(() => setRefusal(null), 3000);
+    }
+  }, []);
+
+  return (
+    <div className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <ReactFlow<LayerFlowNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={explainRefusal}
+        isValidConnection={isValidConnection}
+        onInit={onInit}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        minZoom={0.1}
+        onlyRenderVisibleElements
+        proOptions={PRO_OPTIONS}
+      >
+        <Background gap={20} size={1.5} color="#d6dbe4" />
+        <MiniMap pannable zoomable nodeColor={miniMapColour} />
+        <Controls />
+      </ReactFlow>
+      {refusal && <div className="connection-refusal">Can't connect: {refusal}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+/** One layer on the canvas: title, type, output shape, params, receptive field; red with the message and a fix when broken. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { applyFix } from '../store/actions';
+import { editorStore } from '../store/editorStore';
+import type { LayerFlowNode } from './toFlow';
+
+function InputHandles({ ports, numbered }: { ports: number; numbered: boolean }) {
+  if (ports === 0) return null;
+  if (!numbered) return <Handle type="target" position={Position.Top} id="in" />;
+  return (
+    <>
+      {Array.from({ length: ports }, (_, i) => {
+        const left = `${((i + 1) / (ports + 1)) * 100}%`;
+        return (
+          <Handle key={i} type="target" position={Position.Top} id={`in-${i}`} style={{ left }} className="port-numbered">
+            <span className="port-number">{i}</span>
+          </Handle>
+        );
+      })}
+    </>
+  );
+}
+
+function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
+  const status = data.status === 'error' ? 'error' : data.warning ? 'warning' : data.status;
+  return (
+    <div className={`layer-node status-${status}${selected ? ' selected' : ''}`} data-testid={`node-${id}`}>
+      <InputHandles ports={data.ports} numbered={data.numbered} />
+      <div className="layer-head">
+        <span className="layer-title">{data.title}</span>
+        <span className="layer-type">{data.typeLabel}</span>
+      </div>
+      <div className="layer-row">
+        <span className="layer-shape" title="Output shape (without the batch axis)">
+          {data.shape}
+        </span>
+        {data.paramCount && <span className="layer-params" title="Trainable parameters">{data.paramCount} params</span>}
+      </div>
+      {(data.settings || data.field) && (
+        <div className="layer-row layer-small">
+          <span className="layer-settings" title={data.settings}>
+            {data.settings}
+          </span>
+          {data.field && <span className="layer-field" title="Receptive field of one output unit, in input pixels, and the jump between neighbouring units">{data.field}</span>}
+        </div>
+      )}
+      {(data.message ?? data.warning) && <div className="layer-message">{data.message ?? data.warning}</div>}
+      {data.fix && (
+        <button
+          className="fix-button nodrag"
+          onClick={(e) => {
+            e.stopPropagation();
+            editorStore().getState().perform(applyFix, { fix: data.fix!.action });
+          }}
+        >
+          Fix: {data.fix.label}
+        </button>
+      )}
+      <Handle type="source" position={Position.Bottom} id="out" />
+    </div>
+  );
+}
+
+export const LayerNode = memo(LayerNodeView);

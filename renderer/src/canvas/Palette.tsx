@@ -1,0 +1,43 @@
+/** Every layer kind, grouped by the catalogue's categories: drag one onto the canvas, or click to add it in the middle. */
+import { LAYERS } from '../../../engine/layers/registry';
+import { CATEGORIES, type LayerSpec } from '../../../engine/layers/spec';
+import { addNode } from '../store/actions';
+import { editorStore } from '../store/editorStore';
+import { viewCentre } from './flowInstance';
+
+export const PALETTE_MIME = 'application/x-netcanvas-layer';
+
+const GROUPS = CATEGORIES.map((c) => ({
+  ...c,
+  layers: (Object.values(LAYERS) as LayerSpec[]).filter((l) => l.category === c.id),
+}));
+
+export function Palette() {
+  return (
+    <aside className="palette" aria-label="Layers">
+      <h2 className="panel-title">Layers</h2>
+      {GROUPS.map((group) => (
+        <section key={group.id} className="palette-group">
+          <h3>{group.label}</h3>
+          {group.layers.map((layer) => (
+            <button
+              key={layer.type}
+              className={`palette-item cat-${group.id}`}
+              data-testid={`palette-${layer.type}`}
+              draggable
+              title={layer.doc}
+              onDragStart={(e) => {
+                e.dataTransfer.setData(PALETTE_MIME, layer.type);
+                e.dataTransfer.effectAllowed = 'copy';
+              }}
+              onClick={() => editorStore().getState().perform(addNode, { type: layer.type, position: viewCentre() })}
+            >
+              <span className="palette-label">{layer.label}</span>
+              <span className="palette-doc">{layer.doc}</span>
+            </button>
+          ))}
+        </section>
+      ))}
+    </aside>
+  );
+}

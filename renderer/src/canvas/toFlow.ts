@@ -1,0 +1,152 @@
+/**
+ * Derives React Flow's nodes and edges from the document and the checker's result. Node objects
+ * are reused when nothing visible changed, so React Flow re-renders only the nodes an edit touched
+ * (this is what keeps a 300-node graph smooth).
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { Diagnostic, Fix } from '../../../engine/check/diagnostics';
+import type { CheckResult } from '../../../engine/check/types';
+import type { GraphDoc, GraphEdge, GraphNode, NodeId } from '../../../engine/graph/types';
+import { getLayer } from '../../../engine/layers/registry';
+import { formatShape } from '../../../engine/layers/spec';
+import { edgeKey, type Selection } from '../store/actions';
+import { formatCount } from './format';
+
+export interface LayerNodeData extends Record<string, unknown> {
+  readonly title: string;
+  readonly typeLabel: string;
+  readonly shape: string;
+  readonly paramCount: string;
+  readonly settings: string;
+  readonly field: string | null;
+  readonly status: 'ok' | 'error' | 'unknown';
+  readonly message: string | null;
+  readonly warning: string | null;
+  readonly fix: Fix | null;
+  /** 0 for an input; 1 for ordinary layers; numbered ports for merges. */
+  readonly ports: number;
+  readonly numbered: boolean;
+}
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+
+export type Sizes = ReadonlyMap<NodeId, { width: number; height: number }>;
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return value.join('×');
+  return String(value);
+}
+
+function nodeData(node: GraphNode, check: CheckResult, mine: readonly Diagnostic[], incoming: number): LayerNodeData {
+  const spec = getLayer(node.type);
+  const report = check.nodes[node.id];
+  const error = mine.find((d) => d.severity === 'error');
+  const warning = mine.find((d) => d.severity === 'warning');
+  const rf = report?.receptiveField;
+  const merges = (spec?.arity.max ?? 1) > 1;
+  return {
+    title: node.label ?? node.id,
+    typeLabel: spec?.label ?? node.type,
+    shape: report?.outputShape ? formatShape(report.outputShape) : '?',
+    paramCount: report && report.params > 0 ? formatCount(report.params) : '',
+    settings: Object.entries(node.params)
+      .map(([k, v]) => `${k} ${describeValue(v)}`)
+      .join(' · '),
+    field: rf && rf.size[0] > 1 ? `RF ${rf.size[0]}×${rf.size[1]} /${rf.jump[0]}` : null,
+    status: error ? 'error' : (report?.status ?? 'unknown'),
+    message: error?.message ?? null,
+    warning: warning?.message ?? null,
+    fix: (error ?? warning)?.fix ?? null,
+    ports: spec?.arity.max === 0 ? 0 : merges ? Math.max(2, incoming + 1) : 1,
+    numbered: merges,
+  };
+}
+
+function sameData(a: LayerNodeData, b: LayerNodeData): boolean {
+  for (const key of Object.keys(a) as (keyof LayerNodeData)[]) {
+    if (key === 'fix') {
+      if (a.fix !== b.fix && (a.fix === null || b.fix === null || JSON.stringify(a.fix) !== JSON.stringify(b.fix))) return false;
+    } else if (a[key] !== b[key]) return false;
+  }
+  return true;
+}
+
+const NONE: readonly Diagnostic[] = [];
+
+function diagnosticsByNode(check: CheckResult): Map<NodeId, Diagnostic[]> {
+  const map = new Map<NodeId, Diagnostic[]>();
+  for (const d of check.diagnostics) if (d.nodeId !== null) map.set(d.nodeId, [...(map.get(d.nodeId) ?? []), d]);
+  return map;
+}
+
+/** Incoming edges of each node in port order, as the checker orders them. */
+export function portRanks(edges: readonly GraphEdge[]): Map<GraphEdge, number> {
+  const byTarget = new Map<NodeId, { e: GraphEdge; i: number }[]>();
+  edges.forEach((e, i) => byTarget.set(e.target, [...(byTarget.get(e.target) ?? []), { e, i }]));
+  const ranks = new Map<GraphEdge, number>();
+  for (const list of byTarget.values()) {
+    list.sort((a, b) => (a.e.targetPort ?? Infinity) - (b.e.targetPort ?? Infinity) || a.i - b.i);
+    list.forEach(({ e }, rank) => ranks.set(e, rank));
+  }
+  return ranks;
+}
+
+export function toFlowNodes(doc: GraphDoc, check: CheckResult, selection: Selection, sizes: Sizes, previous: Map<NodeId, LayerFlowNode>): LayerFlowNode[] {
+  const selected = new Set(selection.nodes);
+  const incoming = new Map<NodeId, number>();
+  for (const e of doc.edges) incoming.set(e.target, (incoming.get(e.target) ?? 0) + 1);
+  const byNode = diagnosticsByNode(check);
+  const nodes = doc.nodes.map((n, i): LayerFlowNode => {
+    const data = nodeData(n, check, byNode.get(n.id) ?? NONE, incoming.get(n.id) ?? 0);
+    const position = doc.layout?.[n.id] ?? { x: 40 + (i % 4) * 240, y: 40 + Math.floor(i / 4) * 140 };
+    const measured = sizes.get(n.id);
+    const old = previous.get(n.id);
+    if (
+      old &&
+      old.position.x === position.x &&
+      old.position.y === position.y &&
+      old.selected === selected.has(n.id) &&
+      old.measured === measured &&
+      sameData(old.data, data)
+    ) {
+      return old;
+    }
+    // Broken nodes grow (message, fix button): keep them above their neighbours.
+    const zIndex = data.message ? 10 : 0;
+    return { id: n.id, type: 'layer', position, data, zIndex, selected: selected.has(n.id), ...(measured ? { measured } : {}) };
+  });
+  previous.clear();
+  for (const n of nodes) previous.set(n.id, n);
+  return nodes;
+}
+
+export function toFlowEdges(doc: GraphDoc, check: CheckResult, selection: Selection, previous: Map<string, Edge>): Edge[] {
+  const selected = new Set(selection.edges);
+  const ranks = portRanks(doc.edges);
+  const typeOf = new Map(doc.nodes.map((n) => [n.id, n.type]));
+  const edges = doc.edges.map((e): Edge => {
+    const id = edgeKey(e.source, e.target);
+    const shape = check.nodes[e.source]?.outputShape;
+    const merges = (getLayer(typeOf.get(e.target) ?? '')?.arity.max ?? 1) > 1;
+    const label = shape ? formatShape(shape) : '?';
+    const targetHandle = merges ? `in-${ranks.get(e) ?? 0}` : 'in';
+    const className = check.nodes[e.target]?.status === 'error' ? 'edge-error' : undefined;
+    const isSelected = selected.has(id);
+    const old = previous.get(id);
+    if (old && old.label === label && old.targetHandle === targetHandle && old.className === className && old.selected === isSelected) return old;
+    return {
+      id,
+      source: e.source,
+      target: e.target,
+      sourceHandle: 'out',
+      targetHandle,
+      label,
+      selected: isSelected,
+      className,
+      labelBgPadding: [6, 3] as [number, number],
+      labelBgBorderRadius: 4,
+    };
+  });
+  previous.clear();
+  for (const e of edges) previous.set(e.id, e);
+  return edges;
+}

@@ -1,0 +1,52 @@
+/** The graphs shipped in templates/, from the host. */
+import { useEffect, useState } from 'react';
+import type { TemplateInfo } from '../../../electron/api/contract';
+import { useUi } from '../app/uiStore';
+import { api, messageOf } from '../host/api';
+import { loadTemplate } from './fileActions';
+
+export function TemplateGallery() {
+  const open = useUi((s) => s.galleryOpen);
+  const [templates, setTemplates] = useState<TemplateInfo[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    api()
+      .request('templates.list', {})
+      .then(setTemplates)
+      .catch((err) => setError(messageOf(err)));
+  }, [open]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && useUi.getState().setGalleryOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+  if (!open) return null;
+  const close = () => useUi.getState().setGalleryOpen(false);
+  return (
+    <div className="modal-backdrop" role="dialog" aria-label="Templates" onClick={close}>
+      <div className="modal gallery" onClick={(e) => e.stopPropagation()} data-testid="template-gallery">
+        <h2>Start from a template</h2>
+        {error && <div className="field-error">{error}</div>}
+        <div className="template-grid">
+          {(templates ?? []).map((t) => (
+            <button
+              key={t.id}
+              className="template-card"
+              data-testid={`template-${t.id}`}
+              onClick={() => void loadTemplate(t.id).then((loaded) => loaded && close())}
+            >
+              <b>{t.name}</b>
+              <span>{t.description}</span>
+            </button>
+          ))}
+          {templates === null && !error && <p className="muted">Loading…</p>}
+        </div>
+        <div className="modal-buttons">
+          <button onClick={close}>Close</button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * New, open, save, save as, templates. Only the host touches files; native dialogs where the host
+ * has them, the in-page path dialog where it answers `unsupported`. Unsaved work is never
+ * discarded without asking.
+ */
+import { parseGraph, serializeGraph } from '../../../engine/graph/load';
+import { emptyGraph, type GraphDoc } from '../../../engine/graph/types';
+import { askForPath, useUi } from '../app/uiStore';
+import { zoomToFitSoon } from '../canvas/flowInstance';
+import { api, messageOf } from '../host/api';
+import { loadDocument } from '../store/actions';
+import { editorStore, isDirty } from '../store/editorStore';
+
+const notify = (text: string, kind: 'info' | 'error' = 'info') => useUi.getState().notify(text, kind);
+
+/** True when there is nothing unsaved, or the user agrees to lose it. */
+export function confirmDiscard(): boolean {
+  const s = editorStore().getState();
+  if (!isDirty(s)) return true;
+  return window.confirm(`"${s.doc.name}" has unsaved changes. Discard them?`);
+}
+
+function install(doc: GraphDoc, path: string | null): void {
+  const store = editorStore().getState();
+  store.perform(loadDocument, { doc });
+  store.markSaved(path);
+  zoomToFitSoon();
+}
+
+export function newGraph(): void {
+  if (!confirmDiscard()) return;
+  install(emptyGraph('Untitled'), null);
+}
+
+export async function openPath(path: string): Promise<boolean> {
+  try {
+    const { text } = await api().request('file.read', { path });
+    const parsed = parseGraph(text);
+    if (!parsed.ok) {
+      notify(`Could not open ${path}: ${parsed.error}`, 'error');
+      return false;
+    }
+    install(parsed.doc, path);
+    notify(`Opened ${path}`);
+    return true;
+  } catch (err) {
+    notify(`Could not open ${path}: ${messageOf(err)}`, 'error');
+    return false;
+  }
+}
+
+export async function openGraph(): Promise<void> {
+  if (!confirmDiscard()) return;
+  try {
+    const answer = await api().request('file.openDialog', { kind: 'graph' });
+    const path = answer.unsupported ? await askForPath('open', 'Open a graph') : answer.path;
+    if (path) await openPath(path);
+  } catch (err) {
+    notify(`Could not open: ${messageOf(err)}`, 'error');
+  }
+}
+
+async function writeTo(path: string): Promise<boolean> {
+  const store = editorStore().getState();
+  const doc = store.doc;
+  try {
+    const written = await api().request('file.write', { path, text: serializeGraph(doc) });
+    // Mark exactly what was written as saved, even if an edit landed while writing.
+    editorStore().setState({ savedDoc: doc, filePath: written.path });
+    void api().request('recovery.clear', {}).catch(() => {});
+    notify(`Saved ${written.path}`);
+    return true;
+  } catch (err) {
+    notify(`Could not save to ${path}: ${messageOf(err)}`, 'error');
+    return false;
+  }
+}
+
+export async function saveGraphAs(): Promise<boolean> {
+  const { doc } = editorStore().getState();
+  const defaultName = `${doc.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'graph'}.json`;
+  try {
+    const answer = await api().request('file.saveDialog', { defaultName, kind: 'graph' });
+    const path = answer.unsupported ? await askForPath('save', 'Save the graph as', defaultName) : answer.path;
+    return path ? await writeTo(path) : false;
+  } catch (err) {
+    notify(`Could not save: ${messageOf(err)}`, 'error');
+    return false;
+  }
+}
+
+export async function saveGraph(): Promise<boolean> {
+  const { filePath } = editorStore().getState();
+  return filePath ? writeTo(filePath) : saveGraphAs();
+}
+
+export async function loadTemplate(id: string): Promise<boolean> {
+  if (!confirmDiscard()) return false;
+  try {
+    const { text } = await api().request('templates.read', { id });
+    const parsed = parseGraph(text);
+    if (!parsed.ok) {
+      notify(`The template "${id}" is broken: ${parsed.error}`, 'error');
+      return false;
+    }
+    install(parsed.doc, null);
+    return true;
+  } catch (err) {
+    notify(`Could not load the template "${id}": ${messageOf(err)}`, 'error');
+    return false;
+  }
+}

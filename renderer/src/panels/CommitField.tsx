@@ -1,0 +1,32 @@
+/** A text field that runs an action on Enter or blur and shows the refusal message when the action refuses. */
+import { useState } from 'react';
+import type { Action } from '../store/actions';
+import { editorStore } from '../store/editorStore';
+
+interface Props<A> {
+  readonly label: string;
+  readonly value: string;
+  readonly placeholder?: string;
+  readonly help?: string;
+  readonly commit: (text: string) => { action: Action<A>; args: A };
+}
+
+export function CommitField<A>({ label, value, placeholder, help, commit }: Props<A>) {
+  const [text, setText] = useState(value);
+  const [error, setError] = useState<string | null>(null);
+  const run = () => {
+    if (text === value) return setError(null);
+    const { action, args } = commit(text);
+    const outcome = editorStore().getState().perform(action, args);
+    setError('error' in outcome ? outcome.error : null);
+  };
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label>
+        {label}
+        <input value={text} placeholder={placeholder} spellCheck={false} onChange={(e) => setText(e.target.value)} onBlur={run} onKeyDown={(e) => e.key === 'Enter' && run()} />
+      </label>
+      {error ? <div className="field-error" role="alert">{error}</div> : help && <div className="field-help">{help}</div>}
+    </div>
+  );
+}

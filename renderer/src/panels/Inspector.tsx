@@ -1,0 +1,87 @@
+/** The selected layer's label, params (from the catalogue), per-layer weight decay and receptive field; the graph's problems otherwise. */
+import { effectiveParams } from '../../../engine/graph/edits';
+import type { GraphNode } from '../../../engine/graph/types';
+import { getLayer } from '../../../engine/layers/registry';
+import { formatShape } from '../../../engine/layers/spec';
+import { formatCount } from '../canvas/format';
+import { checkOf } from '../store/checkCache';
+import { useEditor } from '../store/editorStore';
+import { CommitField } from './CommitField';
+import { ParamField } from './ParamField';
+import { ProblemsList } from './ProblemsList';
+import { ReceptiveFieldView } from './ReceptiveFieldView';
+import { renameGraph, setLabel, setLayerWeightDecay } from '../store/actions';
+
+function NodeInspector({ node }: { node: GraphNode }) {
+  const doc = useEditor((s) => s.doc);
+  const report = checkOf(doc).nodes[node.id];
+  const spec = getLayer(node.type);
+  const effective = effectiveParams(node);
+  const decay = (doc.training as { layerWeightDecay?: Record<string, number> } | undefined)?.layerWeightDecay?.[node.id];
+  return (
+    <div className="inspector" data-testid="inspector">
+      <h2 className="panel-title">
+        {spec?.label ?? node.type} <span className="muted">#{node.id}</span>
+      </h2>
+      {spec && <p className="panel-doc">{spec.doc}</p>}
+      <CommitField
+        key={`label-${node.id}-${node.label ?? ''}`}
+        label="Label"
+        value={node.label ?? ''}
+        placeholder={node.id}
+        commit={(text) => ({ action: setLabel, args: { nodeId: node.id, label: text } })}
+      />
+      {spec &&
+        Object.entries(spec.params).map(([name, p]) => (
+          <ParamField
+            key={`${node.id}-${name}-${JSON.stringify(node.params[name] ?? null)}`}
+            nodeId={node.id}
+            name={name}
+            spec={p}
+            written={node.params[name]}
+            effective={effective[name]}
+          />
+        ))}
+      {report && report.params > 0 && (
+        <CommitField
+          key={`decay-${node.id}-${decay ?? ''}`}
+          label="Weight decay (this layer)"
+          value={decay === undefined ? '' : String(decay)}
+          placeholder="global"
+          help="L2 strength λ for this layer's weights; empty uses the training config's weight decay."
+          commit={(text) => ({ action: setLayerWeightDecay, args: { nodeId: node.id, value: text.trim() === '' ? null : Number(text) } })}
+        />
+      )}
+      {report && (
+        <dl className="facts">
+          <dt>Input</dt>
+          <dd>{report.inputShapes.map((s) => formatShape(s)).join(' + ') || '–'}</dd>
+          <dt>Output</dt>
+          <dd>{formatShape(report.outputShape)}</dd>
+          <dt>Params</dt>
+          <dd>{formatCount(report.params)}</dd>
+          <dt>MACs</dt>
+          <dd>{formatCount(report.macs)}</dd>
+        </dl>
+      )}
+      {report?.receptiveField && report.outputShape && <ReceptiveFieldView nodeId={node.id} />}
+    </div>
+  );
+}
+
+function GraphInspector() {
+  const name = useEditor((s) => s.doc.name);
+  return (
+    <div className="inspector">
+      <h2 className="panel-title">Graph</h2>
+      <CommitField key={`name-${name}`} label="Name" value={name} commit={(text) => ({ action: renameGraph, args: { name: text } })} />
+      <p className="panel-doc">Select a layer to edit it. Drag layers from the left; connect the round handles (output at the bottom, inputs on top).</p>
+      <ProblemsList />
+    </div>
+  );
+}
+
+export function Inspector() {
+  const node = useEditor((s) => (s.selection.nodes.length === 1 ? s.doc.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined));
+  return node ? <NodeInspector node={node} /> : <GraphInspector />;
+}

@@ -1,0 +1,69 @@
+/** One parameter of the selected layer. Commits on Enter or blur; a refused value shows the engine's message and changes nothing. */
+import { useState } from 'react';
+import type { ParamSpec } from '../../../engine/layers/params';
+import type { NodeId } from '../../../engine/graph/types';
+import { removeParam, setParam } from '../store/actions';
+import { editorStore } from '../store/editorStore';
+import { paramToText, rangeHint, textToParam } from './paramText';
+
+interface Props {
+  readonly nodeId: NodeId;
+  readonly name: string;
+  readonly spec: ParamSpec;
+  /** What the document says (undefined: the default applies). */
+  readonly written: unknown;
+  /** The value in effect, defaults filled in. */
+  readonly effective: unknown;
+}
+
+export function ParamField({ nodeId, name, spec, written, effective }: Props) {
+  const [text, setText] = useState(paramToText(written ?? effective));
+  const [error, setError] = useState<string | null>(null);
+
+  const commit = (raw: string) => {
+    if (raw === paramToText(written ?? effective)) return setError(null);
+    const outcome = editorStore().getState().perform(setParam, { nodeId, name, value: textToParam(spec, raw) });
+    setError('error' in outcome ? outcome.error : null);
+  };
+
+  const id = `param-${nodeId}-${name}`;
+  const hint = rangeHint(spec);
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`} data-testid={`field-${name}`}>
+      <label htmlFor={id}>
+        {name}
+        {written === undefined && !spec.required && <span className="field-default"> default</span>}
+      </label>
+      {spec.kind === 'bool' ? (
+        <input id={id} type="checkbox" checked={effective === true} onChange={(e) => commit(String(e.target.checked))} />
+      ) : spec.kind === 'enum' ? (
+        <select id={id} value={String(effective)} onChange={(e) => commit(e.target.value)}>
+          {spec.values.map((v) => (
+            <option key={v}>{v}</option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          value={text}
+          spellCheck={false}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={() => commit(text)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') commit(text);
+            if (e.key === 'Escape') {
+              setText(paramToText(written ?? effective));
+              setError(null);
+            }
+          }}
+        />
+      )}
+      {written !== undefined && !spec.required && (
+        <button className="link-button" title="Use the default" onClick={() => editorStore().getState().perform(removeParam, { nodeId, name })}>
+          reset
+        </button>
+      )}
+      {error ? <div className="field-error" role="alert">{error}</div> : <div className="field-help">{spec.doc}{hint ? ` (${hint})` : ''}</div>}
+    </div>
+  );
+}

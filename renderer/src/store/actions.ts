@@ -1,0 +1,152 @@
+/**
+ * Every edit the editor can make, as a named action over the pure edit functions in
+ * engine/graph/edits. An action returns the new document and whether it enters the undo stack
+ * (moves coalesce into one step), or an error that changes nothing. Shortcuts, menus, buttons
+ * and the code panel all go through these.
+ */
+import type { FixAction } from '../../../engine/check/diagnostics';
+import * as edits from '../../../engine/graph/edits';
+import { parseGraph } from '../../../engine/graph/load';
+import { resolveTrainingConfig } from '../../../engine/graph/training';
+import type { GraphDoc, NodeId, Position } from '../../../engine/graph/types';
+import { autoLayout } from '../layout/autoLayout';
+import { pasteClip, type Clip } from './clipboard';
+
+export interface Selection {
+  readonly nodes: readonly NodeId[];
+  /** Edge keys, see `edgeKey`. */
+  readonly edges: readonly string[];
+}
+export const NO_SELECTION: Selection = { nodes: [], edges: [] };
+
+export interface Change {
+  readonly doc: GraphDoc;
+  readonly undoable: boolean;
+  /** Consecutive changes with the same key merge into one undo step (a drag). */
+  readonly coalesceKey?: string;
+  readonly selection?: Selection;
+  /** A new document (open, new, template): the old history no longer applies. */
+  readonly resetHistory?: boolean;
+}
+export type Outcome = Change | { readonly error: string };
+
+export interface Action<A> {
+  readonly name: string;
+  perform(doc: GraphDoc, args: A, selection: Selection): Outcome;
+}
+
+const define = <A>(name: string, perform: Action<A>['perform']): Action<A> => ({ name, perform });
+const undoable = (doc: GraphDoc, extra: Partial<Change> = {}): Change => ({ doc, undoable: true, ...extra });
+
+/** Edges have no id in the file; source and target identify one (duplicates are refused). */
+export const edgeKey = (source: NodeId, target: NodeId): string => `${source}->${target}`;
+
+export const addNode = define<{ type: string; position: Position }>('addNode', (doc, { type, position }) => {
+  const added = edits.addNode(doc, type, position);
+  return undoable(added.doc, { selection: { nodes: [added.id], edges: [] } });
+});
+
+/** Connects; on a merge's numbered port, a cable already on that port is replaced. */
+export const connect = define<{ source: NodeId; target: NodeId; port?: number }>('connect', (doc, { source, target, port }) => {
+  const refusal = edits.connectionRefusal(doc, source, target);
+  if (refusal) return { error: refusal };
+  let base = doc;
+  if (port !== undefined) {
+    const taken = doc.edges.find((e) => e.target === target && e.targetPort === port);
+    if (taken) base = edits.disconnect(doc, taken.source, target);
+  }
+  return undoable(edits.connect(base, source, target, port));
+});
+
+export const deleteElements = define<{ nodes: readonly NodeId[]; edges: readonly string[] }>('delete', (doc, { nodes, edges }) => {
+  if (nodes.length === 0 && edges.length === 0) return { error: 'nothing is selected' };
+  const goneEdges = new Set(edges);
+  let next = edits.removeNodes(doc, nodes);
+  next = { ...next, edges: next.edges.filter((e) => !goneEdges.has(edgeKey(e.source, e.target))) };
+  const training = next.training as { layerWeightDecay?: Record<string, number> } | undefined;
+  if (training?.layerWeightDecay && nodes.some((id) => id in training.layerWeightDecay!)) {
+    const layerWeightDecay = { ...training.layerWeightDecay };
+    for (const id of nodes) delete layerWeightDecay[id];
+    next = { ...next, training: { ...training, layerWeightDecay } };
+  }
+  return undoable(next, { selection: { nodes: [], edges: [] } });
+});
+
+export const setParam = define<{ nodeId: NodeId; name: string; value: unknown }>('setParam', (doc, { nodeId, name, value }) => {
+  const result = edits.setParam(doc, nodeId, name, value);
+  return 'error' in result ? result : undoable(result.doc);
+});
+
+/** Back to the catalogue's default. */
+export const removeParam = define<{ nodeId: NodeId; name: string }>('removeParam', (doc, { nodeId, name }) =>
+  undoable(edits.removeParam(doc, nodeId, name)),
+);
+
+export const setLabel = define<{ nodeId: NodeId; label: string }>('setLabel', (doc, { nodeId, label }) =>
+  undoable(edits.setLabel(doc, nodeId, label)),
+);
+
+export const moveNodes = define<{ positions: Record<NodeId, Position> }>('moveNodes', (doc, { positions }) =>
+  undoable(edits.moveNodes(doc, positions), { coalesceKey: `move:${Object.keys(positions).sort().join(',')}` }),
+);
+
+export const insertBefore = define<{ nodeId: NodeId; port: number; type: string; params?: Record<string, unknown> }>(
+  'insertBefore',
+  (doc, { nodeId, port, type, params }) => {
+    const inserted = edits.insertBefore(doc, nodeId, port, type, params);
+    return undoable(inserted.doc, { selection: { nodes: [inserted.id], edges: [] } });
+  },
+);
+
+export const applyFix = define<{ fix: FixAction }>('applyFix', (doc, { fix }) => {
+  const next = edits.applyFix(doc, fix);
+  return next === doc ? { error: 'this fix no longer applies' } : undoable(next);
+});
+
+/** Open, new, template: replaces the document and starts a fresh history. */
+export const loadDocument = define<{ doc: GraphDoc }>('loadDocument', (_doc, { doc }) => ({
+  doc,
+  undoable: false,
+  resetHistory: true,
+  selection: { nodes: [], edges: [] },
+}));
+
+/** The code panel's edit: the whole document as JSON text; invalid text changes nothing. */
+export const editJson = define<{ text: string }>('editJson', (doc, { text }) => {
+  const parsed = parseGraph(text);
+  if (!parsed.ok) return { error: parsed.error };
+  return undoable(parsed.doc);
+});
+
+export const paste = define<{ clip: Clip; offset: Position }>('paste', (doc, { clip, offset }) => {
+  const pasted = pasteClip(doc, clip, offset);
+  return undoable(pasted.doc, { selection: { nodes: pasted.ids, edges: [] } });
+});
+
+export const layoutGraph = define<Record<string, never>>('autoLayout', (doc) => undoable(edits.moveNodes(doc, autoLayout(doc))));
+
+export const renameGraph = define<{ name: string }>('rename', (doc, { name }) =>
+  name.trim() ? undoable({ ...doc, name: name.trim() }) : { error: 'the graph needs a name' },
+);
+
+/** Merges a patch into `doc.training`; refused (with the field named) when the result is invalid. */
+export const setTraining = define<{ patch: Record<string, unknown> }>('setTraining', (doc, { patch }) => {
+  const training = { ...(doc.training ?? {}), ...patch };
+  for (const [k, v] of Object.entries(patch)) if (v === undefined) delete training[k];
+  const checked = resolveTrainingConfig(training);
+  return checked.ok ? undoable({ ...doc, training }) : { error: checked.error };
+});
+
+/** Per-layer L2 strength λ_l; null goes back to the global weight decay. */
+export const setLayerWeightDecay = define<{ nodeId: NodeId; value: number | null }>('setLayerWeightDecay', (doc, { nodeId, value }) => {
+  if (value !== null && (!Number.isFinite(value) || value < 0)) return { error: `weight decay: expected a number ≥ 0, got ${value}` };
+  const training = (doc.training ?? {}) as { layerWeightDecay?: Record<string, number> };
+  const layerWeightDecay = { ...(training.layerWeightDecay ?? {}) };
+  if (value === null) delete layerWeightDecay[nodeId];
+  else layerWeightDecay[nodeId] = value;
+  return undoable({ ...doc, training: { ...training, layerWeightDecay } });
+});
+
+export const setDataset = define<{ source: string }>('setDataset', (doc, { source }) =>
+  source.trim() ? undoable({ ...doc, dataset: { ...(doc.dataset ?? {}), source: source.trim() } }) : { error: 'choose a dataset' },
+);

@@ -1,0 +1,64 @@
+/** The document's `training` block as a form; each change is an undoable action, refused with the field's message when invalid. */
+import { memo } from 'react';
+import { resolveTrainingConfig, type Schedule } from '../../../engine/graph/training';
+import { CommitField } from '../panels/CommitField';
+import { setTraining } from '../store/actions';
+import { editorStore, useEditor } from '../store/editorStore';
+
+const numberPatch = (key: string) => (text: string) => ({ action: setTraining, args: { patch: { [key]: text.trim() === '' ? undefined : Number(text) } } });
+const schedulePatch = (schedule: Schedule, key: string) => (text: string) => ({ action: setTraining, args: { patch: { schedule: { ...schedule, [key]: Number(text) } } } });
+
+const SCHEDULES: Record<Schedule['type'], string> = {
+  constant: 'constant',
+  step: 'step (× γ every N epochs)',
+  inverseTime: 'inverse time ε₀/(1+decay·t)',
+  cosine: 'cosine',
+};
+
+export const TrainingConfigForm = memo(function TrainingConfigForm() {
+  const training = useEditor((s) => s.doc.training);
+  const resolved = resolveTrainingConfig(training);
+  if (!resolved.ok) return <p className="field-error">{resolved.error}</p>;
+  const c = resolved.config;
+  const s = c.schedule;
+  const set = (patch: Record<string, unknown>) => editorStore().getState().perform(setTraining, { patch });
+  const field = (label: string, key: keyof typeof c, help?: string) => (
+    <CommitField key={`${key}-${String(c[key])}`} label={label} value={String(c[key])} help={help} commit={numberPatch(key)} />
+  );
+  return (
+    <section className="train-section config-grid">
+      <h3>Training</h3>
+      <label className="field">
+        Optimizer
+        <select value={c.optimizer} onChange={(e) => set({ optimizer: e.target.value })} data-testid="optimizer">
+          <option value="adam">Adam</option>
+          <option value="sgd">SGD (momentum)</option>
+        </select>
+      </label>
+      {field('Learning rate', 'learningRate')}
+      {c.optimizer === 'sgd' && field('Momentum', 'momentum')}
+      <label className="field">
+        Schedule
+        <select value={s.type} onChange={(e) => set({ schedule: { type: e.target.value } })}>
+          {Object.entries(SCHEDULES).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {s.type === 'step' && (
+        <>
+          <CommitField key={`every-${s.everyEpochs}`} label="Every N epochs" value={String(s.everyEpochs)} commit={schedulePatch(s, 'everyEpochs')} />
+          <CommitField key={`gamma-${s.gamma}`} label="γ" value={String(s.gamma)} commit={schedulePatch(s, 'gamma')} />
+        </>
+      )}
+      {s.type === 'inverseTime' && <CommitField key={`decay-${s.decay}`} label="Decay" value={String(s.decay)} commit={schedulePatch(s, 'decay')} />}
+      {s.type === 'cosine' && <CommitField key={`min-${s.minLearningRate}`} label="Final rate" value={String(s.minLearningRate)} commit={schedulePatch(s, 'minLearningRate')} />}
+      {field('Weight decay λ', 'weightDecay', 'L2 on all weights; override per layer in the inspector')}
+      {field('Batch size', 'batchSize')}
+      {field('Epochs', 'epochs')}
+      {field('Validation split', 'validationSplit')}
+    </section>
+  );
+});

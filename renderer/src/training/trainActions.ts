@@ -1,0 +1,49 @@
+/** Starting and stopping a run through the host; the trainer's events arrive via `train.event`. */
+import { useUi } from '../app/uiStore';
+import { api, messageOf } from '../host/api';
+import { checkOf } from '../store/checkCache';
+import { editorStore } from '../store/editorStore';
+import { useTraining } from './trainingStore';
+
+export interface DatasetChoice {
+  readonly source: string;
+  /** Training samples to use (quick runs); undefined: all. */
+  readonly limit?: number;
+  readonly testLimit?: number;
+}
+
+export async function startTraining(dataset: DatasetChoice): Promise<void> {
+  const { doc } = editorStore().getState();
+  const ui = useUi.getState();
+  const check = checkOf(doc);
+  if (!check.ok) {
+    const first = check.diagnostics.find((d) => d.severity === 'error');
+    ui.notify(`Fix the graph before training: ${first?.message ?? 'it has errors'}`, 'error');
+    return;
+  }
+  const training = useTraining.getState();
+  training.setRequesting(true);
+  try {
+    const { runId } = await api().request('train.start', {
+      graph: doc as unknown as Record<string, unknown>,
+      dataset: { source: dataset.source, ...(dataset.limit ? { limit: dataset.limit } : {}), ...(dataset.testLimit ? { testLimit: dataset.testLimit } : {}) },
+    });
+    training.begin(runId, `${doc.name} #${useTraining.getState().runs.length + 1}`);
+  } catch (err) {
+    training.setRequesting(false);
+    ui.notify(`Could not start training: ${messageOf(err)}`, 'error');
+  }
+}
+
+export async function stopTraining(runId: string): Promise<void> {
+  try {
+    await api().request('train.stop', { runId });
+  } catch (err) {
+    useUi.getState().notify(`Could not stop the run: ${messageOf(err)}`, 'error');
+  }
+}
+
+/** Subscribes the training store to the host's trainer events; returns the unsubscribe. */
+export function listenToTrainer(): () => void {
+  return api().on('train.event', (event) => useTraining.getState().handle(event));
+}

@@ -1,0 +1,120 @@
+/**
+ * Training LeNet-5 on the embedded MNIST from the browser, through the web host's trainer process:
+ * the loss curve moves while it runs, and the results (test accuracy, confusion matrix,
+ * misclassified digits) appear at the end. Also measures the longest main-thread task while
+ * curves stream (PerformanceObserver 'longtask'; noisy on a shared 2-core machine).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launch, screenshot, watchErrors } from './support/browser';
+import { startHost, webHostAvailable, type RunningHost } from './support/host';
+
+interface RunView {
+  status: string;
+  curves: { batchLoss: number[]; epochX: number[]; gradientNorms: object[] };
+}
+
+async function activeRun(page: Page): Promise<RunView | null> {
+  return page.evaluate(() => {
+    const t = (window as any).netcanvasEditor.training.getState();
+    const run = t.runs.find((r: any) => r.runId === t.activeRunId);
+    return run ? { status: run.status, curves: { batchLoss: [...run.curves.batchLoss], epochX: [...run.curves.epochX], gradientNorms: run.curves.gradientNorms } } : null;
+  });
+}
+
+describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromium', { timeout: 180_000 }, () => {
+  let browser: Browser;
+  let host: RunningHost;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    host = await startHost();
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    errors = watchErrors(page);
+    await page.goto(host.url);
+    await page.locator('.layer-node').first().waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('trains LeNet-5 on embedded MNIST: the loss curve moves, results appear', async () => {
+    await page.locator('[data-testid=tab-train]').click();
+    await page.locator('[data-testid=sample-limit]').fill('1200');
+    const epochs = page.locator('.config-grid label:has-text("Epochs") input');
+    await epochs.fill('2');
+    await epochs.press('Enter');
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__tasks = [];
+      w.__doneAt = Infinity;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) w.__tasks.push({ start: entry.startTime, duration: entry.duration });
+      }).observe({ type: 'longtask' });
+      // When the run ends: tasks before are "while curves stream", after are drawing the results.
+      w.netcanvasEditor.training.subscribe((t: any) => {
+        if (w.__doneAt === Infinity && t.runs.some((r: any) => r.status !== 'running')) w.__doneAt = performance.now();
+      });
+    });
+    await page.locator('[data-testid=train-button]').click();
+
+    await expect.poll(async () => (await activeRun(page))?.curves.batchLoss.length ?? 0, { timeout: 120_000, interval: 250 }).toBeGreaterThan(3);
+    await page.locator('[data-testid=samples-per-second]').waitFor();
+    await page.locator('[data-testid=backend]').waitFor();
+    const lossChart = page.locator('[data-testid=loss-chart] canvas');
+    const early = await lossChart.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    await screenshot(page, 'training-running');
+
+    await expect.poll(async () => (await activeRun(page))?.status, { timeout: 240_000, interval: 500 }).toMatch(/done|error/);
+    const run = (await activeRun(page))!;
+    expect(run.status).toBe('done');
+    const losses = run.curves.batchLoss;
+    expect(losses.length).toBeGreaterThan(5);
+    // The curve moved, downward: the last batches' loss is below the first ones'.
+    const head = losses.slice(0, 3).reduce((a, b) => a + b, 0) / 3;
+    const tail = losses.slice(-3).reduce((a, b) => a + b, 0) / 3;
+    expect(tail).toBeLessThan(head);
+    expect(run.curves.epochX).toEqual([1, 2]);
+    expect(run.curves.gradientNorms).toHaveLength(2);
+    const late = await lossChart.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    expect(late).not.toBe(early);
+
+    await page.locator('[data-testid=results]').waitFor();
+    const accuracy = await page.locator('[data-testid=test-accuracy]').textContent();
+    expect(Number(accuracy!.replace('%', ''))).toBeGreaterThan(30);
+    expect(await page.locator('[data-testid=confusion-matrix] tbody tr').count()).toBe(10);
+    expect(await page.locator('[data-testid=misclassified] canvas').count()).toBeGreaterThan(0);
+    await page.locator('[data-testid=gradient-chart]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-gradients');
+    await page.locator('[data-testid=results]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-results');
+
+    const tasks = await page.evaluate(() => ({ all: (window as any).__tasks as { start: number; duration: number }[], doneAt: (window as any).__doneAt as number }));
+    const streaming = tasks.all.filter((t) => t.start < tasks.doneAt).map((t) => t.duration);
+    const after = tasks.all.filter((t) => t.start >= tasks.doneAt).map((t) => t.duration);
+    console.log(
+      `while curves streamed: ${losses.length} batch points, long tasks ${JSON.stringify(streaming.map(Math.round))}; ` +
+        `drawing the results: ${JSON.stringify(after.map(Math.round))}; test accuracy ${accuracy}`,
+    );
+    expect(errors).toEqual([]);
+  }, 400_000);
+
+  it('stops a second run on request and overlays the first run’s curves on it', async () => {
+    await page.locator('[data-testid=train-button]').click();
+    await expect.poll(async () => (await activeRun(page))?.curves.batchLoss.length ?? 0, { timeout: 120_000, interval: 250 }).toBeGreaterThan(1);
+    await page.locator('[data-testid=stop-button]').click();
+    await expect.poll(async () => (await activeRun(page))?.status, { timeout: 60_000, interval: 250 }).toBe('stopped');
+    await page.locator('.runs input[type=checkbox]:not([disabled])').first().check();
+    await expect.poll(() => page.locator('[data-testid=loss-chart] .u-legend .u-series').count()).toBe(4); // two runs × (train, validation)
+    const legend = await page.locator('[data-testid=loss-chart] .u-legend').textContent();
+    expect(legend).toContain('#1 train');
+    expect(legend).toContain('#2 validation');
+    await page.locator('[data-testid=loss-chart]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-overlay');
+    expect(errors).toEqual([]);
+  }, 300_000);
+});
