@@ -1,0 +1,81 @@
+/** Writes the Keras 3 `model.py`: `build_model()` (functional API) and the weights loader. */
+import { liveSteps, type ExportPlan } from '../plan';
+import { indent, pyLiteral, pyNumber, pyString } from '../python';
+import { exportTraining } from '../training-config';
+import { KERAS_EMITTERS, KERAS_HELPERS, type KerasHelper } from './emitters';
+
+export function emitKerasModel(plan: ExportPlan): string {
+  const { decay } = exportTraining(plan);
+  const steps = liveSteps(plan);
+  const vars = new Map(steps.map((s) => [s.id, s.type === 'input' ? 'inputs' : s.name]));
+  const body: string[] = [];
+  const helpers = new Set<KerasHelper>();
+  const weighted: [string, string, string[]][] = [];
+  for (const step of steps) {
+    const lambda = decay.get(step.id);
+    const code = KERAS_EMITTERS[step.type]({
+      step,
+      inputs: step.inputs.map((id) => vars.get(id)!),
+      out: vars.get(step.id)!,
+      layer: step.name,
+      regularizer: lambda ? `kernel_regularizer=regularizers.L2(${pyNumber(lambda)})` : '',
+    });
+    body.push(...code.lines);
+    for (const h of code.helpers ?? []) helpers.add(h);
+    if (step.type === 'conv2d' || step.type === 'dense') weighted.push([step.id, step.name, step.params.useBias ? ['kernel', 'bias'] : ['kernel']]);
+    if (step.type === 'batchNorm') weighted.push([step.id, step.name, ['gamma', 'beta', 'moving_mean', 'moving_variance']]);
+  }
+  const endsInSoftmax = plan.output.type === 'softmax';
+  const output = vars.get(plan.output.id)!;
+  const logits = endsInSoftmax ? vars.get(plan.output.inputs[0]!)! : output;
+  return [
+    `"""${plan.doc.name}: exported from NetCanvas as a Keras 3 model (functional API, channels-last like the app).`,
+    '',
+    `Input: [batch, ${plan.input.outputShape.join(', ')}]. Weights: load_netcanvas_weights() reads the app's`,
+    'checkpoint (netcanvas.weights); the layouts are the same as Keras\'s, so nothing is converted.',
+    '"""',
+    'import base64',
+    'import json',
+    'import time',
+    '',
+    'import keras',
+    'import numpy as np',
+    'from keras import layers, ops, regularizers',
+    '',
+    `GRAPH_NAME = ${pyString(plan.doc.name)}`,
+    `INPUT_SHAPE = (${plan.input.outputShape.join(', ')}${plan.input.outputShape.length === 1 ? ',' : ''})`,
+    '',
+    '# Layers with weights: node id in the graph -> (Keras layer name, weight names in Keras order).',
+    `NODE_LAYERS = ${pyLiteral(Object.fromEntries(weighted.map(([id, name, names]) => [id, [name, names]])))}`,
+    '',
+    ...[...helpers].flatMap((h) => ['', ...KERAS_HELPERS[h], '']),
+    '',
+    'def build_model():',
+    '    """Returns (model, logits_model): the second shares the layers and stops before a final softmax."""',
+    ...indent(body),
+    `    model = keras.Model(inputs, ${output}, name=${pyString(plan.doc.name.replace(/[^A-Za-z0-9_]+/g, '_'))})`,
+    `    logits_model = ${endsInSoftmax ? `keras.Model(inputs, ${logits})` : 'model'}`,
+    '    return model, logits_model',
+    '',
+    '',
+    'def load_netcanvas_weights(model, path):',
+    '    """Sets each layer\'s weights from a NetCanvas checkpoint (base64 float32, same layouts as Keras)."""',
+    '    with open(path) as f:',
+    '        saved = json.load(f)["layers"]',
+    '    for node_id, (layer_name, names) in NODE_LAYERS.items():',
+    '        tensors = {w["name"]: np.frombuffer(base64.b64decode(w["data"]), dtype="<f4").reshape(w["shape"]) for w in saved[node_id]}',
+    '        model.get_layer(layer_name).set_weights([tensors[n] for n in names])',
+    '',
+    '',
+    'def save_netcanvas_weights(model, path):',
+    '    layers_out = {}',
+    '    for node_id, (layer_name, names) in NODE_LAYERS.items():',
+    '        values = model.get_layer(layer_name).get_weights()',
+    '        layers_out[node_id] = [{"name": n, "shape": list(v.shape), "dtype": "float32",',
+    '                                "data": base64.b64encode(np.asarray(v, dtype="<f4").tobytes()).decode("ascii")} for n, v in zip(names, values)]',
+    '    with open(path, "w") as f:',
+    '        json.dump({"format": "netcanvas.weights", "version": 1, "graphName": GRAPH_NAME,',
+    '                   "savedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "layers": layers_out}, f)',
+    '',
+  ].join('\n');
+}

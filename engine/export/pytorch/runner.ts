@@ -1,0 +1,110 @@
+/**
+ * Runs the PyTorch export as a trainer: writes the export to a temporary folder, starts its
+ * train.py with a Python that has torch (under torchrun-style DistributedDataParallel when asked for
+ * several processes), and turns its JSON lines into the in-app trainer's events, so the app and
+ * `netcanvas train --runner pytorch` draw the same curves whichever engine trains.
+ *
+ * @example
+ *   const code = await runPytorchTraining(doc, { runId: 'r1', dataset: { source: 'embedded:mnist', limit: 1000 } }, (e) => console.log(e));
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { defaultDatasetsDir } from '../../data/embedded';
+import type { GraphDoc } from '../../graph/types';
+import type { DatasetRequest, TrainerEvent } from '../../train/protocol';
+import { ExportError, exportGraph } from '../index';
+import type { WeightsFile } from '../weights';
+import { findTorchPython } from './python-env';
+
+export interface PytorchRunOptions {
+  readonly runId: string;
+  readonly dataset: DatasetRequest;
+  /** Overrides merged over `graph.training` (e.g. epochs, batchSize), as in TrainerRequest. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** cuda, mps or cpu; default: the best PyTorch finds. */
+  readonly device?: 'cuda' | 'mps' | 'cpu';
+  /** More than 1: DistributedDataParallel over that many processes (torch.distributed.run). */
+  readonly processes?: number;
+  /** Where to write the trained weights (the app's checkpoint format); omitted: not saved. */
+  readonly checkpointPath?: string;
+  /** Start from these weights instead of fresh initial ones. */
+  readonly weights?: WeightsFile;
+  /** Aborting asks the script to stop after the current batch; it still reports `done`. */
+  readonly signal?: AbortSignal;
+  /** Python executables to try (default: NETCANVAS_PYTHON, else /usr/bin/python3, python3, python). */
+  readonly pythons?: readonly string[];
+}
+
+const TYPES = new Set(['started', 'batch', 'epoch', 'done', 'error', 'log']);
+
+/** Resolves with the script's exit code (0: trained or stopped); every outcome is also reported as an event. */
+export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions, onEvent: (event: TrainerEvent) => void): Promise<number> {
+  const fail = (kind: Extract<TrainerEvent, { type: 'error' }>['kind'], message: string) => {
+    onEvent({ type: 'error', runId: opts.runId, kind, message });
+    return kind === 'internal' ? 70 : 1;
+  };
+  const python = findTorchPython(opts.pythons);
+  if (!python.ok) return fail('backend', `cannot train with PyTorch: ${python.message}`);
+
+  const training = { ...(doc.training ?? {}), ...(opts.config ?? {}) };
+  let files;
+  try {
+    files = exportGraph({ ...doc, training }, 'pytorch', { weights: opts.weights, datasetsDir: defaultDatasetsDir() }).files;
+  } catch (err) {
+    if (err instanceof ExportError) return fail(err.diagnostics.length ? 'graph' : 'config', err.message);
+    throw err;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'netcanvas-pytorch-'));
+  for (const f of files) writeFileSync(join(dir, f.name), f.text);
+
+  const script = [join(dir, 'train.py'), '--data', opts.dataset.source, '--run-id', opts.runId];
+  if (opts.dataset.limit) script.push('--limit', String(opts.dataset.limit));
+  if (opts.dataset.testLimit) script.push('--test-limit', String(opts.dataset.testLimit));
+  if (opts.dataset.normalization) script.push('--normalization', opts.dataset.normalization);
+  if (opts.device) script.push('--device', opts.device);
+  if (opts.checkpointPath) script.push('--save', opts.checkpointPath);
+  const processes = opts.processes ?? 1;
+  // torchrun's launcher. "--redirects 2 --tee 2" (stderr to its logs and to us, stdout untouched) is
+  // explicit because torch 1.13's default "0" parses to None on Python 3.11 and crashes the launcher.
+  const launcher = ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${processes}`, '--redirects', '2', '--tee', '2'];
+  const args = processes > 1 ? [...launcher, ...script] : script;
+
+  const child = spawn(python.python, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+  const stop = () => child.kill('SIGTERM');
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  let finished = false;
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    stderr.push(line);
+    if (stderr.length > 40) stderr.shift();
+  });
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    let event: TrainerEvent | null = null;
+    try {
+      const value = JSON.parse(line) as { type?: unknown };
+      if (value && typeof value.type === 'string' && TYPES.has(value.type)) event = value as TrainerEvent;
+    } catch {
+      // Not an event: a print from user code or a library; pass it on as a log line.
+    }
+    if (event?.type === 'done' || event?.type === 'error') finished = true;
+    onEvent(event ?? { type: 'log', runId: opts.runId, message: line });
+  });
+
+  const code = await new Promise<number>((resolve) => {
+    child.on('error', (err) => {
+      stderr.push(err.message);
+      resolve(127);
+    });
+    child.on('close', (status) => resolve(status ?? 1));
+  });
+  opts.signal?.removeEventListener('abort', stop);
+  rmSync(dir, { recursive: true, force: true });
+  if (!finished) {
+    const detail = stderr.filter((l) => l.trim()).slice(-3).join(' | ');
+    return fail('internal', `the PyTorch script stopped without reporting (exit code ${code})${detail ? `: ${detail}` : ''}`);
+  }
+  return code;
+}

@@ -1,0 +1,355 @@
+/**
+ * Writes `train.py`: trains the exported model with the graph's optimizer, learning-rate schedule,
+ * per-layer L2 and validation split, on one device or many (torchrun + DistributedDataParallel),
+ * printing the in-app trainer's events (engine/train/protocol.ts) as one JSON object per line.
+ */
+import type { ExportPlan } from '../plan';
+import { pyLiteral, pyString } from '../python';
+import { exportTraining } from '../training-config';
+import type { ExportOptions } from '../types';
+import { pytorchClassName } from './model';
+import { PYTHON_DATA } from './script-data';
+
+const TRAIN_LOOP = String.raw`
+def emit(event):
+    if RANK == 0:
+        print(json.dumps({"runId": ARGS.run_id, **event}), flush=True)
+
+
+def learning_rate_at(epoch, epochs):
+    """The app's schedules (engine/graph/training.ts), stepped once per epoch (0-based)."""
+    lr, s = CONFIG["learningRate"], CONFIG["schedule"]
+    if s["type"] == "step":
+        return lr * s.get("gamma", 0.5) ** (epoch // s.get("everyEpochs", 1))
+    if s["type"] == "inverseTime":
+        return lr / (1 + s.get("decay", 1) * epoch)
+    if s["type"] == "cosine":
+        span, low = max(1, epochs - 1), s.get("minLearningRate", 0)
+        return low + 0.5 * (lr - low) * (1 + math.cos(math.pi * min(epoch, span) / span))
+    return lr
+
+
+def pick_device(wanted):
+    if WORLD > 1 and wanted in (None, "cuda") and torch.cuda.is_available():
+        return torch.device("cuda", LOCAL_RANK)
+    if wanted:
+        if wanted == "cuda" and not torch.cuda.is_available():
+            raise ValueError("--device cuda: no CUDA GPU is available to PyTorch")
+        if wanted == "mps" and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+            raise ValueError("--device mps: Apple's Metal backend is not available")
+        return torch.device(wanted)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if hasattr(torch.backends, "mps") and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def summed(*values):
+    """Sums numbers over all processes (one all-reduce), so every rank reports the same metrics."""
+    t = torch.tensor(values, dtype=torch.float64, device=DEVICE)
+    if WORLD > 1:
+        dist.all_reduce(t)
+    return t.tolist()
+
+
+def evaluate(model, x, y, num_classes, batch_size):
+    """Loss, accuracy and confusion matrix on one split, in inference mode."""
+    model.eval()
+    confusion = torch.zeros(num_classes, num_classes, dtype=torch.long)
+    loss_sum, confidences, predictions = 0.0, [], []
+    with torch.no_grad():
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start:start + batch_size].to(DEVICE), y[start:start + batch_size].to(DEVICE)
+            logits = model(xb, return_logits=True)
+            loss_sum += F.cross_entropy(logits, yb, reduction="sum").item()
+            predicted = logits.argmax(1)
+            confidences.append(torch.softmax(logits, 1).max(1).values.cpu())
+            predictions.append(predicted.cpu())
+            confusion += torch.bincount(yb.cpu() * num_classes + predicted.cpu(), minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+    model.train()
+    correct = confusion.diag().sum().item()
+    return loss_sum / max(1, len(x)), correct / max(1, len(x)), confusion, (torch.cat(confidences), torch.cat(predictions))
+
+
+def l2_penalty(model):
+    """λ·Σw² per conv/dense kernel, as the app adds it to the loss (biases and batch norm are not decayed)."""
+    terms = [lam * getattr(model, attr).weight.pow(2).sum() for attr, lam in WEIGHT_DECAY.items()]
+    return sum(terms) if terms else 0.0
+
+
+class GraphError(Exception):
+    """The graph cannot be trained as a classifier; reported as an error event of kind "graph"."""
+
+
+def train():
+    global DEVICE
+    if OUTPUT_UNITS == 0:
+        raise GraphError(f"this script trains classifiers: the model's output must be a vector of class scores, not {OUTPUT_SHAPE}")
+    DEVICE = pick_device(ARGS.device)
+    torch.manual_seed(CONFIG["seed"])
+    channels = INPUT_SHAPE[0] if len(INPUT_SHAPE) == 3 else 1
+    try:
+        data = load_dataset(ARGS.data, ARGS.limit or 10**12, ARGS.test_limit or ARGS.limit or 10**12, channels)
+    except (OSError, struct.error) as err:
+        raise DatasetError(str(err))
+    x_all, y_all = data["train"]
+    sample = list(x_all.shape[1:])
+    wanted = [INPUT_SHAPE[1], INPUT_SHAPE[2], INPUT_SHAPE[0]] if len(INPUT_SHAPE) == 3 else list(INPUT_SHAPE)
+    if sample != wanted:
+        raise DatasetError(f"{data['name']}: samples are {sample} but the model's input is {wanted}")
+    num_classes = len(data["class_names"])
+    if num_classes > OUTPUT_UNITS:
+        raise DatasetError(f"{data['name']} has {num_classes} classes but the output layer has {OUTPUT_UNITS} units")
+    num_classes = OUTPUT_UNITS
+
+    stats = None
+    if data["images"] and ARGS.normalization == "standard":
+        unit = x_all.float() / 255.0
+        stats = (unit.mean(dim=(0, 1, 2)), unit.std(dim=(0, 1, 2)).clamp(min=1e-6))
+    order = torch.randperm(len(x_all), generator=torch.Generator().manual_seed(CONFIG["seed"]))
+    n_val = int(len(x_all) * CONFIG["validationSplit"])
+    val_idx, train_idx = order[:n_val], order[n_val:]
+    x_train, y_train = to_model_input(x_all[train_idx], data["images"], stats), y_all[train_idx]
+    x_val, y_val = to_model_input(x_all[val_idx], data["images"], stats), y_all[val_idx]
+    test = data["test"]
+    x_test, y_test = (to_model_input(test[0], data["images"], stats), test[1]) if test else (None, None)
+
+    net = MODEL_CLASS().to(DEVICE)
+    if ARGS.weights and ARGS.weights != "none":
+        load_netcanvas_weights(net, ARGS.weights)
+        net.to(DEVICE)
+    model = DistributedDataParallel(net, device_ids=[DEVICE.index] if DEVICE.type == "cuda" else None) if WORLD > 1 else net
+    if CONFIG["optimizer"] == "adam":
+        # tfjs's Adam uses ε = 1e-7; match it so both trainers take the same steps.
+        optimizer = torch.optim.Adam(model.parameters(), lr=CONFIG["learningRate"], eps=1e-7)
+    else:
+        optimizer = torch.optim.SGD(model.parameters(), lr=CONFIG["learningRate"], momentum=CONFIG["momentum"],
+                                    nesterov=CONFIG["nesterov"] and CONFIG["momentum"] > 0)
+
+    sampler = DistributedSampler(TensorDataset(x_train, y_train), seed=CONFIG["seed"]) if WORLD > 1 else None
+    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=ARGS.batch_size, shuffle=sampler is None,
+                        sampler=sampler, generator=torch.Generator().manual_seed(CONFIG["seed"]) if sampler is None else None)
+    epochs = ARGS.epochs
+    emit({"type": "started",
+          "backend": {"name": f"pytorch-{DEVICE.type}", "detail": f"PyTorch {torch.__version__} on {DEVICE}" + (f", {WORLD} processes" if WORLD > 1 else ""), "skipped": []},
+          "dataset": {"name": data["name"], "trainCount": len(x_train), "validationCount": len(x_val), "testCount": len(x_test) if x_test is not None else 0,
+                      "shape": wanted, "classNames": data["class_names"]},
+          "params": sum(p.numel() for p in net.parameters() if p.requires_grad),
+          "config": {**CONFIG, "epochs": epochs, "batchSize": ARGS.batch_size}})
+
+    started, step, completed = time.time(), 0, 0
+    train_loss = train_acc = None
+    for epoch in range(epochs):
+        if STOP["requested"]:
+            break
+        lr = learning_rate_at(epoch, epochs)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        if sampler is not None:
+            sampler.set_epoch(epoch)
+        epoch_start, last_report = time.time(), 0.0
+        loss_sum = torch.zeros((), device=DEVICE)
+        correct = torch.zeros((), device=DEVICE)
+        seen = 0
+        grad_sums = {node: torch.zeros((), device=DEVICE) for node in NODE_LAYERS}
+        batches = len(loader)
+        for batch, (xb, yb) in enumerate(loader, 1):
+            xb, yb = xb.to(DEVICE, non_blocking=True), yb.to(DEVICE, non_blocking=True)
+            logits = model(xb, return_logits=True)
+            loss = F.cross_entropy(logits, yb) + l2_penalty(net)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            with torch.no_grad():
+                loss_sum += loss.detach() * len(yb)
+                correct += (logits.argmax(1) == yb).sum()
+                seen += len(yb)
+                for node, (attr, _) in NODE_LAYERS.items():
+                    grad = getattr(net, attr).weight.grad
+                    if grad is not None:
+                        grad_sums[node] += grad.norm()
+            now = time.time()
+            # Coalesced like the app's trainer: at most 20 batch events a second, and the last batch.
+            if RANK == 0 and (now - last_report >= 0.05 or batch == batches):
+                last_report = now
+                batch_loss = loss.item()
+                if not math.isfinite(batch_loss):
+                    raise FloatingPointError(f"the loss became {batch_loss} at epoch {epoch + 1}, batch {batch}; try a smaller learning rate")
+                emit({"type": "batch", "epoch": epoch + 1, "batch": batch, "batchesPerEpoch": batches, "step": step, "loss": batch_loss,
+                      "accuracy": (logits.argmax(1) == yb).float().mean().item(), "samplesPerSecond": seen * WORLD / max(1e-9, now - epoch_start)})
+            if STOP["requested"]:
+                break
+        total_loss, total_correct, total_seen = summed(loss_sum.item(), correct.item(), seen)
+        train_loss, train_acc = total_loss / max(1, total_seen), total_correct / max(1, total_seen)
+        if not math.isfinite(train_loss):
+            raise FloatingPointError(f"the loss became {train_loss} in epoch {epoch + 1}; try a smaller learning rate")
+        val_loss, val_acc = (evaluate(net, x_val, y_val, num_classes, ARGS.batch_size)[:2] if len(x_val) else (None, None))
+        completed += 1
+        seconds = time.time() - epoch_start
+        emit({"type": "epoch", "epoch": epoch + 1, "epochs": epochs, "trainLoss": train_loss, "trainAccuracy": train_acc,
+              "validationLoss": val_loss, "validationAccuracy": val_acc, "learningRate": lr,
+              "samplesPerSecond": total_seen / max(1e-9, seconds), "etaSeconds": seconds * (epochs - epoch - 1), "seconds": seconds,
+              "backend": f"pytorch-{DEVICE.type}", "gradientNorms": {n: s.item() / max(1, batch) for n, s in grad_sums.items()}})
+
+    checkpoint = None
+    if ARGS.save and RANK == 0:
+        save_netcanvas_weights(net, ARGS.save)
+        checkpoint = os.path.abspath(ARGS.save)
+    test_loss = test_acc = None
+    confusion, misclassified = [], []
+    if x_test is not None and len(x_test):
+        test_loss, test_acc, matrix, (confidence, predicted) = evaluate(net, x_test, y_test, num_classes, ARGS.batch_size)
+        confusion = matrix.tolist()
+        raw = data["test"][0]
+        for i in (predicted != y_test).nonzero().flatten()[:12].tolist():
+            pixels = raw[i] if data["images"] else (raw[i] * 255).clamp(0, 255).round()
+            misclassified.append({"index": i, "label": int(y_test[i]), "predicted": int(predicted[i]), "confidence": float(confidence[i]),
+                                  "pixels": [int(v) for v in pixels.reshape(-1).tolist()], "shape": list(raw[i].shape)})
+    emit({"type": "done", "stopped": STOP["requested"],
+          "metrics": {"testLoss": test_loss, "testAccuracy": test_acc, "trainLoss": train_loss, "trainAccuracy": train_acc,
+                      "seconds": time.time() - started, "epochsCompleted": completed},
+          "confusion": confusion, "classNames": data["class_names"], "misclassified": misclassified, "checkpoint": checkpoint})
+
+
+def main():
+    signal.signal(signal.SIGTERM, lambda *_: STOP.update(requested=True))
+    signal.signal(signal.SIGINT, lambda *_: STOP.update(requested=True))
+    if WORLD > 1:
+        dist.init_process_group(backend="nccl" if ARGS.device in (None, "cuda") and torch.cuda.is_available() else "gloo")
+    try:
+        train()
+        return 0
+    except GraphError as err:
+        emit({"type": "error", "message": str(err), "kind": "graph"})
+    except DatasetError as err:
+        emit({"type": "error", "message": str(err), "kind": "dataset"})
+    except FloatingPointError as err:
+        emit({"type": "error", "message": str(err), "kind": "diverged"})
+    except ValueError as err:
+        emit({"type": "error", "message": str(err), "kind": "config"})
+    except Exception as err:  # a bug of ours or PyTorch's: still one clean JSON line
+        emit({"type": "error", "message": f"{type(err).__name__}: {err}", "kind": "internal"})
+    finally:
+        if WORLD > 1 and dist.is_initialized():
+            dist.destroy_process_group()
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+`;
+
+export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): string {
+  const { config, decay, dataset } = exportTraining(plan);
+  const nameOf = new Map(plan.steps.map((s) => [s.id, s.name]));
+  const out = plan.output.outputShape;
+  const settings = {
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    momentum: config.momentum,
+    nesterov: config.nesterov,
+    schedule: config.schedule,
+    validationSplit: config.validationSplit,
+    seed: config.seed,
+  };
+  return [
+    `"""Trains ${plan.doc.name} (exported from NetCanvas) with PyTorch.`,
+    '',
+    '    python train.py [--data PATH] [--epochs N] [--batch-size N] [--device cuda|mps|cpu]',
+    '                    [--weights weights.json] [--save trained.json] [--limit N]',
+    '    torchrun --nproc_per_node=4 train.py ...   # DistributedDataParallel; --batch-size is per process',
+    '',
+    'Prints one JSON object per line, the events of the in-app trainer: started, batch, epoch, done, error.',
+    '"""',
+    'import argparse',
+    'import csv',
+    'import gzip',
+    'import json',
+    'import math',
+    'import os',
+    'import re',
+    'import signal',
+    'import struct',
+    'import sys',
+    'import time',
+    '',
+    'import torch',
+    'import torch.distributed as dist',
+    'import torch.nn.functional as F',
+    'from torch.nn.parallel import DistributedDataParallel',
+    'from torch.utils.data import DataLoader, DistributedSampler, TensorDataset',
+    '',
+    'sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))',
+    `from model import ${pytorchClassName(plan)} as MODEL_CLASS, INPUT_SHAPE, NODE_LAYERS, load_netcanvas_weights, save_netcanvas_weights  # noqa: E402`,
+    '',
+    '# The graph\'s training settings (its "training" field, defaults filled in).',
+    `CONFIG = ${pyLiteral(settings)}`,
+    '# L2 penalty λ per layer attribute (kernels only).',
+    `WEIGHT_DECAY = ${pyLiteral(Object.fromEntries([...decay].map(([id, l]) => [nameOf.get(id)!, l])))}`,
+    '# Class scores per sample (0: the output is not a vector, so this script cannot train it).',
+    `OUTPUT_UNITS = ${out.length === 1 ? out[0] : 0}`,
+    `OUTPUT_SHAPE = ${pyLiteral([...out])}`,
+    `DEFAULT_DATA = ${pyString(dataset ?? '')}`,
+    `DATASETS_DIR = ${opts.datasetsDir ? pyString(opts.datasetsDir) : 'None'}`,
+    '',
+    'parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])',
+    'parser.add_argument("--data", default=DEFAULT_DATA, help="IDX or CIFAR folder, .csv file, image folder, or embedded:mnist")',
+    `parser.add_argument("--epochs", type=int, default=${config.epochs})`,
+    `parser.add_argument("--batch-size", type=int, default=${config.batchSize}, help="per process under torchrun")`,
+    'parser.add_argument("--device", choices=["cuda", "mps", "cpu"], help="default: the best available")',
+    'BUNDLED_WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "weights.json")',
+    'parser.add_argument("--weights", default=BUNDLED_WEIGHTS if os.path.exists(BUNDLED_WEIGHTS) else None,',
+    '                    help="start from a netcanvas.weights JSON file (default: the exported weights.json; \'none\': PyTorch\'s own initialisation)")',
+    'parser.add_argument("--save", help="write the trained weights as a netcanvas.weights JSON file")',
+    'parser.add_argument("--limit", type=int, help="use at most N training samples")',
+    'parser.add_argument("--test-limit", type=int, help="use at most N test samples (default: --limit)")',
+    'parser.add_argument("--normalization", choices=["unit", "standard"], default="unit")',
+    'parser.add_argument("--run-id", default="pytorch")',
+    'ARGS = parser.parse_args()',
+    '',
+    'WORLD = int(os.environ.get("WORLD_SIZE", "1"))',
+    'RANK = int(os.environ.get("RANK", "0"))',
+    'LOCAL_RANK = int(os.environ.get("LOCAL_RANK", "0"))',
+    'DEVICE = None',
+    'STOP = {"requested": False}',
+    '',
+    PYTHON_DATA,
+    TRAIN_LOOP,
+  ].join('\n');
+}
+
+export function emitPytorchReadme(plan: ExportPlan): string {
+  return `# ${plan.doc.name} — PyTorch export
+
+Exported from NetCanvas. Files:
+
+- \`model.py\` — \`${pytorchClassName(plan)}(nn.Module)\`, channels-first (input \`[batch, C, H, W]\`), plus
+  \`load_netcanvas_weights\` / \`save_netcanvas_weights\` for NetCanvas's weights files.
+- \`weights.json\` — the weights, in the app's channels-last (TensorFlow) layouts; the loader converts them:
+  conv kernels HWIO → OIHW; dense kernels \`[in, out]\` → \`[out, in]\`, with rows after a flatten reordered
+  from the app's H·W·C order to PyTorch's C·H·W order; batch-norm γ, β and moving statistics.
+- \`train.py\` — training with the graph's optimizer, schedule, per-layer L2 and validation split.
+
+## Matching TensorFlow exactly
+
+- "same" padding with stride 2 can be asymmetric in TensorFlow (the odd pixel goes after): the model pads
+  explicitly with \`F.pad\` where that happens.
+- Max pooling pads with −∞; average pooling with an explicit int padding counts the zero pads
+  (\`count_include_pad=True\`), with "same" padding it does not.
+- Bilinear upsampling uses TensorFlow's \`resizeBilinear\` formula (no half-pixel centres), written out in
+  \`resize_bilinear_tf\`; \`F.interpolate\` would differ.
+- Batch-norm momentum is converted: PyTorch's \`momentum = 1 − (Keras momentum)\`.
+
+## Training
+
+\`\`\`
+python train.py --epochs 5 --device cuda --save trained.json
+torchrun --nproc_per_node=4 train.py --batch-size 64    # 4 GPUs, 64 per GPU
+\`\`\`
+
+Each line of output is one JSON event (\`started\`, \`batch\`, \`epoch\`, \`done\`, \`error\`), the same schema as the
+NetCanvas trainer, so the app can draw the curves. \`--save\` writes weights the app can load.
+`;
+}

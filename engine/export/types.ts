@@ -1,0 +1,26 @@
+/** What every exporter takes and gives. */
+import type { WeightsFile } from './weights';
+
+export const EXPORT_TARGETS = ['pytorch', 'keras', 'tfjs', 'onnx'] as const;
+export type ExportTarget = (typeof EXPORT_TARGETS)[number];
+
+export interface ExportOptions {
+  /** Trained weights (the app's layouts); omitted: the export starts from seeded initial weights. */
+  readonly weights?: WeightsFile;
+  /** Seeds the initial weights when none are given (defaults to the graph's training.seed). */
+  readonly seed?: number;
+  /** Where `embedded:` datasets live, so a training script can point at them. */
+  readonly datasetsDir?: string;
+}
+
+export interface ExportedFile {
+  /** A relative path inside the export folder. */
+  readonly name: string;
+  /** The content; base64 when `encoding` says so (binary files such as model.onnx). */
+  readonly text: string;
+  readonly encoding?: 'utf8' | 'base64';
+}
+
+export interface ExportResult {
+  readonly files: ExportedFile[];
+}
