@@ -23,6 +23,54 @@ const COMMANDS: Record<string, Command> = {
       return runCheck({ file: requireFile(file, this.usage), json: Boolean(values.json) });
     },
   },
+  train: {
+    summary: 'train a graph in a trainer process; saves FILE.weights.json beside it',
+    usage: 'netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME] [--limit N] [--checkpoint PATH] [--json]',
+    options: {
+      data: { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      backend: { type: 'string' },
+      limit: { type: 'string' },
+      checkpoint: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    async run(values, [file]) {
+      const { runTrain } = await import('./train');
+      const s = (k: string) => values[k] as string | undefined;
+      return runTrain({ file: requireFile(file, this.usage), data: s('data'), epochs: s('epochs'), batchSize: s('batch-size'), backend: s('backend'), limit: s('limit'), checkpoint: s('checkpoint'), json: Boolean(values.json) });
+    },
+  },
+  evaluate: {
+    summary: 'test a trained graph: loss, accuracy, confusion matrix',
+    usage: 'netcanvas evaluate FILE [--data PATH] [--checkpoint PATH] [--backend NAME] [--limit N] [--json]',
+    options: { data: { type: 'string' }, checkpoint: { type: 'string' }, backend: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    async run(values, [file]) {
+      const { runEvaluate } = await import('./evaluate');
+      const s = (k: string) => values[k] as string | undefined;
+      return runEvaluate({ file: requireFile(file, this.usage), data: s('data'), checkpoint: s('checkpoint'), backend: s('backend'), limit: s('limit'), json: Boolean(values.json) });
+    },
+  },
+  predict: {
+    summary: 'classify an image or CSV rows with a trained graph',
+    usage: 'netcanvas predict FILE --input IMAGE_OR_CSV [--checkpoint PATH] [--backend NAME] [--json]',
+    options: { input: { type: 'string' }, checkpoint: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
+    async run(values, [file]) {
+      const { runPredict } = await import('./evaluate');
+      const s = (k: string) => values[k] as string | undefined;
+      return runPredict({ file: requireFile(file, this.usage), input: s('input'), checkpoint: s('checkpoint'), backend: s('backend'), json: Boolean(values.json) });
+    },
+  },
+  export: {
+    summary: 'export a graph as PyTorch, Keras 3 or TensorFlow.js code, or an ONNX model',
+    usage: 'netcanvas export FILE --to pytorch|keras|tfjs|onnx [-o OUT] [--checkpoint PATH]',
+    options: { to: { type: 'string' }, out: { type: 'string', short: 'o' }, checkpoint: { type: 'string' } },
+    async run(values, [file]) {
+      const { runExport } = await import('./export');
+      const s = (k: string) => values[k] as string | undefined;
+      return runExport({ file: requireFile(file, this.usage), to: s('to'), out: s('out'), checkpoint: s('checkpoint') });
+    },
+  },
 };
 
 /** Later commands register here without main.ts knowing their details. */

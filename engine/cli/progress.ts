@@ -1,0 +1,49 @@
+/** How `netcanvas train` shows events: a live bar on a terminal, one line per epoch otherwise. */
+import type { TrainerEvent } from '../train/protocol';
+
+type Ev<T extends TrainerEvent['type']> = Extract<TrainerEvent, { type: T }>;
+
+const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(2)}%`);
+const num = (x: number | null, digits = 4) => (x === null ? '—' : x.toFixed(digits));
+const rate = (x: number) => `${Math.round(x).toLocaleString('en-US')} samples/s`;
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const m = Math.floor(seconds / 60);
+  return `${m}m${Math.round(seconds - 60 * m)
+    .toString()
+    .padStart(2, '0')}s`;
+}
+
+export function startedLines(e: Ev<'started'>): string[] {
+  const d = e.dataset;
+  const lines = [
+    `backend: ${e.backend.name} — ${e.backend.detail}`,
+    ...e.backend.skipped.map((s) => `  skipped ${s.name}: ${s.reason}`),
+    `dataset: ${d.name}, ${d.shape.join('×')}, ${d.classNames.length} classes — ${d.trainCount} train / ${d.validationCount} validation / ${d.testCount} test`,
+    `model: ${e.params.toLocaleString('en-US')} trainable params`,
+  ];
+  return lines;
+}
+
+export function batchBar(e: Ev<'batch'>, width = 24): string {
+  const filled = Math.round((width * e.batch) / e.batchesPerEpoch);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+  return `epoch ${e.epoch} ${bar} ${e.batch}/${e.batchesPerEpoch}  loss ${num(e.loss)}  acc ${pct(e.accuracy)}  ${rate(e.samplesPerSecond)}`;
+}
+
+export function epochLine(e: Ev<'epoch'>): string {
+  const val = e.validationLoss === null ? '' : `  val loss ${num(e.validationLoss)}  val acc ${pct(e.validationAccuracy)}`;
+  const eta = e.etaSeconds > 0 ? `  eta ${duration(e.etaSeconds)}` : '';
+  return `epoch ${e.epoch}/${e.epochs}  loss ${num(e.trainLoss)}  acc ${pct(e.trainAccuracy)}${val}  lr ${e.learningRate.toPrecision(3)}  ${rate(e.samplesPerSecond)}  ${duration(e.seconds)}${eta}`;
+}
+
+export function doneLines(e: Ev<'done'>): string[] {
+  const m = e.metrics;
+  const lines = [
+    `${e.stopped ? 'stopped' : 'done'} after ${m.epochsCompleted} epoch${m.epochsCompleted === 1 ? '' : 's'} in ${duration(m.seconds)}`,
+    `test loss ${num(m.testLoss)}  test accuracy ${pct(m.testAccuracy)}`,
+  ];
+  if (e.checkpoint) lines.push(`weights saved to ${e.checkpoint}`);
+  return lines;
+}

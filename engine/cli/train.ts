@@ -1,0 +1,112 @@
+/**
+ * `netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME]
+ * [--limit N] [--checkpoint PATH] [--json]`. Training runs in a forked trainer process, like in the
+ * app; Ctrl-C asks it to stop after the current batch and still saves the weights.
+ * Exit codes: 0 trained (or stopped), 1 training failed or diverged, 2 bad input.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { defaultCheckpointPath } from '../train/checkpoint';
+import { startTrainerProcess } from '../train/processClient';
+import type { TrainerEvent } from '../train/protocol';
+import { batchBar, doneLines, epochLine, startedLines } from './progress';
+import { CliError, out, readGraphFile } from './io';
+
+export interface TrainArgs {
+  file: string;
+  data?: string;
+  epochs?: string;
+  batchSize?: string;
+  backend?: string;
+  limit?: string;
+  checkpoint?: string;
+  json: boolean;
+}
+
+export function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--${name} must be a whole number of at least 1, got "${value}"`);
+  return n;
+}
+
+/** --data wins; else the graph's `dataset.source` (a relative path is relative to the graph file); else embedded MNIST. */
+export function datasetSource(data: string | undefined, graphSource: unknown, graphFile: string): string {
+  if (data) return data.startsWith('embedded:') ? data : resolve(data);
+  if (typeof graphSource === 'string' && graphSource.trim() !== '') {
+    const s = graphSource.trim();
+    return s.startsWith('embedded:') || isAbsolute(s) ? s : resolve(dirname(graphFile), s);
+  }
+  return 'embedded:mnist';
+}
+
+const USER_ERRORS = new Set(['graph', 'dataset', 'config', 'backend']);
+
+export async function runTrain(args: TrainArgs): Promise<number> {
+  const graph = readGraphFile(args.file);
+  const epochs = positiveInt('epochs', args.epochs);
+  const batchSize = positiveInt('batch-size', args.batchSize);
+  const limit = positiveInt('limit', args.limit);
+  const source = datasetSource(args.data, graph.dataset?.source, args.file);
+  const checkpointPath = resolve(args.checkpoint ?? defaultCheckpointPath(args.file));
+
+  const tty = !args.json && Boolean(process.stdout.isTTY);
+  let barShown = false;
+  const clearBar = () => {
+    if (barShown) process.stdout.write('\r\x1b[2K');
+    barShown = false;
+  };
+  const show = (e: TrainerEvent) => {
+    if (args.json) return out(JSON.stringify(e));
+    switch (e.type) {
+      case 'started':
+        return startedLines(e).forEach((l) => out(l));
+      case 'batch':
+        if (tty) {
+          process.stdout.write(`\r\x1b[2K${batchBar(e)}`);
+          barShown = true;
+        }
+        return;
+      case 'epoch':
+        clearBar();
+        return out(epochLine(e));
+      case 'done':
+        clearBar();
+        return doneLines(e).forEach((l) => out(l));
+      case 'error':
+        clearBar();
+        process.stderr.write(`netcanvas: ${e.message}\n`);
+        return;
+      case 'log':
+        return out(e.message);
+    }
+  };
+
+  const run = startTrainerProcess(
+    {
+      type: 'start',
+      runId: `cli-${process.pid}-${Date.now()}`,
+      graph,
+      dataset: { source, ...(limit ? { limit } : {}) },
+      config: { epochs, batchSize },
+      ...(args.backend ? { backend: args.backend } : {}),
+      checkpointPath,
+    },
+    show,
+  );
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      if (!args.json) process.stderr.write('\nstopping after this batch (Ctrl-C again to abort without saving)…\n');
+      run.stop();
+    } else run.kill();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const last = await run.done;
+    if (last.type === 'done') return 0;
+    return USER_ERRORS.has(last.kind) ? 2 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

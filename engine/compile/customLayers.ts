@@ -1,0 +1,121 @@
+/**
+ * The two layers tfjs lacks in the form the checker promises:
+ * - `NegInfPadding2D`: explicit int padding for max pooling must pad with −∞ (a zero would win
+ *   over negative activations and change the result);
+ * - `SeededDropout`: inverted dropout whose mask comes from a seeded stream, so the same seed gives
+ *   the same loss curve. tfjs's own dropout with a `seed` reuses one mask for every batch.
+ * - `ChannelBatchNorm`: batch normalisation over the last axis written with broadcasting. tfjs's
+ *   own layer tiles the statistics to the full tensor shape in training (a workaround for its CPU
+ *   backend), and that Tile cost 10× the convolutions in the residual benchmark on WASM.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+
+type Tf = typeof tfType;
+type Tensor = tfType.Tensor;
+type Shape = (number | null)[];
+
+/** Classes are built per tfjs module so the compiler never imports tfjs itself (the caller passes it). */
+export function customLayers(tf: Tf) {
+  class NegInfPadding2D extends tf.layers.Layer {
+    static className = 'NetCanvasNegInfPadding2D';
+    private readonly pad: number;
+    constructor(config: { pad: number; name: string }) {
+      super({ name: config.name });
+      this.pad = config.pad;
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      const s = inputShape as Shape;
+      const grow = (d: number | null) => (d === null ? null : d + 2 * this.pad);
+      return [s[0] ?? null, grow(s[1] ?? null), grow(s[2] ?? null), s[3] ?? null];
+    }
+    override call(inputs: Tensor | Tensor[]): Tensor {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const p = this.pad;
+      // The checker guarantees every window keeps at least one real pixel, so −∞ never wins.
+      return tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], -Infinity);
+    }
+    override getConfig() {
+      return { ...super.getConfig(), pad: this.pad };
+    }
+  }
+
+  class SeededDropout extends tf.layers.Layer {
+    static className = 'NetCanvasSeededDropout';
+    private readonly rate: number;
+    private readonly nextSeed: () => number;
+    constructor(config: { rate: number; name: string; nextSeed: () => number }) {
+      super({ name: config.name });
+      this.rate = config.rate;
+      this.nextSeed = config.nextSeed;
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      return inputShape as Shape;
+    }
+    override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      if (!kwargs.training || this.rate === 0) return x;
+      return tf.tidy(() => {
+        const keep = 1 - this.rate;
+        const mask = tf.randomUniform(x.shape, 0, 1, 'float32', this.nextSeed()).less(keep).cast('float32');
+        return x.mul(mask).div(keep);
+      });
+    }
+    override getConfig() {
+      return { ...super.getConfig(), rate: this.rate };
+    }
+  }
+
+  type LayerVariable = ReturnType<tfType.layers.Layer['addWeight']>;
+
+  class ChannelBatchNorm extends tf.layers.Layer {
+    static className = 'NetCanvasBatchNorm';
+    private readonly momentum: number;
+    private readonly epsilon: number;
+    private gamma!: LayerVariable;
+    private beta!: LayerVariable;
+    private movingMean!: LayerVariable;
+    private movingVariance!: LayerVariable;
+    constructor(config: { momentum: number; epsilon: number; name: string }) {
+      super({ name: config.name });
+      this.momentum = config.momentum;
+      this.epsilon = config.epsilon;
+    }
+    override build(inputShape: Shape | Shape[]): void {
+      const shape = inputShape as Shape;
+      const channels = [shape[shape.length - 1]!];
+      // Same names and order as Keras/tfjs (gamma, beta, moving_mean, moving_variance) for checkpoints.
+      this.gamma = this.addWeight('gamma', channels, 'float32', tf.initializers.ones(), undefined, true);
+      this.beta = this.addWeight('beta', channels, 'float32', tf.initializers.zeros(), undefined, true);
+      this.movingMean = this.addWeight('moving_mean', channels, 'float32', tf.initializers.zeros(), undefined, false);
+      this.movingVariance = this.addWeight('moving_variance', channels, 'float32', tf.initializers.ones(), undefined, false);
+      this.built = true;
+    }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      return inputShape as Shape;
+    }
+    override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      return tf.tidy(() => {
+        const gamma = this.gamma.read();
+        const beta = this.beta.read();
+        if (!kwargs.training) {
+          const scale = gamma.mul(tf.rsqrt(this.movingVariance.read().add(this.epsilon)));
+          return x.mul(scale).add(beta.sub(this.movingMean.read().mul(scale)));
+        }
+        const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+        const { mean, variance } = tf.moments(x, axes);
+        // Keras semantics: running = running·momentum + batch·(1 − momentum).
+        const m = this.momentum;
+        this.movingMean.write(tf.tidy(() => this.movingMean.read().mul(m).add(mean.mul(1 - m))));
+        this.movingVariance.write(tf.tidy(() => this.movingVariance.read().mul(m).add(variance.mul(1 - m))));
+        const scale = gamma.mul(tf.rsqrt(variance.add(this.epsilon)));
+        return x.mul(scale).add(beta.sub(mean.mul(scale)));
+      });
+    }
+    override getConfig() {
+      return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+    }
+  }
+
+  return { NegInfPadding2D, SeededDropout, ChannelBatchNorm };
+}

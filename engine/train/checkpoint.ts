@@ -1,0 +1,149 @@
+/**
+ * Trained weights beside the graph, as one JSON file: each node's weights by node id, with shapes,
+ * as base64 float32 (little-endian). Readable by any tool, diff-able at the key level, and loading
+ * refuses a checkpoint whose layers or shapes do not fit the graph, naming the layer.
+ *
+ * @example
+ *   await saveCheckpoint(compiled, 'lenet5.weights.json', { graphName: doc.name });
+ *   applyCheckpoint(compiled, await readCheckpoint('lenet5.weights.json'));
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type * as tfType from '@tensorflow/tfjs';
+import type { CompiledGraph } from '../compile/compile';
+
+export const CHECKPOINT_FORMAT = 'netcanvas.weights';
+
+export interface CheckpointWeight {
+  /** The weight's role inside the layer: kernel, bias, gamma, beta, moving_mean, moving_variance. */
+  readonly name: string;
+  readonly shape: number[];
+  readonly dtype: 'float32';
+  /** Little-endian float32 values, base64. */
+  readonly data: string;
+}
+
+export interface Checkpoint {
+  readonly format: typeof CHECKPOINT_FORMAT;
+  readonly version: 1;
+  readonly graphName: string;
+  readonly savedAt: string;
+  readonly layers: Record<string, CheckpointWeight[]>;
+}
+
+/** A checkpoint that cannot be read or does not fit the graph; the message is for the user. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** `nets/lenet5.json` → `nets/lenet5.weights.json`. */
+export function defaultCheckpointPath(graphPath: string): string {
+  const ext = extname(graphPath);
+  return join(dirname(graphPath), `${basename(graphPath, ext)}.weights.json`);
+}
+
+/** `lenet5/c1/kernel` or `c1/kernel_1` → `kernel` (tfjs scopes and uniquifies variable names). */
+function role(weightName: string): string {
+  const last = weightName.split('/').pop() ?? weightName;
+  return last.replace(/_\d+$/, '');
+}
+
+/** Every node's weights (trainable and running statistics), read from the model now. */
+export function captureWeights(compiled: CompiledGraph): Record<string, CheckpointWeight[]> {
+  const layers: Record<string, CheckpointWeight[]> = {};
+  for (const [nodeId, name] of compiled.layerNames) {
+    const layer = findLayer(compiled.model, name);
+    if (!layer || layer.weights.length === 0) continue;
+    layers[nodeId] = layer.weights.map((w) => {
+      const values = w.read().dataSync() as Float32Array;
+      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      return { name: role(w.originalName), shape: [...w.shape] as number[], dtype: 'float32', data: bytes.toString('base64') };
+    });
+  }
+  return layers;
+}
+
+function findLayer(model: tfType.LayersModel, name: string): tfType.layers.Layer | null {
+  return model.layers.find((l) => l.name === name) ?? null;
+}
+
+/** Writes atomically (temp file, then rename) so a crash mid-write never leaves half a checkpoint. */
+export async function saveCheckpoint(compiled: CompiledGraph, path: string, meta: { graphName: string }): Promise<void> {
+  const checkpoint: Checkpoint = {
+    format: CHECKPOINT_FORMAT,
+    version: 1,
+    graphName: meta.graphName,
+    savedAt: new Date().toISOString(),
+    layers: captureWeights(compiled),
+  };
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(checkpoint));
+  await rename(temp, path);
+}
+
+export async function readCheckpoint(path: string): Promise<Checkpoint> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CheckpointError(`cannot read the checkpoint ${path}: ${code === 'ENOENT' ? 'no such file (train the graph first)' : (err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CheckpointError(`${path} is not a NetCanvas checkpoint (not valid JSON)`);
+  }
+  const c = value as Partial<Checkpoint>;
+  if (c?.format !== CHECKPOINT_FORMAT || c.version !== 1 || typeof c.layers !== 'object' || c.layers === null) {
+    throw new CheckpointError(`${path} is not a NetCanvas checkpoint (expected format "${CHECKPOINT_FORMAT}", version 1)`);
+  }
+  return c as Checkpoint;
+}
+
+const showShape = (s: readonly (number | null)[]) => s.join('×');
+
+/**
+ * Loads the weights into the compiled model after checking every layer first, so a misfit leaves
+ * the model untouched. Throws CheckpointError naming the first layer that does not fit.
+ */
+export function applyCheckpoint(tf: typeof tfType, compiled: CompiledGraph, checkpoint: Checkpoint): void {
+  const assignments: { variable: tfType.LayersModel['weights'][number]; values: Float32Array; shape: number[] }[] = [];
+  const expected = new Set<string>();
+  for (const [nodeId, name] of compiled.layerNames) {
+    const layer = findLayer(compiled.model, name);
+    if (!layer || layer.weights.length === 0) continue;
+    expected.add(nodeId);
+    const saved = checkpoint.layers[nodeId];
+    if (!saved) throw new CheckpointError(`the checkpoint has no weights for layer "${nodeId}" (it was saved from a different graph)`);
+    if (saved.length !== layer.weights.length) {
+      throw new CheckpointError(`layer "${nodeId}" has ${layer.weights.length} weight tensors but the checkpoint has ${saved.length}`);
+    }
+    layer.weights.forEach((w, i) => {
+      const s = saved[i]!;
+      const fits = s.shape.length === w.shape.length && s.shape.every((d, k) => d === w.shape[k]);
+      if (!fits) {
+        throw new CheckpointError(
+          `layer "${nodeId}": the checkpoint's ${s.name} is ${showShape(s.shape)} but the graph needs ${showShape(w.shape)}; the graph changed since it was trained`,
+        );
+      }
+      const bytes = Buffer.from(s.data, 'base64');
+      const count = s.shape.reduce((a, b) => a * b, 1);
+      if (bytes.byteLength !== count * 4) throw new CheckpointError(`layer "${nodeId}": the checkpoint's ${s.name} data is truncated`);
+      const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      assignments.push({ variable: w, values, shape: s.shape });
+    });
+  }
+  for (const nodeId of Object.keys(checkpoint.layers)) {
+    if (!expected.has(nodeId)) throw new CheckpointError(`the checkpoint has weights for layer "${nodeId}", which the graph does not have (or which has no weights)`);
+  }
+  for (const a of assignments) {
+    const value = tf.tensor(a.values, a.shape, 'float32');
+    a.variable.write(value);
+    value.dispose(); // the variable holds its own reference
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The trainer process. Started with `child_process.fork` (CLI, web host) or Electron's
+ * `utilityProcess.fork` (desktop); speaks engine/train/protocol.ts over whichever channel it has:
+ * `process.parentPort` in a utility process, else `process.send`/`process.on('message')`.
+ * One run at a time; `stop` aborts it within a batch. Exits when its parent goes away.
+ */
+import type { TrainerEvent, TrainerRequest } from './protocol';
+import { train, type StartRequest } from './train';
+
+interface ParentPort {
+  on(event: 'message', listener: (message: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function send(event: TrainerEvent): void {
+  if (parentPort) parentPort.postMessage(event);
+  else if (process.send) process.send(event);
+  else process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+function isRequest(value: unknown): value is TrainerRequest {
+  const v = value as { type?: unknown; runId?: unknown } | null;
+  if (typeof v !== 'object' || v === null || typeof v.runId !== 'string') return false;
+  return v.type === 'stop' || (v.type === 'start' && typeof (v as { graph?: unknown }).graph === 'object' && typeof (v as { dataset?: unknown }).dataset === 'object');
+}
+
+let current: { runId: string; controller: AbortController } | null = null;
+
+async function handle(message: unknown): Promise<void> {
+  if (!isRequest(message)) {
+    const runId = typeof (message as { runId?: unknown })?.runId === 'string' ? (message as { runId: string }).runId : '';
+    send({ type: 'error', runId, kind: 'internal', message: 'the trainer received a message it does not understand' });
+    return;
+  }
+  if (message.type === 'stop') {
+    if (current?.runId === message.runId) current.controller.abort();
+    return;
+  }
+  if (current) {
+    send({ type: 'error', runId: message.runId, kind: 'internal', message: `the trainer is already running ${current.runId}; stop it first` });
+    return;
+  }
+  const controller = new AbortController();
+  current = { runId: message.runId, controller };
+  try {
+    await train(message as StartRequest, { onEvent: send, signal: controller.signal });
+  } finally {
+    current = null;
+  }
+}
+
+function onMessage(message: unknown): void {
+  void handle(message);
+}
+
+process.on('uncaughtException', (err) => {
+  send({ type: 'error', runId: current?.runId ?? '', kind: 'internal', message: `the trainer process crashed (${err.message}); the graph is intact` });
+  process.exit(1);
+});
+
+// Ctrl-C in a terminal reaches the whole process group; the host decides (it sends `stop`).
+process.on('SIGINT', () => {});
+
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
+else {
+  process.on('message', onMessage);
+  // The parent closed the channel (it exited or is done with us): nothing left to do.
+  process.on('disconnect', () => process.exit(0));
+}

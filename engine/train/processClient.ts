@@ -1,0 +1,102 @@
+/**
+ * Runs a training request in a forked trainer process and forwards its events, so a crash or a
+ * long synchronous batch can never freeze or kill the host. A trainer that dies without a final
+ * event becomes an `error` event of kind 'internal'.
+ *
+ * @example
+ *   const run = startTrainerProcess(request, (e) => console.log(e.type));
+ *   process.on('SIGINT', () => run.stop());
+ *   const last = await run.done; // the 'done' or 'error' event
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { TrainerEvent } from './protocol';
+import type { StartRequest, TerminalEvent } from './train';
+
+export interface TrainerProcess {
+  /** Asks the trainer to stop after the current batch; it still reports `done` (stopped: true). */
+  stop(): void;
+  /** Ends the process at once (no final event from it; `done` resolves with an internal error). */
+  kill(): void;
+  readonly pid: number | undefined;
+  /** The run's final event: `done`, or `error` (including a trainer that died). */
+  readonly done: Promise<TerminalEvent>;
+}
+
+export interface TrainerProcessOptions {
+  /** Defaults to engine/train/entry.ts beside this file. */
+  readonly entryPath?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** tsx's loader by absolute URL, so the child runs TypeScript whatever its working directory. */
+function tsxLoader(): string {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  } catch {
+    return 'tsx';
+  }
+}
+
+const STDERR_KEEP = 4000;
+
+export function startTrainerProcess(request: StartRequest, onEvent: (event: TrainerEvent) => void, options: TrainerProcessOptions = {}): TrainerProcess {
+  const entry = options.entryPath ?? fileURLToPath(new URL('./entry.ts', import.meta.url));
+  const child: ChildProcess = fork(entry, [], {
+    execArgv: ['--import', tsxLoader()],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: options.env ?? process.env,
+  });
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_KEEP);
+  });
+
+  let settled = false;
+  let resolveDone!: (e: TerminalEvent) => void;
+  const done = new Promise<TerminalEvent>((resolve) => (resolveDone = resolve));
+  const finish = (event: TerminalEvent) => {
+    if (settled) return;
+    settled = true;
+    resolveDone(event);
+  };
+
+  child.on('message', (message: TrainerEvent) => {
+    if (settled) return;
+    onEvent(message);
+    if (message.type === 'done' || message.type === 'error') {
+      finish(message);
+      // The entry exits when the channel closes.
+      if (child.connected) child.disconnect();
+    }
+  });
+  const died = (why: string) => {
+    if (settled) return;
+    const lastLine = stderrTail.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop();
+    const event: TerminalEvent = {
+      type: 'error',
+      runId: request.runId,
+      kind: 'internal',
+      message: `the trainer process stopped unexpectedly (${why})${lastLine ? `: ${lastLine.trim()}` : ''}; the graph is intact, you can train again`,
+    };
+    onEvent(event);
+    finish(event);
+  };
+  child.on('exit', (code, signal) => died(signal ? `killed by ${signal}` : `exit code ${code}`));
+  child.on('error', (err) => died(err.message));
+
+  child.send(request);
+  return {
+    stop() {
+      if (child.connected) child.send({ type: 'stop', runId: request.runId });
+    },
+    kill() {
+      child.kill('SIGKILL');
+    },
+    get pid() {
+      return child.pid;
+    },
+    done,
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Trains a graph and reports progress as protocol events. Runs in whatever process calls it (the
+ * trainer process in the app; tests call it directly). Never throws for the user's mistakes: a bad
+ * graph, config, dataset or backend, and a diverging run, end in an `error` event.
+ *
+ * @example
+ *   const last = await train({ type: 'start', runId: 'r1', graph, dataset: { source: 'embedded:mnist', limit: 500 } },
+ *     { onEvent: (e) => console.log(e.type), signal: controller.signal });
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkGraph } from '../check/checkGraph';
+import { CompileError, compileGraph, type CompiledGraph } from '../compile/compile';
+import { checkDatasetFits } from '../data/fit';
+import { loadDataset } from '../data/load';
+import { splitTrainValidation } from '../data/split';
+import { DatasetError, type Dataset } from '../data/types';
+import { learningRateAt, type TrainingConfig } from '../graph/training';
+import { epochOrder, gatherBatch } from './batches';
+import { saveCheckpoint } from './checkpoint';
+import { Coalescer } from './coalesce';
+import { buildOptimizer, mergeTrainingConfig, setLearningRate } from './config';
+import { evaluateSplit } from './evaluate';
+import type { BackendReport, TrainerEvent, TrainerRequest } from './protocol';
+import { makeTrainStep } from './step';
+
+export type StartRequest = Extract<TrainerRequest, { type: 'start' }>;
+type ErrorKind = Extract<TrainerEvent, { type: 'error' }>['kind'];
+export type TerminalEvent = Extract<TrainerEvent, { type: 'done' | 'error' }>;
+
+export interface TrainHooks {
+  onEvent(event: TrainerEvent): void;
+  /** Aborting ends training before the next batch; the weights so far are kept (and saved). */
+  signal?: AbortSignal;
+  /** Milliseconds; injectable so tests control coalescing and timings. */
+  clock?: () => number;
+}
+
+/** A failure with the words the user will see and the kind the UI chooses actions by. */
+class RunError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly checkpoint: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+const MISCLASSIFIED_LIMIT = 100;
+/** Lets the event loop deliver a `stop` message between batches (tfjs CPU/WASM work is synchronous). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function train(request: StartRequest, hooks: TrainHooks): Promise<TerminalEvent> {
+  const { runId } = request;
+  const emit = hooks.onEvent;
+  let compiled: CompiledGraph | null = null;
+  let optimizer: tf.Optimizer | null = null;
+  try {
+    const terminal = await run(request, hooks, (c, o) => {
+      compiled = c;
+      optimizer = o;
+    });
+    emit(terminal);
+    return terminal;
+  } catch (err) {
+    const event: TerminalEvent =
+      err instanceof RunError
+        ? { type: 'error', runId, kind: err.kind, message: err.message, checkpoint: err.checkpoint }
+        : { type: 'error', runId, kind: 'internal', message: `the trainer failed unexpectedly: ${(err as Error)?.message ?? String(err)}; the graph is intact` };
+    emit(event);
+    return event;
+  } finally {
+    (compiled as CompiledGraph | null)?.model.dispose();
+    (optimizer as tf.Optimizer | null)?.dispose();
+  }
+}
+
+async function chooseBackend(preferred: string | undefined): Promise<BackendReport> {
+  try {
+    const { selectBackend } = await import('./backends/select');
+    const choice = await selectBackend(preferred);
+    if (tf.getBackend() !== choice.tfjsName) await tf.setBackend(choice.tfjsName);
+    return { name: choice.name, detail: choice.detail, skipped: choice.skipped };
+  } catch (err) {
+    throw new RunError('backend', (err as Error).message);
+  }
+}
+
+async function loadAndFit(request: StartRequest, compiledCheck: ReturnType<typeof checkGraph>): Promise<Dataset> {
+  let ds: Dataset;
+  try {
+    ds = await loadDataset(request.dataset.source, {
+      limit: request.dataset.limit,
+      testLimit: request.dataset.testLimit,
+      normalization: request.dataset.normalization,
+    });
+  } catch (err) {
+    if (err instanceof DatasetError) throw new RunError('dataset', err.message);
+    throw err;
+  }
+  const inputShape = compiledCheck.nodes[compiledCheck.inputId!]!.outputShape ?? [];
+  const outputShape = compiledCheck.nodes[compiledCheck.outputIds[0]!]!.outputShape ?? [];
+  if (outputShape.length !== 1) {
+    throw new RunError('dataset', `the graph's output is ${outputShape.join('×')} per sample, but ${ds.name} is a classification dataset that needs one score per class (end the graph in a dense layer with ${ds.numClasses} units)`);
+  }
+  const misfit = checkDatasetFits(ds, inputShape, outputShape[0]!);
+  if (misfit) throw new RunError('dataset', `${ds.name} does not fit the graph: ${misfit}`);
+  return ds;
+}
+
+async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGraph, o: tf.Optimizer) => void): Promise<TerminalEvent> {
+  const { runId } = request;
+  const emit = hooks.onEvent;
+  const clock = hooks.clock ?? (() => performance.now());
+  const started = clock();
+
+  const merged = mergeTrainingConfig(request.graph.training, request.config);
+  if (!merged.ok) throw new RunError('config', merged.error);
+  const config: TrainingConfig = merged.config;
+
+  const check = checkGraph(request.graph);
+  if (!check.ok) {
+    const errors = check.diagnostics.filter((d) => d.severity === 'error');
+    throw new RunError('graph', `the graph has errors; fix them before training: ${errors.map((d) => d.message).join('; ')}`);
+  }
+  if (check.inputId === null || check.outputIds.length === 0 || check.outputIds[0] === check.inputId) {
+    throw new RunError('graph', 'the graph has nothing to train: connect layers to the input node, ending in a dense layer with one unit per class');
+  }
+  const backend = await chooseBackend(request.backend);
+  const ds = await loadAndFit(request, check);
+  const { train: trainSplit, validation } = splitTrainValidation(ds.train, config.validationSplit, config.seed);
+  if (trainSplit.count === 0) throw new RunError('dataset', `${ds.name} has no training samples left after the validation split`);
+
+  let compiled: CompiledGraph;
+  try {
+    compiled = compileGraph(request.graph, tf, { seed: config.seed });
+  } catch (err) {
+    if (err instanceof CompileError) throw new RunError('graph', err.message);
+    throw err;
+  }
+  const optimizer = buildOptimizer(tf, config);
+  own(compiled, optimizer);
+  const step = makeTrainStep(tf, compiled, config, ds.numClasses, optimizer);
+  const params = check.totals.params;
+
+  emit({
+    type: 'started',
+    runId,
+    backend,
+    dataset: { name: ds.name, trainCount: trainSplit.count, validationCount: validation.count, testCount: ds.test?.count ?? 0, shape: ds.shape, classNames: ds.classNames },
+    params,
+    config: config as unknown as Record<string, unknown>,
+  });
+
+  const batchEvents = new Coalescer<TrainerEvent>(emit, clock);
+  const batchSize = Math.min(config.batchSize, trainSplit.count);
+  const batchesPerEpoch = Math.ceil(trainSplit.count / batchSize);
+  const save = async (): Promise<string | null> => {
+    if (!request.checkpointPath) return null;
+    await saveCheckpoint(compiled, request.checkpointPath, { graphName: request.graph.name });
+    return request.checkpointPath;
+  };
+
+  let stopped = false;
+  let epochsCompleted = 0;
+  let lastTrain: { loss: number; accuracy: number } | null = null;
+  let globalStep = 0;
+  const epochSeconds: number[] = [];
+
+  for (let epoch = 0; epoch < config.epochs && !stopped; epoch++) {
+    const learningRate = learningRateAt(config, epoch);
+    setLearningRate(optimizer, learningRate);
+    const order = epochOrder(trainSplit.count, config.seed, epoch);
+    const epochStart = clock();
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    const normSums = new Array<number>(step.trackedLayers.length).fill(0);
+
+    for (let b = 0; b < batchesPerEpoch; b++) {
+      await yieldToEventLoop();
+      if (hooks.signal?.aborted) {
+        stopped = true;
+        break;
+      }
+      const start = b * batchSize;
+      const end = Math.min(trainSplit.count, start + batchSize);
+      const { x, labels } = gatherBatch(tf, trainSplit, ds.shape, order, start, end);
+      const result = step.run(x, labels);
+      tf.dispose([x, labels]);
+      if (!result.finite) {
+        const checkpoint = await save();
+        const what = Number.isFinite(result.loss) ? 'the gradients became infinite or NaN' : `the loss became ${result.loss}`;
+        throw new RunError(
+          'diverged',
+          `training diverged at epoch ${epoch + 1}, batch ${b + 1}: ${what}. Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,
+          checkpoint,
+        );
+      }
+      globalStep++;
+      const n = end - start;
+      lossSum += result.loss * n;
+      correct += result.correct;
+      seen += n;
+      result.gradientNorms.forEach((g, i) => (normSums[i]! += g));
+      const elapsed = Math.max(1e-6, (clock() - epochStart) / 1000);
+      batchEvents.offer({
+        type: 'batch', runId, epoch: epoch + 1, batch: b + 1, batchesPerEpoch, step: globalStep,
+        loss: result.loss, accuracy: result.correct / n, samplesPerSecond: seen / elapsed,
+      });
+    }
+    if (seen === 0) break; // stopped before the epoch's first batch
+    const trainSeconds = (clock() - epochStart) / 1000;
+    lastTrain = { loss: lossSum / seen, accuracy: correct / seen };
+    if (stopped) break; // a partial epoch is not reported as an epoch
+    const val = validation.count > 0 ? evaluateSplit(tf, compiled, validation, ds.shape, ds.numClasses) : null;
+    const seconds = (clock() - epochStart) / 1000;
+    epochSeconds.push(seconds);
+    epochsCompleted++;
+    const mean = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
+    emit({
+      type: 'epoch', runId, epoch: epoch + 1, epochs: config.epochs,
+      trainLoss: lastTrain.loss, trainAccuracy: lastTrain.accuracy,
+      validationLoss: val?.loss ?? null, validationAccuracy: val?.accuracy ?? null,
+      learningRate, samplesPerSecond: seen / Math.max(1e-6, trainSeconds),
+      etaSeconds: mean * (config.epochs - epoch - 1), seconds, backend: backend.name,
+      gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, normSums[i]! / batchesPerEpoch])),
+    });
+  }
+
+  const test = ds.test && ds.test.count > 0
+    ? evaluateSplit(tf, compiled, ds.test, ds.shape, ds.numClasses, { misclassifiedLimit: MISCLASSIFIED_LIMIT, normalization: ds.normalization })
+    : null;
+  const checkpoint = await save();
+  return {
+    type: 'done', runId, stopped,
+    metrics: {
+      testLoss: test?.loss ?? null, testAccuracy: test?.accuracy ?? null,
+      trainLoss: lastTrain?.loss ?? null, trainAccuracy: lastTrain?.accuracy ?? null,
+      seconds: (clock() - started) / 1000, epochsCompleted,
+    },
+    confusion: test?.confusion ?? [],
+    classNames: ds.classNames,
+    misclassified: test?.misclassified ?? [],
+    checkpoint,
+  };
+}

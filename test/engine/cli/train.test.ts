@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pngjs from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { tinyMlp } from '../train/fixtures';
+
+const run = promisify(execFile);
+
+/** The real CLI, the way a user runs it. */
+async function netcanvas(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/netcanvas.mjs', ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'netcanvas-cli-train-'));
+const graphFile = join(dir, 'mlp.json');
+writeFileSync(graphFile, JSON.stringify(tinyMlp({ epochs: 1 })));
+
+// Each case starts real Node processes (the CLI, then the forked trainer) on a shared 2-core machine.
+describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
+  it('train --json prints one protocol event per line, saves weights beside the graph, exits 0', async () => {
+    const r = await netcanvas('train', graphFile, '--json', '--limit', '200', '--epochs', '2', '--batch-size', '16');
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
+    expect(events[0]!.type).toBe('started');
+    expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false, checkpoint: join(dir, 'mlp.weights.json') });
+    expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([1, 2]);
+    expect(events.every((e) => ['started', 'batch', 'epoch', 'done', 'log'].includes(e.type))).toBe(true);
+    expect(existsSync(join(dir, 'mlp.weights.json'))).toBe(true);
+  });
+
+  it('evaluate and predict use the saved weights', async () => {
+    const e = await netcanvas('evaluate', graphFile, '--limit', '100', '--json');
+    expect(e.code).toBe(0);
+    const result = JSON.parse(e.stdout);
+    expect(result).toMatchObject({ split: 'test', count: 100 });
+    expect(result.accuracy).toBeGreaterThan(0.3);
+
+    const png = new pngjs.PNG({ width: 28, height: 28 });
+    png.data.fill(0);
+    for (let y = 4; y < 24; y++) for (const x of [13, 14]) for (let c = 0; c < 3; c++) png.data[4 * (28 * y + x) + c] = 255;
+    for (let i = 3; i < png.data.length; i += 4) png.data[i] = 255;
+    const image = join(dir, 'one.png');
+    writeFileSync(image, pngjs.PNG.sync.write(png));
+    const p = await netcanvas('predict', graphFile, '--input', image, '--json');
+    expect(p.code).toBe(0);
+    const prediction = JSON.parse(p.stdout);
+    expect(prediction.probabilities).toHaveLength(10);
+    expect(prediction.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('exits 2 on bad input and 1 when training diverges', async () => {
+    const badFlag = await netcanvas('train', graphFile, '--epochs', 'zero');
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/--epochs must be a whole number/);
+    expect((await netcanvas('train', join(dir, 'missing.json'))).code).toBe(2);
+    const noWeights = await netcanvas('predict', graphFile, '--input', join(dir, 'one.png'), '--checkpoint', join(dir, 'none.json'));
+    expect(noWeights.code).toBe(2);
+    expect(noWeights.stderr).toMatch(/no such file/);
+
+    const diverging = join(dir, 'diverging.json');
+    writeFileSync(diverging, JSON.stringify(tinyMlp({ optimizer: 'sgd', momentum: 0, learningRate: 10, weightDecay: 100 })));
+    const d = await netcanvas('train', diverging, '--limit', '100');
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/diverged.*lower learning rate/);
+  });
+});

@@ -1,0 +1,44 @@
+/** Small graphs that train in a second on a slice of the embedded MNIST. */
+import type { GraphDoc } from '../../../engine/graph/types';
+import type { TrainerEvent } from '../../../engine/train/protocol';
+
+export function tinyMlp(training: Record<string, unknown> = {}, hidden = 32): GraphDoc {
+  const nodes = [
+    { id: 'in', type: 'input', params: { shape: [28, 28, 1] } },
+    { id: 'flat', type: 'flatten', params: {} },
+    { id: 'h1', type: 'dense', params: { units: hidden } },
+    { id: 'r1', type: 'relu', params: {} },
+    { id: 'out', type: 'dense', params: { units: 10 } },
+    { id: 'prob', type: 'softmax', params: {} },
+  ];
+  const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id }));
+  return { format: 'netcanvas.graph', version: 1, name: 'tiny MLP', nodes, edges, training: { epochs: 2, batchSize: 32, ...training } };
+}
+
+/** A small CNN with every trainable kind and dropout, so seeding covers masks too. */
+export function tinyCnn(training: Record<string, unknown> = {}): GraphDoc {
+  const nodes = [
+    { id: 'in', type: 'input', params: { shape: [28, 28, 1] } },
+    { id: 'c1', type: 'conv2d', params: { filters: 4, kernelSize: 5, strides: 2 } },
+    { id: 'bn', type: 'batchNorm', params: { momentum: 0.9 } }, // short runs: running stats must catch up
+    { id: 'r1', type: 'relu', params: {} },
+    { id: 'p1', type: 'maxPool2d', params: { poolSize: 2 } },
+    { id: 'flat', type: 'flatten', params: {} },
+    { id: 'drop', type: 'dropout', params: { rate: 0.25 } },
+    { id: 'out', type: 'dense', params: { units: 10 } },
+  ];
+  const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id }));
+  return { format: 'netcanvas.graph', version: 1, name: 'tiny CNN', nodes, edges, training: { epochs: 2, batchSize: 32, ...training } };
+}
+
+export function collect() {
+  const events: TrainerEvent[] = [];
+  const of = <T extends TrainerEvent['type']>(type: T) => events.filter((e): e is Extract<TrainerEvent, { type: T }> => e.type === type);
+  return { events, onEvent: (e: TrainerEvent) => events.push(e), of };
+}
+
+/** A clock that moves 1 s per reading, so every batch event passes the coalescer. */
+export function steppingClock(stepMs = 1000): () => number {
+  let t = 0;
+  return () => (t += stepMs);
+}
