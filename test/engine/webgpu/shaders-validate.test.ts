@@ -31,7 +31,7 @@ it('compiles the filter-gradient, fused batchnorm and fused momentum shaders wit
   await (bn.getWeights()[2] as tf.Tensor).data();
   expect(Object.keys(grads).length).toBe(4); // conv kernel + bias, gamma, beta
   const optimizer = new FusedMomentumOptimizer(0.01, 0.9);
-  optimizer.applyGradients(grads);
+  optimizer.applyGradients(grads as tf.NamedTensorMap as Parameters<typeof optimizer.applyGradients>[0]);
   await (conv.getWeights()[0] as tf.Tensor).data();
   optimizer.dispose();
   expect(errors.filter((e) => e.includes('[webgpu]'))).toEqual([]);
