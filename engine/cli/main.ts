@@ -25,8 +25,9 @@ const COMMANDS: Record<string, Command> = {
   },
   train: {
     summary: 'train a graph in a trainer process; saves FILE.weights.json beside it',
-    usage: 'netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME] [--limit N] [--checkpoint PATH] [--json]',
+    usage: 'netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME] [--limit N] [--checkpoint PATH] [--runner tfjs|pytorch] [--json]',
     options: {
+      runner: { type: 'string' },
       data: { type: 'string' },
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
@@ -38,7 +39,7 @@ const COMMANDS: Record<string, Command> = {
     async run(values, [file]) {
       const { runTrain } = await import('./train');
       const s = (k: string) => values[k] as string | undefined;
-      return runTrain({ file: requireFile(file, this.usage), data: s('data'), epochs: s('epochs'), batchSize: s('batch-size'), backend: s('backend'), limit: s('limit'), checkpoint: s('checkpoint'), json: Boolean(values.json) });
+      return runTrain({ file: requireFile(file, this.usage), data: s('data'), epochs: s('epochs'), batchSize: s('batch-size'), backend: s('backend'), limit: s('limit'), checkpoint: s('checkpoint'), runner: s('runner'), json: Boolean(values.json) });
     },
   },
   evaluate: {

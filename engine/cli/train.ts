@@ -7,6 +7,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { defaultCheckpointPath } from '../train/checkpoint';
 import { startTrainerProcess } from '../train/processClient';
+import type { PytorchRunOptions } from '../export/pytorch/runner';
+import type { GraphDoc } from '../graph/types';
 import type { TrainerEvent } from '../train/protocol';
 import { batchBar, doneLines, epochLine, startedLines } from './progress';
 import { CliError, out, readGraphFile } from './io';
@@ -19,6 +21,8 @@ export interface TrainArgs {
   backend?: string;
   limit?: string;
   checkpoint?: string;
+  /** `tfjs` (default): the app's trainer process; `pytorch`: the exported PyTorch script. */
+  runner?: string;
   json: boolean;
 }
 
@@ -81,15 +85,23 @@ export async function runTrain(args: TrainArgs): Promise<number> {
     }
   };
 
+  if (args.runner !== undefined && args.runner !== 'tfjs' && args.runner !== 'pytorch') {
+    throw new CliError(`--runner must be "tfjs" or "pytorch", got "${args.runner}"`);
+  }
+  const request = {
+    runId: `cli-${process.pid}-${Date.now()}`,
+    dataset: { source, ...(limit ? { limit } : {}) },
+    config: { epochs, batchSize },
+    checkpointPath,
+  };
+  if (args.runner === 'pytorch') return runWithPytorch(graph, request, show, args.json);
+
   const run = startTrainerProcess(
     {
       type: 'start',
-      runId: `cli-${process.pid}-${Date.now()}`,
+      ...request,
       graph,
-      dataset: { source, ...(limit ? { limit } : {}) },
-      config: { epochs, batchSize },
       ...(args.backend ? { backend: args.backend } : {}),
-      checkpointPath,
     },
     show,
   );
@@ -109,4 +121,32 @@ export async function runTrain(args: TrainArgs): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** The same run through the exported PyTorch script: same events, same exit codes, Ctrl-C stops after a batch. */
+async function runWithPytorch(
+  graph: GraphDoc,
+  request: Omit<PytorchRunOptions, 'signal'>,
+  show: (e: TrainerEvent) => void,
+  json: boolean,
+): Promise<number> {
+  const { runPytorchTraining } = await import('../export/pytorch/runner');
+  const abort = new AbortController();
+  let last: TrainerEvent | null = null;
+  const onSigint = () => {
+    if (!json) process.stderr.write('\nstopping after this batch…\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await runPytorchTraining(graph, { ...request, signal: abort.signal }, (e) => {
+      if (e.type === 'done' || e.type === 'error') last = e;
+      show(e);
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const end = last as TrainerEvent | null;
+  if (end?.type === 'done') return 0;
+  return end?.type === 'error' && USER_ERRORS.has(end.kind) ? 2 : 1;
 }

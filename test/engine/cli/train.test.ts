@@ -73,4 +73,27 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
     expect(d.code).toBe(1);
     expect(d.stderr).toMatch(/diverged.*lower learning rate/);
   });
+
+  it('--runner pytorch trains the exported script and prints the same events', async () => {
+    const torch = await run('/usr/bin/python3', ['-c', 'import torch']).then(() => true, () => false);
+    const file = join(dir, 'mlp-torch.json');
+    writeFileSync(file, JSON.stringify(tinyMlp({ epochs: 2 })));
+    if (!torch) {
+      const r = await netcanvas('train', file, '--runner', 'pytorch', '--json');
+      expect(r.stdout).toMatch(/cannot train with PyTorch/);
+      return;
+    }
+    const r = await netcanvas('train', file, '--runner', 'pytorch', '--json', '--limit', '300', '--epochs', '2');
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
+    expect(events[0]!.type).toBe('started');
+    const epochs = events.filter((e) => e.type === 'epoch');
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(Number(epochs[1]!.trainLoss)).toBeLessThan(Number(epochs[0]!.trainLoss));
+    expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false });
+    expect(existsSync(join(dir, 'mlp-torch.weights.json'))).toBe(true);
+    const bad = await netcanvas('train', file, '--runner', 'keras');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--runner must be "tfjs" or "pytorch"/);
+  });
 });
