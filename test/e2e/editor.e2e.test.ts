@@ -2,6 +2,7 @@
  * The editor in real Chromium against the web host: build a residual block from the palette,
  * meet a shape error, fix it with one click, undo/redo, copy/paste, refused connections.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launch, screenshot, watchErrors } from './support/browser';
@@ -158,6 +159,23 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     await expect.poll(async () => (await docOf(page)).name).toBe(before.name);
     expect(await docOf(page)).toEqual(before);
     await screenshot(page, 'editor-reopened');
+  });
+
+  it.skipIf(!webHostAvailable())('shows each export as the graph changes and writes the files', async () => {
+    await page.locator('[data-testid=tab-code]').click();
+    await page.locator('select[aria-label="Code view"]').selectOption('pytorch');
+    const code = page.locator('[data-testid=export-view] .view-lines');
+    await expect.poll(() => code.textContent(), { timeout: 20_000 }).toContain('nn.Module');
+    await page.locator('select[aria-label="Code view"]').selectOption('onnx');
+    await expect.poll(() => code.textContent(), { timeout: 20_000 }).toContain('model.onnx');
+    await screenshot(page, 'editor-export-view');
+    const dir = `/tmp/netcanvas-e2e-${process.pid}/export-pytorch`;
+    await page.locator('select[aria-label="Code view"]').selectOption('pytorch');
+    await page.getByRole('button', { name: 'Export files…' }).click();
+    await answerPathDialog(page, dir);
+    await expect.poll(() => existsSync(`${dir}/model.py`), { timeout: 20_000 }).toBe(true);
+    expect(readFileSync(`${dir}/model.py`, 'utf8')).toContain('class ');
+    await page.locator('select[aria-label="Code view"]').selectOption('json');
   });
 
   it.skipIf(!webHostAvailable())('offers to restore unsaved work after the tab was closed', async () => {

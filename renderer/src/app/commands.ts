@@ -38,7 +38,12 @@ export const COMMANDS: Record<MenuCommand, () => void> = {
   open: () => void openGraph(),
   save: () => void saveGraph(),
   saveAs: () => void saveGraphAs(),
-  export: () => useUi.getState().notify('Export lives in the exporters’ panel (not part of this build yet).'),
+  export: () => {
+    // The Code tab shows each export and has "Export files…"; open it on the last target used.
+    const ui = useUi.getState();
+    if (ui.codeView === 'json') ui.setCodeView('pytorch');
+    ui.setTab('code');
+  },
   undo: () => editorStore().getState().undo(),
   redo: () => editorStore().getState().redo(),
   cut: () => {

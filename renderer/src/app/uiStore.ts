@@ -1,5 +1,6 @@
 /** View state that is not part of the document: open panels, dialogs, notices, the summary's batch size. */
 import { create } from 'zustand';
+import type { CodeView } from '../code/CodePanel';
 
 export type SideTab = 'inspect' | 'train' | 'code';
 
@@ -22,6 +23,9 @@ interface UiState {
   readonly notices: readonly Notice[];
   readonly pathRequest: PathRequest | null;
   readonly galleryOpen: boolean;
+  /** What the Code tab shows: the JSON, or one exporter's output. */
+  readonly codeView: CodeView;
+  setCodeView(view: CodeView): void;
   setTab(tab: SideTab): void;
   setBatchSize(n: number): void;
   notify(text: string, kind?: Notice['kind']): void;
@@ -38,6 +42,8 @@ export const useUi = create<UiState>()((set, get) => ({
   notices: [],
   pathRequest: null,
   galleryOpen: false,
+  codeView: 'json',
+  setCodeView: (codeView) => set({ codeView }),
   setTab: (tab) => set({ tab }),
   setBatchSize: (batchSize) => set({ batchSize }),
   notify(text, kind = 'info') {

@@ -1,71 +1,41 @@
 /**
- * The document as JSON in monaco. A valid edit replaces the document through the `editJson`
- * action (so it is undoable like any edit); an invalid one shows the parser's message and
- * changes nothing.
+ * The Code tab: the graph as editable JSON, or what each exporter makes of it (read-only,
+ * updated as the graph changes), with "Export files…" to write the chosen target out.
  */
-import { useEffect, useRef, useState } from 'react';
-import { serializeGraph } from '../../../engine/graph/load';
-import type { GraphDoc } from '../../../engine/graph/types';
-import { editJson } from '../store/actions';
-import { editorStore } from '../store/editorStore';
-import { monaco } from './monacoSetup';
+import { lazy, Suspense } from 'react';
+import type { ExportTarget } from '../../../electron/api/contract';
+import { useUi } from '../app/uiStore';
+import { exportGraphTo } from '../files/fileActions';
+import JsonView from './JsonView';
 
-const APPLY_AFTER_MS = 500;
+const ExportView = lazy(() => import('./ExportView'));
+
+export type CodeView = 'json' | ExportTarget;
+const VIEWS: readonly CodeView[] = ['json', 'pytorch', 'keras', 'tfjs', 'onnx'];
+const LABELS: Record<CodeView, string> = { json: 'Graph JSON', pytorch: 'PyTorch', keras: 'Keras 3', tfjs: 'TensorFlow.js', onnx: 'ONNX' };
 
 export default function CodePanel() {
-  const host = useRef<HTMLDivElement>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const store = editorStore();
-    const editor = monaco.editor.create(host.current!, {
-      value: serializeGraph(store.getState().doc),
-      language: 'json',
-      automaticLayout: true,
-      minimap: { enabled: false },
-      fontSize: 13,
-      tabSize: 2,
-      scrollBeyondLastLine: false,
-    });
-    /** The document this editor's own text produced: no need to write it back (and lose the cursor). */
-    let mine: GraphDoc | null = null;
-    let applying = false;
-    let timer = 0;
-    const apply = () => {
-      applying = true;
-      const outcome = store.getState().perform(editJson, { text: editor.getValue() });
-      applying = false;
-      if ('error' in outcome) setError(outcome.error);
-      else {
-        setError(null);
-        mine = store.getState().doc;
-      }
-    };
-    const typing = editor.onDidChangeModelContent((e) => {
-      if (e.isFlush) return; // our own setValue
-      clearTimeout(timer);
-      timer = window.setTimeout(apply, APPLY_AFTER_MS);
-    });
-    const unsubscribe = store.subscribe((s, prev) => {
-      if (applying || s.doc === prev.doc || s.doc === mine) return;
-      mine = null;
-      editor.setValue(serializeGraph(s.doc));
-      setError(null);
-    });
-    return () => {
-      clearTimeout(timer);
-      typing.dispose();
-      unsubscribe();
-      editor.dispose();
-    };
-  }, []);
-
+  const view = useUi((s) => s.codeView);
+  const setView = useUi((s) => s.setCodeView);
   return (
     <div className="code-panel" data-testid="code-panel">
-      <div className={`code-status${error ? ' code-error' : ''}`} role={error ? 'alert' : undefined}>
-        {error ? `Not applied: ${error}` : 'Edits apply to the canvas as you type (valid JSON only).'}
+      <div className="code-toolbar">
+        <select aria-label="Code view" value={view} onChange={(e) => setView(e.target.value as CodeView)}>
+          {VIEWS.map((v) => (
+            <option key={v} value={v}>
+              {LABELS[v]}
+            </option>
+          ))}
+        </select>
+        {view !== 'json' && <button onClick={() => void exportGraphTo(view)}>Export files…</button>}
       </div>
-      <div className="code-editor" ref={host} />
+      {view === 'json' ? (
+        <JsonView />
+      ) : (
+        <Suspense fallback={<div className="code-status">Loading…</div>}>
+          <ExportView key={view} target={view} />
+        </Suspense>
+      )}
     </div>
   );
 }

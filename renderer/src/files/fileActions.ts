@@ -5,6 +5,7 @@
  */
 import { parseGraph, serializeGraph } from '../../../engine/graph/load';
 import { emptyGraph, type GraphDoc } from '../../../engine/graph/types';
+import type { ExportTarget } from '../../../electron/api/contract';
 import { askForPath, useUi } from '../app/uiStore';
 import { zoomToFitSoon } from '../canvas/flowInstance';
 import { api, messageOf } from '../host/api';
@@ -107,6 +108,24 @@ export async function loadTemplate(id: string): Promise<boolean> {
     return true;
   } catch (err) {
     notify(`Could not load the template "${id}": ${messageOf(err)}`, 'error');
+    return false;
+  }
+}
+
+/** Writes one exporter's files: a folder for several files, a file for one (ONNX). */
+export async function exportGraphTo(target: ExportTarget): Promise<boolean> {
+  const { doc } = editorStore().getState();
+  const base = doc.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'graph';
+  const defaultName = target === 'onnx' ? `${base}.onnx` : `${base}-${target}`;
+  try {
+    const answer = await api().request('file.saveDialog', { defaultName, kind: 'export' });
+    const path = answer.unsupported ? await askForPath('save', `Export to ${target} (a folder for code, a file for ONNX)`, defaultName) : answer.path;
+    if (!path) return false;
+    const { paths } = await api().request('export.write', { graph: doc as unknown as Record<string, unknown>, target, path });
+    notify(paths.length === 1 ? `Exported ${paths[0]}` : `Exported ${paths.length} files to ${path}`);
+    return true;
+  } catch (err) {
+    notify(`Could not export: ${messageOf(err)}`, 'error');
     return false;
   }
 }
