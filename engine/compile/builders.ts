@@ -8,6 +8,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { LayerType } from '../layers/registry';
 import { pair, type Padding } from '../layers/params';
 import { customLayers } from './customLayers';
+import { dilatedConvLayer } from './dilatedConv';
 
 type Tf = typeof tfType;
 export type Symbolic = tfType.SymbolicTensor;
@@ -62,6 +63,20 @@ export const BUILDERS: Record<LayerType, Builder> = {
   },
   conv2d(ctx) {
     const { x, mode } = padFirst(ctx, ctx.params.padding as Padding, 'zero');
+    const dilation = pair(ctx.params.dilation) as [number, number];
+    if (dilation[0] > 1 || dilation[1] > 1) {
+      const DilatedConv2D = dilatedConvLayer(ctx.tf);
+      const config = {
+        name: ctx.name,
+        filters: ctx.params.filters as number,
+        kernelSize: pair(ctx.params.kernelSize) as [number, number],
+        dilation,
+        padding: mode,
+        useBias: ctx.params.useBias as boolean,
+        kernelInitializer: heNormal(ctx),
+      };
+      return apply(new DilatedConv2D(config), x);
+    }
     const layer = ctx.tf.layers.conv2d({
       filters: ctx.params.filters as number,
       kernelSize: pair(ctx.params.kernelSize) as [number, number],

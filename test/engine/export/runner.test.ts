@@ -29,7 +29,7 @@ describe('runPytorchTraining', () => {
     const checkpointPath = join(work.path, 'lenet.weights.json');
     const code = await runPytorchTraining(
       lenet,
-      { runId: 'run-1', dataset: { source: 'embedded:mnist', limit: 400, testLimit: 100 }, config: { epochs: 2, batchSize: 50 }, device: 'cpu', checkpointPath },
+      { runId: 'run-1', dataset: { source: 'embedded:mnist', limit: 400, testLimit: 100 }, config: { epochs: 2, batchSize: 50, validationSplit: 0.1 }, device: 'cpu', checkpointPath },
       (e) => events.push(e),
     );
     const errors = events.filter((e) => e.type === 'error');
