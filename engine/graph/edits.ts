@@ -13,14 +13,13 @@ export function freshId(doc: GraphDoc, type: string): NodeId {
   for (let i = 1; ; i++) if (!taken.has(`${type}${i}`)) return `${type}${i}`;
 }
 
-/** The params a new node starts with: required ones get a sensible first value. */
+/** The params a new node starts with: each required param's example from the catalogue. */
 export function starterParams(type: string): Record<string, unknown> {
-  const starters: Record<string, Record<string, unknown>> = {
-    input: { shape: [28, 28, 1] },
-    conv2d: { filters: 16, kernelSize: 3 },
-    dense: { units: 10 },
-  };
-  return { ...(starters[type] ?? {}) };
+  const params: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(getLayer(type)?.params ?? {})) {
+    if (spec.required && spec.example !== undefined) params[name] = structuredClone(spec.example);
+  }
+  return params;
 }
 
 export function addNode(

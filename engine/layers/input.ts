@@ -8,7 +8,7 @@ export const input: LayerSpec = {
   category: 'input',
   doc: 'Where samples enter the network: an image [H, W, C] or a feature vector [N].',
   params: {
-    shape: { kind: 'shape', required: true, doc: 'Sample shape without the batch axis, e.g. [28, 28, 1] for MNIST.' },
+    shape: { kind: 'shape', required: true, example: [28, 28, 1], doc: 'Sample shape without the batch axis, e.g. [28, 28, 1] for MNIST.' },
   },
   arity: { min: 0, max: 0 },
   outputShape: ({ params }) => ({ shape: params.shape as number[] }),

@@ -13,6 +13,8 @@ interface ParamBase<T> {
   readonly required?: boolean;
   /** A constant, or derived from the other resolved params (pool strides default to poolSize). */
   readonly default?: T | ((resolved: Record<string, unknown>) => T);
+  /** For required params: the value a node dropped on the canvas starts with. */
+  readonly example?: T;
 }
 
 export interface IntParam extends ParamBase<number> {

@@ -55,3 +55,16 @@ describe('edits', () => {
     expect('label' in setLabel(labelled, 'c', ' ').nodes[1]!).toBe(false);
   });
 });
+
+describe('starter params', () => {
+  it('give every layer type a node that checks once wired', async () => {
+    const { LAYER_TYPES } = await import('../../../engine/layers/registry');
+    const { starterParams } = await import('../../../engine/graph/edits');
+    for (const type of LAYER_TYPES) {
+      if (type === 'input' || type === 'add' || type === 'concat') continue;
+      const doc = chain(['in', 'input', starterParams('input')], ['n', type, starterParams(type)]);
+      const r = checkGraph(doc);
+      expect(r.diagnostics.filter((d) => d.code === 'invalid-param'), type).toEqual([]);
+    }
+  });
+});
