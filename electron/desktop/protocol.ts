@@ -5,6 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { CONTENT_TYPES as TYPES } from '../shared/page';
 import { CONTENT_SECURITY_POLICY } from './security';
 
 export const APP_SCHEME = 'netcanvas';
@@ -14,21 +15,6 @@ export const APP_PAGE = `${APP_ORIGIN}/index.html`;
 /** For `protocol.registerSchemesAsPrivileged`, before the app is ready. */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } as const;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
-};
 
 /** True for our own page (any file of it), the only URL allowed to talk to the host. */
 export function isAppUrl(url: string): boolean {

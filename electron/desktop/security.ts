@@ -4,20 +4,10 @@
  * sandboxed renderer without Node; strict CSP; no navigation, new windows, permissions, webviews
  * or remote content; https links open in the user's browser.
  */
+import { contentSecurityPolicy } from '../shared/page';
 import type { BrowserWindowConstructorOptions, Event, HandlerDetails, Session, WebContents } from 'electron';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "worker-src 'self' blob:",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
