@@ -40,3 +40,17 @@ export function pyLiteral(value: unknown): string {
   const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyString(k)}: ${pyLiteral(v)}`);
   return `{${entries.join(', ')}}`;
 }
+
+/** The app's learning-rate schedules (engine/graph/training.ts) in Python; both exported training scripts embed it. */
+export const PY_LEARNING_RATE_AT = String.raw`def learning_rate_at(epoch, epochs):
+    """The app's schedules (engine/graph/training.ts), stepped once per epoch (0-based)."""
+    lr, s = CONFIG["learningRate"], CONFIG["schedule"]
+    if s["type"] == "step":
+        return lr * s.get("gamma", 0.5) ** (epoch // s.get("everyEpochs", 1))
+    if s["type"] == "inverseTime":
+        return lr / (1 + s.get("decay", 1) * epoch)
+    if s["type"] == "cosine":
+        span, low = max(1, epochs - 1), s.get("minLearningRate", 0)
+        return low + 0.5 * (lr - low) * (1 + math.cos(math.pi * min(epoch, span) / span))
+    return lr
+`;

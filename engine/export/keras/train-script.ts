@@ -3,7 +3,7 @@
  * per-layer L2 (as kernel regularizers in model.py), `model.fit`, and the app's JSON events.
  */
 import type { ExportPlan } from '../plan';
-import { pyLiteral, pyString } from '../python';
+import { PY_LEARNING_RATE_AT, pyLiteral, pyString } from '../python';
 import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
 
@@ -44,17 +44,7 @@ def load_csv(path, limit):
     return x, np.array([int(r[at]) for r in rows], dtype="int64")
 
 
-def learning_rate_at(epoch, epochs):
-    lr, s = CONFIG["learningRate"], CONFIG["schedule"]
-    if s["type"] == "step":
-        return lr * s.get("gamma", 0.5) ** (epoch // s.get("everyEpochs", 1))
-    if s["type"] == "inverseTime":
-        return lr / (1 + s.get("decay", 1) * epoch)
-    if s["type"] == "cosine":
-        span, low = max(1, epochs - 1), s.get("minLearningRate", 0)
-        return low + 0.5 * (lr - low) * (1 + math.cos(math.pi * min(epoch, span) / span))
-    return lr
-
+${PY_LEARNING_RATE_AT}
 
 class Events(keras.callbacks.Callback):
     """The in-app trainer's epoch events, one JSON line each."""

@@ -4,7 +4,7 @@
  * printing the in-app trainer's events (engine/train/protocol.ts) as one JSON object per line.
  */
 import type { ExportPlan } from '../plan';
-import { pyLiteral, pyString } from '../python';
+import { PY_LEARNING_RATE_AT, pyLiteral, pyString } from '../python';
 import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
 import { pytorchClassName } from './model';
@@ -16,18 +16,7 @@ def emit(event):
         print(json.dumps({"runId": ARGS.run_id, **event}), flush=True)
 
 
-def learning_rate_at(epoch, epochs):
-    """The app's schedules (engine/graph/training.ts), stepped once per epoch (0-based)."""
-    lr, s = CONFIG["learningRate"], CONFIG["schedule"]
-    if s["type"] == "step":
-        return lr * s.get("gamma", 0.5) ** (epoch // s.get("everyEpochs", 1))
-    if s["type"] == "inverseTime":
-        return lr / (1 + s.get("decay", 1) * epoch)
-    if s["type"] == "cosine":
-        span, low = max(1, epochs - 1), s.get("minLearningRate", 0)
-        return low + 0.5 * (lr - low) * (1 + math.cos(math.pi * min(epoch, span) / span))
-    return lr
-
+${PY_LEARNING_RATE_AT}
 
 def pick_device(wanted):
     if WORLD > 1 and wanted in (None, "cuda") and torch.cuda.is_available():
