@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { MenuCommand } from '../api/contract';
 import { createServices } from '../services/index';
 import type { ExporterLoader } from '../services/export';
+import { createPytorchLauncher } from '../services/pytorchTrainer';
 import type { Services } from '../services/types';
 import { createIpcRequestHandler, EVENTS_PORT_CHANNEL, REQUEST_CHANNEL } from './ipc';
 import { buildMenuTemplate } from './menu';
@@ -181,6 +182,7 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
       dataDir,
       templatesDir: paths.templatesDir,
       launchTrainer: createUtilityTrainerLauncher(utilityProcess, paths.trainerPath, { ...process.env, NETCANVAS_DATASETS: paths.datasetsDir }),
+      launchPytorchTrainer: createPytorchLauncher({ datasetsDir: paths.datasetsDir }),
       loadExporter,
       shell: shellService,
     });

@@ -17,6 +17,8 @@ export interface ServiceOptions {
   readonly dataDir: string;
   readonly templatesDir: string;
   readonly launchTrainer: TrainerLauncher;
+  /** Runs the PyTorch export for `runner: 'pytorch'`; omitted: such runs are refused. */
+  readonly launchPytorchTrainer?: TrainerLauncher;
   readonly loadExporter: ExporterLoader;
   readonly shell: ShellService;
   readonly homeDir?: string;
@@ -46,6 +48,7 @@ export function createServices(options: ServiceOptions): Services {
     recovery: createRecoveryService(options.dataDir, { fileName: `recovery-${options.kind}.json` }),
     training: createTrainingService({
       launch: options.launchTrainer,
+      ...(options.launchPytorchTrainer ? { launchPytorch: options.launchPytorchTrainer } : {}),
       checkpointPathFor: (runId) => {
         const dir = join(options.dataDir, 'checkpoints');
         // The trainer writes the file; the folder must exist. If it cannot, the trainer reports the save failure.

@@ -38,7 +38,10 @@ export interface TrainingService {
 }
 
 export interface TrainingOptions {
+  /** The app's own trainer (TensorFlow.js): runner 'tfjs', the default. */
   launch: TrainerLauncher;
+  /** The exported PyTorch script (runner 'pytorch'); omitted: this host refuses such runs. */
+  launchPytorch?: TrainerLauncher;
   /** Where trained weights go, per run; omitted: not saved. */
   checkpointPathFor?: (runId: string) => string;
   batchIntervalMs?: number;
@@ -116,7 +119,8 @@ export function createTrainingService(options: TrainingOptions): TrainingService
 
   return {
     start(args, sender) {
-      if (args.runner === 'pytorch') throw new ApiError('Training with PyTorch is not available in this host; use the TensorFlow.js runner');
+      const launch = args.runner === 'pytorch' ? options.launchPytorch : options.launch;
+      if (!launch) throw new ApiError('Training with PyTorch is not available in this host; use the TensorFlow.js runner');
       const active = [...runs.values()].find((r) => !r.finished);
       if (active) throw new ApiError(`A run is already training (${active.runId}); stop it before starting another`);
       const checked = validateGraph(args.graph);
@@ -136,7 +140,7 @@ export function createTrainingService(options: TrainingOptions): TrainingService
       runs.set(runId, placeholder);
       let handle: TrainerHandle;
       try {
-        handle = options.launch(request, (e) => onEvent(runs.get(runId) ?? placeholder, e), (why) => onExit(runs.get(runId) ?? placeholder, why));
+        handle = launch(request, (e) => onEvent(runs.get(runId) ?? placeholder, e), (why) => onExit(runs.get(runId) ?? placeholder, why));
       } catch (err) {
         forget(placeholder);
         throw new ApiError(`The trainer process could not be started: ${(err as Error).message}`);

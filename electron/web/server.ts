@@ -20,6 +20,7 @@ import { startTrainerProcess } from '../../engine/train/processClient';
 import { handleRequest } from '../services/dispatcher';
 import { engineExporter, type ExporterLoader } from '../services/export';
 import { createServices, defaultDataDir } from '../services/index';
+import { createPytorchLauncher } from '../services/pytorchTrainer';
 import type { TrainerLauncher } from '../services/training';
 import type { EventSink, Services, ShellService } from '../services/types';
 import { serveStatic } from './static';
@@ -35,6 +36,8 @@ export interface WebServerOptions {
   /** Tests fix the token; otherwise 32 random bytes. */
   readonly token?: string;
   readonly launchTrainer?: TrainerLauncher;
+  /** Default: the PyTorch runner with the Pythons it finds itself. */
+  readonly launchPytorchTrainer?: TrainerLauncher;
   readonly loadExporter?: ExporterLoader;
 }
 
@@ -107,6 +110,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     dataDir,
     templatesDir: options.templatesDir ?? `${REPO_ROOT}templates`,
     launchTrainer: options.launchTrainer ?? forkedTrainer,
+    launchPytorchTrainer: options.launchPytorchTrainer ?? createPytorchLauncher(),
     loadExporter: options.loadExporter ?? engineExporter,
     shell: webShell,
   });

@@ -21,7 +21,7 @@ export interface TrainArgs {
   backend?: string;
   limit?: string;
   checkpoint?: string;
-  /** `tfjs` (default): the app's trainer process; `pytorch`: the exported PyTorch script. */
+  /** `tfjs`: the app's trainer process; `pytorch`: the exported PyTorch script; default: the graph's `training.runner`, else tfjs. */
   runner?: string;
   json: boolean;
 }
@@ -88,13 +88,15 @@ export async function runTrain(args: TrainArgs): Promise<number> {
   if (args.runner !== undefined && args.runner !== 'tfjs' && args.runner !== 'pytorch') {
     throw new CliError(`--runner must be "tfjs" or "pytorch", got "${args.runner}"`);
   }
+  // --runner wins; else the runner chosen in the app and saved with the graph.
+  const runner = args.runner ?? (graph.training as { runner?: unknown } | undefined)?.runner;
   const request = {
     runId: `cli-${process.pid}-${Date.now()}`,
     dataset: { source, ...(limit ? { limit } : {}) },
     config: { epochs, batchSize },
     checkpointPath,
   };
-  if (args.runner === 'pytorch') return runWithPytorch(graph, request, show, args.json);
+  if (runner === 'pytorch') return runWithPytorch(graph, request, show, args.json);
 
   const run = startTrainerProcess(
     {

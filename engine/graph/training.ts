@@ -30,6 +30,8 @@ export const trainingSchema = z.looseObject({
   epochs: z.number().int().min(1).max(10000).default(3),
   validationSplit: z.number().min(0).lt(1).default(0.1),
   seed: z.number().int().min(0).default(42),
+  /** Which engine trains it, in the app and `netcanvas train`: the app's TensorFlow.js trainer (default) or the exported PyTorch script. */
+  runner: z.enum(['tfjs', 'pytorch']).optional(),
 });
 
 export type TrainingConfig = z.output<typeof trainingSchema>;

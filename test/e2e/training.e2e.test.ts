@@ -117,4 +117,17 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     await screenshot(page, 'training-overlay');
     expect(errors).toEqual([]);
   }, 300_000);
+
+  it('the Runner select switches the graph between TensorFlow.js and PyTorch', async () => {
+    await page.locator('[data-testid=tab-train]').click();
+    const runner = page.locator('[data-testid=runner]');
+    const saved = () => page.evaluate(() => (window as any).netcanvasEditor.store.getState().doc.training?.runner ?? null);
+    expect(await runner.inputValue()).toBe('tfjs');
+    expect(await runner.locator('option').allTextContents()).toEqual(['TensorFlow.js (this app)', 'PyTorch (Python)']);
+    await runner.selectOption('pytorch');
+    expect(await saved()).toBe('pytorch');
+    await runner.selectOption('tfjs');
+    expect(await saved()).toBeNull();
+    expect(errors).toEqual([]);
+  });
 });

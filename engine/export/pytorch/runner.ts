@@ -17,7 +17,7 @@ import type { GraphDoc } from '../../graph/types';
 import type { DatasetRequest, TrainerEvent } from '../../train/protocol';
 import { ExportError, exportGraph } from '../index';
 import type { WeightsFile } from '../weights';
-import { findTorchPython } from './python-env';
+import { findTorchPythonAsync } from './python-env';
 
 export interface PytorchRunOptions {
   readonly runId: string;
@@ -34,6 +34,10 @@ export interface PytorchRunOptions {
   readonly weights?: WeightsFile;
   /** Aborting asks the script to stop after the current batch; it still reports `done`. */
   readonly signal?: AbortSignal;
+  /** Aborting ends the script at once (SIGKILL); no further events are reported. */
+  readonly killSignal?: AbortSignal;
+  /** Where `embedded:` datasets live (default: NETCANVAS_DATASETS, else the repo's datasets/). */
+  readonly datasetsDir?: string;
   /** Python executables to try (default: NETCANVAS_PYTHON, else /usr/bin/python3, python3, python). */
   readonly pythons?: readonly string[];
 }
@@ -46,17 +50,18 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
     onEvent({ type: 'error', runId: opts.runId, kind, message });
     return kind === 'internal' ? 70 : 1;
   };
-  const python = findTorchPython(opts.pythons);
+  const python = await findTorchPythonAsync(opts.pythons);
   if (!python.ok) return fail('backend', `cannot train with PyTorch: ${python.message}`);
 
   const training = { ...(doc.training ?? {}), ...(opts.config ?? {}) };
   let files;
   try {
-    files = exportGraph({ ...doc, training }, 'pytorch', { weights: opts.weights, datasetsDir: defaultDatasetsDir() }).files;
+    files = exportGraph({ ...doc, training }, 'pytorch', { weights: opts.weights, datasetsDir: opts.datasetsDir ?? defaultDatasetsDir() }).files;
   } catch (err) {
     if (err instanceof ExportError) return fail(err.diagnostics.length ? 'graph' : 'config', err.message);
     throw err;
   }
+  if (opts.killSignal?.aborted) return 137;
   const dir = mkdtempSync(join(tmpdir(), 'netcanvas-pytorch-'));
   for (const f of files) writeFileSync(join(dir, f.name), f.text);
 
@@ -74,7 +79,12 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
 
   const child = spawn(python.python, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
   const stop = () => child.kill('SIGTERM');
+  const kill = () => child.kill('SIGKILL');
   opts.signal?.addEventListener('abort', stop, { once: true });
+  opts.killSignal?.addEventListener('abort', kill, { once: true });
+  // Asked to stop or end while Python was being found: the listeners above came too late.
+  if (opts.killSignal?.aborted) kill();
+  else if (opts.signal?.aborted) stop();
   let finished = false;
   const stderr: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => {
@@ -101,7 +111,15 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
     child.on('close', (status) => resolve(status ?? 1));
   });
   opts.signal?.removeEventListener('abort', stop);
+  opts.killSignal?.removeEventListener('abort', kill);
   rmSync(dir, { recursive: true, force: true });
+  if (!finished && opts.killSignal?.aborted) return code;
+  if (!finished && opts.signal?.aborted) {
+    // Stopped before the script could listen (while torch was loading): nothing was trained.
+    const metrics = { testLoss: null, testAccuracy: null, trainLoss: null, trainAccuracy: null, seconds: 0, epochsCompleted: 0 };
+    onEvent({ type: 'done', runId: opts.runId, stopped: true, metrics, confusion: [], classNames: [], misclassified: [], checkpoint: null });
+    return 0;
+  }
   if (!finished) {
     const detail = stderr.filter((l) => l.trim()).slice(-3).join(' | ');
     return fail('internal', `the PyTorch script stopped without reporting (exit code ${code})${detail ? `: ${detail}` : ''}`);

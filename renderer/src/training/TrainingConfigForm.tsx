@@ -29,6 +29,19 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
     <section className="train-section config-grid">
       <h3>Training</h3>
       <label className="field">
+        Runner
+        <select
+          value={c.runner ?? 'tfjs'}
+          // The default is left out of the file, so untouched graphs stay as they were.
+          onChange={(e) => set({ runner: e.target.value === 'tfjs' ? undefined : e.target.value })}
+          data-testid="runner"
+          title="PyTorch runs the exported PyTorch script with Python 3 and torch on the host machine"
+        >
+          <option value="tfjs">TensorFlow.js (this app)</option>
+          <option value="pytorch">PyTorch (Python)</option>
+        </select>
+      </label>
+      <label className="field">
         Optimizer
         <select value={c.optimizer} onChange={(e) => set({ optimizer: e.target.value })} data-testid="optimizer">
           <option value="adam">Adam</option>

@@ -23,10 +23,12 @@ export async function startTraining(dataset: DatasetChoice): Promise<void> {
   }
   const training = useTraining.getState();
   training.setRequesting(true);
+  const runner = (doc.training as { runner?: 'tfjs' | 'pytorch' } | undefined)?.runner;
   try {
     const { runId } = await api().request('train.start', {
       graph: doc as unknown as Record<string, unknown>,
       dataset: { source: dataset.source, ...(dataset.limit ? { limit: dataset.limit } : {}), ...(dataset.testLimit ? { testLimit: dataset.testLimit } : {}) },
+      ...(runner ? { runner } : {}),
     });
     training.begin(runId, `${doc.name} #${useTraining.getState().runs.length + 1}`);
   } catch (err) {

@@ -96,4 +96,16 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--runner must be "tfjs" or "pytorch"/);
   });
+
+  it('follows the runner saved in the graph (training.runner) when --runner is not given', async () => {
+    const file = join(dir, 'mlp-saved-runner.json');
+    writeFileSync(file, JSON.stringify(tinyMlp({ epochs: 1, runner: 'pytorch' })));
+    // A Python that does not exist: the PyTorch runner's own message proves which runner ran.
+    const r = await run(process.execPath, ['bin/netcanvas.mjs', 'train', file], { env: { ...process.env, NETCANVAS_PYTHON: '/nonexistent/python3' } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot train with PyTorch: no Python found/);
+  });
 });
