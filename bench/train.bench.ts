@@ -33,7 +33,7 @@ const CASES: Case[] = [
 ];
 const TARGETS: Record<Case['model'], number> = { lenet5: 0.3, residual: 0.1 };
 
-function ours(c: Case): number {
+async function ours(c: Case): Promise<number> {
   const compiled = compileGraph(c.graph(), tf, { seed: 0 });
   const config = resolveTrainingConfig({ optimizer: 'adam', learningRate: 0.001 });
   if (!config.ok) throw new Error(config.error);
@@ -41,9 +41,9 @@ function ours(c: Case): number {
   const step = makeTrainStep(tf, compiled, config.config, 10, optimizer);
   const x = tf.randomUniform([c.batch, ...c.shape], 0, 1, 'float32', 1);
   const labels = tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32');
-  for (let i = 0; i < 2; i++) step.run(x, labels); // warm-up: kernels compiled, buffers allocated
+  for (let i = 0; i < 2; i++) await step.run(x, labels); // warm-up: kernels compiled, buffers allocated
   const start = performance.now();
-  for (let i = 0; i < c.steps; i++) step.run(x, labels); // each step reads its loss, so it has finished
+  for (let i = 0; i < c.steps; i++) await step.run(x, labels); // each step reads its loss, so it has finished
   const seconds = (performance.now() - start) / 1000;
   tf.dispose([x, labels]);
   compiled.model.dispose();
@@ -75,7 +75,8 @@ async function main() {
   await tf.setBackend(choice.tfjsName);
   const threads = availableParallelism();
   console.log(`backend: ${choice.name} — ${choice.detail}; PyTorch with ${threads} threads`);
-  const measured = CASES.map((c) => ({ c, ours: ours(c) }));
+  const measured: { c: Case; ours: number }[] = [];
+  for (const c of CASES) measured.push({ c, ours: await ours(c) });
   const torch = await pytorch(threads);
   if (typeof torch === 'string') console.log(torch);
   const rows = measured.map(({ c, ours: s }) => {

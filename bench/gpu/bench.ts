@@ -1,61 +1,101 @@
 /**
  * GPU benchmark, run on the device machine in one call (see bench/gpu/run-device.sh):
  *   1. registers WebGPU (Dawn) and checks our kernels against the cpu backend,
- *   2. trains LeNet-5 (batch 64, 512) and the residual CNN (batch 128) on synthetic data with
- *      SGD momentum + cross-entropy, printing samples/s and the ratio to PyTorch (peer.py's JSON),
+ *   2. trains LeNet-5 (batch 64, 512) and the residual CNN (batch 128) on synthetic data through
+ *      the trainer's own path — the real compiler, `accelerationFor('webgpu')` (fused batchnorm,
+ *      fused momentum, device-guarded steps read every N), `makeTrainStep` — with SGD momentum,
+ *      printing samples/s and the ratio to PyTorch (peer.py's JSON),
  *   3. profiles one residual-CNN step (kernel count, top kernels by GPU time).
  *
- *   node .device/bench.mjs [--peer peer.json] [--out results.json] [--skip-checks] [--dawn-flags backend=null]
- * (`backend=null`: Dawn's null adapter, to rehearse the whole script on a CPU machine; numbers meaningless.)
+ *   node .device/bench.mjs [--peer peer.json] [--out results.json] [--skip-checks] [--quick] [--software]
+ * (`--software`: Mesa's llvmpipe through Dawn's OpenGL ES compatibility mode, to rehearse the whole
+ * script on a CPU machine — numbers meaningless; `--quick`: a few steps per case.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { compileGraph, type CompiledGraph } from '../../engine/compile';
+import { resolveTrainingConfig } from '../../engine/graph/training';
+import type { GraphDoc } from '../../engine/graph/types';
+import { accelerationFor, type Acceleration } from '../../engine/train/acceleration';
+import { buildOptimizer } from '../../engine/train/config';
+import { makeTrainStep, readSteps, type PendingStep, type TrainStep } from '../../engine/train/step';
 import { registerFastKernels, restoreStockKernels } from '../../engine/train/webgpu/kernels';
-import { FusedMomentumOptimizer } from '../../engine/train/webgpu/momentum';
 import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
 import { verifyWebGPUKernels } from '../../engine/train/webgpu/verify';
-import { lenet5, residualCnn, type BatchNormKind } from './models';
-import { makeStep, measure, syntheticBatch } from './train-loop';
+import { lenet5, residualCnn } from '../train_models';
 
 interface Case {
   key: string;
   label: string;
-  build: () => tf.LayersModel;
+  graph: () => GraphDoc;
   shape: number[];
   batch: number;
   steps: number;
-  stockKernels?: boolean;
-  /** Fused momentum update (2 launches per variable) or tfjs's (4). */
-  optimizer: 'fused' | 'stock';
-  /** tfjs-webgpu's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (dispatches per queue submit, default 15). */
-  submitBatch?: number;
+  /** tfjs-webgpu's kernels, tfjs-ops batchnorm and tfjs's optimizer: what we started from. */
+  stock?: boolean;
 }
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
+const quick = process.argv.includes('--quick');
 
-const residual = (kind: BatchNormKind) => () => residualCnn(kind);
 const CASES: Case[] = [
-  { key: 'lenet_b64', label: 'LeNet-5 batch 64', build: lenet5, shape: [28, 28, 1], batch: 64, steps: 150, optimizer: 'fused' },
-  { key: 'lenet_b512', label: 'LeNet-5 batch 512', build: lenet5, shape: [28, 28, 1], batch: 512, steps: 60, optimizer: 'fused' },
-  { key: 'resnet_b128', label: 'residual CNN b128: filter-grad + fused BN + fused momentum', build: residual('fused'), shape: [32, 32, 3], batch: 128, steps: 60, optimizer: 'fused' },
-  { key: 'resnet_b128_submit64', label: 'residual CNN b128: same, 64 dispatches per submit', build: residual('fused'), shape: [32, 32, 3], batch: 128, steps: 60, optimizer: 'fused', submitBatch: 64 },
-  { key: 'resnet_b128_stockopt', label: 'residual CNN b128: filter-grad + fused BN, tfjs momentum', build: residual('fused'), shape: [32, 32, 3], batch: 128, steps: 40, optimizer: 'stock' },
-  { key: 'resnet_b128_stock', label: 'residual CNN b128: all stock tfjs-webgpu (baseline)', build: residual('stock'), shape: [32, 32, 3], batch: 128, steps: 4, stockKernels: true, optimizer: 'stock' },
+  { key: 'lenet_b64', label: 'LeNet-5 batch 64', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160 },
+  { key: 'lenet_b512', label: 'LeNet-5 batch 512', graph: lenet5, shape: [28, 28, 1], batch: 512, steps: 64 },
+  { key: 'resnet_b128', label: 'residual CNN batch 128', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64 },
+  { key: 'resnet_b128_stock', label: 'residual CNN batch 128, stock tfjs-webgpu (baseline)', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 8, stock: true },
 ];
 
-async function profileStep(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor) {
-  const step = makeStep(model, new FusedMomentumOptimizer(0.01, 0.9));
-  const warm = step(x, y);
-  await warm.data();
-  warm.dispose();
+const SGD = resolveTrainingConfig({ optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 });
+if (!SGD.ok) throw new Error(SGD.error);
+const config = SGD.config;
+
+const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true };
+
+interface Trainer {
+  compiled: CompiledGraph;
+  optimizer: tf.Optimizer;
+  step: TrainStep;
+  readEvery: number;
+  dispose(): void;
+}
+
+function trainer(graph: GraphDoc, acceleration: Acceleration): Trainer {
+  const compiled = compileGraph(graph, tf, { seed: 0, ...acceleration.compile });
+  const optimizer = acceleration.buildOptimizer(tf, config);
+  const step = makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard);
+  return { compiled, optimizer, step, readEvery: acceleration.readEvery, dispose: () => (compiled.model.dispose(), optimizer.dispose()) };
+}
+
+function syntheticBatch(shape: number[], batch: number) {
+  return tf.tidy(() => ({ x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1), labels: tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32') as tf.Tensor1D }));
+}
+
+/** Runs `steps` steps, reading statistics every `readEvery` as the trainer does; the last read waits for the GPU. */
+async function measure(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, steps: number) {
+  const queued: PendingStep[] = [];
+  const run = async (n: number) => {
+    let last = NaN;
+    for (let i = 0; i < n; i++) {
+      queued.push(await t.step.run(x, labels));
+      if (queued.length >= t.readEvery || i === n - 1) last = (await readSteps(tf, queued.splice(0))).at(-1)!.loss;
+    }
+    return last;
+  };
+  await run(Math.min(3, steps)); // warm-up: pipelines compiled, buffers allocated
+  const start = performance.now();
+  const finalLoss = await run(steps);
+  const seconds = (performance.now() - start) / 1000;
+  return { samplesPerSecond: (steps * x.shape[0]!) / seconds, msPerStep: (seconds * 1000) / steps, finalLoss };
+}
+
+async function profileStep(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D) {
+  await readSteps(tf, [await t.step.run(x, labels)]);
   const start = performance.now();
   const info = await tf.profile(async () => {
-    const loss = step(x, y);
-    await loss.data();
-    loss.dispose();
+    await readSteps(tf, [await t.step.run(x, labels)]);
   });
   const wallMs = performance.now() - start;
   const byName = new Map<string, { ms: number; count: number }>();
@@ -73,8 +113,7 @@ async function profileStep(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor) {
 }
 
 async function main(): Promise<void> {
-  const flags = arg('--dawn-flags');
-  const registration = await registerWebGPUBackend(flags ? { dawnFlags: flags.split(',') } : {});
+  const registration = await registerWebGPUBackend({ software: process.argv.includes('--software') });
   if (!registration.ok) {
     console.log(`WebGPU unavailable: ${registration.reason}`);
     process.exitCode = 2;
@@ -92,32 +131,30 @@ async function main(): Promise<void> {
     results.checks = checks;
   }
 
+  const accelerated = await accelerationFor('webgpu');
   const peerFile = arg('--peer');
   const peer = peerFile ? (JSON.parse(readFileSync(peerFile, 'utf8')) as Record<string, { samplesPerSecond: number }>) : {};
   const rows: Record<string, unknown>[] = [];
   for (const c of CASES) {
-    if (c.stockKernels) restoreStockKernels();
+    if (c.stock) restoreStockKernels();
     else registerFastKernels();
-    const model = c.build();
-    const { x, y } = syntheticBatch(c.shape, c.batch);
-    const optimizer = c.optimizer === 'fused' ? new FusedMomentumOptimizer(0.01, 0.9) : tf.train.momentum(0.01, 0.9);
-    tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', c.submitBatch ?? 15);
-    const r = await measure(makeStep(model, optimizer), x, y, 3, c.steps);
-    tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 15);
-    const torch = peer[c.key.replace(/_(stock|submit).*$/, '')]?.samplesPerSecond;
+    const t = trainer(c.graph(), c.stock ? STOCK : accelerated);
+    const { x, labels } = syntheticBatch(c.shape, c.batch);
+    const r = await measure(t, x, labels, quick ? 2 : c.steps);
+    const torch = peer[c.key.replace(/_stock$/, '')]?.samplesPerSecond;
     const row = { model: c.label, samplesPerSecond: Math.round(r.samplesPerSecond), msPerStep: +r.msPerStep.toFixed(2), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null, loss: +r.finalLoss.toFixed(4) };
     console.log(JSON.stringify(row));
     rows.push(row);
-    tf.dispose([x, y]);
-    model.dispose();
-    optimizer.dispose();
+    tf.dispose([x, labels]);
+    t.dispose();
   }
   registerFastKernels();
   console.table(rows);
   results.throughput = rows;
 
-  const { x, y } = syntheticBatch([32, 32, 3], 128);
-  const profile = await profileStep(residualCnn('fused'), x, y);
+  const t = trainer(residualCnn(), accelerated);
+  const { x, labels } = syntheticBatch([32, 32, 3], 128);
+  const profile = await profileStep(t, x, labels);
   console.log(`profile, one residual-CNN step at batch 128: ${profile.kernelCount} kernels, ${profile.gpuMs.toFixed(2)} ms GPU, ${profile.profiledWallMs.toFixed(1)} ms wall (profiling on)`);
   console.table(profile.top);
   results.profile = profile;

@@ -44,7 +44,7 @@ export async function runEvaluate(args: { file: string; data?: string; checkpoin
     if (misfit) throw new CliError(`${ds.name} does not fit the graph: ${misfit}`);
     const split = ds.test && ds.test.count > 0 ? ds.test : ds.train;
     const which = split === ds.test ? 'test' : 'train (the dataset has no test split)';
-    const result = evaluateSplit(tf, trained.compiled, split, ds.shape, ds.numClasses);
+    const result = await evaluateSplit(tf, trained.compiled, split, ds.shape, ds.numClasses);
     if (args.json) {
       out(JSON.stringify({ dataset: ds.name, split: split === ds.test ? 'test' : 'train', count: split.count, loss: result.loss, accuracy: result.accuracy, confusion: result.confusion, classNames: ds.classNames }));
     } else {
@@ -67,7 +67,7 @@ export async function runPredict(args: { file: string; input?: string; checkpoin
   const trained = await trainedModel(doc, args.file, args.checkpoint, args.backend);
   try {
     const input = readPredictInput(args.input, trained.inputShape);
-    const probs = predictBatch(trained, input.x, input.count);
+    const probs = await predictBatch(trained, input.x, input.count);
     const classNames = typeof doc.dataset?.classNames === 'object' && Array.isArray(doc.dataset.classNames) ? (doc.dataset.classNames as string[]) : null;
     const k = trained.numClasses;
     for (let s = 0; s < input.count; s++) {

@@ -15,7 +15,7 @@ import type { GraphDoc, NodeId } from '../graph/types';
 import { isLayerType } from '../layers/registry';
 import { mulberry32 } from '../data/random';
 import { BUILDERS, type Symbolic } from './builders';
-import { customLayers } from './customLayers';
+import { customLayers, type BatchNormTrainingOp } from './customLayers';
 
 type Tf = typeof tfType;
 
@@ -69,6 +69,8 @@ function errorSummary(diagnostics: readonly Diagnostic[]): string {
 export interface CompileOptions {
   /** Seeds the initialisers and dropout masks (the graph's `training.seed`). */
   readonly seed?: number;
+  /** The backend's own training-mode batch norm (WebGPU's fused kernels); default: tfjs ops. */
+  readonly batchNormTraining?: BatchNormTrainingOp;
 }
 
 export function compileGraph(doc: GraphDoc, tf: Tf, options: CompileOptions = {}): CompiledGraph {
@@ -79,7 +81,7 @@ export function compileGraph(doc: GraphDoc, tf: Tf, options: CompileOptions = {}
   }
   const random = mulberry32(options.seed ?? 42);
   const nextSeed = () => Math.floor(random() * 2 ** 31);
-  const custom = customLayers(tf);
+  const custom = customLayers(tf, { batchNormTraining: options.batchNormTraining });
   const names = safeNames(check.order);
   const tensors = new Map<NodeId, Symbolic>();
 

@@ -1,5 +1,5 @@
 /**
- * The two layers tfjs lacks in the form the checker promises:
+ * The layers tfjs lacks in the form the checker promises:
  * - `NegInfPadding2D`: explicit int padding for max pooling must pad with −∞ (a zero would win
  *   over negative activations and change the result);
  * - `SeededDropout`: inverted dropout whose mask comes from a seeded stream, so the same seed gives
@@ -14,8 +14,22 @@ type Tf = typeof tfType;
 type Tensor = tfType.Tensor;
 type Shape = (number | null)[];
 
+/**
+ * A faster training-mode batch norm for one backend (the trainer passes WebGPU's fused kernels):
+ * y with this batch's statistics, differentiable in x, γ and β, plus the new moving statistics.
+ */
+export type BatchNormTrainingOp = (
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  movingMean: Tensor,
+  movingVariance: Tensor,
+  momentum: number,
+  epsilon: number,
+) => { y: Tensor; movingMean: Tensor; movingVariance: Tensor };
+
 /** Classes are built per tfjs module so the compiler never imports tfjs itself (the caller passes it). */
-export function customLayers(tf: Tf) {
+export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTrainingOp } = {}) {
   class NegInfPadding2D extends tf.layers.Layer {
     static className = 'NetCanvasNegInfPadding2D';
     private readonly pad: number;
@@ -101,6 +115,12 @@ export function customLayers(tf: Tf) {
         if (!kwargs.training) {
           const scale = gamma.mul(tf.rsqrt(this.movingVariance.read().add(this.epsilon)));
           return x.mul(scale).add(beta.sub(this.movingMean.read().mul(scale)));
+        }
+        if (options.batchNormTraining) {
+          const fused = options.batchNormTraining(x, gamma, beta, this.movingMean.read(), this.movingVariance.read(), this.momentum, this.epsilon);
+          this.movingMean.write(fused.movingMean);
+          this.movingVariance.write(fused.movingVariance);
+          return fused.y;
         }
         const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
         const { mean, variance } = tf.moments(x, axes);

@@ -36,3 +36,33 @@ export function gatherBatch(
   }
   return { x: tf.tensor(x, [n, ...shape], 'float32'), labels: tf.tensor1d(y, 'int32') };
 }
+
+export interface BatchSource {
+  /** Samples `order[start, end)`, as `gatherBatch` gives them. */
+  batch(order: Uint32Array, start: number, end: number): { x: tfType.Tensor; labels: tfType.Tensor1D };
+  dispose(): void;
+}
+
+/** Splits larger than this stay in host memory even on a GPU (a laptop GPU has little to spare). */
+const DEVICE_BYTES_LIMIT = 1 << 30;
+
+/**
+ * Where minibatches come from: copied from host memory batch by batch, or — on a GPU, when the
+ * split fits — uploaded once and gathered on the device, so each batch moves only its indices.
+ */
+export function batchSource(tf: Tf, split: Split, shape: readonly number[], onDevice: boolean): BatchSource {
+  if (!onDevice || split.x.byteLength > DEVICE_BYTES_LIMIT) {
+    return { batch: (order, start, end) => gatherBatch(tf, split, shape, order, start, end), dispose() {} };
+  }
+  const xs = tf.tensor(split.x, [split.count, ...shape], 'float32');
+  const ys = tf.tensor1d(split.y, 'int32');
+  return {
+    batch(order, start, end) {
+      const indices = tf.tensor1d(Int32Array.from(order.subarray(start, end)), 'int32');
+      const batch = { x: tf.gather(xs, indices), labels: tf.gather(ys, indices) as tfType.Tensor1D };
+      indices.dispose();
+      return batch;
+    },
+    dispose: () => tf.dispose([xs, ys]),
+  };
+}

@@ -52,16 +52,18 @@ function role(weightName: string): string {
 }
 
 /** Every node's weights (trainable and running statistics), read from the model now. */
-export function captureWeights(compiled: CompiledGraph): Record<string, CheckpointWeight[]> {
+export async function captureWeights(compiled: CompiledGraph): Promise<Record<string, CheckpointWeight[]>> {
   const layers: Record<string, CheckpointWeight[]> = {};
   for (const [nodeId, name] of compiled.layerNames) {
     const layer = findLayer(compiled.model, name);
     if (!layer || layer.weights.length === 0) continue;
-    layers[nodeId] = layer.weights.map((w) => {
-      const values = w.read().dataSync() as Float32Array;
-      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-      return { name: role(w.originalName), shape: [...w.shape] as number[], dtype: 'float32', data: bytes.toString('base64') };
-    });
+    layers[nodeId] = await Promise.all(
+      layer.weights.map(async (w) => {
+        const values = (await w.read().data()) as Float32Array;
+        const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+        return { name: role(w.originalName), shape: [...w.shape] as number[], dtype: 'float32' as const, data: bytes.toString('base64') };
+      }),
+    );
   }
   return layers;
 }
@@ -77,7 +79,7 @@ export async function saveCheckpoint(compiled: CompiledGraph, path: string, meta
     version: 1,
     graphName: meta.graphName,
     savedAt: new Date().toISOString(),
-    layers: captureWeights(compiled),
+    layers: await captureWeights(compiled),
   };
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, JSON.stringify(checkpoint));

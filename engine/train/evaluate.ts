@@ -30,7 +30,8 @@ export function predictProbabilities(tf: Tf, compiled: CompiledGraph, x: tfType.
   return tf.tidy(() => tf.softmax(compiled.logitsModel.predict(x) as tfType.Tensor) as tfType.Tensor2D);
 }
 
-export function evaluateSplit(tf: Tf, compiled: CompiledGraph, split: Split, shape: readonly number[], numClasses: number, options: EvaluateOptions = {}): Evaluation {
+/** Reads asynchronously (`dataSync` does not exist on WebGPU in Node). */
+export async function evaluateSplit(tf: Tf, compiled: CompiledGraph, split: Split, shape: readonly number[], numClasses: number, options: EvaluateOptions = {}): Promise<Evaluation> {
   const batchSize = options.batchSize ?? 256;
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const wrong: { index: number; label: number; predicted: number; confidence: number }[] = [];
@@ -44,8 +45,8 @@ export function evaluateSplit(tf: Tf, compiled: CompiledGraph, split: Split, sha
       const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, numClasses), logits, undefined, undefined, tf.Reduction.SUM);
       return [loss, tf.softmax(logits)] as const;
     });
-    lossSum += lossTotal.dataSync()[0]!;
-    const p = probs.dataSync();
+    lossSum += (await lossTotal.data())[0]!;
+    const p = await probs.data();
     tf.dispose([x, labels, lossTotal, probs]);
     for (let k = 0; k < end - start; k++) {
       let best = 0;

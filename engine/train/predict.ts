@@ -4,7 +4,7 @@
  *
  * @example
  *   const trained = await loadTrained(doc, 'lenet5.weights.json');
- *   const probs = predictBatch(trained, pixels, 1); // Float32Array of 10 probabilities
+ *   const probs = await predictBatch(trained, pixels, 1); // Float32Array of 10 probabilities
  */
 import * as tf from '@tensorflow/tfjs';
 import { compileGraph, type CompiledGraph } from '../compile/compile';
@@ -46,10 +46,10 @@ export async function loadTrained(doc: GraphDoc, checkpointPath: string, options
 }
 
 /** `count` samples back to back (normalised like the training data) → `count × classes` probabilities. */
-export function predictBatch(trained: Trained, x: Float32Array, count: number): Float32Array {
+export async function predictBatch(trained: Trained, x: Float32Array, count: number): Promise<Float32Array> {
   const input = tf.tensor(x, [count, ...trained.inputShape], 'float32');
   const probs = predictProbabilities(tf, trained.compiled, input);
-  const values = probs.dataSync() as Float32Array;
+  const values = (await probs.data()) as Float32Array;
   tf.dispose([input, probs]);
   return values;
 }

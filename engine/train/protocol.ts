@@ -36,6 +36,8 @@ export interface BackendReport {
   readonly detail: string;
   /** Why each better backend was not used. */
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+  /** The GPU adapter's name (e.g. "nvidia hopper NVIDIA H100") when training runs on one. */
+  readonly device?: string;
 }
 
 export interface MisclassifiedSample {

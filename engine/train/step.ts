@@ -2,6 +2,15 @@
  * One optimisation step, written out (not `model.fit`) so that we can add each layer's L2 penalty
  * λ_l·Σw², measure each layer's gradient norm, and refuse to apply a step whose loss or gradients
  * are not finite, which keeps the last good weights when training diverges.
+ *
+ * Two ways to guard a step, chosen by backend:
+ * - `host` (CPU backends, where reading a number is free): the step's statistics are read before
+ *   its update, which is applied only if they are finite. Exact.
+ * - `device` (WebGPU, where a read stalls the queue and only async reads exist in Node): the
+ *   statistics stay on the device until the trainer reads several steps' worth at once, and the
+ *   update is guarded there: a `GuardedOptimizer` (WebGPU's fused momentum) skips a non-finite
+ *   step exactly; any other optimizer gets zero gradients for it, so weights never become NaN
+ *   (though Adam's running averages still move them a little).
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../graph/training';
@@ -19,17 +28,29 @@ export interface StepResult {
   readonly finite: boolean;
 }
 
+/** A step whose statistics may not have been read yet; `readSteps` reads a list of them at once. */
+export type PendingStep = { readonly values: Float32Array } | { readonly stats: tfType.Tensor1D };
+
 interface TrackedLayer {
   readonly nodeId: string;
   readonly variables: tfType.Variable[];
 }
 
-export interface TrainStep {
-  readonly trackedLayers: readonly string[];
-  run(x: tfType.Tensor, labels: tfType.Tensor1D): StepResult;
+export type StepGuard = 'host' | 'device';
+
+/** An optimizer that applies a step only where `ok` (float32 scalar, 1 or 0) is 1, on the device; false: it cannot here. */
+export interface GuardedOptimizer {
+  applyGradientsIf(grads: tfType.NamedTensorMap, ok: tfType.Tensor): boolean;
 }
 
-export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingConfig, numClasses: number, optimizer: tfType.Optimizer): TrainStep {
+export interface TrainStep {
+  readonly trackedLayers: readonly string[];
+  readonly guard: StepGuard;
+  /** Queues one step. With the `host` guard it has finished (and was read) when this resolves. */
+  run(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep>;
+}
+
+export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingConfig, numClasses: number, optimizer: tfType.Optimizer, guard: StepGuard = 'host'): TrainStep {
   const tracked: TrackedLayer[] = [];
   const decayed: { variable: tfType.Variable; lambda: number }[] = [];
   for (const [nodeId, name] of compiled.layerNames) {
@@ -48,7 +69,8 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
   }
   const allVariables = tracked.flatMap((t) => t.variables);
 
-  function run(x: tfType.Tensor, labels: tfType.Tensor1D): StepResult {
+  /** Forward, backward and [loss, correct, ...norms], all still on the backend. */
+  function compute(x: tfType.Tensor, labels: tfType.Tensor1D) {
     let logits: tfType.Tensor | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const out = compiled.logitsModel.apply(x, { training: true }) as tfType.Tensor;
@@ -61,17 +83,58 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     const stats = tf.tidy(() => {
       const correct = tf.sum(tf.equal(tf.argMax(logits!, -1), labels).cast('float32'));
       const norms = tracked.map((t) => tf.sqrt(tf.addN(t.variables.map((v) => tf.sum(tf.square(grads[v.name]!))))));
-      return tf.stack([value, correct, ...norms]);
+      return tf.stack([value, correct, ...norms]) as tfType.Tensor1D;
     });
-    const numbers = stats.dataSync();
-    stats.dispose();
-    tf.dispose(logits!);
-    value.dispose();
-    const finite = numbers.every((n) => Number.isFinite(n));
-    if (finite) optimizer.applyGradients(grads);
-    tf.dispose(Object.values(grads));
-    return { loss: numbers[0]!, correct: numbers[1]!, gradientNorms: Array.from(numbers.subarray(2)), finite };
+    tf.dispose([logits!, value]);
+    return { stats, grads };
   }
 
-  return { trackedLayers: tracked.map((t) => t.nodeId), run };
+  async function runHost(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep> {
+    const { stats, grads } = compute(x, labels);
+    const values = (await stats.data()) as Float32Array;
+    stats.dispose();
+    if (values.every((n) => Number.isFinite(n))) optimizer.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+    return { values };
+  }
+
+  async function runDevice(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep> {
+    const { stats, grads } = compute(x, labels);
+    // The sum of the statistics is finite exactly when the loss and every gradient norm are.
+    const ok = tf.tidy(() => tf.isFinite(tf.sum(stats)).cast('float32'));
+    const guarded = optimizer as tfType.Optimizer & Partial<GuardedOptimizer>;
+    if (guarded.applyGradientsIf?.(grads, ok) !== true) {
+      // Three more launches per variable than a guarded optimizer needs.
+      const masked = tf.tidy(() => {
+        const keep = ok.cast('bool');
+        const out: Record<string, tfType.Tensor> = {};
+        for (const [name, g] of Object.entries(grads)) out[name] = tf.where(tf.broadcastTo(keep, g.shape), g, tf.zerosLike(g));
+        return out;
+      });
+      optimizer.applyGradients(masked);
+      tf.dispose(Object.values(masked));
+    }
+    tf.dispose([ok, ...Object.values(grads)]);
+    return { stats };
+  }
+
+  return { trackedLayers: tracked.map((t) => t.nodeId), guard, run: guard === 'host' ? runHost : runDevice };
+}
+
+/** Reads queued steps with one transfer and disposes their tensors. */
+export async function readSteps(tf: Tf, steps: readonly PendingStep[]): Promise<StepResult[]> {
+  const onDevice = steps.flatMap((s) => ('stats' in s ? [s.stats] : []));
+  let read: Float32Array | null = null;
+  let width = 0;
+  if (onDevice.length > 0) {
+    const stacked = tf.stack(onDevice);
+    width = onDevice[0]!.shape[0];
+    read = (await stacked.data()) as Float32Array;
+    tf.dispose([stacked, ...onDevice]);
+  }
+  let row = 0;
+  return steps.map((s) => {
+    const values = 'values' in s ? s.values : read!.subarray(width * row, width * ++row);
+    return { loss: values[0]!, correct: values[1]!, gradientNorms: Array.from(values.subarray(2)), finite: values.every((n) => Number.isFinite(n)) };
+  });
 }

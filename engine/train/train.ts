@@ -15,13 +15,14 @@ import { loadDataset } from '../data/load';
 import { splitTrainValidation } from '../data/split';
 import { DatasetError, type Dataset } from '../data/types';
 import { learningRateAt, type TrainingConfig } from '../graph/training';
-import { epochOrder, gatherBatch } from './batches';
+import { accelerationFor } from './acceleration';
+import { batchSource, epochOrder, type BatchSource } from './batches';
 import { saveCheckpoint } from './checkpoint';
 import { Coalescer } from './coalesce';
-import { buildOptimizer, mergeTrainingConfig, setLearningRate } from './config';
+import { mergeTrainingConfig, setLearningRate } from './config';
 import { evaluateSplit } from './evaluate';
 import type { BackendReport, TrainerEvent, TrainerRequest } from './protocol';
-import { makeTrainStep } from './step';
+import { makeTrainStep, readSteps, type PendingStep } from './step';
 
 export type StartRequest = Extract<TrainerRequest, { type: 'start' }>;
 type ErrorKind = Extract<TrainerEvent, { type: 'error' }>['kind'];
@@ -55,10 +56,12 @@ export async function train(request: StartRequest, hooks: TrainHooks): Promise<T
   const emit = hooks.onEvent;
   let compiled: CompiledGraph | null = null;
   let optimizer: tf.Optimizer | null = null;
+  let batches: BatchSource | null = null;
   try {
-    const terminal = await run(request, hooks, (c, o) => {
+    const terminal = await run(request, hooks, (c, o, b) => {
       compiled = c;
       optimizer = o;
+      batches = b;
     });
     emit(terminal);
     return terminal;
@@ -72,6 +75,7 @@ export async function train(request: StartRequest, hooks: TrainHooks): Promise<T
   } finally {
     (compiled as CompiledGraph | null)?.model.dispose();
     (optimizer as tf.Optimizer | null)?.dispose();
+    (batches as BatchSource | null)?.dispose();
   }
 }
 
@@ -80,7 +84,7 @@ async function chooseBackend(preferred: string | undefined): Promise<BackendRepo
     const { selectBackend } = await import('./backends/select');
     const choice = await selectBackend(preferred);
     if (tf.getBackend() !== choice.tfjsName) await tf.setBackend(choice.tfjsName);
-    return { name: choice.name, detail: choice.detail, skipped: choice.skipped };
+    return { name: choice.name, detail: choice.detail, skipped: choice.skipped, ...(choice.device != null ? { device: choice.device } : {}) };
   } catch (err) {
     throw new RunError('backend', (err as Error).message);
   }
@@ -108,7 +112,7 @@ async function loadAndFit(request: StartRequest, compiledCheck: ReturnType<typeo
   return ds;
 }
 
-async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGraph, o: tf.Optimizer) => void): Promise<TerminalEvent> {
+async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGraph, o: tf.Optimizer, b: BatchSource) => void): Promise<TerminalEvent> {
   const { runId } = request;
   const emit = hooks.onEvent;
   const clock = hooks.clock ?? (() => performance.now());
@@ -131,16 +135,18 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
   const { train: trainSplit, validation } = splitTrainValidation(ds.train, config.validationSplit, config.seed);
   if (trainSplit.count === 0) throw new RunError('dataset', `${ds.name} has no training samples left after the validation split`);
 
+  const acceleration = await accelerationFor(tf.getBackend());
   let compiled: CompiledGraph;
   try {
-    compiled = compileGraph(request.graph, tf, { seed: config.seed });
+    compiled = compileGraph(request.graph, tf, { seed: config.seed, ...acceleration.compile });
   } catch (err) {
     if (err instanceof CompileError) throw new RunError('graph', err.message);
     throw err;
   }
-  const optimizer = buildOptimizer(tf, config);
-  own(compiled, optimizer);
-  const step = makeTrainStep(tf, compiled, config, ds.numClasses, optimizer);
+  const optimizer = acceleration.buildOptimizer(tf, config);
+  const batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice);
+  own(compiled, optimizer, batches);
+  const step = makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard);
   const params = check.totals.params;
 
   emit({
@@ -177,6 +183,36 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
     let seen = 0;
     const normSums = new Array<number>(step.trackedLayers.length).fill(0);
 
+    // Steps run ahead of their statistics on a GPU; `absorb` reads the queued ones in one transfer.
+    const queued: { step: PendingStep; batch: number; n: number }[] = [];
+    const absorb = async () => {
+      const taken = queued.splice(0);
+      const results = await readSteps(tf, taken.map((q) => q.step));
+      for (let i = 0; i < results.length; i++) {
+        const result = results[i]!;
+        const { batch, n } = taken[i]!;
+        if (!result.finite) {
+          const checkpoint = await save();
+          const what = Number.isFinite(result.loss) ? 'the gradients became infinite or NaN' : `the loss became ${result.loss}`;
+          throw new RunError(
+            'diverged',
+            `training diverged at epoch ${epoch + 1}, batch ${batch}: ${what}. Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,
+            checkpoint,
+          );
+        }
+        globalStep++;
+        lossSum += result.loss * n;
+        correct += result.correct;
+        seen += n;
+        result.gradientNorms.forEach((g, k) => (normSums[k]! += g));
+        const elapsed = Math.max(1e-6, (clock() - epochStart) / 1000);
+        batchEvents.offer({
+          type: 'batch', runId, epoch: epoch + 1, batch, batchesPerEpoch, step: globalStep,
+          loss: result.loss, accuracy: result.correct / n, samplesPerSecond: seen / elapsed,
+        });
+      }
+    };
+
     for (let b = 0; b < batchesPerEpoch; b++) {
       await yieldToEventLoop();
       if (hooks.signal?.aborted) {
@@ -185,35 +221,20 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
       }
       const start = b * batchSize;
       const end = Math.min(trainSplit.count, start + batchSize);
-      const { x, labels } = gatherBatch(tf, trainSplit, ds.shape, order, start, end);
-      const result = step.run(x, labels);
-      tf.dispose([x, labels]);
-      if (!result.finite) {
-        const checkpoint = await save();
-        const what = Number.isFinite(result.loss) ? 'the gradients became infinite or NaN' : `the loss became ${result.loss}`;
-        throw new RunError(
-          'diverged',
-          `training diverged at epoch ${epoch + 1}, batch ${b + 1}: ${what}. Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,
-          checkpoint,
-        );
+      const { x, labels } = batches.batch(order, start, end);
+      try {
+        queued.push({ step: await step.run(x, labels), batch: b + 1, n: end - start });
+      } finally {
+        tf.dispose([x, labels]);
       }
-      globalStep++;
-      const n = end - start;
-      lossSum += result.loss * n;
-      correct += result.correct;
-      seen += n;
-      result.gradientNorms.forEach((g, i) => (normSums[i]! += g));
-      const elapsed = Math.max(1e-6, (clock() - epochStart) / 1000);
-      batchEvents.offer({
-        type: 'batch', runId, epoch: epoch + 1, batch: b + 1, batchesPerEpoch, step: globalStep,
-        loss: result.loss, accuracy: result.correct / n, samplesPerSecond: seen / elapsed,
-      });
+      if (queued.length >= acceleration.readEvery) await absorb();
     }
+    await absorb();
     if (seen === 0) break; // stopped before the epoch's first batch
     const trainSeconds = (clock() - epochStart) / 1000;
     lastTrain = { loss: lossSum / seen, accuracy: correct / seen };
     if (stopped) break; // a partial epoch is not reported as an epoch
-    const val = validation.count > 0 ? evaluateSplit(tf, compiled, validation, ds.shape, ds.numClasses) : null;
+    const val = validation.count > 0 ? await evaluateSplit(tf, compiled, validation, ds.shape, ds.numClasses) : null;
     const seconds = (clock() - epochStart) / 1000;
     epochSeconds.push(seconds);
     epochsCompleted++;
@@ -229,7 +250,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
   }
 
   const test = ds.test && ds.test.count > 0
-    ? evaluateSplit(tf, compiled, ds.test, ds.shape, ds.numClasses, { misclassifiedLimit: MISCLASSIFIED_LIMIT, normalization: ds.normalization })
+    ? await evaluateSplit(tf, compiled, ds.test, ds.shape, ds.numClasses, { misclassifiedLimit: MISCLASSIFIED_LIMIT, normalization: ds.normalization })
     : null;
   const checkpoint = await save();
   return {

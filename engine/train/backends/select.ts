@@ -25,6 +25,8 @@ export interface BackendChoice {
   detail: string;
   /** Every better backend that was tried and why it was passed over, best first. */
   skipped: { name: string; reason: string }[];
+  /** The GPU adapter's name, when the backend runs on one. */
+  device?: string;
 }
 
 export interface SelectOptions {
@@ -50,13 +52,15 @@ function isBackendName(name: string): name is BackendName {
 }
 
 /** A probe that throws is a skip with its message, never a failed selection. */
-async function run(probe: Probe): Promise<ProbeResult> {
+async function run(probe: Probe, forced: boolean): Promise<ProbeResult> {
   try {
-    return await probe();
+    return await probe({ forced });
   } catch (e) {
     return { ok: false, reason: `failed: ${(e as Error).message}` };
   }
 }
+
+const device = (result: ProbeResult & { ok: true }) => (result.device != null ? { device: result.device } : {});
 
 export async function selectBackend(preferred?: string, options: SelectOptions = {}): Promise<BackendChoice> {
   const probeFor = (name: BackendName) => options.probes?.[name] ?? PROBES[name];
@@ -66,17 +70,17 @@ export async function selectBackend(preferred?: string, options: SelectOptions =
     if (!isBackendName(preferred)) {
       throw new Error(`Unknown backend '${preferred}'. Valid names: ${valid}.`);
     }
-    const result = await run(probeFor(preferred));
+    const result = await run(probeFor(preferred), true);
     if (!result.ok) {
       throw new Error(`Backend '${preferred}' is unavailable: ${result.reason}. Valid names: ${valid}.`);
     }
-    return { name: preferred, tfjsName: result.tfjsName, detail: `${result.detail} (chosen with --backend)`, skipped: [] };
+    return { name: preferred, tfjsName: result.tfjsName, detail: `${result.detail} (chosen with --backend)`, skipped: [], ...device(result) };
   }
 
   const skipped: BackendChoice['skipped'] = [];
   for (const name of BACKEND_NAMES) {
-    const result = await run(probeFor(name));
-    if (result.ok) return { name, tfjsName: result.tfjsName, detail: result.detail, skipped };
+    const result = await run(probeFor(name), false);
+    if (result.ok) return { name, tfjsName: result.tfjsName, detail: result.detail, skipped, ...device(result) };
     skipped.push({ name, reason: result.reason });
   }
   // Only reachable if even the pure-JS backend failed, which means tfjs itself is broken.

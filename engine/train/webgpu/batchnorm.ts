@@ -70,3 +70,15 @@ export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 
   const channels = moving.shape[0];
   return runToTensor<tf.Rank.R1>(new MovingAverageProgram(channels), [moving, stats], [i32(channels), i32(which), f32(momentum)]);
 }
+
+/**
+ * The compiler's `BatchNormTrainingOp` on WebGPU: the fused forward/backward and the moving
+ * statistics updated on the GPU, no host round trip.
+ */
+export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingVariance: tf.Tensor, momentum: number, epsilon: number): { y: tf.Tensor; movingMean: tf.Tensor; movingVariance: tf.Tensor } {
+  const { y, stats } = batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
+  const mean = movingAverage(movingMean as tf.Tensor1D, stats, 0, momentum);
+  const variance = movingAverage(movingVariance as tf.Tensor1D, stats, 2, momentum);
+  stats.dispose();
+  return { y, movingMean: mean, movingVariance: variance };
+}

@@ -45,12 +45,34 @@ interface MomentumInternals {
 
 export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
+    if (!this.fusable()) super.applyGradients(variableGradients);
+    else this.update(variableGradients, null);
+  }
+
+  /**
+   * The trainer's device-side guard (see engine/train/step.ts): applies the step only where `ok`
+   * (a float32 scalar, 1 or 0) is 1, inside the same 2 launches — a non-finite step leaves the
+   * weights and the momentum exactly as they were. False: not on WebGPU, the caller must mask.
+   */
+  applyGradientsIf(variableGradients: VariableGradients, ok: tf.Tensor): boolean {
+    if (!this.fusable()) return false;
+    const flag = ok.reshape([1]);
+    this.update(variableGradients, flag);
+    flag.dispose();
+    return true;
+  }
+
+  private fusable(): boolean {
+    return tf.getBackend() === 'webgpu' && !(this as unknown as MomentumInternals).useNesterov;
+  }
+
+  private update(variableGradients: VariableGradients, ok: tf.Tensor | null): void {
     const self = this as unknown as MomentumInternals;
-    if (tf.getBackend() !== 'webgpu' || self.useNesterov) {
-      super.applyGradients(variableGradients);
-      return;
-    }
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    // WGSL's select(f, t, cond) reads neither NaN branch into the result when cond picks the other.
+    const [accumulate, apply, inputs, key] = ok
+      ? ['select(acc[index], acc[index] * uniforms.scale + grad[index], f32(ok[0]) > 0.5)', 'select(value[index], value[index] - uniforms.scale * acc[index], f32(ok[0]) > 0.5)', ['ok'], 'If']
+      : ['acc[index] * uniforms.scale + grad[index]', 'value[index] - uniforms.scale * acc[index]', [], ''];
     names.forEach((name, i) => {
       const value = tf.engine().registeredVariables[name]!;
       // Looked up by name (tfjs goes by position, which breaks when the variable list changes).
@@ -63,8 +85,9 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
       const gradient = Array.isArray(variableGradients) ? variableGradients[i]!.tensor : (variableGradients as tf.NamedTensorMap)[name];
       if (gradient == null) return;
       const shape = value.shape as number[];
-      const newAccumulation = runToTensor(new ElementwiseProgram(shape, ['acc', 'grad'], 'ncMomentumAccumulate', 'acc[index] * uniforms.scale + grad[index]'), [accumulation, gradient], [f32(self.momentum)]);
-      const newValue = runToTensor(new ElementwiseProgram(shape, ['value', 'acc'], 'ncMomentumApply', 'value[index] - uniforms.scale * acc[index]'), [value, newAccumulation], [f32(self.learningRate)]);
+      const extra = ok ? [ok] : [];
+      const newAccumulation = runToTensor(new ElementwiseProgram(shape, ['acc', 'grad', ...inputs], `ncMomentumAccumulate${key}`, accumulate), [accumulation, gradient, ...extra], [f32(self.momentum)]);
+      const newValue = runToTensor(new ElementwiseProgram(shape, ['value', 'acc', ...inputs], `ncMomentumApply${key}`, apply), [value, newAccumulation, ...extra], [f32(self.learningRate)]);
       accumulation.assign(newAccumulation);
       value.assign(newValue);
       tf.dispose([newAccumulation, newValue]);

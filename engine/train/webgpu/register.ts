@@ -17,7 +17,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels } from './kernels';
 
-export type WebGPURegistration = { ok: true; adapterName: string } | { ok: false; reason: string };
+export type WebGPURegistration =
+  | { ok: true; adapterName: string; /** A CPU renderer (llvmpipe, SwiftShader…), not a GPU. */ software: boolean }
+  | { ok: false; reason: string };
+
+const SOFTWARE_RENDERERS = /llvmpipe|lavapipe|swiftshader|software rasterizer/i;
 
 export interface RegisterOptions {
   /**
@@ -27,6 +31,13 @@ export interface RegisterOptions {
   dawnFlags?: string[];
   /** Put NetCanvas's kernels over tfjs-webgpu's (default true). */
   fastKernels?: boolean;
+  /**
+   * Use Mesa's software OpenGL ES (llvmpipe, headless through EGL's surfaceless platform) under
+   * Dawn's compatibility mode: a real, computing WebGPU adapter on machines without a GPU. It is
+   * far slower than the wasm backend, so the trainer never picks it by itself; tests use it to
+   * run the WebGPU training path on CPU machines. Default: the NETCANVAS_WEBGPU_SOFTWARE=1 env var.
+   */
+  software?: boolean;
 }
 
 interface DawnModule {
@@ -65,9 +76,12 @@ async function register(options: RegisterOptions): Promise<WebGPURegistration> {
   // Imported before `navigator.gpu` exists (below), so that the package's own browser-only
   // registration stays off; its Node bundle registers all its kernels on import.
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  const software = options.software ?? process.env.NETCANVAS_WEBGPU_SOFTWARE === '1';
+  // Mesa's EGL needs a platform that works without a display server.
+  if (software) process.env.EGL_PLATFORM ??= 'surfaceless';
   let gpu: GPU;
   try {
-    gpu = dawn.create(options.dawnFlags ?? []);
+    gpu = dawn.create(options.dawnFlags ?? (software ? ['backend=opengles'] : []));
     // tfjs-webgpu reads GPUBufferUsage, GPUMapMode, … from the global scope, and refuses to start
     // unless it sees `navigator.gpu` (Node 20 has no `navigator`; Node 21+ has one without `gpu`).
     Object.assign(globalThis, dawn.globals);
@@ -78,11 +92,13 @@ async function register(options: RegisterOptions): Promise<WebGPURegistration> {
   }
   let adapter: GPUAdapter | null;
   try {
-    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    adapter = await gpu.requestAdapter(software ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : { powerPreference: 'high-performance' });
   } catch (e) {
     return { ok: false, reason: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
   }
-  if (adapter == null) return { ok: false, reason: 'no WebGPU adapter on this machine (no GPU, or no Vulkan/Metal/D3D12 driver)' };
+  if (adapter == null) {
+    return { ok: false, reason: software ? 'no software WebGPU adapter (Mesa\'s EGL and llvmpipe are needed: apt install libegl-mesa0 libgl1-mesa-dri)' : 'no WebGPU adapter on this machine (no GPU, or no Vulkan/Metal/D3D12 driver)' };
+  }
 
   const limits = adapter.limits;
   const requiredFeatures: GPUFeatureName[] = [];
@@ -121,5 +137,8 @@ async function register(options: RegisterOptions): Promise<WebGPURegistration> {
   if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => backend, 3);
   if (options.fastKernels !== false) registerFastKernels();
-  return { ok: true, adapterName: adapterName(info) };
+  if (software) return { ok: true, adapterName: `${adapterName(info).replace('unnamed WebGPU adapter', 'Mesa llvmpipe')} (software, OpenGL ES compatibility mode)`, software: true };
+  const name = adapterName(info);
+  const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return { ok: true, adapterName: name, software: fallback || SOFTWARE_RENDERERS.test(name) };
 }

@@ -1,17 +1,19 @@
 /**
- * Numerical checks of the WebGPU kernels against the cpu backend. They need a real adapter, so
- * they run on a GPU machine (the GPU bench runs the same checks) and are skipped elsewhere.
+ * Numerical checks of the WebGPU kernels against the cpu backend, on Mesa's software adapter (a
+ * real WebGPU device that computes on the CPU). The GPU bench runs the same checks, all sizes, on
+ * the GPU.
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
 import { verifyWebGPUKernels } from '../../../engine/train/webgpu/verify';
 
-const registration = await registerWebGPUBackend();
+const registration = await registerWebGPUBackend({ software: true });
 
 it('matches the cpu backend on the filter gradient and the fused batchnorm', { timeout: 600_000 }, async (ctx) => {
-  if (!registration.ok) ctx.skip('no WebGPU adapter on this machine');
+  if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
   await tf.setBackend('webgpu');
-  const results = await verifyWebGPUKernels();
+  const results = await verifyWebGPUKernels({ full: false });
+  expect(results.length).toBeGreaterThanOrEqual(8);
   expect(results.filter((r) => !r.pass)).toEqual([]);
 });

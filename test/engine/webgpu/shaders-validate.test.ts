@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { FusedBatchNormalization } from '../../../engine/train/webgpu/batchnorm-layer';
+import { customLayers } from '../../../engine/compile/customLayers';
+import { fusedBatchNormTraining } from '../../../engine/train/webgpu/batchnorm';
 import { FusedMomentumOptimizer } from '../../../engine/train/webgpu/momentum';
 import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
 
@@ -24,7 +25,8 @@ it('compiles the filter-gradient, fused batchnorm and fused momentum shaders wit
   if (!registered) ctx.skip('Dawn (the webgpu package) is not loadable here');
   const x = tf.randomNormal([4, 9, 9, 3]);
   const conv = tf.layers.conv2d({ filters: 5, kernelSize: 3, padding: 'same' });
-  const bn = new FusedBatchNormalization();
+  const { ChannelBatchNorm } = customLayers(tf, { batchNormTraining: fusedBatchNormTraining });
+  const bn = new ChannelBatchNorm({ momentum: 0.99, epsilon: 1e-3, name: 'bn' });
   const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [9, 9, 3] }), conv, bn] });
   const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)));
   await value.data(); // flushes the queue: every pipeline has been created by now

@@ -1,0 +1,102 @@
+/**
+ * The trainer on WebGPU, end to end, on a machine without a GPU: Mesa's llvmpipe through Dawn's
+ * OpenGL ES compatibility mode is a real (software) WebGPU adapter, so the whole WebGPU path runs
+ * here — fused batchnorm, fused momentum, the filter-gradient kernel, device-guarded steps read
+ * every N, batches gathered on the device, async reads — and is compared with the cpu backend.
+ * Needs Mesa's EGL and GL drivers (`libegl-mesa0 libgl1-mesa-dri`, installed by .ci/run).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../engine/train/backends/select';
+import { readCheckpoint } from '../../../engine/train/checkpoint';
+import { train } from '../../../engine/train/train';
+import { FusedMomentumOptimizer } from '../../../engine/train/webgpu/momentum';
+import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collect, steppingClock, tinyCnn, tinyMlp } from '../train/fixtures';
+
+const registration = await registerWebGPUBackend({ software: true });
+const skip = registration.ok ? false : `no software WebGPU adapter: ${registration.reason}`;
+const data = { source: 'embedded:mnist', limit: 192, testLimit: 64 };
+const dir = mkdtempSync(join(tmpdir(), 'netcanvas-webgpu-'));
+
+async function run(backend: string, graph: ReturnType<typeof tinyCnn>) {
+  const c = collect();
+  const last = await train({ type: 'start', runId: backend, graph, dataset: data, backend }, { onEvent: c.onEvent, clock: steppingClock() });
+  return { last, c };
+}
+
+describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
+  it('trains a conv + batchnorm + dropout net like the cpu backend does, naming the adapter', { timeout: 300_000 }, async () => {
+    // SGD with momentum takes the fused momentum kernel; batchNorm the fused one.
+    const graph = tinyCnn({ optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, epochs: 2, seed: 3 });
+    const gpu = await run('webgpu', graph);
+    const cpu = await run('cpu', graph);
+    expect(gpu.last.type).toBe('done');
+    expect(cpu.last.type).toBe('done');
+    const started = gpu.c.of('started')[0]!;
+    expect(started.backend.name).toBe('webgpu');
+    expect(started.backend.device).toMatch(/llvmpipe/);
+    expect(started.backend.detail).toMatch(/llvmpipe/);
+    // Batch statistics are read eight steps at a time, yet every batch is reported, in order.
+    const batches = gpu.c.of('batch');
+    expect(batches.map((b) => b.step)).toEqual(cpu.c.of('batch').map((b) => b.step));
+    const gpuLoss = batches.map((b) => b.loss);
+    const cpuLoss = cpu.c.of('batch').map((b) => b.loss);
+    for (let i = 0; i < gpuLoss.length; i++) expect(Math.abs(gpuLoss[i]! - cpuLoss[i]!)).toBeLessThan(2e-3 * Math.max(1, cpuLoss[i]!));
+    const [ge, ce] = [gpu.c.of('epoch'), cpu.c.of('epoch')];
+    expect(ge[1]!.trainLoss).toBeLessThan(ge[0]!.trainLoss);
+    expect(Math.abs(ge[1]!.validationLoss! - ce[1]!.validationLoss!)).toBeLessThan(5e-3);
+    expect(Math.abs(ge[1]!.gradientNorms.bn! - ce[1]!.gradientNorms.bn!)).toBeLessThan(1e-2 * ce[1]!.gradientNorms.bn!);
+    if (gpu.last.type === 'done' && cpu.last.type === 'done') {
+      expect(gpu.last.metrics.testAccuracy).toBeCloseTo(cpu.last.metrics.testAccuracy!, 1);
+      expect(gpu.last.confusion.flat().reduce((a, b) => a + b, 0)).toBe(64);
+    }
+  });
+
+  // momentum 0: plain tfjs SGD, gradients masked; 0.9: the fused momentum kernel skips the step itself.
+  it.each([0, 0.9])('ends a diverging run with finite weights saved (steps guarded on the device), momentum %s', { timeout: 120_000 }, async (momentum) => {
+    const checkpointPath = join(dir, `diverged-${momentum}.weights.json`);
+    const graph = tinyMlp({ optimizer: 'sgd', momentum, learningRate: 10, weightDecay: 100, epochs: 3 });
+    const last = await train({ type: 'start', runId: 'nan', graph, dataset: data, backend: 'webgpu', checkpointPath }, { onEvent: () => {} });
+    expect(last).toMatchObject({ type: 'error', kind: 'diverged', checkpoint: checkpointPath });
+    for (const w of Object.values((await readCheckpoint(checkpointPath)).layers).flat()) {
+      const values = new Float32Array(Buffer.from(w.data, 'base64').buffer.slice(0));
+      expect(values.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('skips a guarded momentum step exactly: weights and momentum unchanged when ok is 0', async () => {
+    await tf.setBackend('webgpu');
+    const w = tf.variable(tf.tensor1d([1, 2, 3]), true, 'guarded_w');
+    const optimizer = new FusedMomentumOptimizer(0.1, 0.9);
+    const step = (g: number[], ok: number) => {
+      const grads = { guarded_w: tf.tensor1d(g) };
+      const flag = tf.scalar(ok);
+      expect(optimizer.applyGradientsIf(grads, flag)).toBe(true);
+      tf.dispose([grads.guarded_w, flag]);
+    };
+    step([1, 1, 1], 1); // a = g = 1; w -= 0.1
+    expect(Array.from(await w.data())).toEqual([0.9, 1.9, 2.9].map(Math.fround));
+    step([NaN, Infinity, 1], 0); // skipped: NaN never reaches w or a
+    expect(Array.from(await w.data())).toEqual([0.9, 1.9, 2.9].map(Math.fround));
+    step([0, 0, 0], 1); // a = 0.9·1 + 0 (unchanged by the skipped step); w -= 0.09
+    const after = await w.data();
+    [0.81, 1.81, 2.81].forEach((v, i) => expect(after[i]).toBeCloseTo(v, 6));
+    optimizer.dispose();
+    w.dispose();
+  });
+
+  it('is passed over by the automatic choice, saying why (a software renderer is slower than wasm)', async () => {
+    const choice = await selectBackend();
+    expect(choice.name).not.toBe('webgpu');
+    expect(choice.skipped.find((s) => s.name === 'webgpu')?.reason).toMatch(/software renderer.*wasm backend is faster/);
+    await tf.setBackend(choice.tfjsName);
+  });
+});
+
+it.skipIf(!skip)('says why the WebGPU tests were skipped', () => {
+  expect(skip).toMatch(/adapter/);
+});
