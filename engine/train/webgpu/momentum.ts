@@ -54,10 +54,10 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
    * (a float32 scalar, 1 or 0) is 1, inside the same 2 launches — a non-finite step leaves the
    * weights and the momentum exactly as they were. False: not on WebGPU, the caller must mask.
    */
-  applyGradientsIf(variableGradients: VariableGradients, ok: tf.Tensor): boolean {
+  applyGradientsIf(variableGradients: tf.NamedTensorMap, ok: tf.Tensor): boolean {
     if (!this.fusable()) return false;
     const flag = ok.reshape([1]);
-    this.update(variableGradients, flag);
+    this.update(variableGradients as VariableGradients, flag);
     flag.dispose();
     return true;
   }
