@@ -22,9 +22,11 @@ export const REQUESTS = {
   'file.read': z.object({ path }),
   'file.write': z.object({ path, text }),
   /** Native dialogs on the desktop; the web host answers `{ path: null, unsupported: true }` and the UI asks for a path itself. */
-  'file.openDialog': z.object({ kind: z.enum(['graph', 'dataset-file', 'dataset-folder', 'checkpoint']) }),
+  'file.openDialog': z.object({ kind: z.enum(['graph', 'dataset-file', 'dataset-folder', 'checkpoint', 'model']) }),
   'file.saveDialog': z.object({ defaultName: z.string().max(255), kind: z.enum(['graph', 'export']) }),
   'file.list': z.object({ dir: path }),
+  /** An ONNX model or a Keras model JSON, turned into a graph by the host. */
+  'file.import': z.object({ path }),
   'recent.list': z.object({}),
   'recovery.save': z.object({ text, path: path.nullable() }),
   'recovery.load': z.object({}),
@@ -75,6 +77,19 @@ export interface ExportedFile {
   readonly encoding?: 'utf8' | 'base64';
 }
 
+export type OpenDialogKind = RequestArgs<'file.openDialog'>['kind'];
+
+/** A model file as a graph: `text` is the graph file's JSON (no layout yet). */
+export interface ImportedGraph {
+  readonly path: string;
+  readonly text: string;
+  readonly format: 'onnx' | 'keras';
+  /** What was imported but not kept exactly, one sentence each. */
+  readonly notes: string[];
+  /** The file had weights; the app does not load them (`netcanvas import` saves them as a checkpoint). */
+  readonly hadWeights: boolean;
+}
+
 /** Request name → result type. */
 export interface Results {
   'host.info': HostInfo;
@@ -85,6 +100,7 @@ export interface Results {
   'file.openDialog': { path: string | null; unsupported?: boolean };
   'file.saveDialog': { path: string | null; unsupported?: boolean };
   'file.list': { dir: string; entries: FileEntry[] };
+  'file.import': ImportedGraph;
   'recent.list': string[];
   'recovery.save': { saved: boolean };
   'recovery.load': { text: string; path: string | null; savedAt: string } | null;
@@ -110,6 +126,7 @@ export type EventName = keyof Events;
 export const MENU_COMMANDS = [
   'new',
   'open',
+  'import',
   'save',
   'saveAs',
   'export',

@@ -45,6 +45,7 @@ export function buildMenuTemplate(actions: MenuActions): MenuItemConstructorOpti
       item('New', 'new', actions, 'CmdOrCtrl+N', true),
       item('Open…', 'open', actions, 'CmdOrCtrl+O'),
       { id: 'openRecent', label: 'Open Recent', submenu: recentItems },
+      item('Import Model (ONNX, Keras JSON)…', 'import', actions),
       { type: 'separator' },
       item('Save', 'save', actions, 'CmdOrCtrl+S'),
       item('Save As…', 'saveAs', actions, 'CmdOrCtrl+Shift+S'),

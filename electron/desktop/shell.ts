@@ -3,6 +3,7 @@
  * mark, and the prompt when closing a window with unsaved changes. Electron objects come in.
  */
 import type { BrowserWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import type { OpenDialogKind } from '../api/contract';
 import type { EventSink, ShellService } from '../services/types';
 
 type DialogLike = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showMessageBox' | 'showMessageBoxSync'>;
@@ -17,7 +18,7 @@ const GRAPH_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
-export function openDialogOptions(kind: 'graph' | 'dataset-file' | 'dataset-folder' | 'checkpoint'): OpenDialogOptions {
+export function openDialogOptions(kind: OpenDialogKind): OpenDialogOptions {
   switch (kind) {
     case 'graph':
       return { title: 'Open a graph', properties: ['openFile'], filters: GRAPH_FILTERS };
@@ -27,6 +28,12 @@ export function openDialogOptions(kind: 'graph' | 'dataset-file' | 'dataset-fold
       return { title: 'Choose a dataset folder', properties: ['openDirectory'] };
     case 'checkpoint':
       return { title: 'Choose trained weights', properties: ['openFile'], filters: [{ name: 'NetCanvas weights', extensions: ['json'] }] };
+    case 'model':
+      return {
+        title: 'Import a model',
+        properties: ['openFile'],
+        filters: [{ name: 'ONNX or Keras model JSON', extensions: ['onnx', 'json'] }, { name: 'All files', extensions: ['*'] }],
+      };
   }
 }
 

@@ -37,6 +37,7 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   'file.openDialog': (s, a, sender) => s.shell.openDialog(a.kind, sender),
   'file.saveDialog': (s, a, sender) => s.shell.saveDialog(a.defaultName, a.kind, sender),
   'file.list': (s, a) => s.files.list(a.dir),
+  'file.import': (s, a) => s.importer.model(a.path),
   'recent.list': (s) => s.recent.list(),
   'recovery.save': (s, a) => s.recovery.save(a.text, a.path),
   'recovery.load': (s) => s.recovery.load(),

@@ -35,6 +35,8 @@ export interface FileService {
   /** An absolute path for what the user typed: `~` is the home folder; relative paths start there too. */
   resolvePath(path: string): string;
   read(path: string): Promise<{ path: string; text: string }>;
+  /** The same checks as `read`, for binary files (model imports). */
+  readBytes(path: string): Promise<{ path: string; bytes: Uint8Array }>;
   /** Writes through a temporary file and a rename, so a crash never leaves half a file. */
   write(path: string, text: string): Promise<{ path: string }>;
   list(dir: string): Promise<{ dir: string; entries: FileEntry[] }>;
@@ -47,18 +49,24 @@ export function createFileService(options: { homeDir?: string } = {}): FileServi
     return isAbsolute(expanded) ? resolve(expanded) : resolve(home, expanded);
   };
 
+  const readBytes = async (path: string) => {
+    const full = resolvePath(path);
+    try {
+      const info = await stat(full);
+      if (info.isDirectory()) throw new ApiError(`Could not read ${full}: ${REASONS.EISDIR}`);
+      if (info.size > MAX_READ_BYTES) throw new ApiError(`Could not read ${full}: it is ${Math.round(info.size / 1e6)} MB, larger than the ${MAX_READ_BYTES / 1024 / 1024} MB a graph file may be`);
+      return { path: full, bytes: await readFile(full) };
+    } catch (err) {
+      throw fileError('read', full, err);
+    }
+  };
+
   return {
     resolvePath,
+    readBytes,
     async read(path) {
-      const full = resolvePath(path);
-      try {
-        const info = await stat(full);
-        if (info.isDirectory()) throw new ApiError(`Could not read ${full}: ${REASONS.EISDIR}`);
-        if (info.size > MAX_READ_BYTES) throw new ApiError(`Could not read ${full}: it is ${Math.round(info.size / 1e6)} MB, larger than the ${MAX_READ_BYTES / 1024 / 1024} MB a graph file may be`);
-        return { path: full, text: await readFile(full, 'utf8') };
-      } catch (err) {
-        throw fileError('read', full, err);
-      }
+      const { path: full, bytes } = await readBytes(path);
+      return { path: full, text: bytes.toString('utf8') };
     },
     async write(path, text) {
       const full = resolvePath(path);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { HostInfo } from '../api/contract';
 import { createExportService, type ExporterLoader } from './export';
 import { createFileService } from './files';
+import { createImportService } from './importer';
 import { createRecentService } from './recent';
 import { createRecoveryService } from './recovery';
 import { createTemplateService } from './templates';
@@ -61,6 +62,7 @@ export function createServices(options: ServiceOptions): Services {
       },
     }),
     exporter: createExportService(options.loadExporter, files),
+    importer: createImportService(files),
     shell: options.shell,
   };
 }

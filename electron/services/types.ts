@@ -4,9 +4,10 @@
  * are tested under plain Node. Host-specific parts (native dialogs, the window) come in as a
  * `ShellService` implemented by each host.
  */
-import type { EventName, Events, HostInfo } from '../api/contract';
+import type { EventName, Events, HostInfo, OpenDialogKind } from '../api/contract';
 import type { ExportService } from './export';
 import type { FileService } from './files';
+import type { ImportService } from './importer';
 import type { RecentService } from './recent';
 import type { RecoveryService } from './recovery';
 import type { TemplateService } from './templates';
@@ -19,7 +20,7 @@ export interface EventSink {
 
 /** What only a host can do: native dialogs and the window. The web host answers `unsupported`. */
 export interface ShellService {
-  openDialog(kind: 'graph' | 'dataset-file' | 'dataset-folder' | 'checkpoint', sender: EventSink): Promise<{ path: string | null; unsupported?: boolean }>;
+  openDialog(kind: OpenDialogKind, sender: EventSink): Promise<{ path: string | null; unsupported?: boolean }>;
   saveDialog(defaultName: string, kind: 'graph' | 'export', sender: EventSink): Promise<{ path: string | null; unsupported?: boolean }>;
   setTitle(title: string, dirty: boolean, sender: EventSink): void;
 }
@@ -32,5 +33,6 @@ export interface Services {
   readonly recovery: RecoveryService;
   readonly training: TrainingService;
   readonly exporter: ExportService;
+  readonly importer: ImportService;
   readonly shell: ShellService;
 }

@@ -72,6 +72,15 @@ const COMMANDS: Record<string, Command> = {
       return runExport({ file: requireFile(file, this.usage), to: s('to'), out: s('out'), checkpoint: s('checkpoint') });
     },
   },
+  import: {
+    summary: 'turn an ONNX model or a Keras model JSON into a graph file (ONNX weights as a checkpoint beside it)',
+    usage: 'netcanvas import MODEL.onnx|MODEL.json [-o OUT.json]',
+    options: { out: { type: 'string', short: 'o' } },
+    async run(values, [file]) {
+      const { runImport } = await import('./import');
+      return runImport({ file: requireFile(file, this.usage), out: values.out as string | undefined });
+    },
+  },
 };
 
 /** Later commands register here without main.ts knowing their details. */

@@ -1,4 +1,4 @@
-/** What every exporter takes and gives. */
+/** What every exporter takes and gives, and what the importers throw. */
 import type { WeightsFile } from './weights';
 
 export const EXPORT_TARGETS = ['pytorch', 'keras', 'tfjs', 'onnx'] as const;
@@ -23,4 +23,12 @@ export interface ExportedFile {
 
 export interface ExportResult {
   readonly files: ExportedFile[];
+}
+
+/** A model file that cannot become a graph: `unsupported` lists each part that could not ("Op name: why"). */
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+  constructor(message: string, readonly unsupported: readonly string[]) {
+    super(message);
+  }
 }

@@ -2,7 +2,8 @@
  * The editor in real Chromium against the web host: build a residual block from the palette,
  * meet a shape error, fix it with one click, undo/redo, copy/paste, refused connections.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launch, screenshot, watchErrors } from './support/browser';
@@ -176,6 +177,20 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     await expect.poll(() => existsSync(`${dir}/model.py`), { timeout: 20_000 }).toBe(true);
     expect(readFileSync(`${dir}/model.py`, 'utf8')).toContain('class ');
     await page.locator('select[aria-label="Code view"]').selectOption('json');
+  });
+
+  it.skipIf(!webHostAvailable())('imports a Keras model JSON through the host as a new, laid-out graph', async () => {
+    const path = `/tmp/netcanvas-e2e-${process.pid}/keras-model.json`;
+    mkdirSync(dirname(path), { recursive: true });
+    const dense = (name: string, units: number, activation: string, extra = {}) => ({ class_name: 'Dense', config: { name, units, activation, ...extra } });
+    writeFileSync(path, JSON.stringify({ class_name: 'Sequential', config: { layers: [dense('hidden', 16, 'relu', { batch_input_shape: [null, 4] }), dense('scores', 3, 'softmax')] } }));
+    await page.locator('[data-testid=cmd-import]').click();
+    await answerPathDialog(page, path);
+    await expect.poll(async () => (await docOf(page)).name).toBe('keras-model');
+    const doc = await docOf(page);
+    expect(doc.nodes.map((n) => n.type)).toEqual(['input', 'dense', 'relu', 'dense', 'softmax']);
+    expect(new Set(Object.values(doc.layout ?? {}).map((p) => p.y)).size).toBe(5); // laid out top to bottom
+    await expect.poll(() => page.locator('.layer-node').count()).toBe(5);
   });
 
   it.skipIf(!webHostAvailable())('offers to restore unsaved work after the tab was closed', async () => {

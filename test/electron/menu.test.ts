@@ -22,6 +22,7 @@ describe('application menu', () => {
     const expected: Record<string, string> = {
       New: 'new',
       'Open…': 'open',
+      'Import Model (ONNX, Keras JSON)…': 'import',
       Save: 'save',
       'Save As…': 'saveAs',
       'Export…': 'export',

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleRequest } from '../../electron/services/dispatcher';
+import { exportGraph } from '../../engine/export';
+import { parseGraph } from '../../engine/graph/load';
 import { createServices } from '../../electron/services/index';
 import type { EventSink, Services } from '../../electron/services/types';
 
@@ -124,6 +126,28 @@ describe('recovery file', () => {
 });
 
 describe('export over the dispatcher, with the engine’s exporters', () => {
+  it('imports a Keras model JSON or an ONNX model as graph text, and lists what it cannot import', async () => {
+    const keras = join(dir, 'model.json');
+    const layers = [{ class_name: 'Dense', config: { name: 'fc', units: 3, activation: 'softmax', batch_input_shape: [null, 8] } }];
+    await writeFile(keras, JSON.stringify({ class_name: 'Sequential', config: { layers } }));
+    const reply = await call('file.import', { path: keras });
+    expect(reply).toMatchObject({ ok: true, result: { path: keras, format: 'keras', notes: [], hadWeights: false } });
+    const graph = parseGraph((reply as { result: { text: string } }).result.text);
+    expect(graph.ok && graph.doc.nodes.map((n) => n.type)).toEqual(['input', 'dense', 'softmax']);
+
+    const mlp = parseGraph(await readFile('templates/mlp.json', 'utf8'));
+    if (!mlp.ok) throw new Error(mlp.error);
+    await writeFile(join(dir, 'mlp.onnx'), Buffer.from(exportGraph(mlp.doc, 'onnx').files[0]!.text, 'base64'));
+    expect(await call('file.import', { path: 'mlp.onnx' })).toMatchObject({ ok: true, result: { path: join(dir, 'mlp.onnx'), format: 'onnx', hadWeights: true } });
+
+    await writeFile(keras, JSON.stringify({ class_name: 'Sequential', config: { layers: [...layers, { class_name: 'GRU', config: { name: 'rnn' } }] } }));
+    expect(await call('file.import', { path: keras })).toEqual({
+      ok: false,
+      error: `Could not import ${keras}: 1 layer of the Keras model could not be imported:\n  GRU rnn: no NetCanvas layer does this`,
+    });
+    expect(await call('file.import', { path: join(dir, 'gone.onnx') })).toEqual({ ok: false, error: `Could not read ${join(dir, 'gone.onnx')}: no such file or folder` });
+  });
+
   it('returns the code files and writes them into a folder', async () => {
     const { engineExporter } = await import('../../electron/services/export');
     const exporting = createServices({ ...optionsFor(dir), loadExporter: engineExporter });

@@ -9,18 +9,11 @@
 import type { GraphDoc, GraphEdge, GraphNode } from '../../graph/types';
 import { outputLength, padBefore, padTotal } from '../../layers/conv-math';
 import { toIdentifier } from '../identifiers';
+import { ImportError } from '../types';
 import type { WeightsFile, WeightTensor } from '../weights';
 import { float32FromTensor, readOnnxModel, type OnnxAttr, type OnnxNodeIn, type OnnxTensorIn } from './model-read';
 
-export class ImportError extends Error {
-  constructor(
-    message: string,
-    readonly unsupported: readonly string[],
-  ) {
-    super(message);
-    this.name = 'ImportError';
-  }
-}
+export { ImportError };
 
 export interface OnnxImport {
   readonly doc: GraphDoc;

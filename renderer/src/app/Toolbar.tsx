@@ -7,6 +7,7 @@ import type { MenuCommand } from '../../../electron/api/contract';
 const BUTTONS: { command: MenuCommand; label: string; hint: string }[] = [
   { command: 'new', label: 'New', hint: 'New graph' },
   { command: 'open', label: 'Open…', hint: 'Open a graph (Ctrl+O)' },
+  { command: 'import', label: 'Import…', hint: 'Import an ONNX model or a Keras model JSON as a new graph' },
   { command: 'save', label: 'Save', hint: 'Save (Ctrl+S)' },
   { command: 'saveAs', label: 'Save as…', hint: 'Save as (Ctrl+Shift+S)' },
 ];

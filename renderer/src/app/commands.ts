@@ -4,7 +4,7 @@
  */
 import type { MenuCommand } from '../../../electron/api/contract';
 import { viewCentre, zoomToFit } from '../canvas/flowInstance';
-import { newGraph, openGraph, saveGraph, saveGraphAs } from '../files/fileActions';
+import { importModelFile, newGraph, openGraph, saveGraph, saveGraphAs } from '../files/fileActions';
 import { deleteElements, layoutGraph, paste } from '../store/actions';
 import { copySelection } from '../store/clipboard';
 import { editorStore } from '../store/editorStore';
@@ -36,6 +36,7 @@ function deleteSelection(): void {
 export const COMMANDS: Record<MenuCommand, () => void> = {
   new: newGraph,
   open: () => void openGraph(),
+  import: () => void importModelFile(),
   save: () => void saveGraph(),
   saveAs: () => void saveGraphAs(),
   export: () => {

@@ -9,6 +9,7 @@ import type { ExportTarget } from '../../../electron/api/contract';
 import { askForPath, useUi } from '../app/uiStore';
 import { zoomToFitSoon } from '../canvas/flowInstance';
 import { api, messageOf } from '../host/api';
+import { autoLayout } from '../layout/autoLayout';
 import { loadDocument } from '../store/actions';
 import { editorStore, isDirty } from '../store/editorStore';
 
@@ -58,6 +59,29 @@ export async function openGraph(): Promise<void> {
     if (path) await openPath(path);
   } catch (err) {
     notify(`Could not open: ${messageOf(err)}`, 'error');
+  }
+}
+
+/** An ONNX model or a Keras model JSON as a new, unsaved graph (laid out); the host does the reading and converting. */
+export async function importModelFile(): Promise<boolean> {
+  if (!confirmDiscard()) return false;
+  try {
+    const answer = await api().request('file.openDialog', { kind: 'model' });
+    const path = answer.unsupported ? await askForPath('open', 'Import a model: ONNX (.onnx) or Keras model JSON') : answer.path;
+    if (!path) return false;
+    const imported = await api().request('file.import', { path });
+    const parsed = parseGraph(imported.text);
+    if (!parsed.ok) {
+      notify(`Could not import ${path}: ${parsed.error}`, 'error');
+      return false;
+    }
+    install({ ...parsed.doc, layout: autoLayout(parsed.doc) }, null);
+    const notes = [...imported.notes, ...(imported.hadWeights ? ['its weights are not loaded here ("netcanvas import" saves them as a checkpoint)'] : [])];
+    notify(`Imported ${imported.path}${notes.length ? `. Note: ${notes.join('; ')}` : ''}`);
+    return true;
+  } catch (err) {
+    notify(`Could not import: ${messageOf(err)}`, 'error');
+    return false;
   }
 }
 

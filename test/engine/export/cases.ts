@@ -91,7 +91,8 @@ export const GENERATED: GraphDoc[] = [
 export function templates(): GraphDoc[] {
   const dir = join(import.meta.dirname, '../../../templates');
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    // Training a template leaves its checkpoint (NAME.weights.json, git-ignored) beside it.
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.weights.json'))
     .sort()
     .map((f) => {
       const r = parseGraph(readFileSync(join(dir, f), 'utf8'));

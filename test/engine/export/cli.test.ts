@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { checkGraph } from '../../../engine/check/checkGraph';
 import { main } from '../../../engine/cli/main';
 import { initialWeights, serializeWeights } from '../../../engine/export';
 import { planExport } from '../../../engine/export/plan';
@@ -78,5 +79,44 @@ describe('netcanvas export', () => {
     writeFileSync(other, serializeWeights({ layers: { fc1: { kernel: { shape: [2, 2], data: new Float32Array(4) } } } }));
     expect(await main(['export', join(templates, 'lenet5.json'), '--to', 'onnx', '--checkpoint', other, '-o', join(work.path, 'x.onnx')])).toBe(2);
     expect(stderr).toMatch(/the weights have no kernel for node/);
+  });
+});
+
+describe('netcanvas import', () => {
+  it('turns an ONNX model into a graph file with its weights as a checkpoint beside it', async () => {
+    const onnx = join(work.path, 'lenet.onnx');
+    expect(await main(['export', join(templates, 'lenet5.json'), '--to', 'onnx', '-o', onnx])).toBe(0);
+    expect(await main(['import', onnx])).toBe(0);
+    const r = parseGraph(readFileSync(join(work.path, 'lenet.json'), 'utf8'));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.doc.name).toBe('lenet');
+    expect(checkGraph(r.doc).ok).toBe(true);
+    expect(JSON.parse(readFileSync(join(work.path, 'lenet.weights.json'), 'utf8'))).toMatchObject({ format: 'netcanvas.weights' });
+    // A second import would overwrite the first graph: refused unless -o names the file.
+    expect(await main(['import', onnx])).toBe(2);
+    expect(stderr).toMatch(/lenet\.json already exists; choose where to write the graph with -o OUT\.json/);
+  });
+
+  it('turns a Keras model JSON into a graph file (never over the JSON itself); lists what it cannot import', async () => {
+    const keras = join(work.path, 'model.json');
+    const model = {
+      class_name: 'Sequential',
+      config: { layers: [{ class_name: 'Dense', config: { name: 'fc', units: 3, activation: 'relu', batch_input_shape: [null, 8] } }] },
+    };
+    writeFileSync(keras, JSON.stringify(model));
+    expect(await main(['import', keras])).toBe(0);
+    const written = JSON.parse(readFileSync(join(work.path, 'model.netcanvas.json'), 'utf8'));
+    expect(written.nodes.map((n: { type: string }) => n.type)).toEqual(['input', 'dense', 'relu']);
+    expect(existsSync(join(work.path, 'model.netcanvas.weights.json'))).toBe(false);
+
+    model.config.layers.push({ class_name: 'GRU', config: { name: 'rnn', units: 4 } } as never);
+    writeFileSync(keras, JSON.stringify(model));
+    expect(await main(['import', keras, '-o', join(work.path, 'rnn.json')])).toBe(2);
+    expect(stderr).toBe(`netcanvas: ${keras}: 1 layer of the Keras model could not be imported:\n  GRU rnn: no NetCanvas layer does this\n`);
+    expect(existsSync(join(work.path, 'rnn.json'))).toBe(false);
+
+    writeFileSync(join(work.path, 'junk.bin'), 'hello');
+    expect(await main(['import', join(work.path, 'junk.bin')])).toBe(2);
+    expect(stderr).toMatch(/junk\.bin: this is not an ONNX model \(\.onnx\) or a Keras model JSON/);
   });
 });
