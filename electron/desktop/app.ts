@@ -18,6 +18,7 @@ import { APP_ORIGIN, APP_PAGE, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProto
 import { installNavigationGuards, installSessionSecurity, mainWindowOptions } from './security';
 import { confirmClose, confirmLeaveSync, createDesktopShell, fileArgument, type WindowSink } from './shell';
 import { createUtilityTrainerLauncher } from './utilityTrainer';
+import { envBesideUi } from '../../engine/train/backends/threads';
 
 export type ElectronModule = Pick<
   typeof Electron,
@@ -181,7 +182,7 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
       version: app.getVersion(),
       dataDir,
       templatesDir: paths.templatesDir,
-      launchTrainer: createUtilityTrainerLauncher(utilityProcess, paths.trainerPath, { ...process.env, NETCANVAS_DATASETS: paths.datasetsDir }),
+      launchTrainer: createUtilityTrainerLauncher(utilityProcess, paths.trainerPath, { ...envBesideUi(), NETCANVAS_DATASETS: paths.datasetsDir }),
       launchPytorchTrainer: createPytorchLauncher({ datasetsDir: paths.datasetsDir }),
       loadExporter,
       shell: shellService,

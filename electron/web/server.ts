@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { envBesideUi } from '../../engine/train/backends/threads';
 import { startTrainerProcess } from '../../engine/train/processClient';
 import { handleRequest } from '../services/dispatcher';
 import { engineExporter, type ExporterLoader } from '../services/export';
@@ -63,7 +64,7 @@ const webShell: ShellService = {
 };
 
 const forkedTrainer: TrainerLauncher = (request, onEvent) => {
-  const run = startTrainerProcess(request, onEvent);
+  const run = startTrainerProcess(request, onEvent, { env: envBesideUi() });
   return { stop: () => run.stop(), kill: () => run.kill() };
 };
 

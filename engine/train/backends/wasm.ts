@@ -8,10 +8,9 @@ import os from 'node:os';
 import { type ProbeResult } from './probe';
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
 import { wasmDistDir } from './wasm-paths';
+import { WASM_THREADS_ENV } from './threads';
 import { patchForThreads, unrefPoolThreads } from './wasm-threads';
 
-/** Environment override for the thread count (1 forces the single-threaded binary). */
-export const WASM_THREADS_ENV = 'NETCANVAS_WASM_THREADS';
 /** tfjs-backend-wasm pre-creates 8 pthread workers and never uses more. */
 const MAX_THREADS = 8;
 /** ./wasm-threads patches internals verified on this release only; others run single-threaded. */

@@ -3,14 +3,20 @@
  * log scale: a plain deep net shows the early layers' gradients orders of magnitude smaller
  * (the vanishing-gradient lesson); a residual net keeps them level.
  */
+import { memo } from 'react';
 import type uPlot from 'uplot';
 import { UPlotChart } from './UPlotChart';
-import type { Run } from './trainingStore';
 
 const EPOCH_COLOURS = ['#c7d2fe', '#a5b4fc', '#818cf8', '#6366f1', '#4f46e5', '#4338ca', '#3730a3'];
 
-export function GradientNormsChart({ run, order, tick }: { run: Run; order: readonly string[]; tick: number }) {
-  const norms = run.curves.gradientNorms;
+interface Props {
+  /** Grows in place, one entry per epoch; `epochs` is its length and what re-renders the chart. */
+  readonly norms: readonly Record<string, number>[];
+  readonly epochs: number;
+  readonly order: readonly string[];
+}
+
+export const GradientNormsChart = memo(function GradientNormsChart({ norms, epochs, order }: Props) {
   const layers = order.filter((id) => norms.some((n) => n[id] !== undefined));
   if (layers.length === 0) return null;
   const shown = norms.slice(-EPOCH_COLOURS.length);
@@ -24,8 +30,8 @@ export function GradientNormsChart({ run, order, tick }: { run: Run; order: read
   const data = (): uPlot.AlignedData => [layers.map((_, i) => i), ...shown.map((n) => layers.map((id) => n[id] ?? null))];
   return (
     <div className="gradient-norms">
-      <UPlotChart title="Gradient norm per layer (log scale)" series={series} data={data} tick={tick} height={160} testId="gradient-chart" xLabel="layer" logY xNames={layers} />
+      <UPlotChart title="Gradient norm per layer (log scale)" series={series} data={data} tick={epochs} height={160} testId="gradient-chart" xLabel="layer" logY xNames={layers} />
       <p className="chart-note">Layers left to right: {layers.join(' → ')}. Much smaller norms in early layers mean their gradients vanish.</p>
     </div>
   );
-}
+});

@@ -1,12 +1,13 @@
 /** The end of a run: test accuracy, confusion matrix, misclassified examples. */
+import { memo } from 'react';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { MisclassifiedGrid } from './MisclassifiedGrid';
 import type { Run } from './trainingStore';
 
 const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
 
-export function RunResults({ run }: { run: Run }) {
-  const done = run.done;
+/** Memoised on `done`: it arrives once, and the run around it changes on every batch. */
+export const RunResults = memo(function RunResults({ done }: { done: Run['done'] }) {
   if (!done) return null;
   return (
     <section className="train-section results" data-testid="results">
@@ -30,4 +31,4 @@ export function RunResults({ run }: { run: Run }) {
       <MisclassifiedGrid samples={done.misclassified} classNames={done.classNames} />
     </section>
   );
-}
+});

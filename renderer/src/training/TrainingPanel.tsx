@@ -1,5 +1,5 @@
 /** Dataset, config, Train/Stop, live curves, results, history and gradient norms. */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { checkOf } from '../store/checkCache';
 import { useEditor } from '../store/editorStore';
 import { CurveCharts } from './CurveCharts';
@@ -13,15 +13,15 @@ import { TrainingConfigForm } from './TrainingConfigForm';
 import { activeRun, useTraining } from './trainingStore';
 
 export function TrainingPanel() {
-  // Narrow selections: this panel stays mounted, and must not re-render on every canvas edit.
+  // Narrow selections: this panel stays mounted, and must re-render neither on every canvas edit
+  // nor on every batch (the forms above the charts would re-render 20 times a second).
   const graphOk = useEditor((s) => checkOf(s.doc).ok);
   const order = useEditor((s) => checkOf(s.doc).order);
   const source = useEditor((s) => String((s.doc.dataset as { source?: unknown } | undefined)?.source ?? EMBEDDED_MNIST));
-  const run = useTraining(activeRun);
-  const tick = useTraining((s) => s.tick);
+  const runId = useTraining((s) => activeRun(s)?.runId ?? null);
+  const running = useTraining((s) => activeRun(s)?.status === 'running');
   const requesting = useTraining((s) => s.requesting);
   const [limit, setLimit] = useState<number | undefined>(2000);
-  const running = run?.status === 'running';
   return (
     <div className="training-panel" data-testid="training-panel">
       <DatasetPicker limit={limit} setLimit={setLimit} />
@@ -36,19 +36,26 @@ export function TrainingPanel() {
         >
           {requesting ? 'Starting…' : 'Train'}
         </button>
-        <button data-testid="stop-button" disabled={!running} onClick={() => run && void stopTraining(run.runId)}>
+        <button data-testid="stop-button" disabled={!running} onClick={() => runId && void stopTraining(runId)}>
           Stop
         </button>
       </div>
-      {run && (
-        <>
-          <RunStatus run={run} />
-          <CurveCharts run={run} />
-          <GradientNormsChart run={run} order={order} tick={tick} />
-          <RunResults run={run} />
-        </>
-      )}
+      {runId && <RunView runId={runId} order={order} />}
       <RunHistory />
     </div>
   );
 }
+
+/** The run shown. Re-renders per batch; the gradient chart and results only when theirs change. */
+const RunView = memo(function RunView({ runId, order }: { runId: string; order: readonly string[] }) {
+  const run = useTraining((s) => s.runs.find((r) => r.runId === runId));
+  if (!run) return null;
+  return (
+    <>
+      <RunStatus run={run} />
+      <CurveCharts run={run} />
+      <GradientNormsChart norms={run.curves.gradientNorms} epochs={run.curves.gradientNorms.length} order={order} />
+      <RunResults done={run.done} />
+    </>
+  );
+});

@@ -1,0 +1,18 @@
+/**
+ * How many threads the wasm backend may use, set through the environment so that a host can
+ * decide for the trainer process it starts. Kept apart from ./wasm so hosts need not load tfjs.
+ */
+import os from 'node:os';
+
+/** Environment override for the thread count (1 forces the single-threaded binary). */
+export const WASM_THREADS_ENV = 'NETCANVAS_WASM_THREADS';
+
+/**
+ * The environment for a trainer that runs beside a UI: one core fewer than the machine has, so
+ * the window keeps one (on 2 cores, XNNPACK on both starved Chromium's frames). The CLI has no
+ * UI and uses them all; NETCANVAS_WASM_THREADS, when set, wins.
+ */
+export function envBesideUi(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (env[WASM_THREADS_ENV]) return env;
+  return { ...env, [WASM_THREADS_ENV]: String(Math.max(1, os.availableParallelism() - 1)) };
+}
