@@ -81,3 +81,15 @@ describe('netcanvas check', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('netcanvas help', () => {
+  it('prints every command with --help, and one command\'s usage with COMMAND --help', async () => {
+    const all = await netcanvas('--help');
+    expect(all.code).toBe(0);
+    for (const name of ['check', 'train', 'evaluate', 'predict', 'export', 'import']) expect(all.stdout).toContain(`netcanvas ${name} `);
+    const train = await netcanvas('train', '--help');
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/^train a graph.*\nusage: netcanvas train FILE .*--runner tfjs\|pytorch/s);
+    expect(train.stderr).toBe('');
+  });
+});
