@@ -79,8 +79,9 @@ async function measure(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, steps: num
   const run = async (n: number) => {
     let last = NaN;
     for (let i = 0; i < n; i++) {
-      queued.push(await t.step.run(x, labels));
-      if (queued.length >= t.readEvery || i === n - 1) last = (await readSteps(tf, queued.splice(0))).at(-1)!.loss;
+      const readsNext = queued.length + 1 >= t.readEvery || i === n - 1;
+      queued.push(await t.step.run(x, labels, { norms: readsNext })); // as the trainer: norms on read steps only
+      if (readsNext) last = (await readSteps(tf, queued.splice(0))).at(-1)!.loss;
     }
     return last;
   };

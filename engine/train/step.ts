@@ -22,14 +22,14 @@ export interface StepResult {
   /** Cross-entropy plus the weight-decay penalty: the objective being minimised. */
   readonly loss: number;
   readonly correct: number;
-  /** L2 norm of each tracked layer's gradient, in `trackedLayers` order. */
+  /** L2 norm of each tracked layer's gradient, in `trackedLayers` order; empty when not measured. */
   readonly gradientNorms: readonly number[];
   /** False when the loss or a gradient was NaN or infinite: the step was not applied. */
   readonly finite: boolean;
 }
 
 /** A step whose statistics may not have been read yet; `readSteps` reads a list of them at once. */
-export type PendingStep = { readonly values: Float32Array } | { readonly stats: tfType.Tensor1D };
+export type PendingStep = { readonly values: Float32Array } | { readonly stats: tfType.Tensor1D; readonly norms: boolean };
 
 interface TrackedLayer {
   readonly nodeId: string;
@@ -46,8 +46,12 @@ export interface GuardedOptimizer {
 export interface TrainStep {
   readonly trackedLayers: readonly string[];
   readonly guard: StepGuard;
-  /** Queues one step. With the `host` guard it has finished (and was read) when this resolves. */
-  run(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep>;
+  /**
+   * Queues one step. With the `host` guard it has finished (and was read) when this resolves.
+   * `norms: false` (device guard only) skips the per-layer gradient norms — about two launches
+   * per variable plus two per layer — and checks the gradients with one sum each instead.
+   */
+  run(x: tfType.Tensor, labels: tfType.Tensor1D, options?: { norms?: boolean }): Promise<PendingStep>;
 }
 
 export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingConfig, numClasses: number, optimizer: tfType.Optimizer, guard: StepGuard = 'host'): TrainStep {
@@ -69,8 +73,8 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
   }
   const allVariables = tracked.flatMap((t) => t.variables);
 
-  /** Forward, backward and [loss, correct, ...norms], all still on the backend. */
-  function compute(x: tfType.Tensor, labels: tfType.Tensor1D) {
+  /** Forward, backward and [loss, correct, ...norms] (or [loss, correct, Σ of every gradient]), all still on the backend. */
+  function compute(x: tfType.Tensor, labels: tfType.Tensor1D, norms = true) {
     let logits: tfType.Tensor | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const out = compiled.logitsModel.apply(x, { training: true }) as tfType.Tensor;
@@ -82,8 +86,10 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     }, allVariables);
     const stats = tf.tidy(() => {
       const correct = tf.sum(tf.equal(tf.argMax(logits!, -1), labels).cast('float32'));
-      const norms = tracked.map((t) => tf.sqrt(tf.addN(t.variables.map((v) => tf.sum(tf.square(grads[v.name]!))))));
-      return tf.stack([value, correct, ...norms]) as tfType.Tensor1D;
+      // A NaN or ±∞ anywhere makes the plain sum non-finite too: enough for the guard.
+      if (!norms) return tf.stack([value, correct, tf.addN(allVariables.map((v) => tf.sum(grads[v.name]!)))]) as tfType.Tensor1D;
+      const layerNorms = tracked.map((t) => tf.sqrt(tf.addN(t.variables.map((v) => tf.sum(tf.square(grads[v.name]!))))));
+      return tf.stack([value, correct, ...layerNorms]) as tfType.Tensor1D;
     });
     tf.dispose([logits!, value]);
     return { stats, grads };
@@ -98,8 +104,9 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     return { values };
   }
 
-  async function runDevice(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep> {
-    const { stats, grads } = compute(x, labels);
+  async function runDevice(x: tfType.Tensor, labels: tfType.Tensor1D, options: { norms?: boolean } = {}): Promise<PendingStep> {
+    const norms = options.norms !== false;
+    const { stats, grads } = compute(x, labels, norms);
     // The sum of the statistics is finite exactly when the loss and every gradient norm are.
     const ok = tf.tidy(() => tf.isFinite(tf.sum(stats)).cast('float32'));
     const guarded = optimizer as tfType.Optimizer & Partial<GuardedOptimizer>;
@@ -115,7 +122,7 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
       tf.dispose(Object.values(masked));
     }
     tf.dispose([ok, ...Object.values(grads)]);
-    return { stats };
+    return { stats, norms };
   }
 
   return { trackedLayers: tracked.map((t) => t.nodeId), guard, run: guard === 'host' ? runHost : runDevice };
@@ -124,17 +131,21 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
 /** Reads queued steps with one transfer and disposes their tensors. */
 export async function readSteps(tf: Tf, steps: readonly PendingStep[]): Promise<StepResult[]> {
   const onDevice = steps.flatMap((s) => ('stats' in s ? [s.stats] : []));
-  let read: Float32Array | null = null;
-  let width = 0;
+  let read: Float32Array = new Float32Array(0);
   if (onDevice.length > 0) {
-    const stacked = tf.stack(onDevice);
-    width = onDevice[0]!.shape[0];
-    read = (await stacked.data()) as Float32Array;
-    tf.dispose([stacked, ...onDevice]);
+    const joined = tf.concat(onDevice);
+    read = (await joined.data()) as Float32Array;
+    tf.dispose([joined, ...onDevice]);
   }
-  let row = 0;
+  let offset = 0;
   return steps.map((s) => {
-    const values = 'values' in s ? s.values : read!.subarray(width * row, width * ++row);
-    return { loss: values[0]!, correct: values[1]!, gradientNorms: Array.from(values.subarray(2)), finite: values.every((n) => Number.isFinite(n)) };
+    let values: Float32Array;
+    if ('values' in s) values = s.values;
+    else {
+      values = read.subarray(offset, offset + s.stats.shape[0]);
+      offset += s.stats.shape[0];
+    }
+    const measured = !('norms' in s) || s.norms;
+    return { loss: values[0]!, correct: values[1]!, gradientNorms: measured ? Array.from(values.subarray(2)) : [], finite: values.every((n) => Number.isFinite(n)) };
   });
 }

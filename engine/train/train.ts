@@ -182,6 +182,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
     let correct = 0;
     let seen = 0;
     const normSums = new Array<number>(step.trackedLayers.length).fill(0);
+    let normSteps = 0;
 
     // Steps run ahead of their statistics on a GPU; `absorb` reads the queued ones in one transfer.
     const queued: { step: PendingStep; batch: number; n: number }[] = [];
@@ -204,6 +205,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
         lossSum += result.loss * n;
         correct += result.correct;
         seen += n;
+        if (result.gradientNorms.length > 0) normSteps++;
         result.gradientNorms.forEach((g, k) => (normSums[k]! += g));
         const elapsed = Math.max(1e-6, (clock() - epochStart) / 1000);
         batchEvents.offer({
@@ -223,7 +225,9 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
       const end = Math.min(trainSplit.count, start + batchSize);
       const { x, labels } = batches.batch(order, start, end);
       try {
-        queued.push({ step: await step.run(x, labels), batch: b + 1, n: end - start });
+        // Norms only for the step whose statistics are read next: a sample per read, and far fewer launches.
+        const readsNext = queued.length + 1 >= acceleration.readEvery || b === batchesPerEpoch - 1;
+        queued.push({ step: await step.run(x, labels, { norms: readsNext }), batch: b + 1, n: end - start });
       } finally {
         tf.dispose([x, labels]);
       }
@@ -245,7 +249,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
       validationLoss: val?.loss ?? null, validationAccuracy: val?.accuracy ?? null,
       learningRate, samplesPerSecond: seen / Math.max(1e-6, trainSeconds),
       etaSeconds: mean * (config.epochs - epoch - 1), seconds, backend: backend.name,
-      gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, normSums[i]! / batchesPerEpoch])),
+      gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, normSums[i]! / Math.max(1, normSteps)])),
     });
   }
 

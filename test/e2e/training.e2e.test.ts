@@ -123,7 +123,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     const runner = page.locator('[data-testid=runner]');
     const saved = () => page.evaluate(() => (window as any).netcanvasEditor.store.getState().doc.training?.runner ?? null);
     expect(await runner.inputValue()).toBe('tfjs');
-    expect(await runner.locator('option').allTextContents()).toEqual(['TensorFlow.js (this app)', 'PyTorch (Python)']);
+    expect(await runner.locator('option').allTextContents()).toEqual(['TensorFlow.js', 'PyTorch']);
     await runner.selectOption('pytorch');
     expect(await saved()).toBe('pytorch');
     await runner.selectOption('tfjs');

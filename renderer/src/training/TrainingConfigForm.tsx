@@ -35,10 +35,10 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
           // The default is left out of the file, so untouched graphs stay as they were.
           onChange={(e) => set({ runner: e.target.value === 'tfjs' ? undefined : e.target.value })}
           data-testid="runner"
-          title="PyTorch runs the exported PyTorch script with Python 3 and torch on the host machine"
+          title="TensorFlow.js trains inside NetCanvas; PyTorch runs the exported PyTorch script with Python 3 and torch on this machine"
         >
-          <option value="tfjs">TensorFlow.js (this app)</option>
-          <option value="pytorch">PyTorch (Python)</option>
+          <option value="tfjs">TensorFlow.js</option>
+          <option value="pytorch">PyTorch</option>
         </select>
       </label>
       <label className="field">

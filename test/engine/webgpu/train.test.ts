@@ -49,7 +49,12 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     const [ge, ce] = [gpu.c.of('epoch'), cpu.c.of('epoch')];
     expect(ge[1]!.trainLoss).toBeLessThan(ge[0]!.trainLoss);
     expect(Math.abs(ge[1]!.validationLoss! - ce[1]!.validationLoss!)).toBeLessThan(5e-3);
-    expect(Math.abs(ge[1]!.gradientNorms.bn! - ce[1]!.gradientNorms.bn!)).toBeLessThan(1e-2 * ce[1]!.gradientNorms.bn!);
+    // On the GPU the norms are measured on the steps that are read (every 8th and each epoch's
+    // last), so their mean is a sample of the cpu backend's mean over every step.
+    for (const id of ['c1', 'bn', 'out']) {
+      expect(ge[1]!.gradientNorms[id]).toBeGreaterThan(0.5 * ce[1]!.gradientNorms[id]!);
+      expect(ge[1]!.gradientNorms[id]).toBeLessThan(2 * ce[1]!.gradientNorms[id]!);
+    }
     if (gpu.last.type === 'done' && cpu.last.type === 'done') {
       expect(gpu.last.metrics.testAccuracy).toBeCloseTo(cpu.last.metrics.testAccuracy!, 1);
       expect(gpu.last.confusion.flat().reduce((a, b) => a + b, 0)).toBe(64);
