@@ -87,7 +87,8 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     const stats = tf.tidy(() => {
       const correct = tf.sum(tf.equal(tf.argMax(logits!, -1), labels).cast('float32'));
       // A NaN or ±∞ anywhere makes the plain sum non-finite too: enough for the guard.
-      if (!norms) return tf.stack([value, correct, tf.addN(allVariables.map((v) => tf.sum(grads[v.name]!)))]) as tfType.Tensor1D;
+      // One concat and one sum instead of a sum per gradient: launches, not arithmetic, cost on a GPU.
+      if (!norms) return tf.stack([value, correct, tf.sum(tf.concat(allVariables.map((v) => grads[v.name]!.reshape([-1]))))]) as tfType.Tensor1D;
       const layerNorms = tracked.map((t) => tf.sqrt(tf.addN(t.variables.map((v) => tf.sum(tf.square(grads[v.name]!))))));
       return tf.stack([value, correct, ...layerNorms]) as tfType.Tensor1D;
     });
