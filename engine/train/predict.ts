@@ -25,7 +25,9 @@ export async function loadTrained(doc: GraphDoc, checkpointPath: string, options
   // The checkpoint first: a missing file is the likeliest mistake and needs no backend to report.
   const checkpoint = await readCheckpoint(checkpointPath);
   const { selectBackend } = await import('./backends/select');
-  const choice = await selectBackend(options.backend);
+  // Short jobs: starting WebGPU (adapter, shader compiles) costs more than it saves, and Dawn
+  // prints its driver warnings into the CLI's output. `--backend webgpu` still uses it.
+  const choice = await selectBackend(options.backend, { exclude: { webgpu: 'not used for evaluate and predict, which are short (--backend webgpu forces it)' } });
   if (tf.getBackend() !== choice.tfjsName) await tf.setBackend(choice.tfjsName);
   const compiled = compileGraph(doc, tf);
   try {

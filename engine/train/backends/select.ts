@@ -32,6 +32,8 @@ export interface BackendChoice {
 export interface SelectOptions {
   /** Replaces the real probes (tests); unlisted names use the real one. */
   probes?: Partial<Record<BackendName, Probe>>;
+  /** Backends the automatic choice must not try, each with the reason it reports. */
+  exclude?: Partial<Record<BackendName, string>>;
 }
 
 async function tryCpu(): Promise<ProbeResult> {
@@ -79,6 +81,11 @@ export async function selectBackend(preferred?: string, options: SelectOptions =
 
   const skipped: BackendChoice['skipped'] = [];
   for (const name of BACKEND_NAMES) {
+    const excluded = options.exclude?.[name];
+    if (excluded != null) {
+      skipped.push({ name, reason: excluded });
+      continue;
+    }
     const result = await run(probeFor(name), false);
     if (result.ok) return { name, tfjsName: result.tfjsName, detail: result.detail, skipped, ...device(result) };
     skipped.push({ name, reason: result.reason });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BACKEND_NAMES, describeChoice, selectBackend } from '../../../engine/train/backends/select';
 
 const fail = (reason: string) => async () => ({ ok: false as const, reason });
@@ -65,6 +65,17 @@ describe('selectBackend order (probes replaced)', () => {
     expect(tried).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm']);
     expect(choice.name).toBe('cpu');
     expect(choice.skipped.map((s) => s.reason)).toEqual(['no tensorflow-gpu', 'no tensorflow', 'no webgpu', 'no wasm']);
+  });
+
+  it('never tries an excluded backend, and reports why it was left out', async () => {
+    const webgpu = vi.fn(succeed('webgpu'));
+    const choice = await selectBackend(undefined, {
+      probes: { 'tensorflow-gpu': fail('no GPU'), tensorflow: fail('none'), webgpu, wasm: succeed('wasm') },
+      exclude: { webgpu: 'short job' },
+    });
+    expect(webgpu).not.toHaveBeenCalled();
+    expect(choice.name).toBe('wasm');
+    expect(choice.skipped.at(-1)).toEqual({ name: 'webgpu', reason: 'short job' });
   });
 
   it('a probe that throws becomes a skip reason, not a crash', async () => {
