@@ -17,7 +17,7 @@ describe('selectBackend on this machine (no tfjs-node, no GPU)', () => {
     expect(choice.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu']);
     expect(choice.skipped[0]!.reason).toContain('@tensorflow/tfjs-node-gpu is not installed');
     expect(choice.skipped[1]!.reason).toContain('@tensorflow/tfjs-node is not installed');
-    expect(choice.skipped[2]!.reason).toMatch(/no WebGPU adapter|not implemented yet|webgpu package/);
+    expect(choice.skipped[2]!.reason).toMatch(/no WebGPU adapter|webgpu package|software renderer/);
     expect(describeChoice(choice)).toContain('skipped tensorflow: @tensorflow/tfjs-node is not installed');
   });
 
