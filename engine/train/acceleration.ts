@@ -2,7 +2,7 @@
  * What training does differently per backend. On the CPU backends (wasm, cpu, tfjs-node) reading
  * a number is free, so each step is read before it is applied and batches are copied in from host
  * memory. On WebGPU every read waits for the GPU queue to drain and a step's cost is its launch
- * count, so: batch norm and SGD-with-momentum use NetCanvas's fused kernels, steps are guarded on
+ * count, so: batch norm, Adam and SGD-with-momentum use NetCanvas's fused kernels, steps are guarded on
  * the device and read several at a time, and the training set is uploaded once and gathered on
  * the GPU.
  */
@@ -32,10 +32,16 @@ const WEBGPU_READ_EVERY = 8;
 export async function accelerationFor(tfjsBackend: string): Promise<Acceleration> {
   if (tfjsBackend !== 'webgpu') return PLAIN;
   // Loaded only here: the WebGPU modules import tfjs-backend-webgpu, which CPU runs never need.
-  const [{ fusedBatchNormTraining }, { FusedMomentumOptimizer }] = await Promise.all([import('./webgpu/batchnorm'), import('./webgpu/momentum')]);
+  const [{ fusedBatchNormTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }] = await Promise.all([
+    import('./webgpu/batchnorm'),
+    import('./webgpu/momentum'),
+    import('./webgpu/adam'),
+  ]);
   return {
     compile: { batchNormTraining: fusedBatchNormTraining },
     buildOptimizer(tf, config) {
+      // The same defaults as `buildOptimizer`'s tf.train.adam(lr): β1 0.9, β2 0.999, the backend's ε.
+      if (config.optimizer === 'adam') return new FusedAdamOptimizer(config.learningRate, 0.9, 0.999);
       if (config.optimizer === 'sgd' && config.momentum > 0 && !config.nesterov) return new FusedMomentumOptimizer(config.learningRate, config.momentum);
       return buildOptimizer(tf, config);
     },

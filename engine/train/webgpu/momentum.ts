@@ -9,30 +9,7 @@
  *   const optimizer = new FusedMomentumOptimizer(0.01, 0.9);
  */
 import * as tf from '@tensorflow/tfjs';
-import { f32, flatLayout, runToTensor, type GpuProgram } from './program';
-
-class ElementwiseProgram implements GpuProgram {
-  uniforms = 'scale : f32,';
-  dispatchLayout;
-  dispatch;
-  workgroupSize;
-  size;
-  constructor(
-    public outputShape: number[],
-    public variableNames: string[],
-    public shaderKey: string,
-    private expression: string,
-  ) {
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout(outputShape, 256));
-  }
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) { setOutputAtIndex(index, ${this.expression}); }
-      }
-    `;
-  }
-}
+import { ElementwiseProgram, f32, runToTensor } from './program';
 
 type VariableGradients = Parameters<tf.MomentumOptimizer['applyGradients']>[0];
 

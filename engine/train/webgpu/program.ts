@@ -57,3 +57,32 @@ export function flatLayout(outputShape: number[], workgroup = 64): Pick<GpuProgr
     size: true,
   };
 }
+
+/**
+ * One thread per element, `expression` computing element `index` from the inputs named in
+ * `variableNames` (read as `name[index]`; a scalar input as `name[0]`) and `uniforms.*`. The
+ * optimizers' fused updates are made of these.
+ */
+export class ElementwiseProgram implements GpuProgram {
+  dispatchLayout;
+  dispatch;
+  workgroupSize;
+  size;
+  constructor(
+    public outputShape: number[],
+    public variableNames: string[],
+    public shaderKey: string,
+    private expression: string,
+    /** WGSL struct fields with trailing commas, in the order the uniforms are passed. */
+    public uniforms = 'scale : f32,',
+  ) {
+    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout(outputShape, 256));
+  }
+  getUserCode(): string {
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) { setOutputAtIndex(index, ${this.expression}); }
+      }
+    `;
+  }
+}

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTraining } from './batchnorm';
+import { FusedAdamOptimizer } from './adam';
 import { FusedMomentumOptimizer } from './momentum';
 
 export interface KernelCheck {
@@ -139,11 +140,22 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     optimizer.dispose();
     return out;
   };
-  await tf.setBackend('webgpu');
-  const gpuW = await momentumRun(true)();
-  await tf.setBackend('cpu');
-  const cpuW = await momentumRun(false)();
-  results.push(compare('fused SGD momentum, 3 steps', gpuW, cpuW, tolerance));
+  const adamRun = (fused: boolean) => async () => {
+    const w = tf.variable(tf.tensor(w0, [10, 100]), true, `adam_check_${fused}_${seed}`);
+    const optimizer = fused ? new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-7) : tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    for (const g of gradients) tf.tidy(() => optimizer.applyGradients([{ name: w.name, tensor: tf.tensor(g, [10, 100]) }]));
+    const out = (await w.data()) as Float32Array;
+    w.dispose();
+    optimizer.dispose();
+    return out;
+  };
+  for (const [name, run] of [['fused SGD momentum, 3 steps', momentumRun], ['fused Adam, 3 steps', adamRun]] as const) {
+    await tf.setBackend('webgpu');
+    const gpuW = await run(true)();
+    await tf.setBackend('cpu');
+    const cpuW = await run(false)();
+    results.push(compare(name, gpuW, cpuW, tolerance));
+  }
   await tf.setBackend('webgpu');
   return results;
 }

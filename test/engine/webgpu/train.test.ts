@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../engine/train/backends/select';
 import { readCheckpoint } from '../../../engine/train/checkpoint';
 import { train } from '../../../engine/train/train';
+import { FusedAdamOptimizer } from '../../../engine/train/webgpu/adam';
 import { FusedMomentumOptimizer } from '../../../engine/train/webgpu/momentum';
 import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
 import { mkdtempSync } from 'node:fs';
@@ -61,6 +62,16 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     }
   });
 
+  it('trains with Adam (the fused kernel) like the cpu backend does', { timeout: 120_000 }, async () => {
+    const graph = tinyMlp({ optimizer: 'adam', learningRate: 0.003, epochs: 1, seed: 5 });
+    const [gpu, cpu] = [await run('webgpu', graph), await run('cpu', graph)];
+    const gpuLoss = gpu.c.of('batch').map((b) => b.loss);
+    const cpuLoss = cpu.c.of('batch').map((b) => b.loss);
+    expect(gpuLoss.length).toBe(cpuLoss.length);
+    for (let i = 0; i < gpuLoss.length; i++) expect(Math.abs(gpuLoss[i]! - cpuLoss[i]!)).toBeLessThan(2e-3 * Math.max(1, cpuLoss[i]!));
+    expect(gpuLoss.at(-1)).toBeLessThan(gpuLoss[0]!);
+  });
+
   // momentum 0: plain tfjs SGD, gradients masked; 0.9: the fused momentum kernel skips the step itself.
   it.each([0, 0.9])('ends a diverging run with finite weights saved (steps guarded on the device), momentum %s', { timeout: 120_000 }, async (momentum) => {
     const checkpointPath = join(dir, `diverged-${momentum}.weights.json`);
@@ -92,6 +103,31 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     [0.81, 1.81, 2.81].forEach((v, i) => expect(after[i]).toBeCloseTo(v, 6));
     optimizer.dispose();
     w.dispose();
+  });
+
+  it('skips a guarded Adam step exactly: weights, moments and β powers unchanged when ok is 0', async () => {
+    await tf.setBackend('webgpu');
+    const make = () => tf.variable(tf.tensor1d([1, -2, 3]), true, `adam_w_${Math.random()}`);
+    const [guardedW, plainW] = [make(), make()];
+    const guarded = new FusedAdamOptimizer(0.1, 0.9, 0.999, 1e-7);
+    const plain = new FusedAdamOptimizer(0.1, 0.9, 0.999, 1e-7);
+    const apply = (o: FusedAdamOptimizer, w: tf.Variable, g: number[], ok: number) => {
+      const grads = { [w.name]: tf.tensor1d(g) };
+      const flag = tf.scalar(ok);
+      expect(o.applyGradientsIf(grads, flag)).toBe(true);
+      tf.dispose([...Object.values(grads), flag]);
+    };
+    apply(guarded, guardedW, [1, 2, -1], 1);
+    apply(guarded, guardedW, [NaN, Infinity, 1], 0); // skipped
+    apply(guarded, guardedW, [0.5, -0.5, 2], 1);
+    apply(plain, plainW, [1, 2, -1], 1);
+    apply(plain, plainW, [0.5, -0.5, 2], 1);
+    const [a, b] = [await guardedW.data(), await plainW.data()];
+    expect(Array.from(a).every(Number.isFinite)).toBe(true);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    tf.dispose([guardedW, plainW]);
+    guarded.dispose();
+    plain.dispose();
   });
 
   it('is passed over by the automatic choice, saying why (a software renderer is slower than wasm)', async () => {
