@@ -49,7 +49,7 @@ export interface TrainStep {
   /**
    * Queues one step. With the `host` guard it has finished (and was read) when this resolves.
    * `norms: false` (device guard only) skips the per-layer gradient norms — about two launches
-   * per variable plus two per layer — and checks the gradients with one sum each instead.
+   * per variable plus two per layer — and checks the gradients with one sum over all of them.
    */
   run(x: tfType.Tensor, labels: tfType.Tensor1D, options?: { norms?: boolean }): Promise<PendingStep>;
 }
