@@ -19,6 +19,7 @@ export const REQUESTS = {
   'host.info': z.object({}),
   'templates.list': z.object({}),
   'templates.read': z.object({ id: z.string().min(1).max(200) }),
+  'dataset.sample': z.object({ source: z.string().min(1).max(4096) }),
   'file.read': z.object({ path }),
   'file.write': z.object({ path, text }),
   /** Native dialogs on the desktop; the web host answers `{ path: null, unsupported: true }` and the UI asks for a path itself. */
@@ -90,11 +91,20 @@ export interface ImportedGraph {
   readonly hadWeights: boolean;
 }
 
+/** The first sample of a dataset as 0–255 bytes, channels-last, with its class. */
+export interface DatasetSample {
+  readonly pixels: number[];
+  readonly shape: number[];
+  readonly label: number;
+  readonly className: string;
+}
+
 /** Request name → result type. */
 export interface Results {
   'host.info': HostInfo;
   'templates.list': TemplateInfo[];
   'templates.read': { text: string };
+  'dataset.sample': DatasetSample;
   'file.read': { path: string; text: string };
   'file.write': { path: string };
   'file.openDialog': { path: string | null; unsupported?: boolean };

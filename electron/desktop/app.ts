@@ -182,6 +182,7 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
       version: app.getVersion(),
       dataDir,
       templatesDir: paths.templatesDir,
+      datasetsDir: paths.datasetsDir,
       launchTrainer: createUtilityTrainerLauncher(utilityProcess, paths.trainerPath, { ...envBesideUi(), NETCANVAS_DATASETS: paths.datasetsDir }),
       launchPytorchTrainer: createPytorchLauncher({ datasetsDir: paths.datasetsDir }),
       loadExporter,

@@ -24,6 +24,7 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   'host.info': (s) => s.info,
   'templates.list': (s) => s.templates.list(),
   'templates.read': (s, a) => s.templates.read(a.id),
+  'dataset.sample': (s, a) => s.samples.sample(a.source),
   'file.read': async (s, a) => {
     const read = await s.files.read(a.path);
     await remember(s, read.path);

@@ -8,6 +8,7 @@ import { createFileService } from './files';
 import { createImportService } from './importer';
 import { createRecentService } from './recent';
 import { createRecoveryService } from './recovery';
+import { createSampleService } from './samples';
 import { createTemplateService } from './templates';
 import { createTrainingService, type TrainerLauncher } from './training';
 import type { ShellService, Services } from './types';
@@ -23,6 +24,8 @@ export interface ServiceOptions {
   readonly loadExporter: ExporterLoader;
   readonly shell: ShellService;
   readonly homeDir?: string;
+  /** Where `embedded:` datasets live (a packaged app); default: the repository's datasets/. */
+  readonly datasetsDir?: string;
 }
 
 /**
@@ -43,6 +46,7 @@ export function createServices(options: ServiceOptions): Services {
   return {
     info: { kind: options.kind, version: options.version, platform: process.platform, dataDir: options.dataDir, homeDir },
     templates: createTemplateService(options.templatesDir),
+    samples: createSampleService(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
     files,
     recent: createRecentService(options.dataDir),
     // One recovery file per host kind, so a browser tab and the desktop app never overwrite each other's.

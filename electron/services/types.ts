@@ -10,6 +10,7 @@ import type { FileService } from './files';
 import type { ImportService } from './importer';
 import type { RecentService } from './recent';
 import type { RecoveryService } from './recovery';
+import type { SampleService } from './samples';
 import type { TemplateService } from './templates';
 import type { TrainingService } from './training';
 
@@ -28,6 +29,7 @@ export interface ShellService {
 export interface Services {
   readonly info: HostInfo;
   readonly templates: TemplateService;
+  readonly samples: SampleService;
   readonly files: FileService;
   readonly recent: RecentService;
   readonly recovery: RecoveryService;

@@ -47,6 +47,17 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     await selectNode(page, 'c3');
     await page.locator('[data-testid=rf-view]').waitFor();
     expect(await page.locator('.rf-facts').textContent()).toContain('14×14');
+    // Before any run, the field is drawn over the dataset's first test digit (a 7), not a blank grid.
+    await expect.poll(() => page.locator('[data-testid=rf-canvas]').getAttribute('data-picture')).toBe('dataset');
+    expect(await page.locator('[data-testid=rf-caption]').textContent()).toContain('embedded:mnist: 7');
+    const inked = await page.locator('[data-testid=rf-canvas]').evaluate((c) => {
+      const data = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 224, 224).data;
+      let bright = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! > 200 && data[i + 2]! > 200 && data[i + 3]! > 0) bright++;
+      return bright;
+    });
+    expect(inked).toBeGreaterThan(500); // white strokes of the digit on black
+    await page.locator('[data-testid=rf-view]').scrollIntoViewIfNeeded();
     await screenshot(page, 'editor-lenet5');
   });
 

@@ -48,6 +48,22 @@ describe('dispatcher', () => {
     expect(await call('templates.read', { id: 'nope' })).toEqual({ ok: false, error: 'There is no template "nope"' });
   });
 
+  it('gives the first test sample of a dataset as bytes with its class, for the receptive-field view', async () => {
+    const reply = await call('dataset.sample', { source: 'embedded:mnist' });
+    expect(reply.ok).toBe(true);
+    const sample = (reply as { result: { pixels: number[]; shape: number[]; label: number; className: string } }).result;
+    expect(sample.shape).toEqual([28, 28, 1]);
+    expect(sample.pixels).toHaveLength(784);
+    expect(sample.pixels.every((p) => Number.isInteger(p) && p >= 0 && p <= 255)).toBe(true);
+    expect(Math.max(...sample.pixels)).toBeGreaterThan(200); // a digit, not a blank
+    expect(sample.label).toBe(7); // MNIST's first test digit
+    expect(sample.className).toBe('7');
+    const missing = await call('dataset.sample', { source: join(dir, 'nowhere') });
+    expect(missing).toEqual({ ok: false, error: expect.stringMatching(/^No sample image from .*nowhere: .*(not found|does not exist|no such)/i) });
+    expect((await call('dataset.sample', { source: '' })).ok).toBe(false);
+    expect((await call('dataset.sample', {})).ok).toBe(false);
+  });
+
   it('rejects unknown requests and bad payloads before any service runs', async () => {
     expect(await call('file.delete', {})).toEqual({ ok: false, error: 'unknown request "file.delete"' });
     expect(await call(42, {})).toEqual({ ok: false, error: 'unknown request 42' });

@@ -1,14 +1,17 @@
 /**
- * What one unit of the selected layer sees: the input drawn as a grid (or a sample digit once a
- * run has produced one), the unit's field outlined, its size and jump given. Move the unit to see
- * the field slide by `jump` pixels.
+ * What one unit of the selected layer sees: the input drawn as a sample from the graph's dataset
+ * (after a run, a test digit the network got wrong; else the dataset's first sample; as a grid
+ * when neither fits the input), the unit's field outlined, its size and jump given. Move the unit
+ * to see the field slide by `jump` pixels.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { NodeId } from '../../../engine/graph/types';
 import { checkOf } from '../store/checkCache';
 import { useEditor } from '../store/editorStore';
 import { useTraining } from '../training/trainingStore';
+import { EMBEDDED_MNIST } from '../training/DatasetPicker';
 import { drawPixels } from '../training/drawPixels';
+import { useDatasetSample } from './useDatasetSample';
 
 const VIEW = 224;
 
@@ -23,7 +26,13 @@ export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
   const check = checkOf(doc);
   const report = check.nodes[nodeId];
   const inputShape = check.inputId ? check.nodes[check.inputId]?.outputShape : null;
-  const sample = useTraining((s) => s.sample);
+  const source = useEditor((s) => String((s.doc.dataset as { source?: unknown } | undefined)?.source ?? EMBEDDED_MNIST));
+  const fitsInput = (shape: readonly number[] | undefined) => !!shape && !!inputShape && shape.length === inputShape.length && shape.every((d, i) => d === inputShape[i]);
+  const runSample = useTraining((s) => s.sample);
+  const fromRun = runSample && fitsInput(runSample.shape) ? runSample : null;
+  const fetched = useDatasetSample(source, fromRun === null && !!inputShape && inputShape.length === 3);
+  const datasetSample = fetched && 'sample' in fetched && fitsInput(fetched.sample.shape) ? fetched.sample : null;
+  const sample = fromRun ?? datasetSample;
   const canvas = useRef<HTMLCanvasElement>(null);
   const out = report?.outputShape ?? [1, 1];
   const [unit, setUnit] = useState<[number, number]>([Math.floor((out[0] ?? 1) / 2), Math.floor((out[1] ?? 1) / 2)]);
@@ -36,8 +45,8 @@ export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
     const [h, w] = inputShape as [number, number, number];
     const cell = VIEW / Math.max(h, w);
     ctx.clearRect(0, 0, VIEW, VIEW);
-    const fits = sample && sample.shape[0] === h && sample.shape[1] === w;
-    if (fits) drawPixels(ctx, sample.pixels, sample.shape, cell);
+    const fits = sample !== null;
+    if (sample) drawPixels(ctx, sample.pixels, sample.shape, cell);
     else {
       ctx.fillStyle = '#f8fafc';
       ctx.fillRect(0, 0, w * cell, h * cell);
@@ -69,7 +78,16 @@ export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
   return (
     <section className="rf-view" data-testid="rf-view">
       <h3>Receptive field</h3>
-      <canvas ref={canvas} width={VIEW} height={VIEW} className="rf-canvas" />
+      <canvas ref={canvas} width={VIEW} height={VIEW} className="rf-canvas" data-testid="rf-canvas" data-picture={fromRun ? 'run' : datasetSample ? 'dataset' : 'grid'} />
+      <p className="rf-caption muted" data-testid="rf-caption">
+        {fromRun
+          ? 'A test digit the last run misclassified.'
+          : datasetSample
+            ? `The first test sample of ${source}: ${datasetSample.className}.`
+            : fetched && 'error' in fetched
+              ? `Input grid (no sample image: ${fetched.error}).`
+              : 'Input grid.'}
+      </p>
       <p className="rf-facts">
         Unit ({clamped[0]}, {clamped[1]}) of {out[0]}×{out[1]} sees <b>{field.size[0]}×{field.size[1]}</b> input pixels; neighbouring units are{' '}
         <b>{field.jump[0]}</b> px apart.{outside && ' Part of its field lies in the zero padding.'}
