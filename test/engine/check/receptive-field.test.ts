@@ -105,7 +105,7 @@ describe('receptive fields', () => {
     [5, 2],
     [5, 3],
     [7, 2],
-  ])("the lecture's rule: a %i×%i conv then a pool of %i sees a K+P−1 patch", (k, p) => {
+  ])("the lecture's rule: a K×K conv (K = %i) then a P×P pool (P = %i) sees a K+P−1 patch", (k, p) => {
     const doc = chain(['in', 'input', { shape: [24, 24, 1] }], ['c', 'conv2d', { filters: 1, kernelSize: k }], ['p', 'maxPool2d', { poolSize: p }]);
     expect(checkGraph(doc).nodes.p!.receptiveField!.size).toEqual([k + p - 1, k + p - 1]);
     expectFieldMatchesBruteForce(doc, 'p', 2, 2);
