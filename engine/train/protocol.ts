@@ -95,7 +95,9 @@ export type TrainerEvent =
       readonly etaSeconds: number;
       readonly seconds: number;
       readonly backend: string;
-      /** L2 norm of each layer's weight gradient, averaged over the epoch's batches, by node id. */
+      /** The GPU adapter's name when the backend runs on one (as in `started.backend.device`). */
+      readonly device?: string;
+      /** L2 norm of each layer's weight gradient, averaged over the epoch's batches (on a GPU, over the batches whose statistics were read), by node id. */
       readonly gradientNorms: Readonly<Record<string, number>>;
     }
   | {

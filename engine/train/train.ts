@@ -248,7 +248,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
       trainLoss: lastTrain.loss, trainAccuracy: lastTrain.accuracy,
       validationLoss: val?.loss ?? null, validationAccuracy: val?.accuracy ?? null,
       learningRate, samplesPerSecond: seen / Math.max(1e-6, trainSeconds),
-      etaSeconds: mean * (config.epochs - epoch - 1), seconds, backend: backend.name,
+      etaSeconds: mean * (config.epochs - epoch - 1), seconds, backend: backend.name, ...(backend.device != null ? { device: backend.device } : {}),
       gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, normSums[i]! / Math.max(1, normSteps)])),
     });
   }

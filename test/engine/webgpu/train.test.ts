@@ -41,6 +41,8 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     expect(started.backend.name).toBe('webgpu');
     expect(started.backend.device).toMatch(/llvmpipe/);
     expect(started.backend.detail).toMatch(/llvmpipe/);
+    expect(gpu.c.of('epoch').every((e) => e.backend === 'webgpu' && /llvmpipe/.test(e.device ?? ''))).toBe(true);
+    expect(cpu.c.of('epoch')[0]!.device).toBeUndefined();
     // Batch statistics are read eight steps at a time, yet every batch is reported, in order.
     const batches = gpu.c.of('batch');
     expect(batches.map((b) => b.step)).toEqual(cpu.c.of('batch').map((b) => b.step));
