@@ -5,14 +5,19 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
 import { tinyMlp } from '../train/fixtures';
 
 const run = promisify(execFile);
 
 /** The real CLI, the way a user runs it. */
 async function netcanvas(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return netcanvasWith(process.env, ...args);
+}
+
+async function netcanvasWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/netcanvas.mjs', ...args], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, ['bin/netcanvas.mjs', ...args], { maxBuffer: 64 * 1024 * 1024, env });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -107,5 +112,29 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot train with PyTorch: no Python found/);
+  });
+});
+
+// Mesa's software adapter stands in for a GPU (see test/engine/webgpu/train.test.ts).
+const software = await registerWebGPUBackend({ software: true });
+
+describe.skipIf(!software.ok)('netcanvas train --backend webgpu (software adapter)', { timeout: 180_000 }, () => {
+  it('trains in the trainer process on WebGPU, names the adapter, and saves weights that evaluate on wasm', async () => {
+    const file = join(dir, 'gpu-mlp.json');
+    writeFileSync(file, JSON.stringify(tinyMlp({ epochs: 1 })));
+    const env = { ...process.env, NETCANVAS_WEBGPU_SOFTWARE: '1' };
+    const r = await netcanvasWith(env, 'train', file, '--json', '--backend', 'webgpu', '--limit', '320', '--batch-size', '32');
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
+    expect(events[0]).toMatchObject({ type: 'started', backend: { name: 'webgpu', device: expect.stringMatching(/llvmpipe/) } });
+    expect(events.at(-1)).toMatchObject({ type: 'done', checkpoint: join(dir, 'gpu-mlp.weights.json') });
+    const done = events.at(-1) as unknown as { metrics: { testLoss: number; testAccuracy: number } };
+    expect(done.metrics.testAccuracy).toBeGreaterThan(0.25); // one short epoch: well above chance (0.1)
+    // The same test digits on another backend, from the saved weights: the same loss and accuracy.
+    const evaluated = await netcanvas('evaluate', file, '--json', '--backend', 'wasm', '--limit', '320');
+    expect(evaluated.code).toBe(0);
+    const result = JSON.parse(evaluated.stdout) as { loss: number; accuracy: number };
+    expect(Math.abs(result.loss - done.metrics.testLoss)).toBeLessThan(1e-4);
+    expect(result.accuracy).toBe(done.metrics.testAccuracy);
   });
 });
