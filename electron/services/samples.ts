@@ -4,7 +4,6 @@
  */
 import { sampleBytes } from '../../engine/data/pixels';
 import { loadDataset } from '../../engine/data/load';
-import { DatasetError } from '../../engine/data/types';
 import { ApiError, type DatasetSample } from '../api/contract';
 
 export interface SampleService {
@@ -24,8 +23,9 @@ export function createSampleService(options: { datasetsDir?: string } = {}): Sam
       const label = split.y[0]!;
       return { pixels: sampleBytes(split, ds.shape, 0, ds.normalization), shape: [...ds.shape], label, className: ds.classNames[label] ?? String(label) };
     } catch (err) {
-      if (err instanceof DatasetError) throw new ApiError(`No sample image from ${source}: ${err.message}`);
-      throw new ApiError(`No sample image from ${source}: ${(err as Error).message}`);
+      // The loader's messages usually start with the source already; say it once.
+      const why = err instanceof Error ? err.message : String(err);
+      throw new ApiError(`No sample image from ${why.startsWith(`${source}: `) ? why : `${source}: ${why}`}`);
     }
   }
 

@@ -59,6 +59,14 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     expect(inked).toBeGreaterThan(500); // white strokes of the digit on black
     await page.locator('[data-testid=rf-view]').scrollIntoViewIfNeeded();
     await screenshot(page, 'editor-lenet5');
+    // An input the dataset's samples do not fit keeps the plain grid, and says why.
+    await selectNode(page, 'in');
+    await setField(page, 'shape', '32, 32, 1');
+    await selectNode(page, 'c3');
+    await expect.poll(() => page.locator('[data-testid=rf-canvas]').getAttribute('data-picture')).toBe('grid');
+    expect(await page.locator('[data-testid=rf-caption]').textContent()).toBe("Input grid (embedded:mnist's samples are 28×28×1, the input is 32×32×1).");
+    await page.locator('[data-testid=rf-view]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'editor-rf-grid');
   });
 
   it('builds a residual block from the palette, shows the shape error, and fixes it in one click', async () => {

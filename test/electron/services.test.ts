@@ -58,10 +58,18 @@ describe('dispatcher', () => {
     expect(Math.max(...sample.pixels)).toBeGreaterThan(200); // a digit, not a blank
     expect(sample.label).toBe(7); // MNIST's first test digit
     expect(sample.className).toBe('7');
+    // Kept per source: asking again loads nothing and gives the same sample.
+    expect(((await call('dataset.sample', { source: 'embedded:mnist' })) as { result: unknown }).result).toBe(sample);
     const missing = await call('dataset.sample', { source: join(dir, 'nowhere') });
-    expect(missing).toEqual({ ok: false, error: expect.stringMatching(/^No sample image from .*nowhere: .*(not found|does not exist|no such)/i) });
-    expect((await call('dataset.sample', { source: '' })).ok).toBe(false);
-    expect((await call('dataset.sample', {})).ok).toBe(false);
+    expect(missing).toEqual({ ok: false, error: `No sample image from ${join(dir, 'nowhere')}: no such file or folder` });
+    expect(await call('dataset.sample', { source: 'embedded:nope' })).toEqual({
+      ok: false,
+      error: 'No sample image from embedded:nope: no embedded dataset called "nope" (available: embedded:mnist)',
+    });
+    // Bad arguments never reach the loader: the contract's schema answers, naming the field.
+    for (const bad of [{ source: '' }, {}, { source: 42 }, { source: 'x'.repeat(4097) }]) {
+      expect(await call('dataset.sample', bad)).toEqual({ ok: false, error: expect.stringMatching(/^dataset\.sample: source: /) });
+    }
   });
 
   it('rejects unknown requests and bad payloads before any service runs', async () => {

@@ -86,7 +86,9 @@ export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
             ? `The first test sample of ${source}: ${datasetSample.className}.`
             : fetched && 'error' in fetched
               ? `Input grid (no sample image: ${fetched.error}).`
-              : 'Input grid.'}
+              : fetched
+                ? `Input grid (${source}'s samples are ${fetched.sample.shape.join('×')}, the input is ${inputShape.join('×')}).`
+                : 'Input grid.'}
       </p>
       <p className="rf-facts">
         Unit ({clamped[0]}, {clamped[1]}) of {out[0]}×{out[1]} sees <b>{field.size[0]}×{field.size[1]}</b> input pixels; neighbouring units are{' '}
