@@ -67,6 +67,15 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     expect(await page.locator('[data-testid=rf-caption]').textContent()).toBe("Input grid (embedded:mnist's samples are 28×28×1, the input is 32×32×1).");
     await page.locator('[data-testid=rf-view]').scrollIntoViewIfNeeded();
     await screenshot(page, 'editor-rf-grid');
+    // A source the host cannot read keeps the grid too, with the host's one-line reason.
+    await page.evaluate(() => {
+      const e = (window as unknown as { netcanvasEditor: { store: { getState(): { perform(a: unknown, p: unknown): void } }; actions: { setDataset: unknown } } }).netcanvasEditor;
+      e.store.getState().perform(e.actions.setDataset, { source: 'embedded:nope' });
+    });
+    await expect
+      .poll(() => page.locator('[data-testid=rf-caption]').textContent())
+      .toBe('Input grid. No sample image from embedded:nope: no embedded dataset called "nope" (available: embedded:mnist).');
+    expect(await page.locator('[data-testid=rf-canvas]').getAttribute('data-picture')).toBe('grid');
   });
 
   it('builds a residual block from the palette, shows the shape error, and fixes it in one click', async () => {

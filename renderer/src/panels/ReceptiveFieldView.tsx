@@ -85,7 +85,7 @@ export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
           : datasetSample
             ? `The first test sample of ${source}: ${datasetSample.className}.`
             : fetched && 'error' in fetched
-              ? `Input grid (no sample image: ${fetched.error}).`
+              ? `Input grid. ${fetched.error.replace(/\.$/, '')}.`
               : fetched
                 ? `Input grid (${source}'s samples are ${fetched.sample.shape.join('×')}, the input is ${inputShape.join('×')}).`
                 : 'Input grid.'}
