@@ -11,8 +11,7 @@
  * Set NETCANVAS_WASM_THREADS to override the trainer's threads (the hosts leave one core to the UI).
  */
 import { availableParallelism } from 'node:os';
-import { launch } from '../test/e2e/support/browser';
-import { startHost } from '../test/e2e/support/host';
+import { openEditor } from '../test/e2e/support/openEditor';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -29,12 +28,8 @@ interface Measured {
 async function main() {
   const samples = arg('--samples', 6000);
   const epochs = arg('--epochs', 2);
-  const host = await startHost();
-  const browser = await launch();
+  const { host, browser, page } = await openEditor({ height: 1000 });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.goto(host.url);
-    await page.locator('.layer-node').first().waitFor();
     await page.locator('[data-testid=tab-train]').click();
     await page.locator('[data-testid=sample-limit]').fill(String(samples));
     const epochsInput = page.locator('.config-grid label:has-text("Epochs") input');

@@ -6,11 +6,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launch, screenshot, watchErrors } from './support/browser';
+import { chromiumAvailable, screenshot, watchErrors } from './support/browser';
 import { answerPathDialog, docOf, dropLayer, selectNode, setField, wire } from './support/editorPage';
-import { buildRenderer, RENDERER_DIR, startHost, webHostAvailable, type RunningHost } from './support/host';
-import { serveStatic } from './support/staticServer';
-import { STUB_HOST_SCRIPT } from './support/stubHost';
+import { webHostAvailable, type RunningHost } from './support/host';
+import { openEditor } from './support/openEditor';
 
 describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }, () => {
   let browser: Browser;
@@ -19,18 +18,12 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
   let errors: string[];
 
   beforeAll(async () => {
-    if (webHostAvailable()) host = await startHost();
-    else {
-      buildRenderer();
-      host = await serveStatic(RENDERER_DIR);
-    }
-    browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    if (!webHostAvailable()) await page.addInitScript({ content: STUB_HOST_SCRIPT });
-    page.on('dialog', (d) => void d.accept());
-    errors = watchErrors(page);
-    await page.goto(host.url);
-    await page.locator('.layer-node').first().waitFor();
+    ({ host, browser, page } = await openEditor({
+      prepare: (p) => {
+        p.on('dialog', (d) => void d.accept());
+        errors = watchErrors(p);
+      },
+    }));
   });
 
   afterAll(async () => {

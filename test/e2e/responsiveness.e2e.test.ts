@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { checkGraph } from '../../engine/check/checkGraph';
 import { residualTower } from './support/bigGraph';
-import { chromiumAvailable, launch, screenshot } from './support/browser';
-import { buildRenderer, RENDERER_DIR, startHost, webHostAvailable, type RunningHost } from './support/host';
-import { serveStatic } from './support/staticServer';
-import { STUB_HOST_SCRIPT } from './support/stubHost';
+import { chromiumAvailable, screenshot } from './support/browser';
+import type { RunningHost } from './support/host';
+import { openEditor } from './support/openEditor';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -20,16 +19,7 @@ describe.skipIf(!chromiumAvailable())('responsiveness with a 300-node graph', { 
   let page: Page;
 
   beforeAll(async () => {
-    if (webHostAvailable()) host = await startHost();
-    else {
-      buildRenderer();
-      host = await serveStatic(RENDERER_DIR);
-    }
-    browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    if (!webHostAvailable()) await page.addInitScript({ content: STUB_HOST_SCRIPT });
-    await page.goto(host.url);
-    await page.locator('.layer-node').first().waitFor();
+    ({ host, browser, page } = await openEditor());
   });
 
   afterAll(async () => {

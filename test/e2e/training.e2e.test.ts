@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launch, screenshot, watchErrors } from './support/browser';
-import { startHost, webHostAvailable, type RunningHost } from './support/host';
+import { chromiumAvailable, screenshot, watchErrors } from './support/browser';
+import { webHostAvailable, type RunningHost } from './support/host';
+import { openEditor } from './support/openEditor';
 
 interface RunView {
   status: string;
@@ -29,12 +30,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
   let errors: string[];
 
   beforeAll(async () => {
-    host = await startHost();
-    browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    errors = watchErrors(page);
-    await page.goto(host.url);
-    await page.locator('.layer-node').first().waitFor();
+    ({ host, browser, page } = await openEditor({ height: 1000, prepare: (p) => void (errors = watchErrors(p)) }));
   });
 
   afterAll(async () => {
