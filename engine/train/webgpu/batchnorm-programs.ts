@@ -4,7 +4,7 @@
  * each workgroup a chunk of rows (threads = channels, so a row is read contiguously) and writes
  * partial sums; a finalize program reduces the chunks per channel. Everything stays on the GPU.
  */
-import { flatLayout, type GpuProgram } from './program';
+import { FlatProgram, type GpuProgram } from './program';
 
 const CHANNELS_PER_WORKGROUP = 64;
 
@@ -67,18 +67,12 @@ export class ColumnSumsProgram implements GpuProgram {
 }
 
 /** [splits, 2, C] partial Σx, Σx² → [3, C]: mean, 1/√(var+ε), biased var. One thread per channel. */
-export class StatisticsFinalizeProgram implements GpuProgram {
+export class StatisticsFinalizeProgram extends FlatProgram {
   variableNames = ['partial'];
   uniforms = 'splits : i32, channels : i32, rows : f32, epsilon : f32,';
   shaderKey = 'ncBatchStatsFinalize';
-  outputShape: number[];
-  dispatchLayout;
-  dispatch;
-  workgroupSize;
-  size;
   constructor(channels: number) {
-    this.outputShape = [3, channels];
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout([channels]));
+    super([3, channels], 64, [channels]);
   }
   getUserCode(): string {
     return `
@@ -102,18 +96,12 @@ export class StatisticsFinalizeProgram implements GpuProgram {
 }
 
 /** Picks one of the two partial sums, summed over chunks → [C] (0: Σdy = dβ, 1: Σdy·x̂ = dγ). */
-export class GradientFinalizeProgram implements GpuProgram {
+export class GradientFinalizeProgram extends FlatProgram {
   variableNames = ['partial'];
   uniforms = 'splits : i32, channels : i32, which : i32,';
   shaderKey = 'ncBatchGradFinalize';
-  outputShape: number[];
-  dispatchLayout;
-  dispatch;
-  workgroupSize;
-  size;
   constructor(channels: number) {
-    this.outputShape = [channels];
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout([channels]));
+    super([channels]);
   }
   getUserCode(): string {
     return `
@@ -130,16 +118,12 @@ export class GradientFinalizeProgram implements GpuProgram {
 }
 
 /** y = (x − mean)·invStd·γ + β, elementwise over [M·C]. */
-export class NormalizeProgram implements GpuProgram {
+export class NormalizeProgram extends FlatProgram {
   variableNames = ['x', 'stats', 'gamma', 'beta'];
   uniforms = 'channels : i32,';
   shaderKey = 'ncBatchNormalize';
-  dispatchLayout;
-  dispatch;
-  workgroupSize;
-  size;
-  constructor(public outputShape: number[]) {
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout(outputShape, 256));
+  constructor(outputShape: number[]) {
+    super(outputShape, 256);
   }
   getUserCode(): string {
     return `
@@ -154,16 +138,12 @@ export class NormalizeProgram implements GpuProgram {
 }
 
 /** dx = γ·invStd·(dy − dβ/M − x̂·dγ/M), elementwise over [M·C]. */
-export class InputGradientProgram implements GpuProgram {
+export class InputGradientProgram extends FlatProgram {
   variableNames = ['dy', 'x', 'stats', 'gamma', 'dbeta', 'dgamma'];
   uniforms = 'channels : i32, rows : f32,';
   shaderKey = 'ncBatchNormInputGrad';
-  dispatchLayout;
-  dispatch;
-  workgroupSize;
-  size;
-  constructor(public outputShape: number[]) {
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout(outputShape, 256));
+  constructor(outputShape: number[]) {
+    super(outputShape, 256);
   }
   getUserCode(): string {
     return `
@@ -174,31 +154,6 @@ export class InputGradientProgram implements GpuProgram {
         let xhat = (x[index] - stats[c]) * invStd;
         let v = gamma[c] * invStd * (dy[index] - dbeta[c] / uniforms.rows - xhat * dgamma[c] / uniforms.rows);
         setOutputAtIndex(index, v);
-      }
-    `;
-  }
-}
-
-/** moving·momentum + stats[which]·(1 − momentum), per channel (which: 0 mean, 2 variance). */
-export class MovingAverageProgram implements GpuProgram {
-  variableNames = ['moving', 'stats'];
-  uniforms = 'channels : i32, which : i32, momentum : f32,';
-  shaderKey = 'ncBatchNormMovingAverage';
-  outputShape: number[];
-  dispatchLayout;
-  dispatch;
-  workgroupSize;
-  size;
-  constructor(channels: number) {
-    this.outputShape = [channels];
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout([channels]));
-  }
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index >= uniforms.channels) { return; }
-        let batchValue = stats[uniforms.which * uniforms.channels + index];
-        setOutputAtIndex(index, moving[index] * uniforms.momentum + batchValue * (1.0 - uniforms.momentum));
       }
     `;
   }

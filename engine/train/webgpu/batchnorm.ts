@@ -12,12 +12,11 @@ import {
   ColumnSumsProgram,
   GradientFinalizeProgram,
   InputGradientProgram,
-  MovingAverageProgram,
   NormalizeProgram,
   StatisticsFinalizeProgram,
   rowSplits,
 } from './batchnorm-programs';
-import { f32, i32, runToTensor } from './program';
+import { ElementwiseProgram, f32, i32, runToTensor } from './program';
 
 /** Per-channel batch statistics of x (channels last) → [3, C]: mean, 1/√(var+ε), biased variance. */
 export function batchStatistics(x: tf.Tensor, epsilon: number): tf.Tensor2D {
@@ -68,7 +67,14 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
 /** moving·momentum + batch·(1 − momentum) for the mean (which 0) or the biased variance (which 2). */
 export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 | 2, momentum: number): tf.Tensor1D {
   const channels = moving.shape[0];
-  return runToTensor<tf.Rank.R1>(new MovingAverageProgram(channels), [moving, stats], [i32(channels), i32(which), f32(momentum)]);
+  const program = new ElementwiseProgram(
+    [channels],
+    ['moving', 'stats'],
+    'ncBatchNormMovingAverage',
+    'moving[index] * uniforms.momentum + stats[uniforms.which * uniforms.channels + index] * (1.0 - uniforms.momentum)',
+    'channels : i32, which : i32, momentum : f32,',
+  );
+  return runToTensor<tf.Rank.R1>(program, [moving, stats], [i32(channels), i32(which), f32(momentum)]);
 }
 
 /**

@@ -10,7 +10,7 @@
  * a second small pass sums the chunks' partial tiles.
  */
 import * as tf from '@tensorflow/tfjs';
-import { flatLayout, i32, webgpuBackend, type GpuProgram } from './program';
+import { FlatProgram, i32, webgpuBackend, type GpuProgram } from './program';
 
 const TILE = 32; // outputs per tile side and positions per staging step
 const TARGET_WORKGROUPS = 2048;
@@ -131,16 +131,12 @@ class FilterGradPartialProgram implements GpuProgram {
 }
 
 /** Sums the [splits, n] partial tiles into the n outputs. */
-export class SumRowsProgram implements GpuProgram {
+export class SumRowsProgram extends FlatProgram {
   variableNames = ['partial'];
   uniforms = 'splits : i32, n : i32,';
   shaderKey = 'ncSumRows';
-  dispatchLayout;
-  dispatch;
-  workgroupSize;
-  size;
-  constructor(public outputShape: number[]) {
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout(outputShape));
+  constructor(outputShape: number[]) {
+    super(outputShape);
   }
   getUserCode(): string {
     return `

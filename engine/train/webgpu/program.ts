@@ -59,24 +59,42 @@ export function flatLayout(outputShape: number[], workgroup = 64): Pick<GpuProgr
 }
 
 /**
- * One thread per element, `expression` computing element `index` from the inputs named in
- * `variableNames` (read as `name[index]`; a scalar input as `name[0]`) and `uniforms.*`. The
- * optimizers' fused updates are made of these.
+ * A program with one thread per element of `threads` (by default the output's elements): the
+ * layout every flat kernel here shares, in one place. Subclasses name their inputs, shader key
+ * and uniforms and write `main(index)`.
  */
-export class ElementwiseProgram implements GpuProgram {
+export abstract class FlatProgram implements GpuProgram {
+  abstract variableNames: string[];
+  abstract shaderKey: string;
   dispatchLayout;
   dispatch;
   workgroupSize;
   size;
   constructor(
     public outputShape: number[],
+    workgroup = 64,
+    threads: number[] = outputShape,
+  ) {
+    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout(threads, workgroup));
+  }
+  abstract getUserCode(): string;
+}
+
+/**
+ * One thread per element, `expression` computing element `index` from the inputs named in
+ * `variableNames` (read as `name[index]`; a scalar input as `name[0]`) and `uniforms.*`. The
+ * optimizers' fused updates and batch norm's moving averages are made of these.
+ */
+export class ElementwiseProgram extends FlatProgram {
+  constructor(
+    outputShape: number[],
     public variableNames: string[],
     public shaderKey: string,
     private expression: string,
     /** WGSL struct fields with trailing commas, in the order the uniforms are passed. */
     public uniforms = 'scale : f32,',
   ) {
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout(outputShape, 256));
+    super(outputShape, 256);
   }
   getUserCode(): string {
     return `
