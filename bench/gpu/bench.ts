@@ -33,6 +33,8 @@ interface Case {
   steps: number;
   /** tfjs-webgpu's kernels, tfjs-ops batchnorm and tfjs's optimizer: what we started from. */
   stock?: boolean;
+  /** Adam (the templates' default) instead of SGD with momentum. */
+  adam?: boolean;
 }
 
 const arg = (name: string) => {
@@ -45,12 +47,18 @@ const CASES: Case[] = [
   { key: 'lenet_b64', label: 'LeNet-5 batch 64', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160 },
   { key: 'lenet_b512', label: 'LeNet-5 batch 512', graph: lenet5, shape: [28, 28, 1], batch: 512, steps: 64 },
   { key: 'resnet_b128', label: 'residual CNN batch 128', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64 },
+  { key: 'lenet_b64_adam', label: 'LeNet-5 batch 64, Adam', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160, adam: true },
+  { key: 'resnet_b128_adam', label: 'residual CNN batch 128, Adam', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64, adam: true },
   { key: 'resnet_b128_stock', label: 'residual CNN batch 128, stock tfjs-webgpu (baseline)', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 8, stock: true },
 ];
 
-const SGD = resolveTrainingConfig({ optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 });
-if (!SGD.ok) throw new Error(SGD.error);
-const config = SGD.config;
+function trainingConfig(raw: Parameters<typeof resolveTrainingConfig>[0]) {
+  const resolved = resolveTrainingConfig(raw);
+  if (!resolved.ok) throw new Error(resolved.error);
+  return resolved.config;
+}
+const SGD = trainingConfig({ optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 });
+const ADAM = trainingConfig({ optimizer: 'adam', learningRate: 0.001 });
 
 const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true };
 
@@ -62,7 +70,7 @@ interface Trainer {
   dispose(): void;
 }
 
-function trainer(graph: GraphDoc, acceleration: Acceleration): Trainer {
+function trainer(graph: GraphDoc, acceleration: Acceleration, config = SGD): Trainer {
   const compiled = compileGraph(graph, tf, { seed: 0, ...acceleration.compile });
   const optimizer = acceleration.buildOptimizer(tf, config);
   const step = makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard);
@@ -73,6 +81,8 @@ function syntheticBatch(shape: number[], batch: number) {
   return tf.tidy(() => ({ x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1), labels: tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32') as tf.Tensor1D }));
 }
 
+let issueMs = 0;
+
 /** Runs `steps` steps, reading statistics every `readEvery` as the trainer does; the last read waits for the GPU. */
 async function measure(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, steps: number) {
   const queued: PendingStep[] = [];
@@ -80,16 +90,21 @@ async function measure(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, steps: num
     let last = NaN;
     for (let i = 0; i < n; i++) {
       const readsNext = queued.length + 1 >= t.readEvery || i === n - 1;
+      const issued = performance.now();
       queued.push(await t.step.run(x, labels, { norms: readsNext })); // as the trainer: norms on read steps only
+      issueMs += performance.now() - issued;
       if (readsNext) last = (await readSteps(tf, queued.splice(0))).at(-1)!.loss;
     }
     return last;
   };
   await run(Math.min(3, steps)); // warm-up: pipelines compiled, buffers allocated
+  issueMs = 0;
   const start = performance.now();
   const finalLoss = await run(steps);
   const seconds = (performance.now() - start) / 1000;
-  return { samplesPerSecond: (steps * x.shape[0]!) / seconds, msPerStep: (seconds * 1000) / steps, finalLoss };
+  // Time spent issuing steps (JS, tfjs, Dawn's binding) against the wall: near 1 means launch overhead
+  // on the host, not the GPU, sets the pace.
+  return { samplesPerSecond: (steps * x.shape[0]!) / seconds, msPerStep: (seconds * 1000) / steps, issueMsPerStep: issueMs / steps, finalLoss };
 }
 
 async function profileStep(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D) {
@@ -111,6 +126,32 @@ async function profileStep(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D) {
   }
   const top = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
   return { kernelCount: info.kernels.length, gpuMs: totalMs, profiledWallMs: wallMs, top: top.map(([name, e]) => ({ name, ms: +e.ms.toFixed(3), count: e.count })) };
+}
+
+/**
+ * What one launch costs on the host, on tiny tensors where GPU work is nil: a chain of tfjs adds
+ * (engine bookkeeping + tfjs-webgpu's uniforms and bind groups + Dawn's binding), read once at the end.
+ */
+async function launchOverhead() {
+  const n = quick ? 50 : 2000;
+  const a = tf.ones([256]);
+  const chain = async () => {
+    let y = a.clone();
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const next = tf.add(y, a);
+      y.dispose();
+      y = next;
+    }
+    const issued = performance.now() - start;
+    await y.data();
+    y.dispose();
+    return { issuedUsPerLaunch: +((issued * 1000) / n).toFixed(1), wallUsPerLaunch: +(((performance.now() - start) * 1000) / n).toFixed(1) };
+  };
+  await chain(); // warm-up
+  const add = await chain();
+  a.dispose();
+  return { launches: n, ...add };
 }
 
 async function main(): Promise<void> {
@@ -139,11 +180,11 @@ async function main(): Promise<void> {
   for (const c of CASES) {
     if (c.stock) restoreStockKernels();
     else registerFastKernels();
-    const t = trainer(c.graph(), c.stock ? STOCK : accelerated);
+    const t = trainer(c.graph(), c.stock ? STOCK : accelerated, c.adam ? ADAM : SGD);
     const { x, labels } = syntheticBatch(c.shape, c.batch);
     const r = await measure(t, x, labels, quick ? 2 : c.steps);
     const torch = peer[c.key.replace(/_stock$/, '')]?.samplesPerSecond;
-    const row = { model: c.label, samplesPerSecond: Math.round(r.samplesPerSecond), msPerStep: +r.msPerStep.toFixed(2), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null, loss: +r.finalLoss.toFixed(4) };
+    const row = { model: c.label, samplesPerSecond: Math.round(r.samplesPerSecond), msPerStep: +r.msPerStep.toFixed(2), issueMsPerStep: +r.issueMsPerStep.toFixed(2), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null, loss: +r.finalLoss.toFixed(4) };
     console.log(JSON.stringify(row));
     rows.push(row);
     tf.dispose([x, labels]);
@@ -152,6 +193,8 @@ async function main(): Promise<void> {
   registerFastKernels();
   console.table(rows);
   results.throughput = rows;
+  results.launchOverhead = await launchOverhead();
+  console.log('launch overhead:', JSON.stringify(results.launchOverhead));
 
   const t = trainer(residualCnn(), accelerated);
   const { x, labels } = syntheticBatch([32, 32, 3], 128);

@@ -3,8 +3,10 @@
 #   run: carry [".device"], command: bash bench/gpu/run-device.sh
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
-npx esbuild bench/gpu/bench.ts --bundle --platform=node --format=esm --target=node20 --external:webgpu \
-  --banner:js="import {createRequire} from 'module'; const require = createRequire(import.meta.url);" \
-  --log-level=warning --outfile=.device/bench.mjs
+for name in bench host-profile; do
+  npx esbuild "bench/gpu/$name.ts" --bundle --platform=node --format=esm --target=node20 --external:webgpu \
+    --banner:js="import {createRequire} from 'module'; const require = createRequire(import.meta.url);" \
+    --log-level=warning --outfile=".device/$name.mjs"
+done
 cp bench/gpu/peer.py .device/peer.py
 du -sh .device

@@ -41,12 +41,13 @@ def residual_cnn() -> nn.Module:
     )
 
 
-def measure(model: nn.Module, shape: tuple, batch: int, steps: int, warmup: int = 10) -> dict:
+def measure(model: nn.Module, shape: tuple, batch: int, steps: int, warmup: int = 10, adam: bool = False) -> dict:
     device = torch.device("cuda")
     model = model.to(device).train()
     x = torch.randn(batch, *shape, device=device)
     y = torch.randint(0, 10, (batch,), device=device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    optimizer = (torch.optim.Adam(model.parameters(), lr=0.001) if adam
+                 else torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9))
     loss_fn = nn.CrossEntropyLoss()
 
     def step() -> torch.Tensor:
@@ -62,7 +63,7 @@ def measure(model: nn.Module, shape: tuple, batch: int, steps: int, warmup: int 
     start = time.perf_counter()
     for i in range(steps):
         loss = step()
-        if i % 16 == 15:
+        if i % 8 == 7:
             loss.item()  # the same read cadence as bench.ts
     torch.cuda.synchronize()
     seconds = time.perf_counter() - start
@@ -77,6 +78,8 @@ def main() -> None:
         "lenet_b64": measure(lenet5(), (1, 28, 28), 64, 400),
         "lenet_b512": measure(lenet5(), (1, 28, 28), 512, 200),
         "resnet_b128": measure(residual_cnn(), (3, 32, 32), 128, 200),
+        "lenet_b64_adam": measure(lenet5(), (1, 28, 28), 64, 400, adam=True),
+        "resnet_b128_adam": measure(residual_cnn(), (3, 32, 32), 128, 200, adam=True),
     }
     json.dump(results, sys.stdout, indent=2)
     print()

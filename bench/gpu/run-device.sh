@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs on the device machine (one call): the PyTorch peer first, then the WebGPU bench (kernel checks,
-# throughput with ratios, profile). Logs and JSON go to $OUT.
+# throughput with ratios, profile), then where a step's host time goes (host-profile). Logs and JSON go to $OUT.
 set -uo pipefail
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
 timeout 120 python3 .device/peer.py > "$OUT/peer.json" 2> "$OUT/peer.err"; echo "peer rc=$?"; cat "$OUT/peer.json"; tail -5 "$OUT/peer.err"
 timeout 300 bash .device/on-device.sh node .device/bench.mjs --peer "$OUT/peer.json" --out "$OUT/bench.json" "$@" 2>&1 | tee "$OUT/bench.log"
+timeout 180 bash .device/on-device.sh node .device/host-profile.mjs --out "$OUT" 2>&1 | tee "$OUT/host-profile.log"

@@ -46,21 +46,23 @@ function normalizeGradients(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, gamma
  * Must run on the `webgpu` backend; x is channels-last of any rank ≥ 2.
  */
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor; stats: tf.Tensor2D } {
+  // Computed off the tape and closed over rather than passed in: an input of the custom op would
+  // need a gradient of its own (a ZerosLike launch per layer per step), though dx below already
+  // accounts for how the statistics depend on x.
   const stats = batchStatistics(x, epsilon);
-  const forward = (xIn: tf.Tensor, gammaIn: tf.Tensor, betaIn: tf.Tensor, statsIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    const y = runToTensor(new NormalizeProgram(xIn.shape), [xIn, statsIn, gammaIn, betaIn], [i32(xIn.shape[xIn.rank - 1]!)]);
-    save([xIn, statsIn, gammaIn]);
+  const forward = (xIn: tf.Tensor, gammaIn: tf.Tensor, betaIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    const y = runToTensor(new NormalizeProgram(xIn.shape), [xIn, stats, gammaIn, betaIn], [i32(xIn.shape[xIn.rank - 1]!)]);
+    save([xIn, stats, gammaIn]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xSaved, statsSaved, gammaSaved] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        // The statistics were computed outside the tape: their gradient is never used.
-        return [...normalizeGradients(dy, xSaved, statsSaved, gammaSaved), tf.zerosLike(statsSaved)];
+        return normalizeGradients(dy, xSaved, statsSaved, gammaSaved);
       },
     };
   };
   const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
-  const y = (op as (...t: tf.Tensor[]) => tf.Tensor)(x, gamma, beta, stats);
+  const y = (op as (...t: tf.Tensor[]) => tf.Tensor)(x, gamma, beta);
   return { y, stats };
 }
 

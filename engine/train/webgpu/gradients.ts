@@ -1,0 +1,61 @@
+/**
+ * Gradients of Sum and Mean that stay on the device. tfjs-core's own build the broadcast as
+ * `dy · ones(x.shape)`, and `ones` is a host array: every step then allocates and fills x.size
+ * floats in JS and uploads them through a fresh staging buffer. For the residual CNN's global
+ * average pool that is 4 M floats (16 MB) a step; for each L2 penalty Σw², one kernel's size.
+ * Broadcasting dy with BroadcastTo (a Tile launch) gives the same values with no host work.
+ *
+ * Gradients are registered per kernel name, not per backend, so this applies to every backend in
+ * the process. That is deliberate and harmless: the values are identical (dy/size is computed
+ * once on the small dy, then copied, where tfjs computes (dy·1)/size per element, the same number).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** dy reshaped to x's rank with 1 on the reduced axes, as both gradients need. */
+function expandedDy(dy: tf.Tensor, x: tf.Tensor, axis: number | number[]): tf.Tensor {
+  const shape = x.shape.slice();
+  for (const a of tf.util.parseAxisParam(axis, x.shape)) shape[a] = 1;
+  return tf.reshape(dy, shape);
+}
+
+function reducedSize(x: tf.Tensor, axis: number | number[]): number {
+  return tf.util.parseAxisParam(axis, x.shape).reduce((n, a) => n * x.shape[a]!, 1);
+}
+
+const DEVICE_GRADIENTS: tf.GradConfig[] = [
+  {
+    kernelName: tf.Sum,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved as [tf.Tensor];
+      const { axis } = attrs as unknown as tf.SumAttrs;
+      return { x: () => tf.broadcastTo(expandedDy(dy as tf.Tensor, x, axis), x.shape) };
+    },
+  },
+  {
+    kernelName: tf.Mean,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved as [tf.Tensor];
+      const { axis } = attrs as unknown as tf.MeanAttrs;
+      return { x: () => tf.broadcastTo(tf.div(expandedDy(dy as tf.Tensor, x, axis), reducedSize(x, axis)), x.shape) };
+    },
+  },
+];
+
+const stock = new Map<string, tf.GradConfig>();
+
+/** Idempotent. */
+export function registerDeviceGradients(): void {
+  for (const config of DEVICE_GRADIENTS) {
+    if (stock.has(config.kernelName)) continue;
+    stock.set(config.kernelName, tf.getGradient(config.kernelName));
+    tf.registerGradient(config);
+  }
+}
+
+/** Puts tfjs-core's gradients back (to measure what ours gain). */
+export function restoreStockGradients(): void {
+  for (const config of stock.values()) tf.registerGradient(config);
+  stock.clear();
+}
