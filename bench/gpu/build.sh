@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 for name in bench host-profile; do
   npx esbuild "bench/gpu/$name.ts" --bundle --platform=node --format=esm --target=node20 --external:webgpu \
-    --banner:js="import {createRequire} from 'module'; const require = createRequire(import.meta.url);" \
+    --banner:js="import {createRequire as bannerRequire} from 'module'; const require = bannerRequire(import.meta.url);" \
     --log-level=warning --outfile=".device/$name.mjs"
 done
 cp bench/gpu/peer.py .device/peer.py

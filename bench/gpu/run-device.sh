@@ -4,6 +4,8 @@
 set -uo pipefail
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
+export NETCANVAS_DATASETS="$PWD/datasets"  # the bundle sits in .device/, not engine/data/
 timeout 120 python3 .device/peer.py > "$OUT/peer.json" 2> "$OUT/peer.err"; echo "peer rc=$?"; cat "$OUT/peer.json"; tail -5 "$OUT/peer.err"
 timeout 300 bash .device/on-device.sh node .device/bench.mjs --peer "$OUT/peer.json" --out "$OUT/bench.json" "$@" 2>&1 | tee "$OUT/bench.log"
+[ "${HOST_PROFILE:-1}" = 1 ] || exit 0  # HOST_PROFILE=0: the bench alone
 timeout 180 bash .device/on-device.sh node .device/host-profile.mjs --out "$OUT" 2>&1 | tee "$OUT/host-profile.log"
