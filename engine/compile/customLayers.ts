@@ -16,7 +16,8 @@ type Shape = (number | null)[];
 
 /**
  * A faster training-mode batch norm for one backend (the trainer passes WebGPU's fused kernels):
- * y with this batch's statistics, differentiable in x, γ and β, plus the new moving statistics.
+ * y with this batch's statistics, differentiable in x, γ and β, plus the new moving statistics,
+ * or null for both when the op updated the moving-statistics variables it was given in place.
  */
 export type BatchNormTrainingOp = (
   x: Tensor,
@@ -26,7 +27,7 @@ export type BatchNormTrainingOp = (
   movingVariance: Tensor,
   momentum: number,
   epsilon: number,
-) => { y: Tensor; movingMean: Tensor; movingVariance: Tensor };
+) => { y: Tensor; movingMean: Tensor; movingVariance: Tensor } | { y: Tensor; movingMean: null; movingVariance: null };
 
 /** Classes are built per tfjs module so the compiler never imports tfjs itself (the caller passes it). */
 export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTrainingOp } = {}) {
@@ -118,8 +119,10 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
         }
         if (options.batchNormTraining) {
           const fused = options.batchNormTraining(x, gamma, beta, this.movingMean.read(), this.movingVariance.read(), this.momentum, this.epsilon);
-          this.movingMean.write(fused.movingMean);
-          this.movingVariance.write(fused.movingVariance);
+          if (fused.movingMean != null) {
+            this.movingMean.write(fused.movingMean);
+            this.movingVariance.write(fused.movingVariance);
+          }
           return fused.y;
         }
         const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);

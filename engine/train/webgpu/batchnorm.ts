@@ -1,7 +1,7 @@
 /**
  * Fused training-mode batch normalisation for WebGPU: 3 launches forward (column sums, finalize,
- * normalize), 4 backward (column sums, dβ, dγ, dx) and 2 for the moving statistics — all on the
- * GPU, no host round trip. tfjs-layers' BatchNormalization builds the same thing from ~25 small
+ * normalize), 4 backward (column sums, dβ, dγ, dx) and 1 for the moving statistics (in place; 2
+ * when their buffers are shared) — all on the GPU, no host round trip. tfjs-layers' BatchNormalization builds the same thing from ~25 small
  * ops plus their autodiff, which costs far more in launches than in arithmetic.
  *
  * @example
@@ -16,7 +16,18 @@ import {
   StatisticsFinalizeProgram,
   rowSplits,
 } from './batchnorm-programs';
+import { runInPlace, type InPlaceKernel } from './inplace';
 import { ElementwiseProgram, f32, i32, runToTensor } from './program';
+
+/** Both moving statistics in one launch, in place: stats rows are mean, 1/√(var+ε), variance. */
+const MOVING_IN_PLACE: InPlaceKernel = {
+  key: 'ncBatchNormMovingInPlace',
+  writable: ['movingMean', 'movingVariance'],
+  readable: ['stats'],
+  uniforms: ['momentum'],
+  body: `movingMean[i] = movingMean[i] * uniforms.momentum + stats[i] * (1.0 - uniforms.momentum);
+    movingVariance[i] = movingVariance[i] * uniforms.momentum + stats[2 * uniforms.size + i] * (1.0 - uniforms.momentum);`,
+};
 
 /** Per-channel batch statistics of x (channels last) → [3, C]: mean, 1/√(var+ε), biased variance. */
 export function batchStatistics(x: tf.Tensor, epsilon: number): tf.Tensor2D {
@@ -81,10 +92,15 @@ export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 
 
 /**
  * The compiler's `BatchNormTrainingOp` on WebGPU: the fused forward/backward and the moving
- * statistics updated on the GPU, no host round trip.
+ * statistics updated on the GPU, no host round trip — in place in one launch where the variables
+ * own their buffers (null returned for them), else as two new tensors.
  */
-export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingVariance: tf.Tensor, momentum: number, epsilon: number): { y: tf.Tensor; movingMean: tf.Tensor; movingVariance: tf.Tensor } {
+export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingVariance: tf.Tensor, momentum: number, epsilon: number): { y: tf.Tensor; movingMean: tf.Tensor; movingVariance: tf.Tensor } | { y: tf.Tensor; movingMean: null; movingVariance: null } {
   const { y, stats } = batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
+  if (runInPlace(MOVING_IN_PLACE, [movingMean, movingVariance], [stats], [momentum])) {
+    stats.dispose();
+    return { y, movingMean: null, movingVariance: null };
+  }
   const mean = movingAverage(movingMean as tf.Tensor1D, stats, 0, momentum);
   const variance = movingAverage(movingVariance as tf.Tensor1D, stats, 2, momentum);
   stats.dispose();

@@ -1,7 +1,7 @@
 /**
- * SGD with momentum whose update is 2 GPU launches per variable on WebGPU instead of tfjs's 4
- * (mul, add, mul, add): a training step's launch count, not its arithmetic, is what costs on
- * WebGPU in Node. A drop-in for `tf.train.momentum(lr, m)`: same class name in saved optimizer
+ * SGD with momentum whose update is 1 GPU launch per variable on WebGPU (in place, ./inplace), or
+ * 2 when a buffer is shared, instead of tfjs's 4 (mul, add, mul, add): a training step's launch
+ * count, not its arithmetic, is what costs on WebGPU in Node. A drop-in for `tf.train.momentum(lr, m)`: same class name in saved optimizer
  * state, same accumulator variables, same maths (a ← m·a + g; w ← w − lr·a); other backends and
  * Nesterov use the stock code.
  *
@@ -9,7 +9,15 @@
  *   const optimizer = new FusedMomentumOptimizer(0.01, 0.9);
  */
 import * as tf from '@tensorflow/tfjs';
+import { runInPlace, type InPlaceKernel } from './inplace';
 import { ElementwiseProgram, f32, runToTensor } from './program';
+
+const accumulate = 'let a = acc[i] * uniforms.momentum + grad[i]; acc[i] = a; value[i] = value[i] - uniforms.lr * a;';
+/** a ← m·a + g; w ← w − lr·a, both in one launch; guarded: nothing written unless ok[0] is 1. */
+const IN_PLACE: Record<'plain' | 'guarded', InPlaceKernel> = {
+  plain: { key: 'ncMomentumInPlace', writable: ['value', 'acc'], readable: ['grad'], uniforms: ['lr', 'momentum'], body: accumulate },
+  guarded: { key: 'ncMomentumInPlaceIf', writable: ['value', 'acc'], readable: ['grad', 'ok'], uniforms: ['lr', 'momentum'], body: `if (f32(ok[0]) > 0.5) { ${accumulate} }` },
+};
 
 type VariableGradients = Parameters<tf.MomentumOptimizer['applyGradients']>[0];
 
@@ -28,7 +36,7 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
 
   /**
    * The trainer's device-side guard (see engine/train/step.ts): applies the step only where `ok`
-   * (a float32 scalar, 1 or 0) is 1, inside the same 2 launches — a non-finite step leaves the
+   * (a float32 scalar, 1 or 0) is 1, inside the same launches — a non-finite step leaves the
    * weights and the momentum exactly as they were. False: not on WebGPU, the caller must mask.
    */
   applyGradientsIf(variableGradients: tf.NamedTensorMap, ok: tf.Tensor): boolean {
@@ -61,8 +69,9 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
       const accumulation = slot.variable;
       const gradient = Array.isArray(variableGradients) ? variableGradients[i]!.tensor : (variableGradients as tf.NamedTensorMap)[name];
       if (gradient == null) return;
-      const shape = value.shape as number[];
       const extra = ok ? [ok] : [];
+      if (runInPlace(ok ? IN_PLACE.guarded : IN_PLACE.plain, [value, accumulation], [gradient, ...extra], [self.learningRate, self.momentum])) return;
+      const shape = value.shape as number[];
       const newAccumulation = runToTensor(new ElementwiseProgram(shape, ['acc', 'grad', ...inputs], `ncMomentumAccumulate${key}`, accumulate), [accumulation, gradient, ...extra], [f32(self.momentum)]);
       const newValue = runToTensor(new ElementwiseProgram(shape, ['value', 'acc', ...inputs], `ncMomentumApply${key}`, apply), [value, newAccumulation, ...extra], [f32(self.learningRate)]);
       accumulation.assign(newAccumulation);
