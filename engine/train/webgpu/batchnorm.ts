@@ -1,8 +1,9 @@
 /**
  * Fused training-mode batch normalisation for WebGPU: 3 launches forward (column sums, finalize,
  * normalize), 4 backward (column sums, dβ, dγ, dx) and 1 for the moving statistics (in place; 2
- * when their buffers are shared) — all on the GPU, no host round trip. tfjs-layers' BatchNormalization builds the same thing from ~25 small
- * ops plus their autodiff, which costs far more in launches than in arithmetic.
+ * when their buffers are shared) — all on the GPU, no host round trip. tfjs-layers'
+ * BatchNormalization builds the same thing from ~25 small ops plus their autodiff, which costs
+ * far more in launches than in arithmetic.
  *
  * @example
  *   const { y, stats } = batchNormTraining(x, gamma, beta, 1e-3); // stats: [3, C] mean, invStd, var

@@ -32,7 +32,10 @@ export interface InPlaceKernel {
   readonly readable: readonly string[];
   /** f32 uniforms, named, in the order their values are passed; `uniforms.size` is always there. */
   readonly uniforms: readonly string[];
-  /** WGSL statements for element `i` (an i32) reading and writing the arrays by name. */
+  /**
+   * WGSL statements for element `i` (an i32) reading and writing the arrays by name. Every array
+   * must be used: the pipeline's layout is derived from the shader, and an unused one is left out.
+   */
   readonly body: string;
 }
 
