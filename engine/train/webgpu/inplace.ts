@@ -18,6 +18,7 @@
  *   const done = runInPlace(MOMENTUM, [value, accumulation], [gradient], [lr, momentum]);
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackendInternals as BackendInternals } from './internals';
 
 export interface InPlaceKernel {
   /** Pipeline cache key: must name everything baked into the WGSL. */
@@ -37,29 +38,6 @@ export interface InPlaceKernel {
    * must be used: the pipeline's layout is derived from the shader, and an unused one is left out.
    */
   readonly body: string;
-}
-
-interface TensorData {
-  values: unknown;
-  resource: unknown;
-  refCount: number;
-  dtype: tf.DataType;
-}
-
-/** The parts of tfjs-webgpu's backend (4.22) a dispatch of our own has to go through. */
-interface BackendInternals {
-  device: GPUDevice;
-  convertAndCacheOnCPU(dataId: object, data: unknown): unknown;
-  tensorMap: { get(dataId: object): TensorData | undefined };
-  uploadToGPU(dataId: object): void;
-  makeUniforms(uniforms: { type: 'int32' | 'float32'; data: number[] }[]): GPUBufferBinding;
-  ensureCommandEncoderReady(): void;
-  endComputePassEncoder(): void;
-  submitQueue(): void;
-  commandEncoder: GPUCommandEncoder;
-  computePassEncoder: GPUComputePassEncoder | null;
-  commandQueueOwnedIds: WeakSet<object>;
-  dispatchCountInPass: number;
 }
 
 const WORKGROUP = 256;

@@ -1,6 +1,7 @@
 /**
- * Puts NetCanvas's WebGPU kernels over tfjs-webgpu's (and can put the stock ones back, for
- * benchmarks). The stock kernel stays the fallback for cases ours does not cover (NCHW).
+ * Puts NetCanvas's WebGPU kernels over tfjs-webgpu's, with the gradients, uploads and submit
+ * batching that cut a step's host work (and can put the stock ones back, for benchmarks). The
+ * stock kernel stays the fallback for cases ours does not cover (NCHW).
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter';

@@ -10,20 +10,7 @@
  * (tfjs defers releasing a tensor's buffer until its commands are submitted).
  */
 import * as tf from '@tensorflow/tfjs';
-
-interface TensorData {
-  values: tf.TypedArray | null;
-  resource: unknown;
-  dtype: tf.DataType;
-  shape: number[];
-}
-
-interface BackendInternals {
-  tensorMap: { get(dataId: object): TensorData };
-  bufferManager: { acquireBuffer(size: number, usage: number): GPUBuffer };
-  queue: GPUQueue;
-  uploadToGPU(dataId: object): void;
-}
+import type { WebGPUBackendInternals as BackendInternals, TensorData } from './internals';
 
 const patched = new WeakMap<object, (dataId: object) => void>();
 
@@ -48,8 +35,7 @@ export function useQueueUploads(backend: object, on: boolean): void {
   patched.set(backend, original);
   b.uploadToGPU = function (this: BackendInternals, dataId: object) {
     const data = this.tensorMap.get(dataId);
-    if (data.resource != null) return;
-    if (data.values == null || !['float32', 'int32', 'bool'].includes(data.dtype)) return original.call(this, dataId);
+    if (data == null || data.values == null || data.resource != null || !['float32', 'int32', 'bool'].includes(data.dtype)) return original.call(this, dataId);
     const array = words(data);
     const buffer = this.bufferManager.acquireBuffer(array.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
     if (array.byteLength > 0) this.queue.writeBuffer(buffer, 0, array.buffer, array.byteOffset, array.byteLength);
