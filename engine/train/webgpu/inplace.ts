@@ -15,7 +15,8 @@
  * that has been written in place.
  *
  * @example
- *   const done = runInPlace(MOMENTUM, [value, accumulation], [gradient], [lr, momentum]);
+ *   // ./momentum: value and accumulation updated together, or false and the 2-launch path
+ *   if (!runInPlace(IN_PLACE.plain, [value, accumulation], [gradient], [lr, momentum])) …
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackendInternals as BackendInternals } from './internals';
