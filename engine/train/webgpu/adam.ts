@@ -9,11 +9,9 @@
  * Other backends use the stock code.
  */
 import * as tf from '@tensorflow/tfjs';
-import { runInPlace, type InPlaceKernel } from './inplace';
+import { eachGradient, selectIfOk as guarded, slotVariable, withFlag, withGuard, type Slot, type VariableGradients } from './fused-optimizer';
+import { runInPlace } from './inplace';
 import { ElementwiseProgram, f32, runToTensor } from './program';
-
-type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
-type Slot = { originalName: string; variable: tf.Variable };
 
 interface AdamInternals {
   accumulatedFirstMoment: Slot[];
@@ -26,9 +24,6 @@ interface AdamInternals {
   learningRate: number;
 }
 
-/** `expr` where `ok` (1 or 0) says so, else `keep`: WGSL's select never lets the other side's NaN through. */
-const guarded = (keep: string, expr: string, ok: boolean) => (ok ? `select(${keep}, ${expr}, f32(ok[0]) > 0.5)` : expr);
-
 /** The same arithmetic as the out-of-place programs below, in one launch per weight. */
 const adamStep = `
   let g = grad[i];
@@ -38,13 +33,9 @@ const adamStep = `
   v[i] = vi;
   w[i] = w[i] - uniforms.lr * ((mi / (1.0 - accBeta1[0])) / (sqrt(vi / (1.0 - accBeta2[0])) + uniforms.eps));`;
 const betaStep = 'accBeta1[0] = accBeta1[0] * uniforms.beta1; accBeta2[0] = accBeta2[0] * uniforms.beta2;';
-const inPlace = (key: string, writable: string[], readable: string[], uniforms: string[], body: string) => ({
-  plain: { key, writable, readable, uniforms, body },
-  guarded: { key: `${key}If`, writable, readable: [...readable, 'ok'], uniforms, body: `if (f32(ok[0]) > 0.5) { ${body} }` },
-});
-const IN_PLACE: Record<'step' | 'beta', Record<'plain' | 'guarded', InPlaceKernel>> = {
-  step: inPlace('ncAdamInPlace', ['w', 'm', 'v'], ['grad', 'accBeta1', 'accBeta2'], ['beta1', 'beta2', 'lr', 'eps'], adamStep),
-  beta: inPlace('ncAdamBetaInPlace', ['accBeta1', 'accBeta2'], [], ['beta1', 'beta2'], betaStep),
+const IN_PLACE = {
+  step: withGuard({ key: 'ncAdamInPlace', writable: ['w', 'm', 'v'], readable: ['grad', 'accBeta1', 'accBeta2'], uniforms: ['beta1', 'beta2', 'lr', 'eps'], body: adamStep }),
+  beta: withGuard({ key: 'ncAdamBetaInPlace', writable: ['accBeta1', 'accBeta2'], readable: [], uniforms: ['beta1', 'beta2'], body: betaStep }),
 };
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
@@ -56,9 +47,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   /** Applies the step only where `ok` (float32 scalar, 1 or 0) is 1; false when not on WebGPU. */
   applyGradientsIf(variableGradients: tf.NamedTensorMap, ok: tf.Tensor): boolean {
     if (tf.getBackend() !== 'webgpu') return false;
-    const flag = ok.reshape([1]);
-    this.update(variableGradients as VariableGradients, flag);
-    flag.dispose();
+    withFlag(ok, (flag) => this.update(variableGradients as VariableGradients, flag));
     return true;
   }
 
@@ -68,22 +57,9 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     const okInput = g ? ['ok'] : [];
     const okTensor = ok ? [ok] : [];
     const key = g ? 'If' : '';
-    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
-    const slot = (slots: Slot[], name: string, suffix: string, value: tf.Variable) => {
-      // Looked up by name (tfjs goes by position, which breaks when the variable list changes).
-      let found = slots.find((s) => s?.originalName === `${name}/${suffix}`);
-      if (found == null) {
-        found = { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        slots.push(found);
-      }
-      return found.variable;
-    };
-    names.forEach((name, i) => {
-      const value = tf.engine().registeredVariables[name]!;
-      const gradient = Array.isArray(variableGradients) ? variableGradients[i]!.tensor : (variableGradients as tf.NamedTensorMap)[name];
-      if (gradient == null) return;
-      const m = slot(self.accumulatedFirstMoment, name, 'm', value);
-      const v = slot(self.accumulatedSecondMoment, name, 'v', value);
+    eachGradient(variableGradients, (name, value, gradient) => {
+      const m = slotVariable(self.accumulatedFirstMoment, name, 'm', value);
+      const v = slotVariable(self.accumulatedSecondMoment, name, 'v', value);
       const kernel = IN_PLACE.step[g ? 'guarded' : 'plain'];
       if (runInPlace(kernel, [value, m, v], [gradient, self.accBeta1, self.accBeta2, ...okTensor], [self.beta1, self.beta2, self.learningRate, self.epsilon])) return;
       const shape = value.shape as number[];

@@ -1,28 +1,30 @@
 /**
  * SGD with momentum whose update is 1 GPU launch per variable on WebGPU (in place, ./inplace), or
  * 2 when a buffer is shared, instead of tfjs's 4 (mul, add, mul, add): a training step's launch
- * count, not its arithmetic, is what costs on WebGPU in Node. A drop-in for `tf.train.momentum(lr, m)`: same class name in saved optimizer
- * state, same accumulator variables, same maths (a ← m·a + g; w ← w − lr·a); other backends and
- * Nesterov use the stock code.
+ * count, not its arithmetic, is what costs on WebGPU in Node. A drop-in for
+ * `tf.train.momentum(lr, m)`: same class name in saved optimizer state, same accumulator
+ * variables, same maths (a ← m·a + g; w ← w − lr·a); other backends and Nesterov use the stock
+ * code.
  *
  * @example
  *   const optimizer = new FusedMomentumOptimizer(0.01, 0.9);
  */
 import * as tf from '@tensorflow/tfjs';
-import { runInPlace, type InPlaceKernel } from './inplace';
+import { eachGradient, selectIfOk, slotVariable, withFlag, withGuard, type Slot, type VariableGradients } from './fused-optimizer';
+import { runInPlace } from './inplace';
 import { ElementwiseProgram, f32, runToTensor } from './program';
 
-const accumulate = 'let a = acc[i] * uniforms.momentum + grad[i]; acc[i] = a; value[i] = value[i] - uniforms.lr * a;';
-/** a ← m·a + g; w ← w − lr·a, both in one launch; guarded: nothing written unless ok[0] is 1. */
-const IN_PLACE: Record<'plain' | 'guarded', InPlaceKernel> = {
-  plain: { key: 'ncMomentumInPlace', writable: ['value', 'acc'], readable: ['grad'], uniforms: ['lr', 'momentum'], body: accumulate },
-  guarded: { key: 'ncMomentumInPlaceIf', writable: ['value', 'acc'], readable: ['grad', 'ok'], uniforms: ['lr', 'momentum'], body: `if (f32(ok[0]) > 0.5) { ${accumulate} }` },
-};
-
-type VariableGradients = Parameters<tf.MomentumOptimizer['applyGradients']>[0];
+/** a ← m·a + g; w ← w − lr·a, both in one launch. */
+const IN_PLACE = withGuard({
+  key: 'ncMomentumInPlace',
+  writable: ['value', 'acc'],
+  readable: ['grad'],
+  uniforms: ['lr', 'momentum'],
+  body: 'let a = acc[i] * uniforms.momentum + grad[i]; acc[i] = a; value[i] = value[i] - uniforms.lr * a;',
+});
 
 interface MomentumInternals {
-  accumulations: { originalName: string; variable: tf.Variable }[];
+  accumulations: Slot[];
   learningRate: number;
   momentum: number;
   useNesterov: boolean;
@@ -41,9 +43,7 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
    */
   applyGradientsIf(variableGradients: tf.NamedTensorMap, ok: tf.Tensor): boolean {
     if (!this.fusable()) return false;
-    const flag = ok.reshape([1]);
-    this.update(variableGradients as VariableGradients, flag);
-    flag.dispose();
+    withFlag(ok, (flag) => this.update(variableGradients as VariableGradients, flag));
     return true;
   }
 
@@ -53,24 +53,13 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
 
   private update(variableGradients: VariableGradients, ok: tf.Tensor | null): void {
     const self = this as unknown as MomentumInternals;
-    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
-    // WGSL's select(f, t, cond) reads neither NaN branch into the result when cond picks the other.
-    const [accumulate, apply, inputs, key] = ok
-      ? ['select(acc[index], acc[index] * uniforms.scale + grad[index], f32(ok[0]) > 0.5)', 'select(value[index], value[index] - uniforms.scale * acc[index], f32(ok[0]) > 0.5)', ['ok'], 'If']
-      : ['acc[index] * uniforms.scale + grad[index]', 'value[index] - uniforms.scale * acc[index]', [], ''];
-    names.forEach((name, i) => {
-      const value = tf.engine().registeredVariables[name]!;
-      // Looked up by name (tfjs goes by position, which breaks when the variable list changes).
-      let slot = self.accumulations.find((a) => a?.originalName === `${name}/momentum`);
-      if (slot == null) {
-        slot = { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        self.accumulations.push(slot);
-      }
-      const accumulation = slot.variable;
-      const gradient = Array.isArray(variableGradients) ? variableGradients[i]!.tensor : (variableGradients as tf.NamedTensorMap)[name];
-      if (gradient == null) return;
-      const extra = ok ? [ok] : [];
-      if (runInPlace(ok ? IN_PLACE.guarded : IN_PLACE.plain, [value, accumulation], [gradient, ...extra], [self.learningRate, self.momentum])) return;
+    const guarded = ok != null;
+    const [inputs, extra, key] = ok ? [['ok'], [ok], 'If'] : [[], [], ''];
+    const accumulate = selectIfOk('acc[index]', 'acc[index] * uniforms.scale + grad[index]', guarded);
+    const apply = selectIfOk('value[index]', 'value[index] - uniforms.scale * acc[index]', guarded);
+    eachGradient(variableGradients, (name, value, gradient) => {
+      const accumulation = slotVariable(self.accumulations, name, 'momentum', value);
+      if (runInPlace(IN_PLACE[guarded ? 'guarded' : 'plain'], [value, accumulation], [gradient, ...extra], [self.learningRate, self.momentum])) return;
       const shape = value.shape as number[];
       const newAccumulation = runToTensor(new ElementwiseProgram(shape, ['acc', 'grad', ...inputs], `ncMomentumAccumulate${key}`, accumulate), [accumulation, gradient, ...extra], [f32(self.momentum)]);
       const newValue = runToTensor(new ElementwiseProgram(shape, ['value', 'acc', ...inputs], `ncMomentumApply${key}`, apply), [value, newAccumulation, ...extra], [f32(self.learningRate)]);

@@ -131,24 +131,18 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
   }
   const w0 = random(1000, seed++);
   const gradients = [random(1000, seed++), random(1000, seed++), random(1000, seed++)];
-  const momentumRun = (fused: boolean) => async () => {
-    const w = tf.variable(tf.tensor(w0, [10, 100]), true, `momentum_check_${fused}_${seed}`);
-    const optimizer = fused ? new FusedMomentumOptimizer(0.1, 0.9) : tf.train.momentum(0.1, 0.9);
+  /** Weights after 3 steps of an optimizer (ours on WebGPU, tfjs's on cpu) from the same start. */
+  const optimizerRun = (label: string, make: () => tf.Optimizer) => async () => {
+    const w = tf.variable(tf.tensor(w0, [10, 100]), true, `${label}_check_${seed}_${tf.getBackend()}`);
+    const optimizer = make();
     for (const g of gradients) tf.tidy(() => optimizer.applyGradients([{ name: w.name, tensor: tf.tensor(g, [10, 100]) }]));
     const out = (await w.data()) as Float32Array;
     w.dispose();
     optimizer.dispose();
     return out;
   };
-  const adamRun = (fused: boolean) => async () => {
-    const w = tf.variable(tf.tensor(w0, [10, 100]), true, `adam_check_${fused}_${seed}`);
-    const optimizer = fused ? new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-7) : tf.train.adam(0.01, 0.9, 0.999, 1e-7);
-    for (const g of gradients) tf.tidy(() => optimizer.applyGradients([{ name: w.name, tensor: tf.tensor(g, [10, 100]) }]));
-    const out = (await w.data()) as Float32Array;
-    w.dispose();
-    optimizer.dispose();
-    return out;
-  };
+  const momentumRun = (fused: boolean) => optimizerRun('momentum', () => (fused ? new FusedMomentumOptimizer(0.1, 0.9) : tf.train.momentum(0.1, 0.9)));
+  const adamRun = (fused: boolean) => optimizerRun('adam', () => (fused ? new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-7) : tf.train.adam(0.01, 0.9, 0.999, 1e-7)));
   for (const [name, run] of [['fused SGD momentum, 3 steps', momentumRun], ['fused Adam, 3 steps', adamRun]] as const) {
     await tf.setBackend('webgpu');
     const gpuW = await run(true)();
