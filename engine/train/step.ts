@@ -8,9 +8,9 @@
  *   its update, which is applied only if they are finite. Exact.
  * - `device` (WebGPU, where a read stalls the queue and only async reads exist in Node): the
  *   statistics stay on the device until the trainer reads several steps' worth at once, and the
- *   update is guarded there: a `GuardedOptimizer` (WebGPU's fused momentum) skips a non-finite
- *   step exactly; any other optimizer gets zero gradients for it, so weights never become NaN
- *   (though Adam's running averages still move them a little).
+ *   update is guarded there: a `GuardedOptimizer` (WebGPU's fused momentum and Adam) skips a
+ *   non-finite step exactly; any other optimizer (plain or Nesterov SGD) gets zero gradients for
+ *   it, so weights never become NaN (though Nesterov's momentum still moves them a little).
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../graph/training';
