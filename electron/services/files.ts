@@ -35,8 +35,8 @@ export interface FileService {
   /** An absolute path for what the user typed: `~` is the home folder; relative paths start there too. */
   resolvePath(path: string): string;
   read(path: string): Promise<{ path: string; text: string }>;
-  /** The same checks as `read`, for binary files (model imports). */
-  readBytes(path: string): Promise<{ path: string; bytes: Uint8Array }>;
+  /** The same checks as `read`, for binary files; `what` names the file in the size refusal. */
+  readBytes(path: string, what?: string): Promise<{ path: string; bytes: Uint8Array }>;
   /** Writes through a temporary file and a rename, so a crash never leaves half a file. */
   write(path: string, text: string): Promise<{ path: string }>;
   list(dir: string): Promise<{ dir: string; entries: FileEntry[] }>;
@@ -49,12 +49,12 @@ export function createFileService(options: { homeDir?: string } = {}): FileServi
     return isAbsolute(expanded) ? resolve(expanded) : resolve(home, expanded);
   };
 
-  const readBytes = async (path: string) => {
+  const readBytes = async (path: string, what = 'a graph file may be') => {
     const full = resolvePath(path);
     try {
       const info = await stat(full);
       if (info.isDirectory()) throw new ApiError(`Could not read ${full}: ${REASONS.EISDIR}`);
-      if (info.size > MAX_READ_BYTES) throw new ApiError(`Could not read ${full}: it is ${Math.round(info.size / 1e6)} MB, larger than the ${MAX_READ_BYTES / 1024 / 1024} MB a graph file may be`);
+      if (info.size > MAX_READ_BYTES) throw new ApiError(`Could not read ${full}: it is ${Math.round(info.size / 1e6)} MB, larger than the ${MAX_READ_BYTES / 1024 / 1024} MB ${what}`);
       return { path: full, bytes: await readFile(full) };
     } catch (err) {
       throw fileError('read', full, err);

@@ -14,7 +14,7 @@ export interface ImportService {
 export function createImportService(files: FileService): ImportService {
   return {
     async model(path) {
-      const { path: full, bytes } = await files.readBytes(path);
+      const { path: full, bytes } = await files.readBytes(path, 'the app imports (netcanvas import reads any size)');
       const { importModel } = await import('../../engine/export/import-model');
       const { ImportError } = await import('../../engine/export/types');
       try {
