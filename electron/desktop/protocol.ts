@@ -15,7 +15,6 @@ export const APP_PAGE = `${APP_ORIGIN}/index.html`;
 /** For `protocol.registerSchemesAsPrivileged`, before the app is ready. */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } as const;
 
-
 /** True for our own page (any file of it), the only URL allowed to talk to the host. */
 export function isAppUrl(url: string): boolean {
   try {

@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { CONTENT_TYPES as TYPES, contentSecurityPolicy } from '../shared/page';
 
-
 /** The page's policy: the same as the desktop's, plus the API's WebSocket on this origin. */
 export function webContentSecurityPolicy(origin: string): string {
   return contentSecurityPolicy([origin.replace(/^http/, 'ws')]);
