@@ -1,7 +1,8 @@
 /**
  * The first sample of the graph's dataset, from the host, for drawing under the receptive field
  * before any run. One request per source per session; a source that fails leaves the grid and a
- * reason, never an error dialog (the view works without a picture).
+ * reason, never an error dialog (the view works without a picture), and is asked again the next
+ * time the view needs it, as the host keeps no failure either (the file may have been fixed).
  */
 import { useEffect, useState } from 'react';
 import type { DatasetSample } from '../../../electron/api/contract';
@@ -15,7 +16,13 @@ function ask(source: string): Promise<Answer> {
   if (!pending) {
     pending = api()
       .request('dataset.sample', { source })
-      .then((sample) => ({ sample }), (err: unknown) => ({ error: messageOf(err) }));
+      .then(
+        (sample) => ({ sample }),
+        (err: unknown) => {
+          answers.delete(source);
+          return { error: messageOf(err) };
+        },
+      );
     answers.set(source, pending);
   }
   return pending;
