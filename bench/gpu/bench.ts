@@ -16,18 +16,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { compileGraph, type CompiledGraph } from '../../engine/compile';
-import { resolveTrainingConfig } from '../../engine/graph/training';
 import type { GraphDoc } from '../../engine/graph/types';
 import { accelerationFor, type Acceleration } from '../../engine/train/acceleration';
 import { buildOptimizer } from '../../engine/train/config';
-import { makeTrainStep, readSteps, type PendingStep, type TrainStep } from '../../engine/train/step';
+import { readSteps } from '../../engine/train/step';
 import { registerFastKernels, restoreStockKernels } from '../../engine/train/webgpu/kernels';
 import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
 import { train } from '../../engine/train/train';
 import type { TrainerEvent } from '../../engine/train/protocol';
 import { verifyWebGPUKernels } from '../../engine/train/webgpu/verify';
 import { lenet5, residualCnn } from '../train_models';
+import { ADAM, SGD, runSteps, syntheticBatch, trainer, type Trainer } from './steps';
 
 interface Case {
   key: string;
@@ -57,59 +56,14 @@ const CASES: Case[] = [
   { key: 'resnet_b128_stock', label: 'residual CNN batch 128, stock tfjs-webgpu (baseline)', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 8, stock: true },
 ];
 
-function trainingConfig(raw: Parameters<typeof resolveTrainingConfig>[0]) {
-  const resolved = resolveTrainingConfig(raw);
-  if (!resolved.ok) throw new Error(resolved.error);
-  return resolved.config;
-}
-const SGD = trainingConfig({ optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 });
-const ADAM = trainingConfig({ optimizer: 'adam', learningRate: 0.001 });
-
 const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true };
 
-interface Trainer {
-  compiled: CompiledGraph;
-  optimizer: tf.Optimizer;
-  step: TrainStep;
-  readEvery: number;
-  dispose(): void;
-}
-
-function trainer(graph: GraphDoc, acceleration: Acceleration, config = SGD): Trainer {
-  const compiled = compileGraph(graph, tf, { seed: 0, ...acceleration.compile });
-  const optimizer = acceleration.buildOptimizer(tf, config);
-  const step = makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard);
-  return { compiled, optimizer, step, readEvery: acceleration.readEvery, dispose: () => (compiled.model.dispose(), optimizer.dispose()) };
-}
-
-function syntheticBatch(shape: number[], batch: number) {
-  return tf.tidy(() => ({ x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1), labels: tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32') as tf.Tensor1D }));
-}
-
-let issueMs = 0;
-
-/** Runs `steps` steps, reading statistics every `readEvery` as the trainer does; the last read waits for the GPU. */
 async function measure(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, steps: number) {
-  const queued: PendingStep[] = [];
-  const run = async (n: number) => {
-    let last = NaN;
-    for (let i = 0; i < n; i++) {
-      const readsNext = queued.length + 1 >= t.readEvery || i === n - 1;
-      const issued = performance.now();
-      queued.push(await t.step.run(x, labels, { norms: readsNext })); // as the trainer: norms on read steps only
-      issueMs += performance.now() - issued;
-      if (readsNext) last = (await readSteps(tf, queued.splice(0))).at(-1)!.loss;
-    }
-    return last;
-  };
-  await run(Math.min(3, steps)); // warm-up: pipelines compiled, buffers allocated
-  issueMs = 0;
+  await runSteps(t, x, labels, Math.min(3, steps)); // warm-up: pipelines compiled, buffers allocated
   const start = performance.now();
-  const finalLoss = await run(steps);
+  const { lastLoss, issueMs } = await runSteps(t, x, labels, steps);
   const seconds = (performance.now() - start) / 1000;
-  // Time spent issuing steps (JS, tfjs, Dawn's binding) against the wall: near 1 means launch overhead
-  // on the host, not the GPU, sets the pace.
-  return { samplesPerSecond: (steps * x.shape[0]!) / seconds, msPerStep: (seconds * 1000) / steps, issueMsPerStep: issueMs / steps, finalLoss };
+  return { samplesPerSecond: (steps * x.shape[0]!) / seconds, msPerStep: (seconds * 1000) / steps, issueMsPerStep: issueMs / steps, finalLoss: lastLoss };
 }
 
 async function profileStep(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D) {

@@ -11,13 +11,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
-import { compileGraph } from '../../engine/compile';
 import type { GraphDoc } from '../../engine/graph/types';
-import { resolveTrainingConfig } from '../../engine/graph/training';
 import { accelerationFor } from '../../engine/train/acceleration';
-import { makeTrainStep, readSteps, type PendingStep } from '../../engine/train/step';
 import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
 import { lenet5, residualCnn } from '../train_models';
+import { runSteps, syntheticBatch, trainer } from './steps';
 
 const software = process.argv.includes('--software');
 const outDir = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : undefined;
@@ -40,27 +38,17 @@ function wrap(obj: Record<string, unknown>, names: string[], prefix: string) {
   }
 }
 
+/** A residual CNN or LeNet-5 trainer on the trainer's WebGPU path, warmed up; `run(n)` gives ms per step. */
 async function stepper(graph: GraphDoc, shape: number[], batch: number) {
-  const cfg = resolveTrainingConfig({ optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 });
-  if (!cfg.ok) throw new Error(cfg.error);
-  const acc = await accelerationFor('webgpu');
-  const compiled = compileGraph(graph, tf, { seed: 0, ...acc.compile });
-  const opt = acc.buildOptimizer(tf, cfg.config);
-  const step = makeTrainStep(tf, compiled, cfg.config, 10, opt, acc.guard);
-  const x = tf.randomNormal([batch, ...shape]);
-  const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32') as tf.Tensor1D;
+  const t = trainer(graph, await accelerationFor('webgpu'));
+  const { x, labels } = syntheticBatch(shape, batch);
   const run = async (n: number) => {
-    const q: PendingStep[] = [];
     const start = performance.now();
-    for (let i = 0; i < n; i++) {
-      const reads = q.length + 1 >= 8 || i === n - 1;
-      q.push(await step.run(x, labels, { norms: reads }));
-      if (reads) await readSteps(tf, q.splice(0));
-    }
+    await runSteps(t, x, labels, n);
     return (performance.now() - start) / n;
   };
   await run(4);
-  return { run, dispose: () => (compiled.model.dispose(), opt.dispose(), tf.dispose([x, labels])) };
+  return { run, dispose: () => (t.dispose(), tf.dispose([x, labels])) };
 }
 
 async function profile(label: string, graph: GraphDoc, shape: number[], batch: number, steps: number) {
