@@ -28,8 +28,8 @@ export interface Trainer {
 export function trainer(graph: GraphDoc, acceleration: Acceleration, config = SGD): Trainer {
   const compiled = compileGraph(graph, tf, { seed: 0, ...acceleration.compile });
   const optimizer = acceleration.buildOptimizer(tf, config);
-  const step = makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard);
-  return { compiled, optimizer, step, readEvery: acceleration.readEvery, dispose: () => (compiled.model.dispose(), optimizer.dispose()) };
+  const step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard), optimizer);
+  return { compiled, optimizer, step, readEvery: acceleration.readEvery, dispose: () => (step.dispose?.(), compiled.model.dispose(), optimizer.dispose()) };
 }
 
 export function syntheticBatch(shape: number[], batch: number) {

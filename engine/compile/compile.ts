@@ -15,7 +15,7 @@ import type { GraphDoc, NodeId } from '../graph/types';
 import { isLayerType } from '../layers/registry';
 import { mulberry32 } from '../data/random';
 import { BUILDERS, type Symbolic } from './builders';
-import { customLayers, type BatchNormTrainingOp } from './customLayers';
+import { customLayers, type BatchNormTrainingOp, type DropoutTrainingOp } from './customLayers';
 
 type Tf = typeof tfType;
 
@@ -71,6 +71,8 @@ export interface CompileOptions {
   readonly seed?: number;
   /** The backend's own training-mode batch norm (WebGPU's fused kernels); default: tfjs ops. */
   readonly batchNormTraining?: BatchNormTrainingOp;
+  /** The backend's own training-mode dropout (WebGPU draws its masks on the GPU); default: tfjs ops. */
+  readonly dropoutTraining?: DropoutTrainingOp;
 }
 
 export function compileGraph(doc: GraphDoc, tf: Tf, options: CompileOptions = {}): CompiledGraph {
@@ -81,7 +83,7 @@ export function compileGraph(doc: GraphDoc, tf: Tf, options: CompileOptions = {}
   }
   const random = mulberry32(options.seed ?? 42);
   const nextSeed = () => Math.floor(random() * 2 ** 31);
-  const custom = customLayers(tf, { batchNormTraining: options.batchNormTraining });
+  const custom = customLayers(tf, { batchNormTraining: options.batchNormTraining, dropoutTraining: options.dropoutTraining });
   const names = safeNames(check.order);
   const tensors = new Map<NodeId, Symbolic>();
 

@@ -2,13 +2,16 @@
  * The layers tfjs lacks in the form the checker promises:
  * - `NegInfPadding2D`: explicit int padding for max pooling must pad with −∞ (a zero would win
  *   over negative activations and change the result);
- * - `SeededDropout`: inverted dropout whose mask comes from a seeded stream, so the same seed gives
- *   the same loss curve. tfjs's own dropout with a `seed` reuses one mask for every batch.
+ * - `SeededDropout`: inverted dropout whose masks come from a seeded stream (./dropoutMask), so the
+ *   same seed gives the same loss curve. tfjs's own dropout with a `seed` reuses one mask for every
+ *   batch. A backend may draw the same masks itself (WebGPU does, on the GPU, so that a step has
+ *   no host input).
  * - `ChannelBatchNorm`: batch normalisation over the last axis written with broadcasting. tfjs's
  *   own layer tiles the statistics to the full tensor shape in training (a workaround for its CPU
  *   backend), and that Tile cost 10× the convolutions in the residual benchmark on WASM.
  */
 import type * as tfType from '@tensorflow/tfjs';
+import { dropoutMask } from './dropoutMask';
 
 type Tf = typeof tfType;
 type Tensor = tfType.Tensor;
@@ -29,8 +32,22 @@ export type BatchNormTrainingOp = (
   epsilon: number,
 ) => { y: Tensor; movingMean: Tensor; movingVariance: Tensor } | { y: Tensor; movingMean: null; movingVariance: null };
 
+/** One dropout layer's mask stream on a backend that draws masks itself. */
+export interface DropoutState {
+  /** Drawn from the graph's seed when the layer first trains. */
+  readonly seed: number;
+  /** Where the backend keeps its place in the stream (the layer disposes it). */
+  counter: tfType.Variable | null;
+}
+
+/**
+ * A faster training-mode dropout for one backend: x with each element kept with probability
+ * 1 − rate and scaled by 1/(1 − rate), the mask drawn from `state`, differentiable in x.
+ */
+export type DropoutTrainingOp = (x: Tensor, rate: number, state: DropoutState) => Tensor;
+
 /** Classes are built per tfjs module so the compiler never imports tfjs itself (the caller passes it). */
-export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTrainingOp } = {}) {
+export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTrainingOp; dropoutTraining?: DropoutTrainingOp } = {}) {
   class NegInfPadding2D extends tf.layers.Layer {
     static className = 'NetCanvasNegInfPadding2D';
     private readonly pad: number;
@@ -58,6 +75,9 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
     static className = 'NetCanvasSeededDropout';
     private readonly rate: number;
     private readonly nextSeed: () => number;
+    private stream: DropoutState | null = null;
+    /** Masks drawn so far on the host (a backend's own op counts in `stream.counter`). */
+    private steps = 0;
     constructor(config: { rate: number; name: string; nextSeed: () => number }) {
       super({ name: config.name });
       this.rate = config.rate;
@@ -69,14 +89,18 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
     override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       if (!kwargs.training || this.rate === 0) return x;
-      return tf.tidy(() => {
-        const keep = 1 - this.rate;
-        const mask = tf.randomUniform(x.shape, 0, 1, 'float32', this.nextSeed()).less(keep).cast('float32');
-        return x.mul(mask).div(keep);
-      });
+      this.stream ??= { seed: this.nextSeed(), counter: null };
+      if (options.dropoutTraining) return options.dropoutTraining(x, this.rate, this.stream);
+      const mask = dropoutMask(x.size, this.rate, this.stream.seed, this.steps++);
+      return tf.tidy(() => x.mul(tf.tensor(mask, x.shape, 'float32')));
     }
     override getConfig() {
       return { ...super.getConfig(), rate: this.rate };
+    }
+    override dispose() {
+      const result = super.dispose();
+      if (result.refCountAfterDispose === 0) this.stream?.counter?.dispose();
+      return result;
     }
   }
 

@@ -2,29 +2,31 @@
  * What training does differently per backend. On the CPU backends (wasm, cpu, tfjs-node) reading
  * a number is free, so each step is read before it is applied and batches are copied in from host
  * memory. On WebGPU every read waits for the GPU queue to drain and a step's cost is its launch
- * count, so: batch norm, Adam and SGD-with-momentum use NetCanvas's fused kernels, steps are guarded on
- * the device and read several at a time, and the training set is uploaded once and gathered on
- * the GPU.
+ * count, so: batch norm, dropout, Adam and SGD-with-momentum use NetCanvas's fused kernels, steps
+ * are guarded on the device and read several at a time, the training set is uploaded once and
+ * gathered on the GPU, and the step is recorded once and replayed (./webgpu/replay-step).
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { CompileOptions } from '../compile/compile';
 import type { TrainingConfig } from '../graph/training';
 import { buildOptimizer } from './config';
-import type { StepGuard } from './step';
+import type { StepGuard, TrainStep } from './step';
 
 type Tf = typeof tfType;
 
 export interface Acceleration {
-  readonly compile: Pick<CompileOptions, 'batchNormTraining'>;
+  readonly compile: Pick<CompileOptions, 'batchNormTraining' | 'dropoutTraining'>;
   buildOptimizer(tf: Tf, config: TrainingConfig): tfType.Optimizer;
   readonly guard: StepGuard;
   /** Steps queued before their statistics are read (with the `host` guard, always 1). */
   readonly readEvery: number;
   /** Upload the training split once and gather batches on the backend. */
   readonly dataOnDevice: boolean;
+  /** The step as this backend runs it (WebGPU records it once and replays it); dispose it after training. */
+  wrapStep(step: TrainStep, optimizer: tfType.Optimizer): TrainStep;
 }
 
-const PLAIN: Acceleration = { compile: {}, buildOptimizer, guard: 'host', readEvery: 1, dataOnDevice: false };
+const PLAIN: Acceleration = { compile: {}, buildOptimizer, guard: 'host', readEvery: 1, dataOnDevice: false, wrapStep: (step) => step };
 
 /** Enough steps per read that the GPU queue stays full; few enough that curves stay live. */
 const WEBGPU_READ_EVERY = 8;
@@ -32,21 +34,26 @@ const WEBGPU_READ_EVERY = 8;
 export async function accelerationFor(tfjsBackend: string): Promise<Acceleration> {
   if (tfjsBackend !== 'webgpu') return PLAIN;
   // Loaded only here: the WebGPU modules import tfjs-backend-webgpu, which CPU runs never need.
-  const [{ fusedBatchNormTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }] = await Promise.all([
+  const [{ fusedBatchNormTraining }, { dropoutTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }, { replayingStep }] = await Promise.all([
     import('./webgpu/batchnorm'),
+    import('./webgpu/dropout'),
     import('./webgpu/momentum'),
     import('./webgpu/adam'),
+    import('./webgpu/replay-step'),
   ]);
+  // An escape hatch, and what the GPU bench compares against.
+  const replay = process.env.NETCANVAS_WEBGPU_REPLAY !== '0';
   return {
-    compile: { batchNormTraining: fusedBatchNormTraining },
-    buildOptimizer(tf, config) {
+    compile: { batchNormTraining: fusedBatchNormTraining, dropoutTraining },
+    buildOptimizer(_tf, config) {
       // The same defaults as `buildOptimizer`'s tf.train.adam(lr): β1 0.9, β2 0.999, the backend's ε.
       if (config.optimizer === 'adam') return new FusedAdamOptimizer(config.learningRate, 0.9, 0.999);
-      if (config.optimizer === 'sgd' && config.momentum > 0 && !config.nesterov) return new FusedMomentumOptimizer(config.learningRate, config.momentum);
-      return buildOptimizer(tf, config);
+      // Plain SGD too (momentum 0: a = g, w ← w − lr·g to the bit), for its in-place update.
+      return new FusedMomentumOptimizer(config.learningRate, config.momentum, config.nesterov && config.momentum > 0);
     },
     guard: 'device',
     readEvery: WEBGPU_READ_EVERY,
     dataOnDevice: true,
+    wrapStep: (step, optimizer) => (replay ? replayingStep(step, optimizer) : step),
   };
 }

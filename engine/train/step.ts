@@ -52,6 +52,8 @@ export interface TrainStep {
    * per variable plus two per layer — and checks the gradients with one sum over all of them.
    */
   run(x: tfType.Tensor, labels: tfType.Tensor1D, options?: { norms?: boolean }): Promise<PendingStep>;
+  /** Frees what the step keeps between runs (a WebGPU step's recordings); the plain step keeps nothing. */
+  dispose?(): void;
 }
 
 export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingConfig, numClasses: number, optimizer: tfType.Optimizer, guard: StepGuard = 'host'): TrainStep {

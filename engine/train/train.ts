@@ -22,7 +22,7 @@ import { Coalescer } from './coalesce';
 import { mergeTrainingConfig, setLearningRate } from './config';
 import { evaluateSplit } from './evaluate';
 import type { BackendReport, TrainerEvent, TrainerRequest } from './protocol';
-import { makeTrainStep, readSteps, type PendingStep } from './step';
+import { makeTrainStep, readSteps, type PendingStep, type TrainStep } from './step';
 
 export type StartRequest = Extract<TrainerRequest, { type: 'start' }>;
 type ErrorKind = Extract<TrainerEvent, { type: 'error' }>['kind'];
@@ -57,11 +57,13 @@ export async function train(request: StartRequest, hooks: TrainHooks): Promise<T
   let compiled: CompiledGraph | null = null;
   let optimizer: tf.Optimizer | null = null;
   let batches: BatchSource | null = null;
+  let step: TrainStep | null = null;
   try {
-    const terminal = await run(request, hooks, (c, o, b) => {
+    const terminal = await run(request, hooks, (c, o, b, s) => {
       compiled = c;
       optimizer = o;
       batches = b;
+      step = s;
     });
     emit(terminal);
     return terminal;
@@ -73,6 +75,7 @@ export async function train(request: StartRequest, hooks: TrainHooks): Promise<T
     emit(event);
     return event;
   } finally {
+    (step as TrainStep | null)?.dispose?.();
     (compiled as CompiledGraph | null)?.model.dispose();
     (optimizer as tf.Optimizer | null)?.dispose();
     (batches as BatchSource | null)?.dispose();
@@ -112,7 +115,7 @@ async function loadAndFit(request: StartRequest, compiledCheck: ReturnType<typeo
   return ds;
 }
 
-async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGraph, o: tf.Optimizer, b: BatchSource) => void): Promise<TerminalEvent> {
+async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGraph, o: tf.Optimizer, b: BatchSource, s: TrainStep) => void): Promise<TerminalEvent> {
   const { runId } = request;
   const emit = hooks.onEvent;
   const clock = hooks.clock ?? (() => performance.now());
@@ -145,8 +148,8 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
   }
   const optimizer = acceleration.buildOptimizer(tf, config);
   const batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice);
-  own(compiled, optimizer, batches);
-  const step = makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard);
+  const step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard), optimizer);
+  own(compiled, optimizer, batches, step);
   const params = check.totals.params;
 
   emit({

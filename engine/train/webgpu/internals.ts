@@ -1,6 +1,6 @@
 /**
  * The parts of tfjs-webgpu's backend (4.22) that are not public API but that our uploads
- * (./upload) and in-place dispatches (./inplace) go through, typed in one place. Pinned by the
+ * (./upload), in-place dispatches (./inplace) and step recordings (./recording) go through, typed in one place. Pinned by the
  * exact tfjs version in package.json; the software-adapter tests exercise every one of them.
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -20,7 +20,8 @@ export interface WebGPUBackendInternals {
   device: GPUDevice;
   queue: GPUQueue;
   tensorMap: { get(dataId: object): TensorData | undefined };
-  bufferManager: { acquireBuffer(size: number, usage: number): GPUBuffer };
+  bufferManager: { acquireBuffer(size: number, usage: number, mappedAtCreation?: boolean, reuse?: boolean): GPUBuffer; releaseBuffer(buffer: GPUBuffer, reuse?: boolean): void };
+  makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   uploadToGPU(dataId: object): void;
   convertAndCacheOnCPU(dataId: object, data: unknown): unknown;
   makeUniforms(uniforms: { type: 'int32' | 'float32'; data: number[] }[]): GPUBufferBinding;

@@ -2,9 +2,10 @@
  * SGD with momentum whose update is 1 GPU launch per variable on WebGPU (in place, ./inplace), or
  * 2 when a buffer is shared, instead of tfjs's 4 (mul, add, mul, add): a training step's launch
  * count, not its arithmetic, is what costs on WebGPU in Node. A drop-in for
- * `tf.train.momentum(lr, m)`: same class name in saved optimizer state, same accumulator
- * variables, same maths (a ← m·a + g; w ← w − lr·a); other backends and Nesterov use the stock
- * code.
+ * `tf.train.momentum(lr, m, nesterov)`: same class name in saved optimizer state, same accumulator
+ * variables, same maths to the bit (a ← m·a + g; w ← w − lr·a, or w ← w − lr·(g + m·a) with
+ * Nesterov); other backends use the stock code. With m = 0 it is plain SGD (a = g), which the
+ * trainer uses it for: in place, so a recorded step can be replayed (./replay-step).
  *
  * @example
  *   const optimizer = new FusedMomentumOptimizer(0.01, 0.9);
@@ -21,6 +22,13 @@ const IN_PLACE = withGuard({
   readable: ['grad'],
   uniforms: ['lr', 'momentum'],
   body: 'let a = acc[i] * uniforms.momentum + grad[i]; acc[i] = a; value[i] = value[i] - uniforms.lr * a;',
+});
+
+/** Nesterov: a ← m·a + g; w ← w − lr·(g + m·a). */
+const IN_PLACE_NESTEROV = withGuard({
+  ...IN_PLACE.plain,
+  key: 'ncMomentumNesterovInPlace',
+  body: 'let a = acc[i] * uniforms.momentum + grad[i]; acc[i] = a; value[i] = value[i] - uniforms.lr * (grad[i] + a * uniforms.momentum);',
 });
 
 interface MomentumInternals {
@@ -48,21 +56,27 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
   }
 
   private fusable(): boolean {
-    return tf.getBackend() === 'webgpu' && !(this as unknown as MomentumInternals).useNesterov;
+    return tf.getBackend() === 'webgpu';
   }
 
   private update(variableGradients: VariableGradients, ok: tf.Tensor | null): void {
     const self = this as unknown as MomentumInternals;
     const guarded = ok != null;
     const [inputs, extra, key] = ok ? [['ok'], [ok], 'If'] : [[], [], ''];
+    const nesterov = self.useNesterov;
     const accumulate = selectIfOk('acc[index]', 'acc[index] * uniforms.scale + grad[index]', guarded);
-    const apply = selectIfOk('value[index]', 'value[index] - uniforms.scale * acc[index]', guarded);
+    const step = nesterov ? '(grad[index] + acc[index] * uniforms.momentum)' : 'acc[index]';
+    const apply = selectIfOk('value[index]', `value[index] - uniforms.scale * ${step}`, guarded);
+    const kernels = nesterov ? IN_PLACE_NESTEROV : IN_PLACE;
     eachGradient(variableGradients, (name, value, gradient) => {
       const accumulation = slotVariable(self.accumulations, name, 'momentum', value);
-      if (runInPlace(IN_PLACE[guarded ? 'guarded' : 'plain'], [value, accumulation], [gradient, ...extra], [self.learningRate, self.momentum])) return;
+      if (runInPlace(kernels[guarded ? 'guarded' : 'plain'], [value, accumulation], [gradient, ...extra], [self.learningRate, self.momentum])) return;
       const shape = value.shape as number[];
       const newAccumulation = runToTensor(new ElementwiseProgram(shape, ['acc', 'grad', ...inputs], `ncMomentumAccumulate${key}`, accumulate), [accumulation, gradient, ...extra], [f32(self.momentum)]);
-      const newValue = runToTensor(new ElementwiseProgram(shape, ['value', 'acc', ...inputs], `ncMomentumApply${key}`, apply), [value, newAccumulation, ...extra], [f32(self.learningRate)]);
+      const applyProgram = nesterov
+        ? new ElementwiseProgram(shape, ['value', 'acc', 'grad', ...inputs], `ncMomentumApplyNesterov${key}`, apply, 'scale : f32, momentum : f32,')
+        : new ElementwiseProgram(shape, ['value', 'acc', ...inputs], `ncMomentumApply${key}`, apply);
+      const newValue = runToTensor(applyProgram, nesterov ? [value, newAccumulation, gradient, ...extra] : [value, newAccumulation, ...extra], nesterov ? [f32(self.learningRate), f32(self.momentum)] : [f32(self.learningRate)]);
       accumulation.assign(newAccumulation);
       value.assign(newValue);
       tf.dispose([newAccumulation, newValue]);

@@ -141,9 +141,16 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     optimizer.dispose();
     return out;
   };
-  const momentumRun = (fused: boolean) => optimizerRun('momentum', () => (fused ? new FusedMomentumOptimizer(0.1, 0.9) : tf.train.momentum(0.1, 0.9)));
+  const momentumRun = (nesterov: boolean) => (fused: boolean) => optimizerRun('momentum', () => (fused ? new FusedMomentumOptimizer(0.1, 0.9, nesterov) : tf.train.momentum(0.1, 0.9, nesterov)));
+  const sgdRun = (fused: boolean) => optimizerRun('sgd', () => (fused ? new FusedMomentumOptimizer(0.1, 0) : tf.train.sgd(0.1)));
   const adamRun = (fused: boolean) => optimizerRun('adam', () => (fused ? new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-7) : tf.train.adam(0.01, 0.9, 0.999, 1e-7)));
-  for (const [name, run] of [['fused SGD momentum, 3 steps', momentumRun], ['fused Adam, 3 steps', adamRun]] as const) {
+  const runs = [
+    ['fused SGD momentum, 3 steps', momentumRun(false)],
+    ['fused SGD Nesterov momentum, 3 steps', momentumRun(true)],
+    ['fused plain SGD (momentum 0), 3 steps', sgdRun],
+    ['fused Adam, 3 steps', adamRun],
+  ] as const;
+  for (const [name, run] of runs) {
     await tf.setBackend('webgpu');
     const gpuW = await run(true)();
     await tf.setBackend('cpu');

@@ -7,8 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { compileGraph } from '../../../engine/compile';
+import { resolveTrainingConfig } from '../../../engine/graph/training';
 import { selectBackend } from '../../../engine/train/backends/select';
 import { readCheckpoint } from '../../../engine/train/checkpoint';
+import { makeTrainStep, readSteps } from '../../../engine/train/step';
 import { train } from '../../../engine/train/train';
 import { FusedAdamOptimizer } from '../../../engine/train/webgpu/adam';
 import { FusedMomentumOptimizer } from '../../../engine/train/webgpu/momentum';
@@ -53,10 +56,11 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     expect(ge[1]!.trainLoss).toBeLessThan(ge[0]!.trainLoss);
     expect(Math.abs(ge[1]!.validationLoss! - ce[1]!.validationLoss!)).toBeLessThan(5e-3);
     // On the GPU the norms are measured on the steps that are read (every 8th and each epoch's
-    // last), so their mean is a sample of the cpu backend's mean over every step.
+    // last): here an epoch has a handful of steps, so it reports its last step's norm, against the
+    // cpu backend's mean over all of them (batch norm's fell from 0.81 to 0.66 between epochs).
     for (const id of ['c1', 'bn', 'out']) {
-      expect(ge[1]!.gradientNorms[id]).toBeGreaterThan(0.5 * ce[1]!.gradientNorms[id]!);
-      expect(ge[1]!.gradientNorms[id]).toBeLessThan(2 * ce[1]!.gradientNorms[id]!);
+      expect(ge[1]!.gradientNorms[id]).toBeGreaterThan(ce[1]!.gradientNorms[id]! / 3);
+      expect(ge[1]!.gradientNorms[id]).toBeLessThan(3 * ce[1]!.gradientNorms[id]!);
     }
     if (gpu.last.type === 'done' && cpu.last.type === 'done') {
       expect(gpu.last.metrics.testAccuracy).toBeCloseTo(cpu.last.metrics.testAccuracy!, 1);
@@ -74,16 +78,41 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     expect(gpuLoss.at(-1)).toBeLessThan(gpuLoss[0]!);
   });
 
-  // momentum 0: plain tfjs SGD, gradients masked; 0.9: the fused momentum kernel skips the step itself.
-  it.each([0, 0.9])('ends a diverging run with finite weights saved (steps guarded on the device), momentum %s', { timeout: 120_000 }, async (momentum) => {
-    const checkpointPath = join(dir, `diverged-${momentum}.weights.json`);
-    const graph = tinyMlp({ optimizer: 'sgd', momentum, learningRate: 10, weightDecay: 100, epochs: 3 });
+  // Plain SGD (the fused kernel at momentum 0), momentum, Nesterov: the kernel skips the step itself.
+  it.each([[0, false], [0.9, false], [0.9, true]])('ends a diverging run with finite weights saved (steps guarded on the device), momentum %s, Nesterov %s', { timeout: 120_000 }, async (momentum, nesterov) => {
+    const checkpointPath = join(dir, `diverged-${momentum}-${nesterov}.weights.json`);
+    const graph = tinyMlp({ optimizer: 'sgd', momentum, nesterov, learningRate: 10, weightDecay: 100, epochs: 3 });
     const last = await train({ type: 'start', runId: 'nan', graph, dataset: data, backend: 'webgpu', checkpointPath }, { onEvent: () => {} });
     expect(last).toMatchObject({ type: 'error', kind: 'diverged', checkpoint: checkpointPath });
     for (const w of Object.values((await readCheckpoint(checkpointPath)).layers).flat()) {
       const values = new Float32Array(Buffer.from(w.data, 'base64').buffer.slice(0));
       expect(values.every(Number.isFinite)).toBe(true);
     }
+  });
+
+  it('masks a non-finite step for an optimizer without a device guard (tfjs SGD): weights unchanged', async () => {
+    await tf.setBackend('webgpu');
+    const graph = tinyMlp({ optimizer: 'sgd', momentum: 0 });
+    const resolved = resolveTrainingConfig(graph.training);
+    if (!resolved.ok) throw new Error(resolved.error);
+    const compiled = compileGraph(graph, tf, { seed: 0 });
+    const optimizer = tf.train.sgd(0.1);
+    const step = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, 'device');
+    const weights = async () => Promise.all(compiled.model.weights.map(async (w) => Array.from(await w.read().data())));
+    const labels = tf.tensor1d([1, 2], 'int32') as tf.Tensor1D;
+    const shape = compiled.model.inputs[0]!.shape.slice(1) as number[];
+    const before = await weights();
+    const bad = tf.fill([2, ...shape], NaN);
+    const [skipped] = await readSteps(tf, [await step.run(bad, labels, { norms: false })]);
+    expect(skipped!.finite).toBe(false);
+    expect(await weights()).toEqual(before);
+    const good = tf.ones([2, ...shape]);
+    const [applied] = await readSteps(tf, [await step.run(good, labels, { norms: false })]);
+    expect(applied!.finite).toBe(true);
+    expect(await weights()).not.toEqual(before);
+    tf.dispose([labels, bad, good]);
+    compiled.model.dispose();
+    optimizer.dispose();
   });
 
   it('skips a guarded momentum step exactly: weights and momentum unchanged when ok is 0', async () => {

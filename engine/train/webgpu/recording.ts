@@ -1,0 +1,373 @@
+/**
+ * Records the GPU commands one training step issues through tfjs-webgpu, so that later steps can
+ * issue the same commands again without tfjs (./replay-step). On WebGPU in Node a step is not
+ * bound by the GPU but by ~70 µs of host work per dispatch: tfjs's op bookkeeping, a new uniform
+ * buffer and a new bind group each time. A recorded step keeps its pipelines, bind groups and
+ * buffers, so issuing it again costs three Dawn calls per dispatch.
+ *
+ * That is only sound if every buffer a recorded command touches keeps meaning the same thing:
+ * - buffers tfjs asks for while recording come from a pool of this module's own, never from (or
+ *   back to) tfjs's pool, so no later tensor can be given one;
+ * - within the recording they are reused in the order tfjs reuses them, which replays faithfully
+ *   because the commands run in the same order; except those the host wrote (uniforms, scalars made
+ *   from numbers), which are "pinned": never reused, so their contents are still there next time;
+ * - the other buffers it touches must be variables' (weights, slots, moving statistics, written in
+ *   place by ./inplace): `externals` lists them for the caller to check before each replay.
+ * Anything else a step might do — read back to the host, write through a mapped buffer, copy into
+ * a texture — makes the recording refuse, with the reason.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackendInternals } from './internals';
+
+export type Command =
+  | { readonly kind: 'dispatch'; readonly pipeline: GPUComputePipeline; readonly group: number; readonly bindGroup: GPUBindGroup; readonly workgroups: readonly [number, number, number] }
+  | { readonly kind: 'copy'; readonly src: GPUBuffer; readonly srcOffset: number; readonly dst: GPUBuffer; readonly dstOffset: number; readonly size: number };
+
+/** One buffer binding as recorded: which buffer, and the window of it. */
+export interface Binding {
+  readonly buffer: GPUBuffer;
+  readonly offset: number;
+  readonly size: number | undefined;
+}
+
+export interface Recording {
+  readonly commands: readonly Command[];
+  /** The bindings of each recorded bind group. */
+  readonly bindings: ReadonlyMap<GPUBindGroup, readonly Binding[]>;
+  /** What the host wrote while recording, in order (their buffers are pinned). */
+  readonly writes: readonly { readonly buffer: GPUBuffer; readonly offset: number; readonly bytes: Uint8Array }[];
+  /** Buffers made for this recording. */
+  readonly own: ReadonlySet<GPUBuffer>;
+  /** Buffers the commands touch that were there before: each must still be its variable's at replay. */
+  readonly externals: ReadonlySet<GPUBuffer>;
+}
+
+export type Capture = { ok: true; recording: Recording } | { ok: false; reason: string };
+
+interface Ledger {
+  /** A tensor holds it (tfjs has not released it). */
+  held: boolean;
+  /** Written by the host: never reused for anything else. */
+  pinned: boolean;
+  /** Recordings kept that use it; with `held`, what keeps it alive. */
+  users: number;
+  /** The capture that made it, while that capture is open (its buffers are reused within it). */
+  capture: Open | null;
+}
+
+interface Open {
+  readonly commands: Command[];
+  readonly bindings: Map<GPUBindGroup, Binding[]>;
+  readonly writes: { buffer: GPUBuffer; offset: number; bytes: Uint8Array }[];
+  readonly own: Set<GPUBuffer>;
+  readonly free: Map<string, GPUBuffer[]>;
+  refusal: string | null;
+}
+
+type Backend = WebGPUBackendInternals;
+
+const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/** The recorder of one backend: its own buffers, and the hooks that capture a step. */
+export class StepRecorder {
+  private readonly ledger = new WeakMap<GPUBuffer, Ledger>();
+  private open: Open | null = null;
+  /** Buffers alive in this recorder's pool (for tests and the bench: nothing may leak). */
+  live = 0;
+
+  constructor(private readonly backend: Backend) {
+    const manager = backend.bufferManager;
+    const acquire = manager.acquireBuffer.bind(manager);
+    const release = manager.releaseBuffer.bind(manager);
+    // Permanent: a buffer of ours may be released long after its capture (a disposed tensor).
+    manager.acquireBuffer = (size: number, usage: number, mappedAtCreation = false, reuse = true) => {
+      const open = this.open;
+      if (open == null) return acquire(size, usage, mappedAtCreation, reuse);
+      if (mappedAtCreation || (usage & GPUBufferUsage.MAP_READ) !== 0) {
+        open.refusal ??= mappedAtCreation ? 'the step writes through a mapped buffer' : 'the step reads a tensor back to the host';
+        return acquire(size, usage, mappedAtCreation, reuse);
+      }
+      const key = `${size}_${usage}`;
+      const reused = open.free.get(key)?.pop();
+      if (reused != null) {
+        this.ledger.get(reused)!.held = true;
+        return reused;
+      }
+      const buffer = this.create(size, usage, open);
+      open.own.add(buffer);
+      return buffer;
+    };
+    manager.releaseBuffer = (buffer: GPUBuffer, reuse = true) => {
+      const entry = this.ledger.get(buffer);
+      if (entry == null) return release(buffer, reuse);
+      entry.held = false;
+      if (entry.capture != null && entry.capture === this.open && !entry.pinned) {
+        const key = `${buffer.size}_${buffer.usage}`;
+        const free = entry.capture.free.get(key) ?? [];
+        free.push(buffer);
+        entry.capture.free.set(key, free);
+      } else if (entry.capture == null && entry.users === 0) this.destroy(buffer);
+    };
+  }
+
+  /** A new tfjs tensor (in tfjs's pool) holding a copy of `buffer`: what a replayed step hands out. */
+  copyOut(buffer: GPUBuffer, shape: number[], dtype: tf.DataType): tf.Tensor {
+    const info = this.backend.makeTensorInfo(shape, dtype);
+    this.backend.uploadToGPU(info.dataId);
+    const target = this.backend.tensorMap.get(info.dataId)!.resource as GPUBuffer;
+    this.encodeCopy(buffer, target, target.size);
+    this.backend.commandQueueOwnedIds.add(info.dataId);
+    return tf.engine().makeTensorFromTensorInfo(info);
+  }
+
+  /** The GPU buffer of `t` (uploading it first if it is still on the host). */
+  bufferOf(t: tf.Tensor): GPUBuffer {
+    this.backend.uploadToGPU(t.dataId);
+    return this.backend.tensorMap.get(t.dataId)!.resource as GPUBuffer;
+  }
+
+  /**
+   * Records everything `run` issues, given private copies of `inputs` (which replays copy new
+   * inputs into). `run` must do all its GPU work before it settles, and nothing else may issue
+   * work meanwhile: the trainer's step qualifies, it queues and returns. Then `close`.
+   */
+  async capture<T>(inputs: readonly tf.Tensor[], run: (copies: tf.Tensor[]) => Promise<T>): Promise<{ value: T; open: Open; inputs: GPUBuffer[] }> {
+    if (this.open != null) throw new Error('StepRecorder: captures do not nest');
+    const open: Open = { commands: [], bindings: new Map(), writes: [], own: new Set(), free: new Map(), refusal: null };
+    const buffers: GPUBuffer[] = [];
+    const copies = inputs.map((t) => {
+      const source = this.bufferOf(t);
+      const buffer = this.create(source.size, STORAGE(), open);
+      open.own.add(buffer);
+      buffers.push(buffer);
+      this.encodeCopy(source, buffer, source.size);
+      this.backend.commandQueueOwnedIds.add(t.dataId);
+      return this.wrap(t.shape, t.dtype, buffer);
+    });
+    // Each capture starts at a submit, where tfjs releases buffers: then two captures of the same
+    // step reuse buffers alike, and compare equal.
+    this.flush();
+    this.open = open;
+    const unhook = this.hookDawn(open);
+    try {
+      return { value: await run(copies), open, inputs: buffers };
+    } catch (err) {
+      this.dropBuffers(open.own); // the step failed: nothing of it is kept
+      throw err;
+    } finally {
+      unhook();
+      this.open = null;
+      tf.dispose(copies);
+    }
+  }
+
+  /**
+   * Ends a capture once the caller has disposed what the step returned (after copying out what it
+   * hands on): a buffer of the capture that a tensor still holds and that no host wrote would be
+   * overwritten by every replay, so that refuses.
+   */
+  close(open: Open): Capture {
+    this.flush();
+    for (const buffer of open.own) this.ledger.get(buffer)!.capture = null;
+    const held = [...open.own].filter((b) => this.ledger.get(b)!.held && !this.ledger.get(b)!.pinned);
+    let reason = open.refusal;
+    if (reason == null && held.length > 0) reason = `${held.length} tensor(s) made during the step outlive it`;
+    if (reason == null && open.commands.length === 0) reason = 'the step issued no GPU commands';
+    if (reason != null) {
+      this.dropBuffers(open.own);
+      return { ok: false, reason };
+    }
+    const touched = touchedBy(open.commands, open.bindings);
+    for (const b of touched) {
+      const entry = this.ledger.get(b);
+      if (entry != null) entry.users++;
+    }
+    // Made but never bound (an op short-circuited): nothing needs them.
+    this.dropBuffers([...open.own].filter((b) => !touched.has(b)));
+    const externals = new Set([...touched].filter((b) => !open.own.has(b)));
+    return { ok: true, recording: { commands: open.commands, bindings: open.bindings, writes: open.writes, own: open.own, externals } };
+  }
+
+  /** Lets go of a kept recording; its buffers go once no tensor holds them. */
+  drop(recording: Recording): void {
+    for (const b of touchedBy(recording.commands, recording.bindings)) {
+      const entry = this.ledger.get(b);
+      if (entry == null) continue;
+      entry.users--;
+      if (entry.users === 0 && !entry.held) this.destroy(b);
+    }
+  }
+
+  /** Is this buffer one of ours that the host wrote (a constant a later recording may read)? */
+  isPinned(buffer: GPUBuffer): boolean {
+    return this.ledger.get(buffer)?.pinned === true;
+  }
+
+  /** Encodes `recording` into tfjs's command stream: inputs copied in, then every command. */
+  encode(recording: Recording, inputs: readonly { from: GPUBuffer; to: GPUBuffer }[]): void {
+    const b = this.backend;
+    b.ensureCommandEncoderReady();
+    b.endComputePassEncoder();
+    const encoder = b.commandEncoder;
+    for (const { from, to } of inputs) encoder.copyBufferToBuffer(from, 0, to, 0, to.size);
+    let pass: GPUComputePassEncoder | null = null;
+    let pipeline: GPUComputePipeline | null = null;
+    for (const c of recording.commands) {
+      if (c.kind === 'copy') {
+        pass?.end();
+        pass = null;
+        encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.size);
+        continue;
+      }
+      if (pass == null) {
+        pass = encoder.beginComputePass();
+        pipeline = null;
+      }
+      if (c.pipeline !== pipeline) pass.setPipeline((pipeline = c.pipeline));
+      pass.setBindGroup(c.group, c.bindGroup);
+      pass.dispatchWorkgroups(c.workgroups[0], c.workgroups[1], c.workgroups[2]);
+    }
+    pass?.end();
+  }
+
+  /** Submits what is encoded, so that tfjs releases what waited for it. */
+  flush(): void {
+    this.backend.ensureCommandEncoderReady();
+    this.backend.endComputePassEncoder();
+    this.backend.submitQueue();
+  }
+
+  private create(size: number, usage: number, capture: Open | null): GPUBuffer {
+    const buffer = this.backend.device.createBuffer({ size, usage });
+    this.ledger.set(buffer, { held: true, pinned: false, users: 0, capture });
+    this.live++;
+    return buffer;
+  }
+
+  private destroy(buffer: GPUBuffer): void {
+    if (!this.ledger.has(buffer)) return;
+    this.ledger.delete(buffer);
+    buffer.destroy();
+    this.live--;
+  }
+
+  private dropBuffers(buffers: Iterable<GPUBuffer>): void {
+    for (const b of buffers) {
+      const entry = this.ledger.get(b);
+      if (entry == null) continue;
+      entry.capture = null;
+      if (entry.users === 0 && !entry.held) this.destroy(b);
+    }
+  }
+
+  private encodeCopy(from: GPUBuffer, to: GPUBuffer, size: number): void {
+    this.backend.ensureCommandEncoderReady();
+    this.backend.endComputePassEncoder();
+    this.backend.commandEncoder.copyBufferToBuffer(from, 0, to, 0, size);
+  }
+
+  private wrap(shape: number[], dtype: tf.DataType, buffer: GPUBuffer): tf.Tensor {
+    const info = this.backend.makeTensorInfo(shape, dtype);
+    this.backend.tensorMap.get(info.dataId)!.resource = buffer;
+    return tf.engine().makeTensorFromTensorInfo(info);
+  }
+
+  /** Patches Dawn's prototypes to see every command while `open` records; returns the undo. */
+  private hookDawn(open: Open): () => void {
+    const undo: (() => void)[] = [];
+    const patch = <P extends object, K extends keyof P>(proto: P, key: K, make: (original: P[K]) => P[K]) => {
+      const original = proto[key];
+      proto[key] = make(original);
+      undo.push(() => (proto[key] = original));
+    };
+    const refuse = (reason: string) => (open.refusal ??= reason);
+    const ledger = this.ledger;
+    let pipeline: GPUComputePipeline | null = null;
+    let bindGroup: { group: number; bindGroup: GPUBindGroup } | null = null;
+
+    patch(GPUDevice.prototype, 'createBindGroup', (original) => function (this: GPUDevice, descriptor: GPUBindGroupDescriptor) {
+      const group = original.call(this, descriptor);
+      const bindings: Binding[] = [];
+      for (const entry of descriptor.entries) {
+        const resource = entry.resource as GPUBufferBinding | GPUBuffer;
+        if (resource instanceof GPUBuffer) bindings.push({ buffer: resource, offset: 0, size: undefined });
+        else if (resource != null && (resource as GPUBufferBinding).buffer instanceof GPUBuffer) bindings.push({ buffer: resource.buffer, offset: resource.offset ?? 0, size: resource.size });
+        else refuse('the step binds a texture or sampler');
+      }
+      open.bindings.set(group, bindings);
+      return group;
+    });
+    patch(GPUComputePassEncoder.prototype, 'setPipeline', (original) => function (this: GPUComputePassEncoder, p: GPUComputePipeline) {
+      pipeline = p;
+      return original.call(this, p);
+    });
+    patch(GPUComputePassEncoder.prototype, 'setBindGroup', (original) => function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['setBindGroup']>) {
+      if (args.length > 2 && args[2] != null && (args[2] as ArrayLike<number>).length > 0) refuse('the step uses dynamic offsets');
+      bindGroup = { group: args[0], bindGroup: args[1] as GPUBindGroup };
+      return (original as (...a: unknown[]) => undefined).apply(this, args);
+    } as GPUComputePassEncoder['setBindGroup']);
+    patch(GPUComputePassEncoder.prototype, 'dispatchWorkgroups', (original) => function (this: GPUComputePassEncoder, x: number, y?: number, z?: number) {
+      if (pipeline == null || bindGroup == null || !open.bindings.has(bindGroup.bindGroup)) refuse('the step dispatches with state set before recording');
+      else open.commands.push({ kind: 'dispatch', pipeline, group: bindGroup.group, bindGroup: bindGroup.bindGroup, workgroups: [x, y ?? 1, z ?? 1] });
+      return original.call(this, x, y, z);
+    });
+    patch(GPUComputePassEncoder.prototype, 'dispatchWorkgroupsIndirect', (original) => function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroupsIndirect']>) {
+      refuse('the step dispatches indirectly');
+      return original.apply(this, args);
+    });
+    patch(GPUCommandEncoder.prototype, 'copyBufferToBuffer', (original) => function (this: GPUCommandEncoder, ...args: unknown[]) {
+      const [src, srcOffset, dst, dstOffset, size] = args as [GPUBuffer, number, GPUBuffer, number, number | undefined];
+      if ((dst.usage & GPUBufferUsage.MAP_READ) !== 0) refuse('the step reads a tensor back to the host');
+      open.commands.push({ kind: 'copy', src, srcOffset, dst, dstOffset, size: size ?? src.size - srcOffset });
+      return (original as (...a: unknown[]) => undefined).apply(this, args);
+    } as GPUCommandEncoder['copyBufferToBuffer']);
+    for (const key of ['copyBufferToTexture', 'copyTextureToBuffer', 'copyTextureToTexture', 'clearBuffer', 'beginRenderPass'] as const) {
+      patch(GPUCommandEncoder.prototype, key, (original) => function (this: GPUCommandEncoder, ...args: unknown[]) {
+        refuse(`the step uses ${key}`);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as never);
+    }
+    patch(GPUQueue.prototype, 'writeBuffer', (original) => function (this: GPUQueue, ...args: unknown[]) {
+      const [buffer, offset, data, dataOffset = 0, size] = args as [GPUBuffer, number, ArrayBufferView | ArrayBuffer, number | undefined, number | undefined];
+      const entry = ledger.get(buffer);
+      if (entry == null || entry.capture !== open) refuse('the step writes from the host into a buffer it did not make');
+      else {
+        entry.pinned = true;
+        const base = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        const unit = data instanceof ArrayBuffer ? 1 : ((data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1);
+        const start = dataOffset * unit;
+        const bytes = base.slice(start, size == null ? undefined : start + size * unit);
+        open.writes.push({ buffer, offset, bytes });
+      }
+      return (original as (...a: unknown[]) => undefined).apply(this, args);
+    } as GPUQueue['writeBuffer']);
+    patch(GPUQueue.prototype, 'writeTexture', (original) => function (this: GPUQueue, ...args: unknown[]) {
+      refuse('the step writes a texture');
+      return (original as (...a: unknown[]) => undefined).apply(this, args);
+    } as GPUQueue['writeTexture']);
+    patch(GPUBuffer.prototype, 'mapAsync', (original) => function (this: GPUBuffer, ...args: unknown[]) {
+      refuse('the step reads a buffer back to the host');
+      return (original as (...a: unknown[]) => Promise<undefined>).apply(this, args);
+    } as GPUBuffer['mapAsync']);
+    return () => undo.reverse().forEach((u) => u());
+  }
+}
+
+/** Every buffer the commands bind or copy. */
+export function touchedBy(commands: readonly Command[], bindings: ReadonlyMap<GPUBindGroup, readonly Binding[]>): Set<GPUBuffer> {
+  const touched = new Set<GPUBuffer>();
+  for (const c of commands) {
+    if (c.kind === 'copy') touched.add(c.src).add(c.dst);
+    else for (const b of bindings.get(c.bindGroup) ?? []) touched.add(b.buffer);
+  }
+  return touched;
+}
+
+/** Each backend's recorder (made on first use). */
+const recorders = new WeakMap<object, StepRecorder>();
+
+export function recorderFor(backend: object): StepRecorder {
+  let recorder = recorders.get(backend);
+  if (recorder == null) recorders.set(backend, (recorder = new StepRecorder(backend as Backend)));
+  return recorder;
+}
