@@ -3,16 +3,20 @@
  *   1. registers WebGPU (Dawn) and checks our kernels against the cpu backend,
  *   2. trains LeNet-5 (batch 64, 512) and the residual CNN (batch 128) on synthetic data through
  *      the trainer's own path — the real compiler, `accelerationFor('webgpu')` (fused batchnorm,
- *      fused momentum, device-guarded steps read every N), `makeTrainStep` — with SGD momentum,
- *      printing samples/s and the ratio to PyTorch (peer.py's JSON),
+ *      dropout and optimizers, device-guarded steps read every N, recorded steps replayed),
+ *      `makeTrainStep` — with SGD momentum and Adam, printing samples/s and the ratio to PyTorch
+ *      (peer.py's JSON); and two cases again without replay, to show what it gains,
  *   3. profiles one residual-CNN step (kernel count, top kernels by GPU time),
  *   4. trains LeNet-5 on the embedded MNIST through `train()` itself, as the app and CLI do (batch
  *      gather on the GPU, progress events, validation): the samples/s a student sees.
  *
- *   node .device/bench.mjs [--peer peer.json] [--out results.json] [--skip-checks] [--quick] [--software] [--repeat N]
+ *   node .device/bench.mjs [--peer peer.json] [--out results.json] [--skip-checks] [--quick] [--software] [--repeat N] [--batch N] [--steps N]
  * (`--software`: Mesa's llvmpipe through Dawn's OpenGL ES compatibility mode, to rehearse the whole
  * script on a CPU machine — numbers meaningless; `--quick`: a few steps per case; `--repeat N`: every
- * case N times over, interleaved, to show how much a figure moves between rounds.)
+ * case N times over, interleaved, to show how much a figure moves between rounds; `--batch N` and
+ * `--steps N` override every case's, which lets the software adapter measure host time per step
+ * with replay on and off — the host's work does not depend on the batch size — and then the
+ * end-to-end run is the quick one too.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -25,6 +29,7 @@ import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
 import { train } from '../../engine/train/train';
 import type { TrainerEvent } from '../../engine/train/protocol';
 import { verifyWebGPUKernels } from '../../engine/train/webgpu/verify';
+import type { ReplayingStep } from '../../engine/train/webgpu/replay-step';
 import { lenet5, residualCnn } from '../train_models';
 import { ADAM, SGD, runSteps, syntheticBatch, trainer, type Trainer } from './steps';
 
@@ -39,6 +44,8 @@ interface Case {
   stock?: boolean;
   /** Adam (the templates' default) instead of SGD with momentum. */
   adam?: boolean;
+  /** Every step through tfjs (no recorded step replayed): what replay gains. */
+  noReplay?: boolean;
 }
 
 const arg = (name: string) => {
@@ -46,6 +53,8 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const quick = process.argv.includes('--quick');
+const batchOverride = arg('--batch') != null ? Number(arg('--batch')) : undefined;
+const stepsOverride = arg('--steps') != null ? Number(arg('--steps')) : undefined;
 
 const CASES: Case[] = [
   { key: 'lenet_b64', label: 'LeNet-5 batch 64', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160 },
@@ -53,17 +62,58 @@ const CASES: Case[] = [
   { key: 'resnet_b128', label: 'residual CNN batch 128', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64 },
   { key: 'lenet_b64_adam', label: 'LeNet-5 batch 64, Adam', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160, adam: true },
   { key: 'resnet_b128_adam', label: 'residual CNN batch 128, Adam', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64, adam: true },
+  { key: 'lenet_b64_noreplay', label: 'LeNet-5 batch 64, without replay', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160, noReplay: true },
+  { key: 'resnet_b128_noreplay', label: 'residual CNN batch 128, without replay', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64, noReplay: true },
   { key: 'resnet_b128_stock', label: 'residual CNN batch 128, stock tfjs-webgpu (baseline)', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 8, stock: true },
 ];
 
-const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true };
+const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true, wrapStep: (step) => step };
+
+/** Host time inside queue.submit while a step is issued: on the software adapter, the GPU's work. */
+let submitMs = 0;
+let issuing = false;
+function timeSubmits(): void {
+  const submit = GPUQueue.prototype.submit;
+  GPUQueue.prototype.submit = function (this: GPUQueue, ...args: Parameters<GPUQueue['submit']>) {
+    const t = performance.now();
+    submit.apply(this, args);
+    if (issuing) submitMs += performance.now() - t;
+  };
+}
 
 async function measure(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, steps: number) {
-  await runSteps(t, x, labels, Math.min(3, steps)); // warm-up: pipelines compiled, buffers allocated
+  const step = t.step;
+  const timed: Trainer = { ...t, step: { ...step, run: async (...args) => {
+    issuing = true;
+    try {
+      return await step.run(...args);
+    } finally {
+      issuing = false;
+    }
+  } } };
+  // Warm-up: pipelines compiled, buffers allocated, and both kinds of step (with and without the
+  // gradient norms read every `readEvery` steps) recorded twice, so what follows is replayed.
+  await runSteps(timed, x, labels, quick ? Math.min(3, steps) : 3 * t.readEvery + 2);
   const start = performance.now();
-  const { lastLoss, issueMs } = await runSteps(t, x, labels, steps);
+  submitMs = 0;
+  const { lastLoss, issueMs } = await runSteps(timed, x, labels, steps);
   const seconds = (performance.now() - start) / 1000;
-  return { samplesPerSecond: (steps * x.shape[0]!) / seconds, msPerStep: (seconds * 1000) / steps, issueMsPerStep: issueMs / steps, finalLoss: lastLoss };
+  return {
+    samplesPerSecond: (steps * x.shape[0]!) / seconds,
+    msPerStep: (seconds * 1000) / steps,
+    issueMsPerStep: issueMs / steps,
+    /** Issue time outside queue.submit: JS, tfjs and the Dawn calls that encode. */
+    encodeMsPerStep: (issueMs - submitMs) / steps,
+    finalLoss: lastLoss,
+  };
+}
+
+/** Steps replayed / recorded / run through tfjs only, and why a kind of step was not replayed. */
+function replaySummary(t: Trainer): string {
+  const report = (t.step as Partial<ReplayingStep>).replay;
+  if (report == null) return 'off';
+  const off = Object.entries(report.off).map(([kind, why]) => ` [${kind}: ${why}]`).join('');
+  return `${report.replayed}/${report.recorded}/${report.plain}${off}`;
 }
 
 async function profileStep(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D) {
@@ -116,14 +166,15 @@ async function launchOverhead() {
 
 /** LeNet-5, batch 64, SGD momentum, on the repository's embedded MNIST through the trainer itself. */
 async function endToEnd(torch: number | undefined) {
+  const small = quick || batchOverride != null || stepsOverride != null;
   const epochs: Extract<TrainerEvent, { type: 'epoch' }>[] = [];
   const last = await train(
     {
       type: 'start',
       runId: 'bench',
       graph: lenet5(),
-      dataset: { source: 'embedded:mnist', ...(quick ? { limit: 512, testLimit: 128 } : {}) },
-      config: { epochs: quick ? 1 : 3, batchSize: 64, optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 },
+      dataset: { source: 'embedded:mnist', ...(small ? { limit: 512, testLimit: 128 } : {}) },
+      config: { epochs: small ? 1 : 3, batchSize: 64, optimizer: 'sgd', learningRate: 0.01, momentum: 0.9 },
       backend: 'webgpu',
     },
     { onEvent: (e) => void (e.type === 'epoch' && epochs.push(e)) },
@@ -147,6 +198,7 @@ async function main(): Promise<void> {
     return;
   }
   await tf.setBackend('webgpu');
+  timeSubmits(); // Dawn's globals exist from registration on
   console.log(`WebGPU adapter: ${registration.adapterName}`);
   const results: Record<string, unknown> = { adapter: registration.adapterName };
 
@@ -166,11 +218,11 @@ async function main(): Promise<void> {
   for (const [round, c] of Array.from({ length: repeat }, (_, r) => CASES.map((c) => [r + 1, c] as const)).flat()) {
     if (c.stock) restoreStockKernels();
     else registerFastKernels();
-    const t = trainer(c.graph(), c.stock ? STOCK : accelerated, c.adam ? ADAM : SGD);
-    const { x, labels } = syntheticBatch(c.shape, c.batch);
-    const r = await measure(t, x, labels, quick ? 2 : c.steps);
-    const torch = peer[c.key.replace(/_stock$/, '')]?.samplesPerSecond;
-    const row = { model: c.label, ...(repeat > 1 ? { round } : {}), samplesPerSecond: Math.round(r.samplesPerSecond), msPerStep: +r.msPerStep.toFixed(2), issueMsPerStep: +r.issueMsPerStep.toFixed(2), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null, loss: +r.finalLoss.toFixed(4) };
+    const t = trainer(c.graph(), c.stock ? STOCK : c.noReplay ? { ...accelerated, wrapStep: (step) => step } : accelerated, c.adam ? ADAM : SGD);
+    const { x, labels } = syntheticBatch(c.shape, batchOverride ?? c.batch);
+    const r = await measure(t, x, labels, stepsOverride ?? (quick ? 2 : c.steps));
+    const torch = peer[c.key.replace(/_(stock|noreplay)$/, '')]?.samplesPerSecond;
+    const row = { model: c.label, ...(batchOverride != null ? { batch: batchOverride } : {}), ...(repeat > 1 ? { round } : {}), samplesPerSecond: Math.round(r.samplesPerSecond), msPerStep: +r.msPerStep.toFixed(2), issueMsPerStep: +r.issueMsPerStep.toFixed(2), encodeMsPerStep: +r.encodeMsPerStep.toFixed(2), replay: replaySummary(t), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null, loss: +r.finalLoss.toFixed(4) };
     console.log(JSON.stringify(row));
     rows.push(row);
     tf.dispose([x, labels]);
