@@ -190,12 +190,14 @@ export class StepRecorder {
 
   /** Lets go of a kept recording; its buffers go once no tensor holds them. */
   drop(recording: Recording): void {
+    const unused: GPUBuffer[] = [];
     for (const b of touchedBy(recording.commands, recording.bindings)) {
       const entry = this.ledger.get(b);
       if (entry == null) continue;
       entry.users--;
-      if (entry.users === 0 && !entry.held) this.destroy(b);
+      if (entry.users === 0 && !entry.held) unused.push(b);
     }
+    this.destroyAll(unused);
   }
 
   /** Is this buffer one of ours that the host wrote (a constant a later recording may read)? */
@@ -244,6 +246,16 @@ export class StepRecorder {
     return buffer;
   }
 
+  /**
+   * Destroys buffers that replays may still use in commands encoded but not yet submitted: those
+   * are submitted first (a destroyed buffer in a submit fails it, and every command with it).
+   */
+  private destroyAll(buffers: readonly GPUBuffer[]): void {
+    if (buffers.length === 0) return;
+    this.flush();
+    for (const b of buffers) this.destroy(b);
+  }
+
   private destroy(buffer: GPUBuffer): void {
     if (!this.ledger.has(buffer)) return;
     this.ledger.delete(buffer);
@@ -252,12 +264,14 @@ export class StepRecorder {
   }
 
   private dropBuffers(buffers: Iterable<GPUBuffer>): void {
+    const unused: GPUBuffer[] = [];
     for (const b of buffers) {
       const entry = this.ledger.get(b);
       if (entry == null) continue;
       entry.capture = null;
-      if (entry.users === 0 && !entry.held) this.destroy(b);
+      if (entry.users === 0 && !entry.held) unused.push(b);
     }
+    this.destroyAll(unused);
   }
 
   private encodeCopy(from: GPUBuffer, to: GPUBuffer, size: number): void {

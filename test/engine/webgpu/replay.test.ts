@@ -161,3 +161,32 @@ it.for([
   replay.dispose();
   expect(recorderFor(tf.backend()).live).toBe(live);
 });
+
+it('lets go of a recording without breaking replayed steps not yet submitted', async (ctx) => {
+  if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
+  await tf.setBackend('webgpu');
+  // A few dispatches a step: replays wait for later work before they are submitted.
+  const step: TrainStep = {
+    trackedLayers: [],
+    guard: 'device',
+    run: async (x, labels) => ({ stats: tf.tidy(() => tf.stack([tf.sum(x), tf.sum(labels.cast('float32'))]) as tf.Tensor1D), norms: false }),
+  };
+  const optimizer = tf.train.sgd(0.1);
+  const replay = replayingStep(step, optimizer);
+  const pending: PendingStep[] = [];
+  const sums: tf.Tensor[] = []; // read at the end: a read now would submit the waiting replay
+  for (let i = 0; i < 6; i++) {
+    // After the fourth step (the first replayed), a new learning rate drops the recording.
+    if (i === 4) optimizer.setLearningRate(0.2);
+    const { x, labels } = batch(i, 4, [8]);
+    pending.push(await replay.run(x, labels));
+    sums.push(x.sum());
+    tf.dispose([x, labels]);
+  }
+  const results = await readSteps(tf, pending);
+  expect(replay.replay.replayed).toBe(1);
+  for (const [i, r] of results.entries()) expect(r.loss).toBeCloseTo((await sums[i]!.data())[0]!, 4);
+  tf.dispose(sums);
+  replay.dispose();
+  optimizer.dispose();
+});
