@@ -8,13 +8,14 @@
  *   its update, which is applied only if they are finite. Exact.
  * - `device` (WebGPU, where a read stalls the queue and only async reads exist in Node): the
  *   statistics stay on the device until the trainer reads several steps' worth at once, and the
- *   update is guarded there: a `GuardedOptimizer` (WebGPU's fused momentum and Adam) skips a
- *   non-finite step exactly; any other optimizer (plain or Nesterov SGD) gets zero gradients for
- *   it, so weights never become NaN (though Nesterov's momentum still moves them a little).
+ *   update is guarded there: a `GuardedOptimizer` (WebGPU's fused SGD and Adam) skips a
+ *   non-finite step exactly, and every step queued after it; any other optimizer gets zero
+ *   gradients for them, so weights never become NaN (though momentum still moves them a little).
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../graph/training';
 import type { CompiledGraph } from '../compile/compile';
+import { runInPlace, type InPlaceKernel } from './webgpu/inplace';
 
 type Tf = typeof tfType;
 
@@ -56,6 +57,9 @@ export interface TrainStep {
   dispose?(): void;
 }
 
+/** healthy ← ok, in place on WebGPU: an assign would give the variable a new buffer each step. */
+const LATCH: InPlaceKernel = { key: 'ncGuardLatch', writable: ['healthy'], readable: ['ok'], uniforms: [], body: 'healthy[i] = f32(ok[i]);' };
+
 export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingConfig, numClasses: number, optimizer: tfType.Optimizer, guard: StepGuard = 'host'): TrainStep {
   const tracked: TrackedLayer[] = [];
   const decayed: { variable: tfType.Variable; lambda: number }[] = [];
@@ -74,6 +78,8 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     if (lambda > 0) for (const v of variables) if (v.rank >= 2) decayed.push({ variable: v, lambda });
   }
   const allVariables = tracked.flatMap((t) => t.variables);
+  /** Device guard: 1 until a step is not finite, then 0 for good (the trainer stops there). */
+  let healthy: tfType.Variable | null = null;
 
   /** Forward, backward and [loss, correct, ...norms] (or [loss, correct, Σ of every gradient]), all still on the backend. */
   function compute(x: tfType.Tensor, labels: tfType.Tensor1D, norms = true) {
@@ -110,8 +116,13 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
   async function runDevice(x: tfType.Tensor, labels: tfType.Tensor1D, options: { norms?: boolean } = {}): Promise<PendingStep> {
     const norms = options.norms !== false;
     const { stats, grads } = compute(x, labels, norms);
-    // The sum of the statistics is finite exactly when the loss and every gradient norm are.
-    const ok = tf.tidy(() => tf.isFinite(tf.sum(stats)).cast('float32'));
+    healthy ??= tf.tidy(() => tf.variable(tf.scalar(1), false));
+    const sound = healthy;
+    // The sum of the statistics is finite exactly when the loss and every gradient norm are; and
+    // once a step was not, no step queued after it is applied either, so the weights the trainer
+    // keeps when it reads the bad step are exactly those from before it.
+    const ok = tf.tidy(() => tf.isFinite(tf.sum(stats)).cast('float32').mul(sound));
+    if (!runInPlace(LATCH, [sound], [ok], [])) sound.assign(ok);
     const guarded = optimizer as tfType.Optimizer & Partial<GuardedOptimizer>;
     if (guarded.applyGradientsIf?.(grads, ok) !== true) {
       // Three more launches per variable than a guarded optimizer needs.
@@ -128,7 +139,12 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     return { stats, norms };
   }
 
-  return { trackedLayers: tracked.map((t) => t.nodeId), guard, run: guard === 'host' ? runHost : runDevice };
+  return {
+    trackedLayers: tracked.map((t) => t.nodeId),
+    guard,
+    run: guard === 'host' ? runHost : runDevice,
+    dispose: () => healthy?.dispose(),
+  };
 }
 
 /** Reads queued steps with one transfer and disposes their tensors. */

@@ -195,6 +195,7 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
     dispose() {
       forgetAll();
       kinds.clear();
+      step.dispose?.();
     },
   };
 }

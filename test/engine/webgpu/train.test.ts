@@ -102,17 +102,45 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     const labels = tf.tensor1d([1, 2], 'int32') as tf.Tensor1D;
     const shape = compiled.model.inputs[0]!.shape.slice(1) as number[];
     const before = await weights();
-    const bad = tf.fill([2, ...shape], NaN);
-    const [skipped] = await readSteps(tf, [await step.run(bad, labels, { norms: false })]);
-    expect(skipped!.finite).toBe(false);
-    expect(await weights()).toEqual(before);
     const good = tf.ones([2, ...shape]);
     const [applied] = await readSteps(tf, [await step.run(good, labels, { norms: false })]);
     expect(applied!.finite).toBe(true);
-    expect(await weights()).not.toEqual(before);
+    const after = await weights();
+    expect(after).not.toEqual(before);
+    const bad = tf.fill([2, ...shape], NaN);
+    const [skipped] = await readSteps(tf, [await step.run(bad, labels, { norms: false })]);
+    expect(skipped!.finite).toBe(false);
+    expect(await weights()).toEqual(after);
     tf.dispose([labels, bad, good]);
+    step.dispose?.();
     compiled.model.dispose();
     optimizer.dispose();
+  });
+
+  it('skips every step queued after a non-finite one: the weights are those from before it', async () => {
+    await tf.setBackend('webgpu');
+    const graph = tinyMlp({ optimizer: 'sgd', momentum: 0.9, learningRate: 0.1 });
+    const resolved = resolveTrainingConfig(graph.training);
+    if (!resolved.ok) throw new Error(resolved.error);
+    const make = () => {
+      const compiled = compileGraph(graph, tf, { seed: 0 });
+      const optimizer = new FusedMomentumOptimizer(0.1, 0.9);
+      const step = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, 'device');
+      const weights = async () => Promise.all(compiled.model.weights.map(async (w) => Array.from(await w.read().data())));
+      return { step, weights, dispose: () => (step.dispose?.(), compiled.model.dispose(), optimizer.dispose()) };
+    };
+    const shape = [2, 28, 28, 1];
+    const labels = tf.tensor1d([1, 2], 'int32') as tf.Tensor1D;
+    const [good, bad, later] = [tf.randomNormal(shape, 0, 1, 'float32', 1), tf.fill(shape, NaN), tf.randomNormal(shape, 0, 1, 'float32', 2)];
+    const queued = make();
+    const results = await readSteps(tf, [await queued.step.run(good, labels), await queued.step.run(bad, labels), await queued.step.run(later, labels)]);
+    expect(results.map((r) => r.finite)).toEqual([true, false, true]);
+    const reference = make();
+    await readSteps(tf, [await reference.step.run(good, labels)]);
+    expect(await queued.weights()).toEqual(await reference.weights());
+    tf.dispose([labels, good, bad, later]);
+    queued.dispose();
+    reference.dispose();
   });
 
   it('skips a guarded momentum step exactly: weights and momentum unchanged when ok is 0', async () => {
