@@ -1,7 +1,8 @@
 /**
  * One optimisation step, written out (not `model.fit`) so that we can add each layer's L2 penalty
  * λ_l·Σw², measure each layer's gradient norm, and refuse to apply a step whose loss or gradients
- * are not finite, which keeps the last good weights when training diverges.
+ * are not finite, which keeps the last good weights when training diverges (and, where the batch
+ * norm op defers them, the last good moving statistics: ./guarded-updates).
  *
  * Two ways to guard a step, chosen by backend:
  * - `host` (CPU backends, where reading a number is free): the step's statistics are read before
@@ -15,6 +16,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../graph/training';
 import type { CompiledGraph } from '../compile/compile';
+import { collectGuarded } from './guarded-updates';
 import { runInPlace, type InPlaceKernel } from './webgpu/inplace';
 
 type Tf = typeof tfType;
@@ -105,17 +107,19 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
   }
 
   async function runHost(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep> {
-    const { stats, grads } = compute(x, labels);
+    const { value: { stats, grads }, updates } = collectGuarded(() => compute(x, labels));
     const values = (await stats.data()) as Float32Array;
     stats.dispose();
-    if (values.every((n) => Number.isFinite(n))) optimizer.applyGradients(grads);
+    const finite = values.every((n) => Number.isFinite(n));
+    if (finite) optimizer.applyGradients(grads);
+    for (const u of updates) finite ? u.apply(null) : u.discard();
     tf.dispose(Object.values(grads));
     return { values };
   }
 
   async function runDevice(x: tfType.Tensor, labels: tfType.Tensor1D, options: { norms?: boolean } = {}): Promise<PendingStep> {
     const norms = options.norms !== false;
-    const { stats, grads } = compute(x, labels, norms);
+    const { value: { stats, grads }, updates } = collectGuarded(() => compute(x, labels, norms));
     healthy ??= tf.tidy(() => tf.variable(tf.scalar(1), false));
     const sound = healthy;
     // The sum of the statistics is finite exactly when the loss and every gradient norm are; and
@@ -123,6 +127,7 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     // keeps when it reads the bad step are exactly those from before it.
     const ok = tf.tidy(() => tf.isFinite(tf.sum(stats)).cast('float32').mul(sound));
     if (!runInPlace(LATCH, [sound], [ok], [])) sound.assign(ok);
+    for (const u of updates) u.apply(ok);
     const guarded = optimizer as tfType.Optimizer & Partial<GuardedOptimizer>;
     if (guarded.applyGradientsIf?.(grads, ok) !== true) {
       // Three more launches per variable than a guarded optimizer needs.

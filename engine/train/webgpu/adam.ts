@@ -24,14 +24,16 @@ interface AdamInternals {
   learningRate: number;
 }
 
-/** The same arithmetic as the out-of-place programs below, in one launch per weight. */
+/**
+ * The same arithmetic as the out-of-place programs below, in one launch per weight; an element
+ * whose new values would overflow keeps its old ones (see ./momentum).
+ */
 const adamStep = `
   let g = grad[i];
   let mi = uniforms.beta1 * m[i] + (1.0 - uniforms.beta1) * g;
   let vi = uniforms.beta2 * v[i] + (1.0 - uniforms.beta2) * g * g;
-  m[i] = mi;
-  v[i] = vi;
-  w[i] = w[i] - uniforms.lr * ((mi / (1.0 - accBeta1[0])) / (sqrt(vi / (1.0 - accBeta2[0])) + uniforms.eps));`;
+  let wi = w[i] - uniforms.lr * ((mi / (1.0 - accBeta1[0])) / (sqrt(vi / (1.0 - accBeta2[0])) + uniforms.eps));
+  if (finite(mi) && finite(vi) && finite(wi)) { m[i] = mi; v[i] = vi; w[i] = wi; }`;
 const betaStep = 'accBeta1[0] = accBeta1[0] * uniforms.beta1; accBeta2[0] = accBeta2[0] * uniforms.beta2;';
 const IN_PLACE = {
   step: withGuard({ key: 'ncAdamInPlace', writable: ['w', 'm', 'v'], readable: ['grad', 'accBeta1', 'accBeta2'], uniforms: ['beta1', 'beta2', 'lr', 'eps'], body: adamStep }),

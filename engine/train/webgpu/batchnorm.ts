@@ -17,18 +17,21 @@ import {
   StatisticsFinalizeProgram,
   rowSplits,
 } from './batchnorm-programs';
-import { runInPlace, type InPlaceKernel } from './inplace';
+import { deferUntilGuarded } from '../guarded-updates';
+import { selectIfOk, withGuard, withOptionalFlag } from './fused-optimizer';
+import { runInPlace } from './inplace';
 import { ElementwiseProgram, f32, i32, runToTensor } from './program';
 
 /** Both moving statistics in one launch, in place: stats rows are mean, 1/√(var+ε), variance. */
-const MOVING_IN_PLACE: InPlaceKernel = {
+const MOVING_IN_PLACE = withGuard({
   key: 'ncBatchNormMovingInPlace',
   writable: ['movingMean', 'movingVariance'],
   readable: ['stats'],
   uniforms: ['momentum'],
-  body: `movingMean[i] = movingMean[i] * uniforms.momentum + stats[i] * (1.0 - uniforms.momentum);
-    movingVariance[i] = movingVariance[i] * uniforms.momentum + stats[2 * uniforms.size + i] * (1.0 - uniforms.momentum);`,
-};
+  body: `let mean = movingMean[i] * uniforms.momentum + stats[i] * (1.0 - uniforms.momentum);
+    let variance = movingVariance[i] * uniforms.momentum + stats[2 * uniforms.size + i] * (1.0 - uniforms.momentum);
+    if (finite(mean) && finite(variance)) { movingMean[i] = mean; movingVariance[i] = variance; }`,
+});
 
 /** Per-channel batch statistics of x (channels last) → [3, C]: mean, 1/√(var+ε), biased variance. */
 export function batchStatistics(x: tf.Tensor, epsilon: number): tf.Tensor2D {
@@ -78,32 +81,48 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
   return { y, stats };
 }
 
-/** moving·momentum + batch·(1 − momentum) for the mean (which 0) or the biased variance (which 2). */
-export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 | 2, momentum: number): tf.Tensor1D {
+/**
+ * moving·momentum + batch·(1 − momentum) for the mean (which 0) or the biased variance (which 2);
+ * where `ok` is given, the moving value itself unless it is 1.
+ */
+export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 | 2, momentum: number, ok: tf.Tensor | null = null): tf.Tensor1D {
   const channels = moving.shape[0];
+  const average = 'moving[index] * uniforms.momentum + stats[uniforms.which * uniforms.channels + index] * (1.0 - uniforms.momentum)';
   const program = new ElementwiseProgram(
     [channels],
-    ['moving', 'stats'],
-    'ncBatchNormMovingAverage',
-    'moving[index] * uniforms.momentum + stats[uniforms.which * uniforms.channels + index] * (1.0 - uniforms.momentum)',
+    ['moving', 'stats', ...(ok ? ['ok'] : [])],
+    `ncBatchNormMovingAverage${ok ? 'If' : ''}`,
+    selectIfOk('moving[index]', average, ok != null),
     'channels : i32, which : i32, momentum : f32,',
   );
-  return runToTensor<tf.Rank.R1>(program, [moving, stats], [i32(channels), i32(which), f32(momentum)]);
+  return runToTensor<tf.Rank.R1>(program, [moving, stats, ...(ok ? [ok] : [])], [i32(channels), i32(which), f32(momentum)]);
 }
 
 /**
- * The compiler's `BatchNormTrainingOp` on WebGPU: the fused forward/backward and the moving
- * statistics updated on the GPU, no host round trip — in place in one launch where the variables
- * own their buffers (null returned for them), else as two new tensors.
+ * The compiler's `BatchNormTrainingOp` on WebGPU: the fused forward/backward, and the moving
+ * statistics updated on the GPU with no host round trip — after the step's guard (see
+ * ../guarded-updates), in place in one launch where the variables own their buffers, else as
+ * two new tensors assigned to them. Null is returned for the moving statistics: the op writes them.
  */
-export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingVariance: tf.Tensor, momentum: number, epsilon: number): { y: tf.Tensor; movingMean: tf.Tensor; movingVariance: tf.Tensor } | { y: tf.Tensor; movingMean: null; movingVariance: null } {
+export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingVariance: tf.Tensor, momentum: number, epsilon: number): { y: tf.Tensor; movingMean: null; movingVariance: null } {
   const { y, stats } = batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
-  if (runInPlace(MOVING_IN_PLACE, [movingMean, movingVariance], [stats], [momentum])) {
-    stats.dispose();
-    return { y, movingMean: null, movingVariance: null };
-  }
-  const mean = movingAverage(movingMean as tf.Tensor1D, stats, 0, momentum);
-  const variance = movingAverage(movingVariance as tf.Tensor1D, stats, 2, momentum);
+  tf.keep(stats); // it outlives the forward pass's scope until the guard is known
+  deferUntilGuarded({
+    apply: (ok) => updateMovingStatistics(movingMean as tf.Variable, movingVariance as tf.Variable, stats, momentum, ok),
+    discard: () => stats.dispose(),
+  });
+  return { y, movingMean: null, movingVariance: null };
+}
+
+function updateMovingStatistics(movingMean: tf.Variable, movingVariance: tf.Variable, stats: tf.Tensor2D, momentum: number, ok: tf.Tensor | null): void {
+  withOptionalFlag(ok, (flag) => {
+    const extra = flag ? [flag] : [];
+    if (runInPlace(MOVING_IN_PLACE[flag ? 'guarded' : 'plain'], [movingMean, movingVariance], [stats, ...extra], [momentum])) return;
+    const mean = movingAverage(movingMean as tf.Tensor as tf.Tensor1D, stats, 0, momentum, flag);
+    const variance = movingAverage(movingVariance as tf.Tensor as tf.Tensor1D, stats, 2, momentum, flag);
+    movingMean.assign(mean);
+    movingVariance.assign(variance);
+    tf.dispose([mean, variance]);
+  });
   stats.dispose();
-  return { y, movingMean: mean, movingVariance: variance };
 }

@@ -35,6 +35,12 @@ export function withFlag(ok: tf.Tensor, update: (flag: tf.Tensor) => void): void
   flag.dispose();
 }
 
+/** `update(flag)` with the guard as `withFlag` shapes it, or `update(null)` when there is none. */
+export function withOptionalFlag(ok: tf.Tensor | null, update: (flag: tf.Tensor | null) => void): void {
+  if (ok == null) update(null);
+  else withFlag(ok, update);
+}
+
 /** `expr` where `ok[0]` is 1, else `keep`: WGSL's select never lets the other side's NaN through. */
 export function selectIfOk(keep: string, expr: string, guarded: boolean): string {
   return guarded ? `select(${keep}, ${expr}, f32(ok[0]) > 0.5)` : expr;

@@ -35,8 +35,9 @@ export interface InPlaceKernel {
   /** f32 uniforms, named, in the order their values are passed; `uniforms.size` is always there. */
   readonly uniforms: readonly string[];
   /**
-   * WGSL statements for element `i` (an i32) reading and writing the arrays by name. Every array
-   * must be used: the pipeline's layout is derived from the shader, and an unused one is left out.
+   * WGSL statements for element `i` (an i32) reading and writing the arrays by name; `finite(x)`
+   * is there to test a value. Every array must be used: the pipeline's layout is derived from the
+   * shader, and an unused one is left out.
    */
   readonly body: string;
 }
@@ -70,6 +71,9 @@ export function inPlaceShader(k: InPlaceKernel, readableTypes: readonly Word[] =
   return `${buffers.join('\n')}
 struct Uniforms { ${fields} }
 @group(0) @binding(${k.writable.length + k.readable.length}) var<uniform> uniforms : Uniforms;
+
+// Not x == x: WGSL lets a compiler assume no NaN or ∞, which the bits cannot hide.
+fn finite(x : f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {

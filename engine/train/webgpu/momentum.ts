@@ -15,20 +15,24 @@ import { eachGradient, selectIfOk, slotVariable, withFlag, withGuard, type Slot,
 import { runInPlace } from './inplace';
 import { ElementwiseProgram, f32, runToTensor } from './program';
 
-/** a ← m·a + g; w ← w − lr·a, both in one launch. */
+/**
+ * a ← m·a + g; w ← w − lr·a, both in one launch; an element whose new values would overflow keeps
+ * its old ones (finite gradients can still step a diverging weight to ∞, and the weights kept when
+ * training diverges must be usable).
+ */
 const IN_PLACE = withGuard({
   key: 'ncMomentumInPlace',
   writable: ['value', 'acc'],
   readable: ['grad'],
   uniforms: ['lr', 'momentum'],
-  body: 'let a = acc[i] * uniforms.momentum + grad[i]; acc[i] = a; value[i] = value[i] - uniforms.lr * a;',
+  body: 'let a = acc[i] * uniforms.momentum + grad[i]; let w = value[i] - uniforms.lr * a; if (finite(a) && finite(w)) { acc[i] = a; value[i] = w; }',
 });
 
 /** Nesterov: a ← m·a + g; w ← w − lr·(g + m·a). */
 const IN_PLACE_NESTEROV = withGuard({
   ...IN_PLACE.plain,
   key: 'ncMomentumNesterovInPlace',
-  body: 'let a = acc[i] * uniforms.momentum + grad[i]; acc[i] = a; value[i] = value[i] - uniforms.lr * (grad[i] + a * uniforms.momentum);',
+  body: 'let a = acc[i] * uniforms.momentum + grad[i]; let w = value[i] - uniforms.lr * (grad[i] + a * uniforms.momentum); if (finite(a) && finite(w)) { acc[i] = a; value[i] = w; }',
 });
 
 interface MomentumInternals {

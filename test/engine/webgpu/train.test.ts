@@ -14,6 +14,7 @@ import { readCheckpoint } from '../../../engine/train/checkpoint';
 import { makeTrainStep, readSteps } from '../../../engine/train/step';
 import { train } from '../../../engine/train/train';
 import { FusedAdamOptimizer } from '../../../engine/train/webgpu/adam';
+import { fusedBatchNormTraining } from '../../../engine/train/webgpu/batchnorm';
 import { FusedMomentumOptimizer } from '../../../engine/train/webgpu/momentum';
 import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
 import { mkdtempSync } from 'node:fs';
@@ -79,9 +80,15 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
   });
 
   // Plain SGD (the fused kernel at momentum 0), momentum, Nesterov: the kernel skips the step itself.
-  it.each([[0, false], [0.9, false], [0.9, true]])('ends a diverging run with finite weights saved (steps guarded on the device), momentum %s, Nesterov %s', { timeout: 120_000 }, async (momentum, nesterov) => {
-    const checkpointPath = join(dir, `diverged-${momentum}-${nesterov}.weights.json`);
-    const graph = tinyMlp({ optimizer: 'sgd', momentum, nesterov, learningRate: 10, weightDecay: 100, epochs: 3 });
+  it.each([
+    [0, false, 'mlp'],
+    [0.9, false, 'mlp'],
+    [0.9, true, 'mlp'],
+    // Batch norm: its moving statistics wait for the guard, and no update steps a weight to ∞.
+    [0.9, false, 'cnn'],
+  ] as const)('ends a diverging run with finite weights saved (steps guarded on the device), momentum %s, Nesterov %s, %s', { timeout: 120_000 }, async (momentum, nesterov, net) => {
+    const checkpointPath = join(dir, `diverged-${momentum}-${nesterov}-${net}.weights.json`);
+    const graph = (net === 'mlp' ? tinyMlp : tinyCnn)({ optimizer: 'sgd', momentum, nesterov, learningRate: 10, weightDecay: 100, epochs: 3 });
     const last = await train({ type: 'start', runId: 'nan', graph, dataset: data, backend: 'webgpu', checkpointPath }, { onEvent: () => {} });
     expect(last).toMatchObject({ type: 'error', kind: 'diverged', checkpoint: checkpointPath });
     for (const w of Object.values((await readCheckpoint(checkpointPath)).layers).flat()) {
@@ -117,13 +124,13 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     optimizer.dispose();
   });
 
-  it('skips every step queued after a non-finite one: the weights are those from before it', async () => {
+  it('skips every step queued after a non-finite one: the weights and moving statistics are those from before it', async () => {
     await tf.setBackend('webgpu');
-    const graph = tinyMlp({ optimizer: 'sgd', momentum: 0.9, learningRate: 0.1 });
+    const graph = tinyCnn({ optimizer: 'sgd', momentum: 0.9, learningRate: 0.1 });
     const resolved = resolveTrainingConfig(graph.training);
     if (!resolved.ok) throw new Error(resolved.error);
     const make = () => {
-      const compiled = compileGraph(graph, tf, { seed: 0 });
+      const compiled = compileGraph(graph, tf, { seed: 0, batchNormTraining: fusedBatchNormTraining });
       const optimizer = new FusedMomentumOptimizer(0.1, 0.9);
       const step = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, 'device');
       const weights = async () => Promise.all(compiled.model.weights.map(async (w) => Array.from(await w.read().data())));
@@ -141,6 +148,22 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     tf.dispose([labels, good, bad, later]);
     queued.dispose();
     reference.dispose();
+  });
+
+  it.each(['momentum', 'adam'] as const)('keeps an element whose %s update would overflow at its old value', async (kind) => {
+    await tf.setBackend('webgpu');
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([3e38, 1, -3e38]), true, `overflow_${kind}`));
+    const optimizer = kind === 'momentum' ? new FusedMomentumOptimizer(10, 0.9) : new FusedAdamOptimizer(1e38, 0.9, 0.999);
+    const grads = { [w.name]: tf.tensor1d([-1e38, 1, 1e38]) };
+    optimizer.applyGradients(grads as never);
+    const after = Array.from(await w.data());
+    expect(after[0]).toBe(Math.fround(3e38)); // w − lr·g would be +∞
+    expect(after[2]).toBe(Math.fround(-3e38)); // −∞
+    expect(after[1]).not.toBe(1); // the finite element moved
+    expect(after.every(Number.isFinite)).toBe(true);
+    tf.dispose(Object.values(grads));
+    optimizer.dispose();
+    w.dispose();
   });
 
   it('skips a guarded momentum step exactly: weights and momentum unchanged when ok is 0', async () => {
