@@ -12,6 +12,7 @@
  */
 import type * as tfType from '@tensorflow/tfjs';
 import { dropoutMask } from './dropoutMask';
+import { deferUntilGuarded } from './guardedUpdates';
 
 type Tf = typeof tfType;
 type Tensor = tfType.Tensor;
@@ -151,10 +152,22 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
         }
         const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
         const { mean, variance } = tf.moments(x, axes);
-        // Keras semantics: running = running·momentum + batch·(1 − momentum).
+        // Keras semantics: running = running·momentum + batch·(1 − momentum); written once the
+        // trainer knows the step is finite (./guardedUpdates).
         const m = this.momentum;
-        this.movingMean.write(tf.tidy(() => this.movingMean.read().mul(m).add(mean.mul(1 - m))));
-        this.movingVariance.write(tf.tidy(() => this.movingVariance.read().mul(m).add(variance.mul(1 - m))));
+        const next = tf.keep(tf.stack([this.movingMean.read().mul(m).add(mean.mul(1 - m)), this.movingVariance.read().mul(m).add(variance.mul(1 - m))]));
+        deferUntilGuarded({
+          apply: (ok) => {
+            tf.tidy(() => {
+              const kept = ok == null ? next : tf.where(tf.broadcastTo(ok.cast('bool'), next.shape), next, tf.stack([this.movingMean.read(), this.movingVariance.read()]));
+              const [nextMean, nextVariance] = tf.unstack(kept);
+              this.movingMean.write(nextMean!);
+              this.movingVariance.write(nextVariance!);
+            });
+            next.dispose();
+          },
+          discard: () => next.dispose(),
+        });
         const scale = gamma.mul(tf.rsqrt(variance.add(this.epsilon)));
         return x.mul(scale).add(beta.sub(mean.mul(scale)));
       });

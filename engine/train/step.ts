@@ -2,11 +2,12 @@
  * One optimisation step, written out (not `model.fit`) so that we can add each layer's L2 penalty
  * λ_l·Σw², measure each layer's gradient norm, and refuse to apply a step whose loss or gradients
  * are not finite, which keeps the last good weights when training diverges (and, where the batch
- * norm op defers them, the last good moving statistics: ./guarded-updates).
+ * norm defers them, the last good moving statistics: engine/compile/guardedUpdates.ts).
  *
  * Two ways to guard a step, chosen by backend:
  * - `host` (CPU backends, where reading a number is free): the step's statistics are read before
- *   its update, which is applied only if they are finite. Exact.
+ *   its update, which is applied only if they are finite, and undone if it stepped a weight to
+ *   ±∞. Exact.
  * - `device` (WebGPU, where a read stalls the queue and only async reads exist in Node): the
  *   statistics stay on the device until the trainer reads several steps' worth at once, and the
  *   update is guarded there: a `GuardedOptimizer` (WebGPU's fused SGD and Adam) skips a
@@ -16,7 +17,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../graph/training';
 import type { CompiledGraph } from '../compile/compile';
-import { collectGuarded } from './guarded-updates';
+import { collectGuarded } from '../compile/guardedUpdates';
 import { runInPlace, type InPlaceKernel } from './webgpu/inplace';
 
 type Tf = typeof tfType;
@@ -29,10 +30,12 @@ export interface StepResult {
   readonly gradientNorms: readonly number[];
   /** False when the loss or a gradient was NaN or infinite: the step was not applied. */
   readonly finite: boolean;
+  /** The gradients were finite but the update stepped a weight to ±∞: it was undone (host guard). */
+  readonly overflowed?: boolean;
 }
 
 /** A step whose statistics may not have been read yet; `readSteps` reads a list of them at once. */
-export type PendingStep = { readonly values: Float32Array } | { readonly stats: tfType.Tensor1D; readonly norms: boolean };
+export type PendingStep = { readonly values: Float32Array; readonly overflowed?: boolean } | { readonly stats: tfType.Tensor1D; readonly norms: boolean };
 
 interface TrackedLayer {
   readonly nodeId: string;
@@ -110,11 +113,22 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     const { value: { stats, grads }, updates } = collectGuarded(() => compute(x, labels));
     const values = (await stats.data()) as Float32Array;
     stats.dispose();
-    const finite = values.every((n) => Number.isFinite(n));
-    if (finite) optimizer.applyGradients(grads);
+    let finite = values.every((n) => Number.isFinite(n));
+    let overflowed = false;
+    if (finite) {
+      // tfjs's optimizers give each variable new data, so these handles keep the old for free.
+      const before = allVariables.map((v) => tf.clone(v));
+      optimizer.applyGradients(grads);
+      const sound = tf.tidy(() => tf.all(tf.isFinite(tf.concat(allVariables.map((v) => v.reshape([-1]))))));
+      overflowed = (await sound.data())[0] !== 1;
+      sound.dispose();
+      if (overflowed) allVariables.forEach((v, i) => v.assign(before[i]!));
+      tf.dispose(before);
+      finite = !overflowed;
+    }
     for (const u of updates) finite ? u.apply(null) : u.discard();
     tf.dispose(Object.values(grads));
-    return { values };
+    return overflowed ? { values, overflowed } : { values };
   }
 
   async function runDevice(x: tfType.Tensor, labels: tfType.Tensor1D, options: { norms?: boolean } = {}): Promise<PendingStep> {
@@ -170,6 +184,7 @@ export async function readSteps(tf: Tf, steps: readonly PendingStep[]): Promise<
       offset += s.stats.shape[0];
     }
     const measured = !('norms' in s) || s.norms;
-    return { loss: values[0]!, correct: values[1]!, gradientNorms: measured ? Array.from(values.subarray(2)) : [], finite: values.every((n) => Number.isFinite(n)) };
+    const overflowed = 'overflowed' in s && s.overflowed === true;
+    return { loss: values[0]!, correct: values[1]!, gradientNorms: measured ? Array.from(values.subarray(2)) : [], finite: !overflowed && values.every((n) => Number.isFinite(n)), ...(overflowed ? { overflowed } : {}) };
   });
 }

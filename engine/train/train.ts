@@ -197,7 +197,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
         const { batch, n } = taken[i]!;
         if (!result.finite) {
           const checkpoint = await save();
-          const what = Number.isFinite(result.loss) ? 'the gradients became infinite or NaN' : `the loss became ${result.loss}`;
+          const what = result.overflowed ? 'an update stepped a weight to infinity' : Number.isFinite(result.loss) ? 'the gradients became infinite or NaN' : `the loss became ${result.loss}`;
           throw new RunError(
             'diverged',
             `training diverged at epoch ${epoch + 1}, batch ${batch}: ${what}. Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,

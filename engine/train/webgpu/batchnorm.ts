@@ -17,7 +17,7 @@ import {
   StatisticsFinalizeProgram,
   rowSplits,
 } from './batchnorm-programs';
-import { deferUntilGuarded } from '../guarded-updates';
+import { deferUntilGuarded } from '../../compile/guardedUpdates';
 import { selectIfOk, withGuard, withOptionalFlag } from './fused-optimizer';
 import { runInPlace } from './inplace';
 import { ElementwiseProgram, f32, i32, runToTensor } from './program';
@@ -101,7 +101,7 @@ export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 
 /**
  * The compiler's `BatchNormTrainingOp` on WebGPU: the fused forward/backward, and the moving
  * statistics updated on the GPU with no host round trip — after the step's guard (see
- * ../guarded-updates), in place in one launch where the variables own their buffers, else as
+ * engine/compile/guardedUpdates.ts), in place in one launch where the variables own their buffers, else as
  * two new tensors assigned to them. Null is returned for the moving statistics: the op writes them.
  */
 export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingVariance: tf.Tensor, momentum: number, epsilon: number): { y: tf.Tensor; movingMean: null; movingVariance: null } {

@@ -7,6 +7,8 @@ import { compileGraph } from '../../../engine/compile';
 import { applyCheckpoint, CheckpointError, readCheckpoint } from '../../../engine/train/checkpoint';
 import { Coalescer } from '../../../engine/train/coalesce';
 import { loadTrained, predictBatch } from '../../../engine/train/predict';
+import { resolveTrainingConfig } from '../../../engine/graph/training';
+import { makeTrainStep, readSteps } from '../../../engine/train/step';
 import { train } from '../../../engine/train/train';
 import { collect, steppingClock, tinyCnn, tinyMlp } from './fixtures';
 
@@ -101,6 +103,45 @@ describe('train (in process)', () => {
       const values = new Float32Array(Buffer.from(w.data, 'base64').buffer.slice(0));
       expect(values.every(Number.isFinite)).toBe(true);
     }
+  });
+
+  /** A host-guarded step on `graph` with its own optimizer, and the model's weights (moving statistics included). */
+  function hostStep(graph: ReturnType<typeof tinyMlp>, optimizer: tf.Optimizer) {
+    const resolved = resolveTrainingConfig(graph.training);
+    if (!resolved.ok) throw new Error(resolved.error);
+    const compiled = compileGraph(graph, tf, { seed: 0 });
+    const step = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, 'host');
+    const weights = async () => Promise.all(compiled.model.weights.map(async (w) => Array.from(await w.read().data())));
+    return { step, weights, dispose: () => (compiled.model.dispose(), optimizer.dispose()) };
+  }
+  const labels4 = () => tf.tensor1d([1, 2, 3, 4], 'int32') as tf.Tensor1D;
+
+  it('undoes an update that steps a weight to infinity, and says so', async () => {
+    // Finite gradients (x is large, not NaN) times a huge rate (an optimizer of our own: the config
+    // stops at 10): the update itself overflows.
+    const t = hostStep(tinyMlp({ optimizer: 'sgd', momentum: 0 }), tf.train.sgd(1e37));
+    const before = await t.weights();
+    const [x, labels] = [tf.fill([4, 28, 28, 1], 1000), labels4()];
+    const [result] = await readSteps(tf, [await t.step.run(x, labels)]);
+    expect(result).toMatchObject({ finite: false, overflowed: true });
+    expect(Number.isFinite(result!.loss)).toBe(true);
+    expect(await t.weights()).toEqual(before);
+    tf.dispose([x, labels]);
+    t.dispose();
+  });
+
+  it('leaves batch norm\'s moving statistics alone for a refused step', async () => {
+    const t = hostStep(tinyCnn({ optimizer: 'sgd', momentum: 0.9 }), tf.train.momentum(0.1, 0.9));
+    const before = await t.weights();
+    const [x, labels] = [tf.fill([4, 28, 28, 1], NaN), labels4()];
+    const [result] = await readSteps(tf, [await t.step.run(x, labels)]);
+    expect(result!.finite).toBe(false);
+    expect(await t.weights()).toEqual(before);
+    const good = tf.randomNormal([4, 28, 28, 1], 0, 1, 'float32', 1);
+    await readSteps(tf, [await t.step.run(good, labels)]);
+    expect((await t.weights()).every((w, i) => w.some((v, j) => v !== before[i]![j]))).toBe(true); // all moved, the moving statistics too
+    tf.dispose([x, labels, good]);
+    t.dispose();
   });
 
   it('refuses a dataset that does not fit the graph, and a graph with errors', async () => {

@@ -2,9 +2,9 @@
  * State updates made during a step's forward pass that must wait for the step's guard: batch
  * norm's moving statistics. tfjs-layers updates them as the forward pass runs, so a step that turns
  * out non-finite (and whose weight update is skipped) would still move them — towards the diverged
- * batch's statistics, then to ∞. An op that can wait (WebGPU's fused batch norm) hands its update
- * to `deferUntilGuarded`; the trainer's step (./step) collects them around its forward pass and
- * applies them with its guard flag, or discards them.
+ * batch's statistics, then to ∞. Our batch norm (./customLayers, and WebGPU's fused op) hands its
+ * update to `deferUntilGuarded`; the trainer's step (engine/train/step.ts) collects them around
+ * its forward pass and applies them with its guard flag, or discards them.
  *
  * @example
  *   const { value, updates } = collectGuarded(() => forwardAndBackward());
