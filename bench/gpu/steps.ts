@@ -37,20 +37,27 @@ export function syntheticBatch(shape: number[], batch: number) {
 }
 
 /**
- * `n` steps as the trainer runs them: statistics read every `readEvery` steps (and after the
- * last, which waits for the GPU), per-layer norms on the read steps only. `issueMs`: time spent
- * issuing steps (JS, tfjs, Dawn's binding); near the wall time, the host sets the pace.
+ * `n` steps as the trainer runs them: statistics read every `readEvery` steps, each read
+ * overlapping the next group's steps (the last waits for the GPU), per-layer norms on the read
+ * steps only. `issueMs`: time spent issuing steps (JS, tfjs, Dawn's binding); near the wall
+ * time, the host sets the pace.
  */
 export async function runSteps(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, n: number): Promise<{ lastLoss: number; issueMs: number }> {
   const queued: PendingStep[] = [];
   let lastLoss = NaN;
   let issueMs = 0;
+  let reading: Promise<void> = Promise.resolve();
   for (let i = 0; i < n; i++) {
     const readsNext = queued.length + 1 >= t.readEvery || i === n - 1;
     const issued = performance.now();
     queued.push(await t.step.run(x, labels, { norms: readsNext }));
     issueMs += performance.now() - issued;
-    if (readsNext) lastLoss = (await readSteps(tf, queued.splice(0))).at(-1)!.loss;
+    if (readsNext) {
+      // As train.ts: this group's read overlaps the next group's steps, one read at a time.
+      await reading;
+      reading = readSteps(tf, queued.splice(0)).then((r) => void (lastLoss = r.at(-1)!.loss));
+    }
   }
+  await reading;
   return { lastLoss, issueMs };
 }

@@ -218,6 +218,17 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
       }
     };
 
+    // On a GPU one group's read overlaps the next group's steps, so the GPU is never left idle
+    // while the host waits for a read and only then issues more work. One read at a time: its
+    // errors (divergence) surface when the next group is due, or at the epoch's end. Steps queued
+    // behind a bad one are skipped on the device, so the weights kept are still the good ones.
+    let reading: Promise<void> | null = null;
+    const settle = async () => {
+      const r = reading;
+      reading = null;
+      await r;
+    };
+
     for (let b = 0; b < batchesPerEpoch; b++) {
       await yieldToEventLoop();
       if (hooks.signal?.aborted) {
@@ -234,8 +245,13 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
       } finally {
         tf.dispose([x, labels]);
       }
-      if (queued.length >= acceleration.readEvery) await absorb();
+      if (queued.length >= acceleration.readEvery) {
+        await settle();
+        reading = absorb();
+        reading.catch(() => {}); // handled: `settle` awaits it and rethrows
+      }
     }
+    await settle();
     await absorb();
     if (seen === 0) break; // stopped before the epoch's first batch
     const trainSeconds = (clock() - epochStart) / 1000;
