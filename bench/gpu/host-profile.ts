@@ -93,9 +93,10 @@ async function main() {
     s.dispose();
   }
   tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', submitEvery);
-  const backend = tf.backend() as unknown as { device: Record<string, unknown> & { queue: Record<string, unknown> } };
-  wrap(backend.device, ['createBuffer', 'createBindGroup', 'createComputePipeline', 'createComputePipelineAsync', 'createShaderModule', 'createCommandEncoder'], 'device.');
-  wrap(backend.device.queue, ['submit', 'writeBuffer', 'onSubmittedWorkDone'], 'queue.');
+  // On the prototypes, not the instances: the step recorder (engine/train/webgpu/recording.ts)
+  // hooks the prototypes while it records, and an instance method would hide its hook.
+  wrap(GPUDevice.prototype as unknown as Record<string, unknown>, ['createBuffer', 'createBindGroup', 'createComputePipeline', 'createComputePipelineAsync', 'createShaderModule', 'createCommandEncoder'], 'device.');
+  wrap(GPUQueue.prototype as unknown as Record<string, unknown>, ['submit', 'writeBuffer', 'onSubmittedWorkDone'], 'queue.');
   await profile('lenet_b64', lenet5(), [28, 28, 1], 64, steps);
   await profile('resnet_b128', residualCnn(), [32, 32, 3], 128, software ? 2 : 32);
 }
