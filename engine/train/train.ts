@@ -221,7 +221,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
     // On a GPU one group's read overlaps the next group's steps, so the GPU is never left idle
     // while the host waits for a read and only then issues more work. One read at a time: its
     // errors (divergence) surface when the next group is due, or at the epoch's end. Steps queued
-    // behind a bad one are skipped on the device, so the weights kept are still the good ones.
+    // behind a bad one are skipped on the device (step.ts), so the weights kept are the good ones.
     let reading: Promise<void> | null = null;
     const settle = async () => {
       const r = reading;
@@ -249,6 +249,9 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
         await settle();
         reading = absorb();
         reading.catch(() => {}); // handled: `settle` awaits it and rethrows
+        // With the host guard each step was read before it was applied: nothing to overlap, and
+        // a divergence must stop training before the next step.
+        if (acceleration.guard === 'host') await settle();
       }
     }
     await settle();

@@ -100,9 +100,10 @@ export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 
 
 /**
  * The compiler's `BatchNormTrainingOp` on WebGPU: the fused forward/backward, and the moving
- * statistics updated on the GPU with no host round trip — after the step's guard (see
- * engine/compile/guardedUpdates.ts), in place in one launch where the variables own their buffers, else as
- * two new tensors assigned to them. Null is returned for the moving statistics: the op writes them.
+ * statistics updated on the GPU with no host round trip, after the step's guard
+ * (engine/compile/guardedUpdates.ts): in place in one launch where the variables own their
+ * buffers, else as two new tensors assigned to them. Null is returned for the moving statistics:
+ * the op writes them itself.
  */
 export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingVariance: tf.Tensor, momentum: number, epsilon: number): { y: tf.Tensor; movingMean: null; movingVariance: null } {
   const { y, stats } = batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);

@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PendingStep, TrainStep } from '../step';
 import type { WebGPUBackendInternals } from './internals';
-import { recorderFor, type Recording, type StepRecorder } from './recording';
+import { recorderFor, touchedBy, type Recording, type StepRecorder } from './recording';
 import { difference } from './recording-diff';
 
 interface Replayable {
@@ -148,6 +148,8 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
 
   /** The variables behind the recording's external buffers, or why it cannot be replayed. */
   function replayable(recording: Recording, inputs: GPUBuffer[], stats: Replayable['stats']): Replayable | string {
+    // Made on the host (tfjs computes small ops there when their inputs are): a replay would hand out a stale copy.
+    if (!recording.own.has(stats.buffer) || !touchedBy(recording.commands, recording.bindings).has(stats.buffer)) return 'the step computes its statistics on the host';
     const owners = new Map<GPUBuffer, tf.Variable>();
     for (const variable of Object.values(tf.engine().registeredVariables)) {
       const buffer = backendOf().tensorMap.get(variable.dataId)?.resource;
