@@ -245,13 +245,14 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
       } finally {
         tf.dispose([x, labels]);
       }
-      if (queued.length >= acceleration.readEvery) {
+      if (queued.length < acceleration.readEvery) continue;
+      // With the host guard each step was read before it was applied: nothing to overlap, and a
+      // divergence must stop training before the next step.
+      if (acceleration.guard === 'host') await absorb();
+      else {
         await settle();
         reading = absorb();
         reading.catch(() => {}); // handled: `settle` awaits it and rethrows
-        // With the host guard each step was read before it was applied: nothing to overlap, and
-        // a divergence must stop training before the next step.
-        if (acceleration.guard === 'host') await settle();
       }
     }
     await settle();

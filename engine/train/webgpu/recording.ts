@@ -38,6 +38,10 @@ export interface Recording {
   readonly writes: readonly { readonly buffer: GPUBuffer; readonly offset: number; readonly bytes: Uint8Array }[];
   /** Buffers made for this recording. */
   readonly own: ReadonlySet<GPUBuffer>;
+  /** Every buffer the commands bind or copy. */
+  readonly touched: ReadonlySet<GPUBuffer>;
+  /** How many of the commands are dispatches (what tfjs counts towards a submit). */
+  readonly dispatches: number;
   /** Buffers the commands touch that were there before: each must still be its variable's at replay. */
   readonly externals: ReadonlySet<GPUBuffer>;
 }
@@ -185,13 +189,14 @@ export class StepRecorder {
     // Made but never bound (an op short-circuited): nothing needs them.
     this.dropBuffers([...open.own].filter((b) => !touched.has(b)));
     const externals = new Set([...touched].filter((b) => !open.own.has(b)));
-    return { ok: true, recording: { commands: open.commands, bindings: open.bindings, writes: open.writes, own: open.own, externals } };
+    const dispatches = open.commands.filter((c) => c.kind === 'dispatch').length;
+    return { ok: true, recording: { commands: open.commands, bindings: open.bindings, writes: open.writes, own: open.own, touched, externals, dispatches } };
   }
 
   /** Lets go of a kept recording; its buffers go once no tensor holds them. */
   drop(recording: Recording): void {
     const unused: GPUBuffer[] = [];
-    for (const b of touchedBy(recording.commands, recording.bindings)) {
+    for (const b of recording.touched) {
       const entry = this.ledger.get(b);
       if (entry == null) continue;
       entry.users--;
@@ -205,8 +210,27 @@ export class StepRecorder {
     return this.ledger.get(buffer)?.pinned === true;
   }
 
+  /**
+   * Issues `recording` again: each input tensor copied into the recording's buffer for it, every
+   * command, and `stats` copied out into a new tfjs tensor, which is returned. Submitted as tfjs
+   * would: once enough dispatches are waiting (a small step shares a submit).
+   */
+  replay(recording: Recording, inputs: readonly (readonly [tf.Tensor, GPUBuffer])[], stats: { buffer: GPUBuffer; shape: number[] }): tf.Tensor {
+    this.encode(recording, inputs.map(([t, to]) => ({ from: this.bufferOf(t), to })));
+    for (const [t] of inputs) this.backend.commandQueueOwnedIds.add(t.dataId);
+    const out = this.copyOut(stats.buffer, stats.shape, 'float32');
+    this.backend.dispatchCountInPass += recording.dispatches;
+    if (this.backend.dispatchCountInPass >= tf.env().getNumber('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')) this.flush();
+    return out;
+  }
+
+  /** What tfjs holds `t` in now (its GPU buffer, or null while it is on the host), without uploading it. */
+  resourceOf(t: tf.Tensor): unknown {
+    return this.backend.tensorMap.get(t.dataId)?.resource ?? null;
+  }
+
   /** Encodes `recording` into tfjs's command stream: inputs copied in, then every command. */
-  encode(recording: Recording, inputs: readonly { from: GPUBuffer; to: GPUBuffer }[]): void {
+  private encode(recording: Recording, inputs: readonly { from: GPUBuffer; to: GPUBuffer }[]): void {
     const b = this.backend;
     b.ensureCommandEncoderReady();
     b.endComputePassEncoder();
@@ -368,7 +392,7 @@ export class StepRecorder {
 }
 
 /** Every buffer the commands bind or copy. */
-export function touchedBy(commands: readonly Command[], bindings: ReadonlyMap<GPUBindGroup, readonly Binding[]>): Set<GPUBuffer> {
+function touchedBy(commands: readonly Command[], bindings: ReadonlyMap<GPUBindGroup, readonly Binding[]>): Set<GPUBuffer> {
   const touched = new Set<GPUBuffer>();
   for (const c of commands) {
     if (c.kind === 'copy') touched.add(c.src).add(c.dst);

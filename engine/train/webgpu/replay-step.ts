@@ -19,8 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PendingStep, TrainStep } from '../step';
-import type { WebGPUBackendInternals } from './internals';
-import { recorderFor, touchedBy, type Recording, type StepRecorder } from './recording';
+import { recorderFor, type Recording, type StepRecorder } from './recording';
 import { difference } from './recording-diff';
 
 interface Replayable {
@@ -30,7 +29,6 @@ interface Replayable {
   readonly stats: { readonly buffer: GPUBuffer; readonly shape: number[] };
   /** The variables the recording touches, with the buffer each had. */
   readonly variables: readonly { readonly variable: tf.Variable; readonly buffer: GPUBuffer }[];
-  readonly dispatches: number;
 }
 
 interface Kind {
@@ -87,21 +85,11 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
     return step.run(x, labels, options);
   };
 
-  const stillValid = (r: Replayable, x: tf.Tensor, labels: tf.Tensor1D) =>
-    r.variables.every(({ variable, buffer }) => !variable.isDisposed && backendOf().tensorMap.get(variable.dataId)?.resource === buffer) &&
-    recorder!.bufferOf(x).size === r.inputs[0]!.size &&
-    recorder!.bufferOf(labels).size === r.inputs[1]!.size;
+  // The inputs fit: the kind's key names their shapes and dtypes.
+  const stillValid = (r: Replayable) => r.variables.every(({ variable, buffer }) => !variable.isDisposed && recorder!.resourceOf(variable) === buffer);
 
   function replay(r: Replayable, x: tf.Tensor, labels: tf.Tensor1D, norms: boolean): PendingStep {
-    const rec = recorder!;
-    const inputs = [x, labels].map((t, i) => ({ from: rec.bufferOf(t), to: r.inputs[i]! }));
-    rec.encode(r.recording, inputs);
-    for (const t of [x, labels]) backendOf().commandQueueOwnedIds.add(t.dataId);
-    const stats = rec.copyOut(r.stats.buffer, r.stats.shape, 'float32') as tf.Tensor1D;
-    // Submitted as tfjs would: once enough dispatches are waiting (a small step shares a submit).
-    const backend = backendOf();
-    backend.dispatchCountInPass += r.dispatches;
-    if (backend.dispatchCountInPass >= tf.env().getNumber('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')) rec.flush();
+    const stats = recorder!.replay(r.recording, [[x, r.inputs[0]!], [labels, r.inputs[1]!]], r.stats) as tf.Tensor1D;
     (optimizer as unknown as Internals).incrementIterations();
     report.replayed++;
     return { stats, norms };
@@ -149,10 +137,10 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
   /** The variables behind the recording's external buffers, or why it cannot be replayed. */
   function replayable(recording: Recording, inputs: GPUBuffer[], stats: Replayable['stats']): Replayable | string {
     // Made on the host (tfjs computes small ops there when their inputs are): a replay would hand out a stale copy.
-    if (!recording.own.has(stats.buffer) || !touchedBy(recording.commands, recording.bindings).has(stats.buffer)) return 'the step computes its statistics on the host';
+    if (!recording.own.has(stats.buffer) || !recording.touched.has(stats.buffer)) return 'the step computes its statistics on the host';
     const owners = new Map<GPUBuffer, tf.Variable>();
     for (const variable of Object.values(tf.engine().registeredVariables)) {
-      const buffer = backendOf().tensorMap.get(variable.dataId)?.resource;
+      const buffer = recorder!.resourceOf(variable);
       if (buffer instanceof GPUBuffer) owners.set(buffer, variable);
     }
     const variables: { variable: tf.Variable; buffer: GPUBuffer }[] = [];
@@ -161,7 +149,7 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
       if (variable != null) variables.push({ variable, buffer });
       else if (!recorder!.isPinned(buffer)) return 'the step reads a tensor that is neither a variable nor a constant it made';
     }
-    return { recording, inputs, stats, variables, dispatches: recording.commands.filter((c) => c.kind === 'dispatch').length };
+    return { recording, inputs, stats, variables };
   }
 
   return {
@@ -179,14 +167,14 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
       }
       // Only batches of the first batch's shape are recorded: each recording holds a step's worth
       // of GPU memory, and an epoch's short last batch comes once an epoch.
-      const shape = `x ${x.dtype}[${x.shape.join(',')}], labels [${labels.shape.join(',')}]`;
+      const shape = `x ${x.dtype}[${x.shape.join(',')}], labels ${labels.dtype}[${labels.shape.join(',')}]`;
       batchShape ??= shape;
       if (shape !== batchShape) return plain(x, labels, options);
       const key = `${norms ? 'norms' : 'no norms'}, ${shape}`;
       let kind = kinds.get(key);
       if (kind == null) kinds.set(key, (kind = { runs: 0, candidate: null, ready: null, misses: 0 }));
       if (kind.ready != null) {
-        if (stillValid(kind.ready, x, labels)) return replay(kind.ready, x, labels, norms);
+        if (stillValid(kind.ready)) return replay(kind.ready, x, labels, norms);
         release(kind.ready);
         kind.ready = null;
       }
@@ -200,8 +188,4 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
       step.dispose?.();
     },
   };
-}
-
-function backendOf(): WebGPUBackendInternals {
-  return tf.backend() as unknown as WebGPUBackendInternals;
 }
