@@ -10,13 +10,13 @@
  *   4. trains LeNet-5 on the embedded MNIST through `train()` itself, as the app and CLI do (batch
  *      gather on the GPU, progress events, validation): the samples/s a student sees.
  *
- *   node .device/bench.mjs [--peer peer.json] [--out results.json] [--skip-checks] [--quick] [--software] [--repeat N] [--batch N] [--steps N]
+ *   node .device/bench.mjs [--peer peer.json] [--out results.json] [--skip-checks] [--quick] [--software] [--repeat N] [--batch N] [--steps N] [--only key,…]
  * (`--software`: Mesa's llvmpipe through Dawn's OpenGL ES compatibility mode, to rehearse the whole
  * script on a CPU machine — numbers meaningless; `--quick`: a few steps per case; `--repeat N`: every
  * case N times over, interleaved, to show how much a figure moves between rounds; `--batch N` and
  * `--steps N` override every case's, which lets the software adapter measure host time per step
  * with replay on and off — the host's work does not depend on the batch size — and then the
- * end-to-end run is the quick one too.)
+ * end-to-end run is the quick one too; `--only lenet_b64,…`: just those cases' throughput.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -55,6 +55,8 @@ const arg = (name: string) => {
 const quick = process.argv.includes('--quick');
 const batchOverride = arg('--batch') != null ? Number(arg('--batch')) : undefined;
 const stepsOverride = arg('--steps') != null ? Number(arg('--steps')) : undefined;
+/** `--only lenet_b64,resnet_b128`: just these cases (their keys below). */
+const only = arg('--only')?.split(',');
 
 const CASES: Case[] = [
   { key: 'lenet_b64', label: 'LeNet-5 batch 64', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160 },
@@ -113,7 +115,8 @@ function replaySummary(t: Trainer): string {
   const report = (t.step as Partial<ReplayingStep>).replay;
   if (report == null) return 'off';
   const off = Object.entries(report.off).map(([kind, why]) => ` [${kind}: ${why}]`).join('');
-  return `${report.replayed}/${report.recorded}/${report.plain}${off}`;
+  const dispatches = Object.values(report.dispatches);
+  return `${report.replayed}/${report.recorded}/${report.plain}${dispatches.length > 0 ? ` (${dispatches.join(', ')} dispatches)` : ''}${off}`;
 }
 
 async function profileStep(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D) {
@@ -215,7 +218,7 @@ async function main(): Promise<void> {
   const peer = peerFile ? (JSON.parse(readFileSync(peerFile, 'utf8')) as Record<string, { samplesPerSecond: number }>) : {};
   const rows: Record<string, unknown>[] = [];
   const repeat = Math.max(1, Number(arg('--repeat') ?? 1));
-  for (const [round, c] of Array.from({ length: repeat }, (_, r) => CASES.map((c) => [r + 1, c] as const)).flat()) {
+  for (const [round, c] of Array.from({ length: repeat }, (_, r) => CASES.filter((c) => only?.includes(c.key) ?? true).map((c) => [r + 1, c] as const)).flat()) {
     if (c.stock) restoreStockKernels();
     else registerFastKernels();
     const t = trainer(c.graph(), c.stock ? STOCK : c.noReplay ? { ...accelerated, wrapStep: (step) => step } : accelerated, c.adam ? ADAM : SGD);
@@ -231,6 +234,13 @@ async function main(): Promise<void> {
   registerFastKernels();
   console.table(rows);
   results.throughput = rows;
+  if (only == null) await extras(results, accelerated, peer);
+  const out = arg('--out');
+  if (out) writeFileSync(out, JSON.stringify(results, null, 2));
+}
+
+/** Launch overhead, the profile of one residual-CNN step, and the trainer end to end. */
+async function extras(results: Record<string, unknown>, accelerated: Acceleration, peer: Record<string, { samplesPerSecond: number }>): Promise<void> {
   results.launchOverhead = await launchOverhead();
   console.log('launch overhead:', JSON.stringify(results.launchOverhead));
 
@@ -244,8 +254,6 @@ async function main(): Promise<void> {
   tf.dispose([x, labels]);
 
   results.trainer = await endToEnd(peer['lenet_b64']?.samplesPerSecond);
-  const out = arg('--out');
-  if (out) writeFileSync(out, JSON.stringify(results, null, 2));
 }
 
 main().then(

@@ -1,18 +1,34 @@
 /**
  * WGSL programs of the fused training-mode batch normalisation (NHWC, statistics per channel
- * over the B·H·W rows of an [M, C] view). Sums run in two passes: `ColumnSumsProgram` gives
- * each workgroup a chunk of rows (threads = channels, so a row is read contiguously) and writes
- * partial sums; a finalize program reduces the chunks per channel. Everything stays on the GPU.
+ * over the B·H·W rows of an [M, C] view). Sums run in two passes, each parallel:
+ * `ColumnSumsProgram` gives each workgroup a chunk of rows and a block of channels (threads in a
+ * row of the block read a row contiguously; the block's rows of threads share out the chunk's
+ * rows and are summed in workgroup memory) and writes partial sums; a finalize program then sums
+ * each channel's partials with a workgroup of its own. Everything stays on the GPU.
+ *
+ * Why both passes spread their loops: with a thread per channel walking its rows (or partials)
+ * one after another, the residual CNN's 32 channels gave 16 k threads of 256 loads each, and 32
+ * threads of 512: on a GPU, far too few loads in flight to cover memory latency.
  */
 import { FlatProgram, type GpuProgram } from './program';
 
-const CHANNELS_PER_WORKGROUP = 64;
+const THREADS = 256;
+/** Rows one thread sums in a column-sums chunk. */
+const ROWS_PER_THREAD = 16;
+/** Threads that sum one channel's partials in a finalize. */
+const FINALIZE_THREADS = 128;
 
-/** Chunks of rows for the column sums: enough workgroups to fill a GPU, each a few hundred rows. */
-export function rowSplits(rows: number): { splits: number; chunk: number } {
-  const splits = Math.max(1, Math.min(512, Math.ceil(rows / 64)));
-  const chunk = Math.ceil(rows / splits);
-  return { splits: Math.ceil(rows / chunk), chunk };
+/** Channels per column-sums workgroup (a power of two ≥ C, at most 64); the rest of its threads share out rows. */
+export function channelBlock(channels: number): number {
+  let block = 1;
+  while (block < channels && block < 64) block *= 2;
+  return block;
+}
+
+/** Chunks of rows for the column sums: ROWS_PER_THREAD rows for each of a workgroup's rows of threads. */
+export function rowSplits(rows: number, channels: number): { splits: number; chunk: number } {
+  const chunk = (THREADS / channelBlock(channels)) * ROWS_PER_THREAD;
+  return { splits: Math.max(1, Math.ceil(rows / chunk)), chunk };
 }
 
 /**
@@ -22,23 +38,27 @@ export function rowSplits(rows: number): { splits: number; chunk: number } {
 export class ColumnSumsProgram implements GpuProgram {
   variableNames: string[];
   uniforms = 'rows : i32, channels : i32, chunk : i32,';
-  workgroupSize: [number, number, number] = [CHANNELS_PER_WORKGROUP, 1, 1];
+  workgroupSize: [number, number, number] = [THREADS, 1, 1];
   // Not flat (a y entry): main() reads workgroupId/localId itself.
   dispatchLayout = { x: [0], y: [1] };
   dispatch: [number, number, number];
   shaderKey: string;
   outputShape: number[];
+  private block: number;
   constructor(
     private mode: 'statistics' | 'gradient',
     channels: number,
     splits: number,
   ) {
+    this.block = channelBlock(channels);
     this.variableNames = mode === 'statistics' ? ['x'] : ['dy', 'x', 'stats'];
-    this.shaderKey = `ncColumnSums_${mode}`;
+    this.shaderKey = `ncColumnSums_${mode}_${this.block}`;
     this.outputShape = [splits, 2, channels];
-    this.dispatch = [Math.ceil(channels / CHANNELS_PER_WORKGROUP), splits, 1];
+    this.dispatch = [Math.ceil(channels / this.block), splits, 1];
   }
   getUserCode(): string {
+    const block = this.block;
+    const lanes = THREADS / block;
     const accumulate =
       this.mode === 'statistics'
         ? `let v = x[row * uniforms.channels + c]; a = a + v; b = b + v * v;`
@@ -47,71 +67,111 @@ export class ColumnSumsProgram implements GpuProgram {
            a = a + g; b = b + g * xhat;`;
     const load = this.mode === 'statistics' ? '' : `let mean = stats[c]; let invStd = stats[uniforms.channels + c];`;
     return `
+      var<workgroup> sums : array<vec2<f32>, ${THREADS}>;
       fn main() {
-        let c = i32(workgroupId.x) * ${CHANNELS_PER_WORKGROUP} + i32(localId.x);
+        let lid = i32(localIndex);
+        let c = i32(workgroupId.x) * ${block} + lid % ${block};
+        let lane = lid / ${block};
         let split = i32(workgroupId.y);
-        if (c >= uniforms.channels) { return; }
-        ${load}
         let begin = split * uniforms.chunk;
         let end = min(uniforms.rows, begin + uniforms.chunk);
         var a = 0.0;
         var b = 0.0;
-        for (var row = begin; row < end; row = row + 1) {
-          ${accumulate}
+        if (c < uniforms.channels) {
+          ${load}
+          for (var row = begin + lane; row < end; row = row + ${lanes}) {
+            ${accumulate}
+          }
         }
-        result[(split * 2) * uniforms.channels + c] = a;
-        result[(split * 2 + 1) * uniforms.channels + c] = b;
+        sums[lid] = vec2<f32>(a, b);
+        workgroupBarrier();
+        for (var half = ${lanes / 2}; half > 0; half = half / 2) {
+          if (lane < half) { sums[lid] = sums[lid] + sums[lid + half * ${block}]; }
+          workgroupBarrier();
+        }
+        if (lane == 0 && c < uniforms.channels) {
+          result[(split * 2) * uniforms.channels + c] = sums[lid].x;
+          result[(split * 2 + 1) * uniforms.channels + c] = sums[lid].y;
+        }
       }
     `;
   }
 }
 
-/** [splits, 2, C] partial Σx, Σx² → [3, C]: mean, 1/√(var+ε), biased var. One thread per channel. */
-export class StatisticsFinalizeProgram extends FlatProgram {
+/**
+ * WGSL that sums channel c's partials ([splits, 2, C]) over the splits with the workgroup's
+ * FINALIZE_THREADS threads, leaving both totals in `total[0]`.
+ */
+const SUM_PARTIALS = `
+        let lid = i32(localIndex);
+        var s = vec2<f32>(0.0);
+        for (var k = lid; k < uniforms.splits; k = k + ${FINALIZE_THREADS}) {
+          s = s + vec2<f32>(partial[(k * 2) * uniforms.channels + c], partial[(k * 2 + 1) * uniforms.channels + c]);
+        }
+        total[lid] = s;
+        workgroupBarrier();
+        for (var half = ${FINALIZE_THREADS / 2}; half > 0; half = half / 2) {
+          if (lid < half) { total[lid] = total[lid] + total[lid + half]; }
+          workgroupBarrier();
+        }`;
+
+/** A program with one workgroup of FINALIZE_THREADS per channel. */
+abstract class PerChannelProgram implements GpuProgram {
   variableNames = ['partial'];
+  abstract uniforms: string;
+  abstract shaderKey: string;
+  workgroupSize: [number, number, number] = [FINALIZE_THREADS, 1, 1];
+  // Not flat (a y entry): main() reads workgroupId/localId itself.
+  dispatchLayout = { x: [0], y: [1] };
+  dispatch: [number, number, number];
+  constructor(
+    public outputShape: number[],
+    channels: number,
+  ) {
+    this.dispatch = [channels, 1, 1];
+  }
+  abstract getUserCode(): string;
+}
+
+/** [splits, 2, C] partial Σx, Σx² → [3, C]: mean, 1/√(var+ε), biased var. */
+export class StatisticsFinalizeProgram extends PerChannelProgram {
   uniforms = 'splits : i32, channels : i32, rows : f32, epsilon : f32,';
   shaderKey = 'ncBatchStatsFinalize';
   constructor(channels: number) {
-    super([3, channels], 64, [channels]);
+    super([3, channels], channels);
   }
   getUserCode(): string {
     return `
-      fn main(index : i32) {
-        let c = index;
-        if (c >= uniforms.channels) { return; }
-        var s = 0.0;
-        var q = 0.0;
-        for (var k = 0; k < uniforms.splits; k = k + 1) {
-          s = s + partial[(k * 2) * uniforms.channels + c];
-          q = q + partial[(k * 2 + 1) * uniforms.channels + c];
+      var<workgroup> total : array<vec2<f32>, ${FINALIZE_THREADS}>;
+      fn main() {
+        let c = i32(workgroupId.x);
+        ${SUM_PARTIALS}
+        if (lid == 0) {
+          let mean = total[0].x / uniforms.rows;
+          let variance = max(total[0].y / uniforms.rows - mean * mean, 0.0);
+          result[c] = mean;
+          result[uniforms.channels + c] = inverseSqrt(variance + uniforms.epsilon);
+          result[2 * uniforms.channels + c] = variance;
         }
-        let mean = s / uniforms.rows;
-        let variance = max(q / uniforms.rows - mean * mean, 0.0);
-        setOutputAtIndex(c, mean);
-        setOutputAtIndex(uniforms.channels + c, inverseSqrt(variance + uniforms.epsilon));
-        setOutputAtIndex(2 * uniforms.channels + c, variance);
       }
     `;
   }
 }
 
 /** Picks one of the two partial sums, summed over chunks → [C] (0: Σdy = dβ, 1: Σdy·x̂ = dγ). */
-export class GradientFinalizeProgram extends FlatProgram {
-  variableNames = ['partial'];
+export class GradientFinalizeProgram extends PerChannelProgram {
   uniforms = 'splits : i32, channels : i32, which : i32,';
   shaderKey = 'ncBatchGradFinalize';
   constructor(channels: number) {
-    super([channels]);
+    super([channels], channels);
   }
   getUserCode(): string {
     return `
-      fn main(index : i32) {
-        if (index >= uniforms.channels) { return; }
-        var s = 0.0;
-        for (var k = 0; k < uniforms.splits; k = k + 1) {
-          s = s + partial[(k * 2 + uniforms.which) * uniforms.channels + index];
-        }
-        setOutputAtIndex(index, s);
+      var<workgroup> total : array<vec2<f32>, ${FINALIZE_THREADS}>;
+      fn main() {
+        let c = i32(workgroupId.x);
+        ${SUM_PARTIALS}
+        if (lid == 0) { result[c] = total[0][uniforms.which]; }
       }
     `;
   }

@@ -10,10 +10,11 @@
  * a second small pass sums the chunks' partial tiles.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FlatProgram, i32, webgpuBackend, type GpuProgram } from './program';
+import { i32, webgpuBackend, type GpuProgram } from './program';
 
 const TILE = 32; // outputs per tile side and positions per staging step
-const TARGET_WORKGROUPS = 2048;
+const THREADS = 64; // 8×8 threads, a 4×4 block of outputs each
+const TARGET_WORKGROUPS = 4096;
 const MAX_SPLITS = 256;
 
 export interface FilterGradGeometry {
@@ -46,11 +47,11 @@ class FilterGradPartialProgram implements GpuProgram {
   variableNames = ['x', 'dy'];
   uniforms =
     'positions : i32, rows : i32, outC : i32, chunk : i32, inH : i32, inW : i32, inC : i32, outH : i32, outW : i32, kW : i32, strideH : i32, strideW : i32, padTop : i32, padLeft : i32,';
-  workgroupSize: [number, number, number] = [256, 1, 1];
+  workgroupSize: [number, number, number] = [THREADS, 1, 1];
   // Not flat (a y entry): main() reads workgroupId/localId itself.
   dispatchLayout = { x: [0], y: [1] };
   dispatch: [number, number, number];
-  shaderKey = 'ncFilterGradPartial';
+  shaderKey = 'ncFilterGradPartial4x4';
   constructor(
     public outputShape: number[],
     rows: number,
@@ -60,9 +61,17 @@ class FilterGradPartialProgram implements GpuProgram {
     this.dispatch = [Math.ceil(rows / TILE), Math.ceil(outC / TILE), splits];
   }
   getUserCode(): string {
+    // Each of the 64 threads owns a 4×4 block of the 32×32 output tile, so every pair of vec4
+    // reads from workgroup memory feeds 16 multiply-adds (a 1×4 block fed 4 from 5 reads, and
+    // workgroup memory, not arithmetic, set the pace). A thread always stages the same tile
+    // column (its row r and output channel c), so r's im2col offset is worked out once; each
+    // position's is worked out once per stage, by one thread, into \`pos\`: integer division is
+    // slow on GPUs and the old kernel did seven per staged element.
     return `
-      var<workgroup> xs : array<f32, ${TILE * TILE}>;
-      var<workgroup> ds : array<f32, ${TILE * TILE}>;
+      var<workgroup> xs : array<vec4<f32>, ${(TILE * TILE) / 4}>;
+      var<workgroup> ds : array<vec4<f32>, ${(TILE * TILE) / 4}>;
+      // Per staged position: x's flat offset at (kh, kw, ci) = (0, 0, 0), and its top-left (ih, iw).
+      var<workgroup> pos : array<vec3<i32>, ${TILE}>;
       var<workgroup> sharedSplit : i32;
       fn main() {
         let lid = i32(localIndex);
@@ -73,55 +82,74 @@ class FilterGradPartialProgram implements GpuProgram {
         let split = workgroupUniformLoad(&sharedSplit);
         let pBegin = split * uniforms.chunk;
         let pEnd = min(uniforms.positions, pBegin + uniforms.chunk);
-        let myRow = lid / 8;
-        let myCol = (lid % 8) * 4;
-        var acc = vec4<f32>(0.0);
         let outHW = uniforms.outH * uniforms.outW;
+
+        // The tile column this thread stages, and the im2col row it is in x.
+        let col = lid % ${TILE};
+        let firstRow = lid / ${TILE};
+        let r = r0 + col;
+        let rowOk = r < uniforms.rows;
         let kWC = uniforms.kW * uniforms.inC;
+        let kh = r / kWC;
+        let kw = (r % kWC) / uniforms.inC;
+        let rowOffset = (kh * uniforms.inW + kw) * uniforms.inC + r % uniforms.inC;
+        let c = c0 + col;
+        let colOk = c < uniforms.outC;
+
+        let tm = lid / 8;
+        let tn = lid % 8;
+        var acc0 = vec4<f32>(0.0);
+        var acc1 = vec4<f32>(0.0);
+        var acc2 = vec4<f32>(0.0);
+        var acc3 = vec4<f32>(0.0);
         for (var p0 = pBegin; p0 < pEnd; p0 = p0 + ${TILE}) {
-          for (var i = 0; i < 4; i = i + 1) {
-            let e = lid + i * 256;
-            let pl = e / ${TILE};
-            let col = e % ${TILE};
+          if (lid < ${TILE}) {
+            let p = p0 + lid;
+            let b = p / outHW;
+            let rem = p % outHW;
+            let ih = (rem / uniforms.outW) * uniforms.strideH - uniforms.padTop;
+            let iw = (rem % uniforms.outW) * uniforms.strideW - uniforms.padLeft;
+            pos[lid] = vec3<i32>(((b * uniforms.inH + ih) * uniforms.inW + iw) * uniforms.inC, ih, iw);
+          }
+          workgroupBarrier();
+          for (var pl = firstRow; pl < ${TILE}; pl = pl + ${THREADS / TILE}) {
             let p = p0 + pl;
             var xv = 0.0;
-            let r = r0 + col;
-            if (p < pEnd && r < uniforms.rows) {
-              let b = p / outHW;
-              let rem = p % outHW;
-              let oh = rem / uniforms.outW;
-              let ow = rem % uniforms.outW;
-              let kh = r / kWC;
-              let kw = (r % kWC) / uniforms.inC;
-              let ci = r % uniforms.inC;
-              let ih = oh * uniforms.strideH - uniforms.padTop + kh;
-              let iw = ow * uniforms.strideW - uniforms.padLeft + kw;
-              if (ih >= 0 && ih < uniforms.inH && iw >= 0 && iw < uniforms.inW) {
-                xv = x[((b * uniforms.inH + ih) * uniforms.inW + iw) * uniforms.inC + ci];
+            var dv = 0.0;
+            if (p < pEnd) {
+              let at = pos[pl];
+              let ih = at.y + kh;
+              let iw = at.z + kw;
+              if (rowOk && ih >= 0 && ih < uniforms.inH && iw >= 0 && iw < uniforms.inW) {
+                xv = x[at.x + rowOffset];
+              }
+              if (colOk) {
+                dv = dy[p * uniforms.outC + c];
               }
             }
-            xs[pl * ${TILE} + col] = xv;
-            var dv = 0.0;
-            let c = c0 + col;
-            if (p < pEnd && c < uniforms.outC) {
-              dv = dy[p * uniforms.outC + c];
-            }
-            ds[pl * ${TILE} + col] = dv;
+            xs[pl * ${TILE / 4} + col / 4][col % 4] = xv;
+            ds[pl * ${TILE / 4} + col / 4][col % 4] = dv;
           }
           workgroupBarrier();
           for (var k = 0; k < ${TILE}; k = k + 1) {
-            let a = xs[k * ${TILE} + myRow];
-            let base = k * ${TILE} + myCol;
-            acc = acc + a * vec4<f32>(ds[base], ds[base + 1], ds[base + 2], ds[base + 3]);
+            let a = xs[k * ${TILE / 4} + tm];
+            let d = ds[k * ${TILE / 4} + tn];
+            acc0 = acc0 + a.x * d;
+            acc1 = acc1 + a.y * d;
+            acc2 = acc2 + a.z * d;
+            acc3 = acc3 + a.w * d;
           }
           workgroupBarrier();
         }
-        let r = r0 + myRow;
-        if (r < uniforms.rows) {
-          for (var j = 0; j < 4; j = j + 1) {
-            let c = c0 + myCol + j;
-            if (c < uniforms.outC) {
-              result[(split * uniforms.rows + r) * uniforms.outC + c] = acc[j];
+        let accs = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
+        for (var i = 0; i < 4; i = i + 1) {
+          let row = r0 + tm * 4 + i;
+          if (row < uniforms.rows) {
+            for (var j = 0; j < 4; j = j + 1) {
+              let oc = c0 + tn * 4 + j;
+              if (oc < uniforms.outC) {
+                result[(split * uniforms.rows + row) * uniforms.outC + oc] = accs[i][j];
+              }
             }
           }
         }
@@ -130,23 +158,46 @@ class FilterGradPartialProgram implements GpuProgram {
   }
 }
 
-/** Sums the [splits, n] partial tiles into the n outputs. */
-export class SumRowsProgram extends FlatProgram {
+const SUM_OUTPUTS = 64; // outputs per summing workgroup…
+const SUM_LANES = 4; // …each summed by 4 threads, a quarter of the chunks each
+
+/**
+ * Sums the [splits, n] partial tiles into the n outputs. Several threads share each output's
+ * chunks (one thread walking all 256 of them leaves too few loads in flight on a GPU).
+ */
+export class SumRowsProgram implements GpuProgram {
   variableNames = ['partial'];
   uniforms = 'splits : i32, n : i32,';
   shaderKey = 'ncSumRows';
-  constructor(outputShape: number[]) {
-    super(outputShape);
+  workgroupSize: [number, number, number] = [SUM_OUTPUTS * SUM_LANES, 1, 1];
+  // Not flat (a y entry): main() reads workgroupId/localId itself.
+  dispatchLayout = { x: [0], y: [1] };
+  dispatch: [number, number, number];
+  constructor(
+    public outputShape: number[],
+    n: number,
+  ) {
+    this.dispatch = [Math.ceil(n / SUM_OUTPUTS), 1, 1];
   }
   getUserCode(): string {
     return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          var s = 0.0;
-          for (var k = 0; k < uniforms.splits; k = k + 1) {
+      var<workgroup> sums : array<f32, ${SUM_OUTPUTS * SUM_LANES}>;
+      fn main() {
+        let lid = i32(localIndex);
+        let index = i32(workgroupId.x) * ${SUM_OUTPUTS} + lid % ${SUM_OUTPUTS};
+        let lane = lid / ${SUM_OUTPUTS};
+        var s = 0.0;
+        if (index < uniforms.n) {
+          for (var k = lane; k < uniforms.splits; k = k + ${SUM_LANES}) {
             s = s + partial[k * uniforms.n + index];
           }
-          setOutputAtIndex(index, s);
+        }
+        sums[lid] = s;
+        workgroupBarrier();
+        if (lane == 0 && index < uniforms.n) {
+          var total = 0.0;
+          for (var l = 0; l < ${SUM_LANES}; l = l + 1) { total = total + sums[l * ${SUM_OUTPUTS} + lid]; }
+          result[index] = total;
         }
       }
     `;
@@ -180,7 +231,7 @@ export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.Tensor
   if (splits === 1) return partial;
   const n = rows * g.outC;
   const flat = { ...partial, shape: [splits, n] };
-  const out = gpu.runWebGPUProgram(new SumRowsProgram(filterShape), [flat], 'float32', [i32(splits), i32(n)]);
+  const out = gpu.runWebGPUProgram(new SumRowsProgram(filterShape, n), [flat], 'float32', [i32(splits), i32(n)]);
   gpu.disposeData(partial.dataId);
   return out;
 }

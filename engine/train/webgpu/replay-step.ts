@@ -45,6 +45,8 @@ export interface ReplayReport {
   plain: number;
   /** Kinds of step (by key) not replayed, and why. */
   readonly off: Record<string, string>;
+  /** Kinds of step (by key) being replayed, and the GPU dispatches one replay issues. */
+  readonly dispatches: Record<string, number>;
 }
 
 export interface ReplayingStep extends TrainStep {
@@ -65,7 +67,7 @@ function settings(optimizer: tf.Optimizer): string {
 
 export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): ReplayingStep {
   const kinds = new Map<string, Kind>();
-  const report: ReplayReport = { replayed: 0, recorded: 0, plain: 0, off: {} };
+  const report: ReplayReport = { replayed: 0, recorded: 0, plain: 0, off: {}, dispatches: {} };
   let lastSettings = settings(optimizer);
   let recorder: StepRecorder | null = null;
   let batchShape: string | null = null;
@@ -121,6 +123,7 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
       if (changed == null) {
         kind.ready = entry;
         kind.misses = 0;
+        report.dispatches[key] = entry.recording.dispatches;
       } else if (miss(kind, key, `the step is not the same from one run to the next (${changed})`)) release(entry);
       else kind.candidate = entry;
     }

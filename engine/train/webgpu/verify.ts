@@ -1,8 +1,9 @@
 /**
  * Checks NetCanvas's WebGPU kernels against TensorFlow.js's `cpu` backend on the same random
- * inputs: the filter gradient of conv2d (several geometries, the models' own among them), and the
- * fused batchnorm's output and gradients. Runs wherever `webgpu` is registered with a real
- * adapter (the test suite skips it on machines without one; the GPU bench calls it first).
+ * inputs: conv2d's filter and input gradients (several geometries, the models' own among them),
+ * the fused batchnorm's output and gradients, and the fused optimizer updates. Runs wherever
+ * `webgpu` is registered with a real adapter (the test suite uses Mesa's software one; the GPU
+ * bench calls it first).
  *
  * @example
  *   const results = await verifyWebGPUKernels(); // [{ name, maxError, tolerance, pass }, …]
@@ -32,6 +33,8 @@ export const CONV_CASES: ConvCase[] = [
   { name: 'small 3×3 same', x: [2, 9, 9, 3], filter: [3, 3, 3, 5], stride: 1, pad: 'same' },
   { name: 'stride 2 valid 5×5', x: [3, 13, 11, 4], filter: [5, 5, 4, 7], stride: 2, pad: 'valid' },
   { name: 'odd channels 1×1', x: [5, 6, 6, 33], filter: [1, 1, 33, 35], stride: 1, pad: 'same' },
+  { name: 'even 4×4 same (uneven pad)', x: [2, 10, 9, 4], filter: [4, 4, 4, 8], stride: 1, pad: 'same' },
+  { name: 'stride 1 valid 3×3', x: [3, 8, 7, 8], filter: [3, 3, 8, 4], stride: 1, pad: 'valid' },
   { name: 'LeNet conv1 (16×28×28×1 → 6@5×5 same)', x: [16, 28, 28, 1], filter: [5, 5, 1, 6], stride: 1, pad: 'same' },
   { name: 'residual conv (16×32×32×32 → 32@3×3 same)', x: [16, 32, 32, 32], filter: [3, 3, 32, 32], stride: 1, pad: 'same' },
 ];
@@ -67,12 +70,9 @@ async function onBackend(backend: string, arrays: { data: Float32Array; shape: n
   return values;
 }
 
-function filterGrad(x: tf.Tensor, dy: tf.Tensor, c: ConvCase): tf.Tensor[] {
-  const w0 = tf.zeros(c.filter) as tf.Tensor4D;
-  const grad = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad), dy)));
-  const g = grad(w0);
-  w0.dispose();
-  return [g];
+/** The conv's filter and input gradients for upstream gradient dy, through tfjs's autodiff. */
+function convGrads(x: tf.Tensor, w: tf.Tensor, dy: tf.Tensor, c: ConvCase): tf.Tensor[] {
+  return tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad), dy)))([x, w]).reverse();
 }
 
 function batchNormReference(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: tf.Tensor, epsilon: number): tf.Tensor[] {
@@ -106,11 +106,13 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     const dyData = random(outShape.reduce((a, b) => a * b), seed++);
     const arrays = [
       { data: xData, shape: c.x },
+      { data: random(c.filter.reduce((a, b) => a * b), seed++), shape: c.filter },
       { data: dyData, shape: outShape },
     ];
-    const [gpu] = await onBackend('webgpu', arrays, (x, dy) => filterGrad(x!, dy!, c));
-    const [cpu] = await onBackend('cpu', arrays, (x, dy) => filterGrad(x!, dy!, c));
-    results.push(compare(`Conv2DBackpropFilter ${c.name}`, gpu!, cpu!, tolerance));
+    const gpu = await onBackend('webgpu', arrays, (x, w, dy) => convGrads(x!, w!, dy!, c));
+    const cpu = await onBackend('cpu', arrays, (x, w, dy) => convGrads(x!, w!, dy!, c));
+    results.push(compare(`Conv2DBackpropFilter ${c.name}`, gpu[0]!, cpu[0]!, tolerance));
+    results.push(compare(`Conv2DBackpropInput ${c.name}`, gpu[1]!, cpu[1]!, tolerance));
   }
   for (const shape of [
     [4, 5, 5, 3],
