@@ -6,7 +6,7 @@
  *      dropout and optimizers, device-guarded steps read every N, recorded steps replayed),
  *      `makeTrainStep` — with SGD momentum and Adam, printing samples/s and the ratio to PyTorch
  *      (peer.py's JSON); and two cases again without replay, to show what it gains,
- *   3. profiles one residual-CNN step (kernel count, top kernels by GPU time),
+ *   3. profiles one residual-CNN step (batch 128) and one LeNet-5 step (batch 512): kernel count, top kernels by GPU time,
  *   4. trains LeNet-5 on the embedded MNIST through `train()` itself, as the app and CLI do (batch
  *      gather on the GPU, progress events, validation): the samples/s a student sees.
  *
@@ -239,19 +239,27 @@ async function main(): Promise<void> {
   if (out) writeFileSync(out, JSON.stringify(results, null, 2));
 }
 
-/** Launch overhead, the profile of one residual-CNN step, and the trainer end to end. */
+/** Launch overhead, the profile of one step of each model, and the trainer end to end. */
 async function extras(results: Record<string, unknown>, accelerated: Acceleration, peer: Record<string, { samplesPerSecond: number }>): Promise<void> {
   results.launchOverhead = await launchOverhead();
   console.log('launch overhead:', JSON.stringify(results.launchOverhead));
 
-  const t = trainer(residualCnn(), accelerated);
-  const { x, labels } = syntheticBatch([32, 32, 3], 128);
-  const profile = await profileStep(t, x, labels);
-  console.log(`profile, one residual-CNN step at batch 128: ${profile.kernelCount} kernels, ${profile.gpuMs.toFixed(2)} ms GPU, ${profile.profiledWallMs.toFixed(1)} ms wall (profiling on)`);
-  console.table(profile.top);
-  results.profile = profile;
-  t.dispose();
-  tf.dispose([x, labels]);
+  const profiles: Record<string, unknown> = {};
+  for (const [key, label, graph, shape, batch] of [
+    ['resnet_b128', 'residual-CNN', residualCnn, [32, 32, 3], 128],
+    ['lenet_b512', 'LeNet-5', lenet5, [28, 28, 1], 512],
+  ] as const) {
+    const t = trainer(graph(), accelerated);
+    const { x, labels } = syntheticBatch([...shape], batchOverride ?? batch);
+    const profile = await profileStep(t, x, labels);
+    console.log(`profile, one ${label} step at batch ${batchOverride ?? batch}: ${profile.kernelCount} kernels, ${profile.gpuMs.toFixed(2)} ms GPU, ${profile.profiledWallMs.toFixed(1)} ms wall (profiling on)`);
+    console.table(profile.top);
+    profiles[key] = profile;
+    t.dispose();
+    tf.dispose([x, labels]);
+  }
+  results.profile = profiles.resnet_b128;
+  results.profiles = profiles;
 
   results.trainer = await endToEnd(peer['lenet_b64']?.samplesPerSecond);
 }

@@ -11,19 +11,13 @@
  * threads of 512: on a GPU, far too few loads in flight to cover memory latency.
  */
 import { FlatProgram, type GpuProgram } from './program';
+import { channelBlock } from './reductions';
 
 const THREADS = 256;
 /** Rows one thread sums in a column-sums chunk. */
 const ROWS_PER_THREAD = 16;
 /** Threads that sum one channel's partials in a finalize. */
 const FINALIZE_THREADS = 128;
-
-/** Channels per column-sums workgroup (a power of two ≥ C, at most 64); the rest of its threads share out rows. */
-export function channelBlock(channels: number): number {
-  let block = 1;
-  while (block < channels && block < 64) block *= 2;
-  return block;
-}
 
 /** Chunks of rows for the column sums: ROWS_PER_THREAD rows for each of a workgroup's rows of threads. */
 export function rowSplits(rows: number, channels: number): { splits: number; chunk: number } {

@@ -10,7 +10,8 @@
  * a second small pass sums the chunks' partial tiles.
  */
 import * as tf from '@tensorflow/tfjs';
-import { i32, webgpuBackend, type GpuProgram } from './program';
+import { f32, i32, webgpuBackend, type GpuProgram } from './program';
+import { SumRowsProgram } from './reductions';
 
 const TILE = 32; // outputs per tile side and positions per staging step
 const THREADS = 64; // 8×8 threads, a 4×4 block of outputs each
@@ -158,52 +159,6 @@ class FilterGradPartialProgram implements GpuProgram {
   }
 }
 
-const SUM_OUTPUTS = 64; // outputs per summing workgroup…
-const SUM_LANES = 4; // …each summed by 4 threads, a quarter of the chunks each
-
-/**
- * Sums the [splits, n] partial tiles into the n outputs. Several threads share each output's
- * chunks (one thread walking all 256 of them leaves too few loads in flight on a GPU).
- */
-export class SumRowsProgram implements GpuProgram {
-  variableNames = ['partial'];
-  uniforms = 'splits : i32, n : i32,';
-  shaderKey = 'ncSumRows';
-  workgroupSize: [number, number, number] = [SUM_OUTPUTS * SUM_LANES, 1, 1];
-  // Not flat (a y entry): main() reads workgroupId/localId itself.
-  dispatchLayout = { x: [0], y: [1] };
-  dispatch: [number, number, number];
-  constructor(
-    public outputShape: number[],
-    n: number,
-  ) {
-    this.dispatch = [Math.ceil(n / SUM_OUTPUTS), 1, 1];
-  }
-  getUserCode(): string {
-    return `
-      var<workgroup> sums : array<f32, ${SUM_OUTPUTS * SUM_LANES}>;
-      fn main() {
-        let lid = i32(localIndex);
-        let index = i32(workgroupId.x) * ${SUM_OUTPUTS} + lid % ${SUM_OUTPUTS};
-        let lane = lid / ${SUM_OUTPUTS};
-        var s = 0.0;
-        if (index < uniforms.n) {
-          for (var k = lane; k < uniforms.splits; k = k + ${SUM_LANES}) {
-            s = s + partial[k * uniforms.n + index];
-          }
-        }
-        sums[lid] = s;
-        workgroupBarrier();
-        if (lane == 0 && index < uniforms.n) {
-          var total = 0.0;
-          for (var l = 0; l < ${SUM_LANES}; l = l + 1) { total = total + sums[l * ${SUM_OUTPUTS} + lid]; }
-          result[index] = total;
-        }
-      }
-    `;
-  }
-}
-
 /** Runs the two passes on the given WebGPU backend; returns the filter gradient [kH,kW,inC,outC]. */
 export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
   const gpu = webgpuBackend(backend);
@@ -231,7 +186,7 @@ export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.Tensor
   if (splits === 1) return partial;
   const n = rows * g.outC;
   const flat = { ...partial, shape: [splits, n] };
-  const out = gpu.runWebGPUProgram(new SumRowsProgram(filterShape, n), [flat], 'float32', [i32(splits), i32(n)]);
+  const out = gpu.runWebGPUProgram(new SumRowsProgram(filterShape, n), [flat], 'float32', [i32(splits), i32(n), f32(1)]);
   gpu.disposeData(partial.dataId);
   return out;
 }

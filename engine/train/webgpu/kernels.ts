@@ -7,11 +7,14 @@ import * as tf from '@tensorflow/tfjs';
 import { makeConv2DBackpropFilterKernel } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInputKernel } from './conv2d-backprop-input';
 import { registerDeviceGradients, restoreStockGradients } from './gradients';
+import { makeMiddleReduceKernel } from './middle-reduce';
 import { useQueueUploads } from './upload';
 
 const REPLACEMENTS: Record<string, (fallback: tf.KernelFunc | undefined) => tf.KernelFunc> = {
   [tf.Conv2DBackpropFilter]: makeConv2DBackpropFilterKernel,
   [tf.Conv2DBackpropInput]: makeConv2DBackpropInputKernel,
+  [tf.Sum]: makeMiddleReduceKernel('sum'),
+  [tf.Mean]: makeMiddleReduceKernel('mean'),
 };
 
 const stock = new Map<string, tf.KernelConfig | undefined>();

@@ -1,7 +1,8 @@
 /**
  * Checks NetCanvas's WebGPU kernels against TensorFlow.js's `cpu` backend on the same random
  * inputs: conv2d's filter and input gradients (several geometries, the models' own among them),
- * the fused batchnorm's output and gradients, and the fused optimizer updates. Runs wherever
+ * sums and means over middle axes, the fused batchnorm's output and gradients, and the fused
+ * optimizer updates. Runs wherever
  * `webgpu` is registered with a real adapter (the test suite uses Mesa's software one; the GPU
  * bench calls it first).
  *
@@ -113,6 +114,19 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     const cpu = await onBackend('cpu', arrays, (x, w, dy) => convGrads(x!, w!, dy!, c));
     results.push(compare(`Conv2DBackpropFilter ${c.name}`, gpu[0]!, cpu[0]!, tolerance));
     results.push(compare(`Conv2DBackpropInput ${c.name}`, gpu[1]!, cpu[1]!, tolerance));
+  }
+  const reductions = [
+    { name: 'Σ over batch, height, width (a bias gradient, in chunks)', shape: [8, 32, 32, 6], axes: [0, 1, 2], mean: false, keepDims: false },
+    { name: 'Σ over batch (a dense bias gradient)', shape: [64, 120], axes: [0], mean: false, keepDims: false },
+    { name: 'mean over height, width (global average pool)', shape: [4, 8, 8, 32], axes: [1, 2], mean: true, keepDims: false },
+    { name: 'mean over height, width, kept dims', shape: [2, 19, 17, 5], axes: [1, 2], mean: true, keepDims: true },
+  ];
+  for (const r of reductions) {
+    const arrays = [{ data: random(r.shape.reduce((a, b) => a * b), seed++), shape: r.shape }];
+    const reduce = (x: tf.Tensor) => [r.mean ? tf.mean(x, r.axes, r.keepDims) : tf.sum(x, r.axes, r.keepDims)];
+    const [gpu] = await onBackend('webgpu', arrays, (x) => reduce(x!));
+    const [cpu] = await onBackend('cpu', arrays, (x) => reduce(x!));
+    results.push(compare(`${r.mean ? 'Mean' : 'Sum'}: ${r.name}`, gpu!, cpu!, tolerance));
   }
   for (const shape of [
     [4, 5, 5, 3],

@@ -1,0 +1,129 @@
+/**
+ * Reduction programs shared by several kernels. On a GPU a sum must keep many loads in flight:
+ * one thread walking hundreds of values one after another leaves the memory system idle, so
+ * each of these shares every output's values among several threads and adds their parts in
+ * workgroup memory.
+ */
+import type { GpuProgram } from './program';
+
+const THREADS = 256;
+/** Values one thread adds up in a middle-axis sum before the workgroup combines them. */
+const VALUES_PER_THREAD = 16;
+
+/** Channels per workgroup (a power of two ≥ C, at most 64); the rest of its 256 threads share out rows. */
+export function channelBlock(channels: number): number {
+  let block = 1;
+  while (block < channels && block < 64) block *= 2;
+  return block;
+}
+
+const SUM_OUTPUTS = 64; // outputs per summing workgroup…
+const SUM_LANES = 4; // …each summed by 4 threads, a quarter of the rows each
+
+/** Sums a [splits, n] array over its rows into n outputs, times `scale`. */
+export class SumRowsProgram implements GpuProgram {
+  variableNames = ['partial'];
+  uniforms = 'splits : i32, n : i32, scale : f32,';
+  shaderKey = 'ncSumRows';
+  workgroupSize: [number, number, number] = [SUM_OUTPUTS * SUM_LANES, 1, 1];
+  // Not flat (a y entry): main() reads workgroupId/localId itself.
+  dispatchLayout = { x: [0], y: [1] };
+  dispatch: [number, number, number];
+  constructor(
+    public outputShape: number[],
+    n: number,
+  ) {
+    this.dispatch = [Math.ceil(n / SUM_OUTPUTS), 1, 1];
+  }
+  getUserCode(): string {
+    return `
+      var<workgroup> sums : array<f32, ${SUM_OUTPUTS * SUM_LANES}>;
+      fn main() {
+        let lid = i32(localIndex);
+        let index = i32(workgroupId.x) * ${SUM_OUTPUTS} + lid % ${SUM_OUTPUTS};
+        let lane = lid / ${SUM_OUTPUTS};
+        var s = 0.0;
+        if (index < uniforms.n) {
+          for (var k = lane; k < uniforms.splits; k = k + ${SUM_LANES}) {
+            s = s + partial[k * uniforms.n + index];
+          }
+        }
+        sums[lid] = s;
+        workgroupBarrier();
+        if (lane == 0 && index < uniforms.n) {
+          var total = 0.0;
+          for (var l = 0; l < ${SUM_LANES}; l = l + 1) { total = total + sums[l * ${SUM_OUTPUTS} + lid]; }
+          result[index] = total * uniforms.scale;
+        }
+      }
+    `;
+  }
+}
+
+/** How a middle-axis sum of an [outer, mid, inner] view is cut: `splits` chunks of `chunk` rows. */
+export function middlePlan(outer: number, mid: number, inner: number): { splits: number; chunk: number } {
+  const lanes = THREADS / channelBlock(inner);
+  // With several outer rows there are workgroups enough without cutting mid (a global average
+  // pool: one per image); with one (a bias gradient), mid is cut so that threads stay busy.
+  if (outer > 1) return { splits: 1, chunk: mid };
+  const chunk = lanes * VALUES_PER_THREAD;
+  return { splits: Math.ceil(mid / chunk), chunk };
+}
+
+/**
+ * Sums an [outer, mid, inner] view over mid, one chunk of mid per workgroup row (workgroup y),
+ * into [outer, splits, inner], times `scale`. Threads in a row of the workgroup read a row of
+ * `inner` contiguously; the workgroup's rows of threads share out the chunk's rows.
+ */
+export class MiddleSumsProgram implements GpuProgram {
+  variableNames = ['x'];
+  uniforms = 'mid : i32, inner : i32, chunk : i32, splits : i32, scale : f32,';
+  workgroupSize: [number, number, number] = [THREADS, 1, 1];
+  // Not flat (a y entry): main() reads workgroupId/localId itself.
+  dispatchLayout = { x: [0], y: [1] };
+  dispatch: [number, number, number];
+  shaderKey: string;
+  private block: number;
+  constructor(
+    public outputShape: number[],
+    outer: number,
+    inner: number,
+    splits: number,
+  ) {
+    this.block = channelBlock(inner);
+    this.shaderKey = `ncMiddleSums_${this.block}`;
+    this.dispatch = [Math.ceil(inner / this.block), splits, outer];
+  }
+  getUserCode(): string {
+    const block = this.block;
+    const lanes = THREADS / block;
+    return `
+      var<workgroup> sums : array<f32, ${THREADS}>;
+      fn main() {
+        let lid = i32(localIndex);
+        let c = i32(workgroupId.x) * ${block} + lid % ${block};
+        let lane = lid / ${block};
+        let split = i32(workgroupId.y);
+        let o = i32(workgroupId.z);
+        let begin = split * uniforms.chunk;
+        let end = min(uniforms.mid, begin + uniforms.chunk);
+        var s = 0.0;
+        if (c < uniforms.inner) {
+          let base = o * uniforms.mid * uniforms.inner + c;
+          for (var row = begin + lane; row < end; row = row + ${lanes}) {
+            s = s + x[base + row * uniforms.inner];
+          }
+        }
+        sums[lid] = s;
+        workgroupBarrier();
+        for (var half = ${lanes / 2}; half > 0; half = half / 2) {
+          if (lane < half) { sums[lid] = sums[lid] + sums[lid + half * ${block}]; }
+          workgroupBarrier();
+        }
+        if (lane == 0 && c < uniforms.inner) {
+          result[(o * uniforms.splits + split) * uniforms.inner + c] = sums[lid] * uniforms.scale;
+        }
+      }
+    `;
+  }
+}
