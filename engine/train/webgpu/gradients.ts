@@ -1,15 +1,21 @@
 /**
- * Gradients of Sum and Mean that stay on the device. tfjs-core's own build the broadcast as
- * `dy · ones(x.shape)`, and `ones` is a host array: every step then allocates and fills x.size
- * floats in JS and uploads them through a fresh staging buffer. For the residual CNN's global
- * average pool that is 4 M floats (16 MB) a step; for each L2 penalty Σw², one kernel's size.
- * Broadcasting dy with BroadcastTo (a Tile launch) gives the same values with no host work.
+ * Gradients that stay on the device, or take fewer launches there.
  *
- * Gradients are registered per kernel name, not per backend, so this applies to every backend in
+ * Sum and Mean: tfjs-core's build the broadcast as `dy · ones(x.shape)`, and `ones` is a host
+ * array: every step then allocates and fills x.size floats in JS and uploads them through a fresh
+ * staging buffer. For the residual CNN's global average pool that is 4 M floats (16 MB) a step;
+ * for each L2 penalty Σw², one kernel's size. Broadcasting dy with BroadcastTo (a Tile launch)
+ * gives the same values with no host work.
+ *
+ * ReLU: on WebGPU one launch instead of tfjs-core's Step and Multiply, bit for bit the same.
+ *
+ * Gradients are registered per kernel name, not per backend, so these apply to every backend in
  * the process. That is deliberate and harmless: the values are identical (dy/size is computed
- * once on the small dy, then copied, where tfjs computes (dy·1)/size per element, the same number).
+ * once on the small dy, then copied, where tfjs computes (dy·1)/size per element, the same number;
+ * ReLU's is tfjs-core's own formula on every backend but WebGPU).
  */
 import * as tf from '@tensorflow/tfjs';
+import { ElementwiseProgram, f32, runToTensor } from './program';
 
 /** dy reshaped to x's rank with 1 on the reduced axes, as both gradients need. */
 function expandedDy(dy: tf.Tensor, x: tf.Tensor, axis: number | number[]): tf.Tensor {
@@ -41,7 +47,21 @@ const DEVICE_GRADIENTS: tf.GradConfig[] = [
       return { x: () => tf.broadcastTo(tf.div(expandedDy(dy as tf.Tensor, x, axis), reducedSize(x, axis)), x.shape) };
     },
   },
+  {
+    // tfjs-core's is dy · cast(step(x)): two launches and two passes over the activation on
+    // WebGPU. One launch computes the same numbers bit for bit (step keeps a NaN, as tfjs's does).
+    kernelName: tf.Relu,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => {
+      const [x] = saved as [tf.Tensor];
+      if (tf.getBackend() !== 'webgpu') return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32')) };
+      return { x: () => runToTensor(new ElementwiseProgram(x.shape, ['dy', 'x'], 'ncReluGrad', RELU_GRAD), [dy as tf.Tensor, x], [f32(0)]) };
+    },
+  },
 ];
+
+/** dy · step(x) per element, step(NaN) = NaN as in tfjs-webgpu's STEP. */
+const RELU_GRAD = 'dy[index] * select(select(0.0, 1.0, x[index] > 0.0), x[index], isnan(x[index]))';
 
 const stock = new Map<string, tf.GradConfig>();
 

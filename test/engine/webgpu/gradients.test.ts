@@ -1,6 +1,7 @@
 /**
  * The device-side Sum and Mean gradients: the same values as tfjs-core's on every backend, and on
- * WebGPU (Mesa's software adapter) no host array of the input's size is uploaded for them.
+ * WebGPU (Mesa's software adapter) no host array of the input's size is uploaded for them. ReLU's:
+ * one launch on WebGPU, bit for bit tfjs-core's.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, expect, it } from 'vitest';
@@ -74,4 +75,37 @@ it('uploads no host array of the input’s size on WebGPU', { timeout: 120_000 }
   registerDeviceGradients();
   expect(await bigUploads()).toBe(0);
   x.dispose();
+});
+
+it('gives ReLU’s gradient in one launch on WebGPU, bit for bit tfjs-core’s (NaN, ±∞ and −0 included)', { timeout: 120_000 }, async (ctx) => {
+  if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
+  await tf.setBackend('webgpu');
+  // Every pairing of an input sign (or NaN) with an upstream gradient sign (or NaN, ±∞), 1,600 times.
+  const xs = [-2, -0, 0, 1.5, NaN];
+  const dys = [-3, 0, 2.5, NaN, Infinity, -Infinity];
+  const pairs = xs.flatMap((x) => dys.map((dy) => [x, dy] as const));
+  const n = pairs.length * 1600;
+  const x = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => pairs[i % pairs.length]![0]));
+  const dy = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => pairs[i % pairs.length]![1]));
+  /** The gradient's values, and the tfjs kernels run to get them (ours is not one: it launches directly). */
+  const gradient = async () => {
+    let values: number[] = [];
+    const info = await tf.profile(async () => {
+      const g = tf.grad((v: tf.Tensor) => tf.relu(v))(x, dy);
+      values = Array.from(await g.data());
+      g.dispose();
+    });
+    return { values, kernels: info.kernels.map((k) => k.name) };
+  };
+  const stock = await gradient();
+  expect(stock.kernels).toEqual(expect.arrayContaining(['Step', 'Multiply']));
+  registerDeviceGradients();
+  const ours = await gradient();
+  expect(ours.kernels).not.toContain('Step');
+  expect(ours.kernels).not.toContain('Multiply');
+  expect(ours.values.length).toBe(n);
+  expect(ours.values).toEqual(stock.values);
+  expect(ours.values.some((v) => Object.is(v, -0))).toBe(true); // the −0 cases are really there
+  expect(ours.values.some(Number.isNaN)).toBe(true);
+  tf.dispose([x, dy]);
 });
