@@ -11,7 +11,7 @@
  * threads of 512: on a GPU, far too few loads in flight to cover memory latency.
  */
 import { FlatProgram, type GpuProgram } from './program';
-import { channelBlock } from './reductions';
+import { channelBlock, cut } from './reductions';
 
 const THREADS = 256;
 /** Rows one thread sums in a column-sums chunk. */
@@ -21,8 +21,7 @@ const FINALIZE_THREADS = 128;
 
 /** Chunks of rows for the column sums: ROWS_PER_THREAD rows for each of a workgroup's rows of threads. */
 export function rowSplits(rows: number, channels: number): { splits: number; chunk: number } {
-  const chunk = (THREADS / channelBlock(channels)) * ROWS_PER_THREAD;
-  return { splits: Math.max(1, Math.ceil(rows / chunk)), chunk };
+  return cut(rows, (THREADS / channelBlock(channels)) * ROWS_PER_THREAD);
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { f32, i32, webgpuBackend } from './program';
-import { MiddleSumsProgram, SumRowsProgram, middlePlan } from './reductions';
+import { MAX_WORKGROUPS, MiddleSumsProgram, SumRowsProgram, middlePlan } from './reductions';
 
 /** Below this many elements tfjs's kernel is as good (it may even run on the host). */
 const MIN_SIZE = 1024;
@@ -34,7 +34,8 @@ export function makeMiddleReduceKernel(kind: 'sum' | 'mean') {
       const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
       const axes = tf.util.parseAxisParam(axis, x.shape);
       const view = x.dtype === 'float32' && tf.util.sizeFromShape(x.shape) >= MIN_SIZE ? middleView(x.shape, axes) : null;
-      if (view == null) {
+      // The view's outer rows are a dispatch dimension of their own.
+      if (view == null || view.outer > MAX_WORKGROUPS || view.inner > MAX_WORKGROUPS) {
         if (fallback == null) throw new Error(`${kind === 'sum' ? 'Sum' : 'Mean'}: no WebGPU kernel for this case`);
         return fallback(args);
       }

@@ -9,6 +9,30 @@ import type { GpuProgram } from './program';
 const THREADS = 256;
 /** Values one thread adds up in a middle-axis sum before the workgroup combines them. */
 const VALUES_PER_THREAD = 16;
+/**
+ * Most chunks a sum is cut into: a dispatch dimension may not pass 65,535 workgroups, and a
+ * finalize's threads each add up splits / 128 partials.
+ */
+export const MAX_SPLITS = 4096;
+/** WebGPU's guaranteed maxComputeWorkgroupsPerDimension. */
+export const MAX_WORKGROUPS = 65535;
+
+/**
+ * A dispatch of `count` workgroups that keeps every dimension within MAX_WORKGROUPS (tfjs-webgpu
+ * folds only flat programs' dispatches): the shader numbers its workgroup
+ * `workgroupId.y * numWorkgroups.x + workgroupId.x` and skips numbers from `count` on.
+ */
+export function foldedDispatch(count: number): [number, number, number] {
+  if (count <= MAX_WORKGROUPS) return [count, 1, 1];
+  const x = Math.ceil(Math.sqrt(count));
+  return [x, Math.ceil(count / x), 1];
+}
+
+/** Cuts `total` rows into chunks of at least `minChunk` rows, at most MAX_SPLITS of them. */
+export function cut(total: number, minChunk: number): { splits: number; chunk: number } {
+  const chunk = Math.max(minChunk, Math.ceil(total / MAX_SPLITS));
+  return { splits: Math.max(1, Math.ceil(total / chunk)), chunk };
+}
 
 /** Channels per workgroup (a power of two ≥ C, at most 64); the rest of its 256 threads share out rows. */
 export function channelBlock(channels: number): number {
@@ -33,14 +57,16 @@ export class SumRowsProgram implements GpuProgram {
     public outputShape: number[],
     n: number,
   ) {
-    this.dispatch = [Math.ceil(n / SUM_OUTPUTS), 1, 1];
+    this.dispatch = foldedDispatch(Math.ceil(n / SUM_OUTPUTS));
   }
   getUserCode(): string {
     return `
       var<workgroup> sums : array<f32, ${SUM_OUTPUTS * SUM_LANES}>;
       fn main() {
         let lid = i32(localIndex);
-        let index = i32(workgroupId.x) * ${SUM_OUTPUTS} + lid % ${SUM_OUTPUTS};
+        // Past 65,535 workgroups the dispatch is folded into 2-D (foldedDispatch).
+        let workgroup = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
+        let index = workgroup * ${SUM_OUTPUTS} + lid % ${SUM_OUTPUTS};
         let lane = lid / ${SUM_OUTPUTS};
         var s = 0.0;
         if (index < uniforms.n) {
@@ -66,8 +92,7 @@ export function middlePlan(outer: number, mid: number, inner: number): { splits:
   // With several outer rows there are workgroups enough without cutting mid (a global average
   // pool: one per image); with one (a bias gradient), mid is cut so that threads stay busy.
   if (outer > 1) return { splits: 1, chunk: mid };
-  const chunk = lanes * VALUES_PER_THREAD;
-  return { splits: Math.ceil(mid / chunk), chunk };
+  return cut(mid, lanes * VALUES_PER_THREAD);
 }
 
 /**
