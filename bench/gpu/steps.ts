@@ -28,7 +28,7 @@ export interface Trainer {
 export function trainer(graph: GraphDoc, acceleration: Acceleration, config = SGD): Trainer {
   const compiled = compileGraph(graph, tf, { seed: 0, ...acceleration.compile });
   const optimizer = acceleration.buildOptimizer(tf, config);
-  const step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard), optimizer);
+  const step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard, acceleration.crossEntropy), optimizer);
   return { compiled, optimizer, step, readEvery: acceleration.readEvery, dispose: () => (step.dispose?.(), compiled.model.dispose(), optimizer.dispose()) };
 }
 

@@ -10,7 +10,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { CompileOptions } from '../compile/compile';
 import type { TrainingConfig } from '../graph/training';
 import { buildOptimizer } from './config';
-import type { StepGuard, TrainStep } from './step';
+import type { CrossEntropy, StepGuard, TrainStep } from './step';
 
 type Tf = typeof tfType;
 
@@ -18,6 +18,8 @@ export interface Acceleration {
   readonly compile: Pick<CompileOptions, 'batchNormTraining' | 'dropoutTraining'>;
   buildOptimizer(tf: Tf, config: TrainingConfig): tfType.Optimizer;
   readonly guard: StepGuard;
+  /** The loss's data term, where the backend has its own (makeTrainStep's default otherwise). */
+  readonly crossEntropy?: CrossEntropy;
   /** Steps queued before their statistics are read (with the `host` guard, always 1). */
   readonly readEvery: number;
   /** Upload the training split once and gather batches on the backend. */
@@ -34,12 +36,13 @@ const WEBGPU_READ_EVERY = 8;
 export async function accelerationFor(tfjsBackend: string): Promise<Acceleration> {
   if (tfjsBackend !== 'webgpu') return PLAIN;
   // Loaded only here: the WebGPU modules import tfjs-backend-webgpu, which CPU runs never need.
-  const [{ fusedBatchNormTraining }, { dropoutTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }, { replayingStep }] = await Promise.all([
+  const [{ fusedBatchNormTraining }, { dropoutTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }, { replayingStep }, { fusedCrossEntropy }] = await Promise.all([
     import('./webgpu/batchnorm'),
     import('./webgpu/dropout'),
     import('./webgpu/momentum'),
     import('./webgpu/adam'),
     import('./webgpu/replay-step'),
+    import('./webgpu/cross-entropy'),
   ]);
   // An escape hatch, and what the GPU bench compares against.
   const replay = process.env.NETCANVAS_WEBGPU_REPLAY !== '0';
@@ -52,6 +55,7 @@ export async function accelerationFor(tfjsBackend: string): Promise<Acceleration
       return new FusedMomentumOptimizer(config.learningRate, config.momentum, config.nesterov && config.momentum > 0);
     },
     guard: 'device',
+    crossEntropy: fusedCrossEntropy,
     readEvery: WEBGPU_READ_EVERY,
     dataOnDevice: true,
     wrapStep: (step, optimizer) => (replay ? replayingStep(step, optimizer) : step),

@@ -44,6 +44,9 @@ interface TrackedLayer {
 
 export type StepGuard = 'host' | 'device';
 
+/** The mean softmax cross-entropy of logits [B, classes] against class indices [B]. */
+export type CrossEntropy = (labels: tfType.Tensor1D, logits: tfType.Tensor, numClasses: number) => tfType.Scalar;
+
 /** An optimizer that applies a step only where `ok` (float32 scalar, 1 or 0) is 1, on the device; false: it cannot here. */
 export interface GuardedOptimizer {
   applyGradientsIf(grads: tfType.NamedTensorMap, ok: tfType.Tensor): boolean;
@@ -65,7 +68,19 @@ export interface TrainStep {
 /** healthy ← ok, in place on WebGPU: an assign would give the variable a new buffer each step. */
 const LATCH: InPlaceKernel = { key: 'ncGuardLatch', writable: ['healthy'], readable: ['ok'], uniforms: [], body: 'healthy[i] = f32(ok[i]);' };
 
-export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingConfig, numClasses: number, optimizer: tfType.Optimizer, guard: StepGuard = 'host'): TrainStep {
+/**
+ * `crossEntropy`: the loss's data term, by default tfjs's one-hot + `losses.softmaxCrossEntropy`
+ * (the WebGPU acceleration passes a fused one).
+ */
+export function makeTrainStep(
+  tf: Tf,
+  compiled: CompiledGraph,
+  config: TrainingConfig,
+  numClasses: number,
+  optimizer: tfType.Optimizer,
+  guard: StepGuard = 'host',
+  crossEntropy: CrossEntropy = (labels, logits, classes) => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits) as tfType.Scalar,
+): TrainStep {
   const tracked: TrackedLayer[] = [];
   const decayed: { variable: tfType.Variable; lambda: number }[] = [];
   for (const [nodeId, name] of compiled.layerNames) {
@@ -92,8 +107,7 @@ export function makeTrainStep(tf: Tf, compiled: CompiledGraph, config: TrainingC
     const { value, grads } = tf.variableGrads(() => {
       const out = compiled.logitsModel.apply(x, { training: true }) as tfType.Tensor;
       logits = tf.keep(out);
-      const oneHot = tf.oneHot(labels, numClasses);
-      let loss = tf.losses.softmaxCrossEntropy(oneHot, out) as tfType.Scalar;
+      let loss = crossEntropy(labels, out, numClasses);
       for (const { variable, lambda } of decayed) loss = loss.add(tf.sum(tf.square(variable)).mul(lambda));
       return loss;
     }, allVariables);

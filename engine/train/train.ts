@@ -148,7 +148,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
   }
   const optimizer = acceleration.buildOptimizer(tf, config);
   const batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice);
-  const step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard), optimizer);
+  const step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard, acceleration.crossEntropy), optimizer);
   own(compiled, optimizer, batches, step);
   const params = check.totals.params;
 

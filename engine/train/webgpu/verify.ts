@@ -1,8 +1,8 @@
 /**
  * Checks NetCanvas's WebGPU kernels against TensorFlow.js's `cpu` backend on the same random
  * inputs: conv2d's filter and input gradients (several geometries, the models' own among them),
- * sums and means over middle axes, the fused batchnorm's output and gradients, and the fused
- * optimizer updates. Runs wherever
+ * sums and means over middle axes, the fused softmax cross-entropy and its gradient, the fused
+ * batchnorm's output and gradients, and the fused optimizer updates. Runs wherever
  * `webgpu` is registered with a real adapter (the test suite uses Mesa's software one; the GPU
  * bench calls it first).
  *
@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNormTraining } from './batchnorm';
+import { fusedCrossEntropy } from './cross-entropy';
 import { FusedAdamOptimizer } from './adam';
 import { FusedMomentumOptimizer } from './momentum';
 
@@ -127,6 +128,24 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     const [gpu] = await onBackend('webgpu', arrays, (x) => reduce(x!));
     const [cpu] = await onBackend('cpu', arrays, (x) => reduce(x!));
     results.push(compare(`${r.mean ? 'Mean' : 'Sum'}: ${r.name}`, gpu!, cpu!, tolerance));
+  }
+  {
+    // Logits up to ±100: exp(100) overflows float32, so the max must come out first.
+    const logits = { data: random(37 * 10, seed++).map((v) => v * 200), shape: [37, 10] };
+    const labels = { data: Float32Array.from({ length: 37 }, (_, i) => (i * 7) % 10), shape: [37] };
+    const lossAndGradient = (fused: boolean) => (z: tf.Tensor | undefined, l: tf.Tensor | undefined) => {
+      const classes = tf.cast(l!, 'int32') as tf.Tensor1D;
+      const f = (v: tf.Tensor) => (fused ? fusedCrossEntropy(classes, v, 10) : (tf.losses.softmaxCrossEntropy(tf.oneHot(classes, 10), v) as tf.Scalar));
+      const { value, grad } = tf.valueAndGrad(f)(z!);
+      // ×B: each entry is then O(1), so an error in the 1/B factor shows against the tolerance.
+      const scaled = tf.mul(grad, 37);
+      tf.dispose([classes, grad]);
+      return [value, scaled];
+    };
+    const gpu = await onBackend('webgpu', [logits, labels], lossAndGradient(true));
+    const cpu = await onBackend('cpu', [logits, labels], lossAndGradient(false));
+    results.push(compare('fused softmax cross-entropy, loss', gpu[0]!, cpu[0]!, tolerance));
+    results.push(compare('fused softmax cross-entropy, B·∂/∂logits', gpu[1]!, cpu[1]!, tolerance));
   }
   for (const shape of [
     [4, 5, 5, 3],

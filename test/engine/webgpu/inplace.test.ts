@@ -26,7 +26,7 @@ it.for(['sgd', 'adam'] as const)('trains with every weight, slot and moving stat
   const acceleration = await accelerationFor('webgpu');
   const compiled = compileGraph(residualCnn(), tf, { seed: 0, ...acceleration.compile });
   const optimizer = acceleration.buildOptimizer(tf, resolved.config);
-  const step = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, acceleration.guard);
+  const step = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, acceleration.guard, acceleration.crossEntropy);
   const x = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 1);
   const labels = tf.tensor1d([1, 2, 3, 4], 'int32') as tf.Tensor1D;
   // Weights, moving statistics and the optimizer's slots (not its iteration count, made per call).

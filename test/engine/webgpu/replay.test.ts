@@ -26,7 +26,7 @@ async function trainer(graph: GraphDoc, optimizerName: 'sgd' | 'adam', replay: b
   const compile = portableDropout ? { batchNormTraining: acceleration.compile.batchNormTraining } : acceleration.compile;
   const compiled = compileGraph(graph, tf, { seed: 0, ...compile });
   const optimizer = acceleration.buildOptimizer(tf, resolved.config);
-  const plain = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, acceleration.guard);
+  const plain = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, acceleration.guard, acceleration.crossEntropy);
   const step = replay ? replayingStep(plain, optimizer) : plain;
   const state = async () => [...compiled.model.weights.map((w) => w.read()), ...(await optimizer.getWeights()).map((w) => w.tensor)];
   return {
