@@ -9,6 +9,7 @@ import type { LayerType } from '../layers/registry';
 import { pair, type Padding } from '../layers/params';
 import { customLayers } from './customLayers';
 import { dilatedConvLayer } from './dilatedConv';
+import { fedByDataOnly, skipInputGradient } from './inputConv';
 
 type Tf = typeof tfType;
 export type Symbolic = tfType.SymbolicTensor;
@@ -88,6 +89,7 @@ export const BUILDERS: Record<LayerType, Builder> = {
       biasInitializer: 'zeros',
       name: ctx.name,
     });
+    if (fedByDataOnly(x)) skipInputGradient(ctx.tf, layer);
     return apply(layer, x);
   },
   maxPool2d: pool('max'),
