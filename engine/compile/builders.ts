@@ -9,7 +9,7 @@ import type { LayerType } from '../layers/registry';
 import { pair, type Padding } from '../layers/params';
 import { customLayers } from './customLayers';
 import { dilatedConvLayer } from './dilatedConv';
-import { fedByDataOnly, skipInputGradient } from './inputConv';
+import { fedByDataOnly, skipInputGradient } from './inputGradient';
 
 type Tf = typeof tfType;
 export type Symbolic = tfType.SymbolicTensor;
@@ -114,16 +114,16 @@ export const BUILDERS: Record<LayerType, Builder> = {
   add: (ctx) => apply(ctx.tf.layers.add({ name: ctx.name }), [...ctx.inputs]),
   concat: (ctx) => apply(ctx.tf.layers.concatenate({ axis: -1, name: ctx.name }), [...ctx.inputs]),
   flatten: (ctx) => apply(ctx.tf.layers.flatten({ name: ctx.name }), one(ctx)),
-  dense: (ctx) =>
-    apply(
-      ctx.tf.layers.dense({
-        units: ctx.params.units as number,
-        useBias: ctx.params.useBias as boolean,
-        kernelInitializer: heNormal(ctx),
-        biasInitializer: 'zeros',
-        name: ctx.name,
-      }),
-      one(ctx),
-    ),
+  dense(ctx) {
+    const layer = ctx.tf.layers.dense({
+      units: ctx.params.units as number,
+      useBias: ctx.params.useBias as boolean,
+      kernelInitializer: heNormal(ctx),
+      biasInitializer: 'zeros',
+      name: ctx.name,
+    });
+    if (fedByDataOnly(one(ctx))) skipInputGradient(ctx.tf, layer);
+    return apply(layer, one(ctx));
+  },
   softmax: (ctx) => apply(ctx.tf.layers.softmax({ axis: -1, name: ctx.name }), one(ctx)),
 };

@@ -1,40 +1,36 @@
 /**
- * A conv fed by the data alone skips the input gradient nobody uses (tfjs's fused conv computes
- * and drops it every step), and is otherwise tfjs's Conv2D: same outputs, gradients, weights.
+ * A conv or dense layer fed by the data alone skips the input gradient nobody uses (tfjs's fused
+ * conv and matMul compute and drop it every step), and is otherwise tfjs's layer: same outputs,
+ * gradients, weights.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import { compileGraph, type CompiledGraph } from '../../../engine/compile';
-import { fedByDataOnly, skipInputGradient } from '../../../engine/compile/inputConv';
+import { fedByDataOnly, skipInputGradient } from '../../../engine/compile/inputGradient';
 import type { GraphDoc } from '../../../engine/graph/types';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** A graph that is a chain of layers from an input of `shape`. */
+function chain(shape: number[], layers: [id: string, type: string, params: Record<string, unknown>][]): GraphDoc {
+  const nodes = [{ id: 'in', type: 'input', params: { shape } }, ...layers.map(([id, type, params]) => ({ id, type, params }))];
+  return { format: 'netcanvas.graph', version: 1, name: 'chain', nodes, edges: nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id })) };
+}
+
 /** input → (pad 2) conv → relu → pool → conv → flatten → dense. */
-const GRAPH: GraphDoc = {
-  format: 'netcanvas.graph',
-  version: 1,
-  name: 'two convs',
-  nodes: [
-    { id: 'in', type: 'input', params: { shape: [12, 12, 2] } },
-    { id: 'c1', type: 'conv2d', params: { filters: 4, kernelSize: 3, padding: 2 } },
-    { id: 'r1', type: 'relu', params: {} },
-    { id: 'p1', type: 'maxPool2d', params: { poolSize: 2 } },
-    { id: 'c2', type: 'conv2d', params: { filters: 3, kernelSize: 3, padding: 'same' } },
-    { id: 'fl', type: 'flatten', params: {} },
-    { id: 'fc', type: 'dense', params: { units: 5 } },
+const GRAPH = chain(
+  [12, 12, 2],
+  [
+    ['c1', 'conv2d', { filters: 4, kernelSize: 3, padding: 2 }],
+    ['r1', 'relu', {}],
+    ['p1', 'maxPool2d', { poolSize: 2 }],
+    ['c2', 'conv2d', { filters: 3, kernelSize: 3, padding: 'same' }],
+    ['fl', 'flatten', {}],
+    ['fc', 'dense', { units: 5 }],
   ],
-  edges: [
-    { source: 'in', target: 'c1' },
-    { source: 'c1', target: 'r1' },
-    { source: 'r1', target: 'p1' },
-    { source: 'p1', target: 'c2' },
-    { source: 'c2', target: 'fl' },
-    { source: 'fl', target: 'fc' },
-  ],
-};
+);
 
 it('tells a conv fed by the data alone (through padding) from one behind trainable weights', () => {
   const input = tf.input({ shape: [8, 8, 1] });
@@ -51,17 +47,19 @@ it('tells a conv fed by the data alone (through padding) from one behind trainab
 const stepOf = (compiled: CompiledGraph, x: tf.Tensor) => () =>
   tf.variableGrads(() => tf.sum(tf.square(compiled.logitsModel.apply(x, { training: true }) as tf.Tensor)), compiled.model.trainableWeights.map((w) => w.read() as tf.Variable));
 
-/** How many input gradients of a conv the pass computes. */
-async function inputGradients(step: () => { value: tf.Scalar; grads: tf.NamedTensorMap }): Promise<number> {
+type ProfiledKernel = Awaited<ReturnType<typeof tf.profile>>['kernels'][number];
+
+/** How many kernels of the pass `counted` picks: a conv's input gradients by default. */
+async function inputGradients(step: () => { value: tf.Scalar; grads: tf.NamedTensorMap }, counted = (k: ProfiledKernel) => k.name === 'Conv2DBackpropInput'): Promise<number> {
   const info = await tf.profile(async () => {
     const { value, grads } = step();
     await value.data();
     tf.dispose([value, ...Object.values(grads)]);
   });
-  return info.kernels.filter((k) => k.name === 'Conv2DBackpropInput').length;
+  return info.kernels.filter(counted).length;
 }
 
-it('trains the first conv without computing its input gradient, to the same numbers as tfjs’s Conv2D', async () => {
+it('trains the first conv without computing its input gradient, to the same numbers as tfjs’s Conv2D (cpu backend)', async () => {
   const x = tf.randomNormal([3, 12, 12, 2], 0, 1, 'float32', 3);
   const compiled = compileGraph(GRAPH, tf, { seed: 5 });
   expect(await inputGradients(stepOf(compiled, x))).toBe(1); // c2's, which c1 needs; c1's own is not computed
@@ -88,7 +86,36 @@ it('trains the first conv without computing its input gradient, to the same numb
   stockCompiled.model.dispose();
 });
 
-it('keeps the activation and bias of the layer it rewires', () => {
+it('trains an MLP’s first dense layer without the gradient of the flattened image, to the same numbers (cpu backend)', async () => {
+  const mlp = chain(
+    [6, 6, 1],
+    [
+      ['fl', 'flatten', {}],
+      ['d1', 'dense', { units: 8 }],
+      ['r1', 'relu', {}],
+      ['d2', 'dense', { units: 5 }],
+    ],
+  );
+  const x = tf.randomNormal([4, 6, 6, 1], 0, 1, 'float32', 9);
+  // A matrix product giving a [4, 36] result can only be the flattened image's gradient.
+  const imageGradient = (k: ProfiledKernel) => k.name === 'BatchMatMul' && k.outputShapes[0]?.join() === '1,4,36';
+  const ours = compileGraph(mlp, tf, { seed: 2 });
+  const stock = compileGraph(mlp, tf, { seed: 2 });
+  delete (stock.model.getLayer(stock.layerNames.get('d1')!) as unknown as { call?: unknown }).call;
+  expect(await inputGradients(stepOf(stock, x), imageGradient)).toBe(1);
+  expect(await inputGradients(stepOf(ours, x), imageGradient)).toBe(0);
+  const a = stepOf(ours, x)();
+  const b = stepOf(stock, x)();
+  expect(await a.value.data()).toEqual(await b.value.data());
+  const names = (c: CompiledGraph) => c.model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
+  for (const [i, name] of names(ours).entries()) expect(await a.grads[name]!.data(), name).toEqual(await b.grads[names(stock)[i]!]!.data());
+  tf.dispose([x, a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+  ours.model.dispose();
+  stock.model.dispose();
+});
+
+it('keeps the activation and bias of the layer it rewires, and leaves other layers alone', () => {
+  expect(skipInputGradient(tf, tf.layers.maxPooling2d({ poolSize: 2 }))).toBe(false);
   const layer = tf.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'relu', useBias: true, biasInitializer: 'ones', kernelInitializer: 'ones' });
   const x = tf.tensor4d([-1, -1, -1, -1, 1, 1, 1, 1], [2, 2, 2, 1]);
   const stock = layer.apply(x) as tf.Tensor;

@@ -1,0 +1,71 @@
+/**
+ * A layer fed by the data alone (a network's first conv or dense layer) need not be given
+ * ∂loss/∂input, and tfjs's Conv2D and Dense compute it anyway: they call `fused.conv2d` and
+ * `fused.matMul`, whose custom gradients work out the gradient of every input eagerly. Each
+ * training step then runs one whole backward conv (LeNet-5's conv1; on WebGPU a 1-channel output
+ * that tfjs's kernel pads to 32 lanes) or matrix product (an MLP's 784 × 256 first layer, about a
+ * quarter of its step's arithmetic) and throws it away.
+ *
+ * `skipInputGradient` keeps tfjs's layer (its class, config, weights and their order, so
+ * checkpoints and exporters see no difference) and replaces only its `call` with `conv2d` or
+ * `matMul` plus the bias: ordinary ops, whose gradients tfjs works out only for inputs that need
+ * one. The values are the same on the cpu backend (tested), and by the same order of operations
+ * on WebGPU: the bias is added once to the finished product either way. The wasm backend's fused
+ * kernels (XNNPACK) start their sums from the bias instead, so there the last bits differ: a loss
+ * curve moves in its fourth digit after an epoch or so, as between any two backends.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+
+type Tf = typeof tfType;
+
+/** True when nothing upstream of `x` has a trainable weight: no gradient ever flows into it. */
+export function fedByDataOnly(x: tfType.SymbolicTensor): boolean {
+  const layer = x.sourceLayer;
+  if (layer.trainableWeights.length > 0) return false;
+  const node = layer.inboundNodes[x.nodeIndex];
+  // An input layer's node lists its own output as its input, from no layer.
+  if (node == null || node.inboundLayers.length === 0) return true;
+  return node.inputTensors.every(fedByDataOnly);
+}
+
+/** What `call` reads of tfjs's Conv2D and Dense: public at run time, `protected`/`private` in their typings. */
+interface LayerInternals {
+  kernel: { read(): tfType.Tensor };
+  bias: { read(): tfType.Tensor } | null;
+  activation: { apply(t: tfType.Tensor): tfType.Tensor; getClassName(): string } | null;
+  call(inputs: tfType.Tensor | tfType.Tensor[], kwargs: object): tfType.Tensor | tfType.Tensor[];
+}
+
+interface ConvInternals extends LayerInternals {
+  strides: number[];
+  padding: 'valid' | 'same';
+  dilationRate: number[];
+}
+
+/**
+ * Makes `layer` (tfjs's Conv2D, channels last, or Dense) run without the input gradient; returns
+ * false, leaving it alone, for any other layer.
+ */
+export function skipInputGradient(tf: Tf, layer: tfType.layers.Layer): boolean {
+  const kind = layer.getClassName();
+  if (kind !== 'Conv2D' && kind !== 'Dense') return false;
+  const own = layer as unknown as LayerInternals;
+  const stock = Object.getPrototypeOf(layer).call as LayerInternals['call'];
+  const finish = (y: tfType.Tensor) => {
+    if (own.bias != null) y = tf.add(y, own.bias.read());
+    return own.activation != null && own.activation.getClassName() !== 'linear' ? own.activation.apply(y) : y;
+  };
+  own.call = (inputs, kwargs) => {
+    const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tfType.Tensor;
+    if (kind === 'Dense') {
+      // Dense on rank > 2 contracts the last axis: left to tfjs's own call.
+      if (x.rank !== 2) return stock.call(layer, inputs, kwargs);
+      return tf.tidy(() => finish(tf.matMul(x as tfType.Tensor2D, own.kernel.read() as tfType.Tensor2D)));
+    }
+    const conv = own as ConvInternals;
+    const [sh, sw] = conv.strides;
+    const [dh, dw] = conv.dilationRate;
+    return tf.tidy(() => finish(tf.conv2d(x as tfType.Tensor4D, conv.kernel.read() as tfType.Tensor4D, [sh!, sw!], conv.padding, 'NHWC', [dh!, dw!])));
+  };
+  return true;
+}
