@@ -71,6 +71,8 @@ export function fusedCrossEntropy(labels: tf.Tensor1D, logits: tf.Tensor, classe
   if (logits.shape.at(-1) !== classes) throw new Error(`the model gives ${logits.shape.at(-1)} outputs per example for ${classes} classes`);
   const z = logits.reshape([-1, classes]);
   const batch = z.shape[0]!;
+  // The shaders index with the labels: an int32 buffer (float labels would not even compile).
+  if (labels.dtype !== 'int32') labels = tf.cast(labels, 'int32');
   const forward = (zIn: tf.Tensor, save: tf.GradSaveFunc) => {
     const rows = runToTensor(new RowLossProgram(batch), [zIn, labels], [i32(classes)]);
     const value = tf.mean(rows) as tf.Scalar;
