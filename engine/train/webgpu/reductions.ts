@@ -14,6 +14,8 @@ const VALUES_PER_THREAD = 16;
  * finalize's threads each add up splits / 128 partials.
  */
 export const MAX_SPLITS = 4096;
+/** Workgroups from the outer rows and channel blocks alone that make cutting mid unnecessary. */
+const UNCUT_WORKGROUPS = 64;
 /** WebGPU's guaranteed maxComputeWorkgroupsPerDimension. */
 export const MAX_WORKGROUPS = 65535;
 
@@ -88,16 +90,17 @@ export class SumRowsProgram implements GpuProgram {
 
 /** How a middle-axis sum of an [outer, mid, inner] view is cut: `splits` chunks of `chunk` rows. */
 export function middlePlan(outer: number, mid: number, inner: number): { splits: number; chunk: number } {
-  const lanes = THREADS / channelBlock(inner);
-  // With several outer rows there are workgroups enough without cutting mid (a global average
-  // pool: one per image); with one (a bias gradient), mid is cut so that threads stay busy.
-  if (outer > 1) return { splits: 1, chunk: mid };
-  return cut(mid, lanes * VALUES_PER_THREAD);
+  const block = channelBlock(inner);
+  // With enough outer rows there are workgroups enough without cutting mid (a global average
+  // pool: one per image); with few (a bias gradient: one), mid is cut so that threads stay busy.
+  if (outer * Math.ceil(inner / block) >= UNCUT_WORKGROUPS) return { splits: 1, chunk: mid };
+  return cut(mid, (THREADS / block) * VALUES_PER_THREAD);
 }
 
 /**
  * Sums an [outer, mid, inner] view over mid, one chunk of mid per workgroup row (workgroup y),
- * into [outer, splits, inner], times `scale`. Threads in a row of the workgroup read a row of
+ * into [splits, outer, inner] (the chunks outermost, so that SumRowsProgram finishes them as
+ * [splits, outer·inner]), times `scale`. Threads in a row of the workgroup read a row of
  * `inner` contiguously; the workgroup's rows of threads share out the chunk's rows.
  */
 export class MiddleSumsProgram implements GpuProgram {
@@ -146,7 +149,7 @@ export class MiddleSumsProgram implements GpuProgram {
           workgroupBarrier();
         }
         if (lane == 0 && c < uniforms.inner) {
-          result[(o * uniforms.splits + split) * uniforms.inner + c] = sums[lid] * uniforms.scale;
+          result[(split * i32(numWorkgroups.z) + o) * uniforms.inner + c] = sums[lid] * uniforms.scale;
         }
       }
     `;

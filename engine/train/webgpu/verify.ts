@@ -121,6 +121,7 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     { name: 'Σ over batch (a dense bias gradient)', shape: [64, 120], axes: [0], mean: false, keepDims: false },
     { name: 'mean over height, width (global average pool)', shape: [4, 8, 8, 32], axes: [1, 2], mean: true, keepDims: false },
     { name: 'mean over height, width, kept dims', shape: [2, 19, 17, 5], axes: [1, 2], mean: true, keepDims: true },
+    { name: 'mean over height, width of two large images (in chunks)', shape: [2, 64, 64, 3], axes: [1, 2], mean: true, keepDims: false },
   ];
   for (const r of reductions) {
     const arrays = [{ data: random(r.shape.reduce((a, b) => a * b), seed++), shape: r.shape }];
