@@ -11,18 +11,10 @@
  * threads of 512: on a GPU, far too few loads in flight to cover memory latency.
  */
 import { FlatProgram, type GpuProgram } from './program';
-import { channelBlock, cut } from './reductions';
+import { COLUMN_THREADS, channelBlock, combineLanes } from './reductions';
 
-const THREADS = 256;
-/** Rows one thread sums in a column-sums chunk. */
-const ROWS_PER_THREAD = 16;
 /** Threads that sum one channel's partials in a finalize. */
 const FINALIZE_THREADS = 128;
-
-/** Chunks of rows for the column sums: ROWS_PER_THREAD rows for each of a workgroup's rows of threads. */
-export function rowSplits(rows: number, channels: number): { splits: number; chunk: number } {
-  return cut(rows, (THREADS / channelBlock(channels)) * ROWS_PER_THREAD);
-}
 
 /**
  * Partial per-channel sums over a chunk of rows → [splits, 2, C].
@@ -31,7 +23,7 @@ export function rowSplits(rows: number, channels: number): { splits: number; chu
 export class ColumnSumsProgram implements GpuProgram {
   variableNames: string[];
   uniforms = 'rows : i32, channels : i32, chunk : i32,';
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
+  workgroupSize: [number, number, number] = [COLUMN_THREADS, 1, 1];
   // Not flat (a y entry): main() reads workgroupId/localId itself.
   dispatchLayout = { x: [0], y: [1] };
   dispatch: [number, number, number];
@@ -51,7 +43,7 @@ export class ColumnSumsProgram implements GpuProgram {
   }
   getUserCode(): string {
     const block = this.block;
-    const lanes = THREADS / block;
+    const lanes = COLUMN_THREADS / block;
     const accumulate =
       this.mode === 'statistics'
         ? `let v = x[row * uniforms.channels + c]; a = a + v; b = b + v * v;`
@@ -60,7 +52,7 @@ export class ColumnSumsProgram implements GpuProgram {
            a = a + g; b = b + g * xhat;`;
     const load = this.mode === 'statistics' ? '' : `let mean = stats[c]; let invStd = stats[uniforms.channels + c];`;
     return `
-      var<workgroup> sums : array<vec2<f32>, ${THREADS}>;
+      var<workgroup> sums : array<vec2<f32>, ${COLUMN_THREADS}>;
       fn main() {
         let lid = i32(localIndex);
         let c = i32(workgroupId.x) * ${block} + lid % ${block};
@@ -77,11 +69,7 @@ export class ColumnSumsProgram implements GpuProgram {
           }
         }
         sums[lid] = vec2<f32>(a, b);
-        workgroupBarrier();
-        for (var half = ${lanes / 2}; half > 0; half = half / 2) {
-          if (lane < half) { sums[lid] = sums[lid] + sums[lid + half * ${block}]; }
-          workgroupBarrier();
-        }
+        ${combineLanes(block)}
         if (lane == 0 && c < uniforms.channels) {
           result[(split * 2) * uniforms.channels + c] = sums[lid].x;
           result[(split * 2 + 1) * uniforms.channels + c] = sums[lid].y;

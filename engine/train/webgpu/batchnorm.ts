@@ -15,8 +15,8 @@ import {
   InputGradientProgram,
   NormalizeProgram,
   StatisticsFinalizeProgram,
-  rowSplits,
 } from './batchnorm-programs';
+import { columnChunks } from './reductions';
 import { deferUntilGuarded } from '../../compile/guardedUpdates';
 import { selectIfOk, withGuard, withOptionalFlag } from './fused-optimizer';
 import { runInPlace } from './inplace';
@@ -37,7 +37,7 @@ const MOVING_IN_PLACE = withGuard({
 export function batchStatistics(x: tf.Tensor, epsilon: number): tf.Tensor2D {
   const channels = x.shape[x.rank - 1]!;
   const rows = x.size / channels;
-  const { splits, chunk } = rowSplits(rows, channels);
+  const { splits, chunk } = columnChunks(rows, channels);
   const partial = runToTensor(new ColumnSumsProgram('statistics', channels, splits), [x], [i32(rows), i32(channels), i32(chunk)]);
   const stats = runToTensor<tf.Rank.R2>(new StatisticsFinalizeProgram(channels), [partial], [i32(splits), i32(channels), f32(rows), f32(epsilon)]);
   partial.dispose();
@@ -47,7 +47,7 @@ export function batchStatistics(x: tf.Tensor, epsilon: number): tf.Tensor2D {
 function normalizeGradients(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, gamma: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const channels = x.shape[x.rank - 1]!;
   const rows = x.size / channels;
-  const { splits, chunk } = rowSplits(rows, channels);
+  const { splits, chunk } = columnChunks(rows, channels);
   const partial = runToTensor(new ColumnSumsProgram('gradient', channels, splits), [dy, x, stats], [i32(rows), i32(channels), i32(chunk)]);
   const dbeta = runToTensor(new GradientFinalizeProgram(channels), [partial], [i32(splits), i32(channels), i32(0)]);
   const dgamma = runToTensor(new GradientFinalizeProgram(channels), [partial], [i32(splits), i32(channels), i32(1)]);

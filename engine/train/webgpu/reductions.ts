@@ -6,9 +6,10 @@
  */
 import type { GpuProgram } from './program';
 
-const THREADS = 256;
-/** Values one thread adds up in a middle-axis sum before the workgroup combines them. */
-const VALUES_PER_THREAD = 16;
+/** Threads of a column-sum workgroup: a block of columns times rows of threads (lanes). */
+export const COLUMN_THREADS = 256;
+/** Rows one thread adds up in a column sum before the workgroup combines them. */
+const ROWS_PER_THREAD = 16;
 /**
  * Most chunks a sum is cut into: a dispatch dimension may not pass 65,535 workgroups, and a
  * finalize's threads each add up splits / 128 partials.
@@ -41,6 +42,25 @@ export function channelBlock(channels: number): number {
   let block = 1;
   while (block < channels && block < 64) block *= 2;
   return block;
+}
+
+/** Chunks of rows for a column sum over `columns` columns: ROWS_PER_THREAD rows per lane. */
+export function columnChunks(rows: number, columns: number): { splits: number; chunk: number } {
+  return cut(rows, (COLUMN_THREADS / channelBlock(columns)) * ROWS_PER_THREAD);
+}
+
+/**
+ * WGSL that adds up `sums` (one entry per thread, this thread's part already in it) over the
+ * workgroup's lanes, leaving each column's total in lane 0's entry. Expects `lid` (the local
+ * index) and `lane` (lid / block) in scope.
+ */
+export function combineLanes(block: number): string {
+  return `
+        workgroupBarrier();
+        for (var half = ${COLUMN_THREADS / block / 2}; half > 0; half = half / 2) {
+          if (lane < half) { sums[lid] = sums[lid] + sums[lid + half * ${block}]; }
+          workgroupBarrier();
+        }`;
 }
 
 const SUM_OUTPUTS = 64; // outputs per summing workgroup…
@@ -94,7 +114,7 @@ export function middlePlan(outer: number, mid: number, inner: number): { splits:
   // With enough outer rows there are workgroups enough without cutting mid (a global average
   // pool: one per image); with few (a bias gradient: one), mid is cut so that threads stay busy.
   if (outer * Math.ceil(inner / block) >= UNCUT_WORKGROUPS) return { splits: 1, chunk: mid };
-  return cut(mid, (THREADS / block) * VALUES_PER_THREAD);
+  return columnChunks(mid, inner);
 }
 
 /**
@@ -106,7 +126,7 @@ export function middlePlan(outer: number, mid: number, inner: number): { splits:
 export class MiddleSumsProgram implements GpuProgram {
   variableNames = ['x'];
   uniforms = 'mid : i32, inner : i32, chunk : i32, splits : i32, scale : f32,';
-  workgroupSize: [number, number, number] = [THREADS, 1, 1];
+  workgroupSize: [number, number, number] = [COLUMN_THREADS, 1, 1];
   // Not flat (a y entry): main() reads workgroupId/localId itself.
   dispatchLayout = { x: [0], y: [1] };
   dispatch: [number, number, number];
@@ -124,9 +144,9 @@ export class MiddleSumsProgram implements GpuProgram {
   }
   getUserCode(): string {
     const block = this.block;
-    const lanes = THREADS / block;
+    const lanes = COLUMN_THREADS / block;
     return `
-      var<workgroup> sums : array<f32, ${THREADS}>;
+      var<workgroup> sums : array<f32, ${COLUMN_THREADS}>;
       fn main() {
         let lid = i32(localIndex);
         let c = i32(workgroupId.x) * ${block} + lid % ${block};
@@ -143,11 +163,7 @@ export class MiddleSumsProgram implements GpuProgram {
           }
         }
         sums[lid] = s;
-        workgroupBarrier();
-        for (var half = ${lanes / 2}; half > 0; half = half / 2) {
-          if (lane < half) { sums[lid] = sums[lid] + sums[lid + half * ${block}]; }
-          workgroupBarrier();
-        }
+        ${combineLanes(block)}
         if (lane == 0 && c < uniforms.inner) {
           result[(split * i32(numWorkgroups.z) + o) * uniforms.inner + c] = sums[lid] * uniforms.scale;
         }

@@ -7,22 +7,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { runToTensor, i32, f32 } from '../../../engine/train/webgpu/program';
-import { MAX_SPLITS, MAX_WORKGROUPS, SumRowsProgram, cut, middlePlan } from '../../../engine/train/webgpu/reductions';
-import { rowSplits } from '../../../engine/train/webgpu/batchnorm-programs';
+import { MAX_SPLITS, MAX_WORKGROUPS, SumRowsProgram, columnChunks, cut, middlePlan } from '../../../engine/train/webgpu/reductions';
 import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
 
 const registration = await registerWebGPUBackend({ software: true });
 
 it('cuts any number of rows into at most MAX_SPLITS chunks that cover them all', () => {
   for (const rows of [1, 63, 64, 4096, 131_072, 262_144, 4_194_304, 50_000_000]) {
-    for (const plan of [cut(rows, 64), rowSplits(rows, 64), rowSplits(rows, 3), middlePlan(1, rows, 6)]) {
+    for (const plan of [cut(rows, 64), columnChunks(rows, 64), columnChunks(rows, 3), middlePlan(1, rows, 6)]) {
       expect(plan.splits).toBeLessThanOrEqual(MAX_SPLITS);
       expect(plan.splits * plan.chunk).toBeGreaterThanOrEqual(rows);
       expect((plan.splits - 1) * plan.chunk).toBeLessThan(rows); // no empty chunk
     }
   }
   // The residual CNN's batch norm at batch 128 (131,072 rows of 32 channels): 8 rows of threads, 16 rows each.
-  expect(rowSplits(131_072, 32)).toEqual({ splits: 1024, chunk: 128 });
+  expect(columnChunks(131_072, 32)).toEqual({ splits: 1024, chunk: 128 });
 });
 
 it('sums chunks into more outputs than one dispatch dimension holds', { timeout: 120_000 }, async (ctx) => {
