@@ -15,7 +15,7 @@
  * ReLU's is tfjs-core's own formula on every backend but WebGPU).
  */
 import * as tf from '@tensorflow/tfjs';
-import { ElementwiseProgram, f32, runToTensor } from './program';
+import { ElementwiseProgram, runToTensor } from './program';
 
 /** dy reshaped to x's rank with 1 on the reduced axes, as both gradients need. */
 function expandedDy(dy: tf.Tensor, x: tf.Tensor, axis: number | number[]): tf.Tensor {
@@ -55,7 +55,7 @@ const DEVICE_GRADIENTS: tf.GradConfig[] = [
     gradFunc: (dy, saved) => {
       const [x] = saved as [tf.Tensor];
       if (tf.getBackend() !== 'webgpu') return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32')) };
-      return { x: () => runToTensor(new ElementwiseProgram(x.shape, ['dy', 'x'], 'ncReluGrad', RELU_GRAD), [dy as tf.Tensor, x], [f32(0)]) };
+      return { x: () => runToTensor(new ElementwiseProgram(x.shape, ['dy', 'x'], 'ncReluGrad', RELU_GRAD, ''), [dy as tf.Tensor, x], []) };
     },
   },
 ];
