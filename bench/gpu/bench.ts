@@ -6,7 +6,7 @@
  *      dropout and optimizers, device-guarded steps read every N, recorded steps replayed),
  *      `makeTrainStep` — with SGD momentum and Adam, printing samples/s and the ratio to PyTorch
  *      (peer.py's JSON); and two cases again without replay, to show what it gains,
- *   3. profiles one residual-CNN step (batch 128) and one LeNet-5 step (batch 512): kernel count, top kernels by GPU time,
+ *   3. profiles one residual-CNN step (batch 128) and one LeNet-5 step (batch 64 and 512): kernel count, top kernels by GPU time,
  *   4. trains LeNet-5 on the embedded MNIST through `train()` itself, as the app and CLI do (batch
  *      gather on the GPU, progress events, validation): the samples/s a student sees.
  *
@@ -16,7 +16,8 @@
  * case N times over, interleaved, to show how much a figure moves between rounds; `--batch N` and
  * `--steps N` override every case's, which lets the software adapter measure host time per step
  * with replay on and off — the host's work does not depend on the batch size — and then the
- * end-to-end run is the quick one too; `--only lenet_b64,…`: just those cases' throughput.)
+ * end-to-end run is the quick one too; `--only lenet_b64,…`: just those cases' throughput, `train` the end-to-end run; `--null`: Dawn's null
+ * adapter, which computes nothing, so the figures are the host's ceiling: what a step costs to issue.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -69,7 +70,7 @@ const CASES: Case[] = [
   { key: 'resnet_b128_stock', label: 'residual CNN batch 128, stock tfjs-webgpu (baseline)', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 8, stock: true },
 ];
 
-const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true, wrapStep: (step) => step };
+const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true, wrapStep: (step) => step, deviceFault: () => null, retireDevice() {} };
 
 /** Host time inside queue.submit while a step is issued: on the software adapter, the GPU's work. */
 let submitMs = 0;
@@ -194,7 +195,11 @@ async function endToEnd(torch: number | undefined) {
 }
 
 async function main(): Promise<void> {
-  const registration = await registerWebGPUBackend({ software: process.argv.includes('--software') });
+  const software = process.argv.includes('--software');
+  const nothing = process.argv.includes('--null');
+  // Dawn rounds timestamps down to 65.5 µs unless told not to (a browser's guard against timing
+  // attacks), which leaves most kernels of a profile at 0 and a few at 65.5 µs.
+  const registration = await registerWebGPUBackend({ software, dawnFlags: [...(software ? ['backend=opengles'] : nothing ? ['backend=null'] : []), 'disable-dawn-features=timestamp_quantization'] });
   if (!registration.ok) {
     console.log(`WebGPU unavailable: ${registration.reason}`);
     process.exitCode = 2;
@@ -235,6 +240,7 @@ async function main(): Promise<void> {
   console.table(rows);
   results.throughput = rows;
   if (only == null) await extras(results, accelerated, peer);
+  else if (only.includes('train')) results.trainer = await endToEnd(peer['lenet_b64']?.samplesPerSecond);
   const out = arg('--out');
   if (out) writeFileSync(out, JSON.stringify(results, null, 2));
 }
@@ -247,6 +253,7 @@ async function extras(results: Record<string, unknown>, accelerated: Acceleratio
   const profiles: Record<string, unknown> = {};
   for (const [key, label, graph, shape, batch] of [
     ['resnet_b128', 'residual-CNN', residualCnn, [32, 32, 3], 128],
+    ['lenet_b64', 'LeNet-5', lenet5, [28, 28, 1], 64],
     ['lenet_b512', 'LeNet-5', lenet5, [28, 28, 1], 512],
   ] as const) {
     const t = trainer(graph(), accelerated);

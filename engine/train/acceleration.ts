@@ -10,6 +10,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { CompileOptions } from '../compile/compile';
 import type { TrainingConfig } from '../graph/training';
 import { buildOptimizer } from './config';
+import type { GpuFault } from './webgpu/faults';
 import type { CrossEntropy, StepGuard, TrainStep } from './step';
 
 type Tf = typeof tfType;
@@ -26,9 +27,16 @@ export interface Acceleration {
   readonly dataOnDevice: boolean;
   /** The step as this backend runs it (WebGPU records it once and replays it); dispose it after training. */
   wrapStep(step: TrainStep, optimizer: tfType.Optimizer): TrainStep;
+  /**
+   * The first fault the device reported since this acceleration was made (a GPU out of memory,
+   * lost…), or null. After one, every number the backend gives is suspect: the trainer stops.
+   */
+  deviceFault(): GpuFault | null;
+  /** After a fault, once the run's tensors are disposed: the next run gets a new device. */
+  retireDevice(): void;
 }
 
-const PLAIN: Acceleration = { compile: {}, buildOptimizer, guard: 'host', readEvery: 1, dataOnDevice: false, wrapStep: (step) => step };
+const PLAIN: Acceleration = { compile: {}, buildOptimizer, guard: 'host', readEvery: 1, dataOnDevice: false, wrapStep: (step) => step, deviceFault: () => null, retireDevice() {} };
 
 /** Enough steps per read that the GPU queue stays full; few enough that curves stay live. */
 const WEBGPU_READ_EVERY = 8;
@@ -36,14 +44,17 @@ const WEBGPU_READ_EVERY = 8;
 export async function accelerationFor(tfjsBackend: string): Promise<Acceleration> {
   if (tfjsBackend !== 'webgpu') return PLAIN;
   // Loaded only here: the WebGPU modules import tfjs-backend-webgpu, which CPU runs never need.
-  const [{ fusedBatchNormTraining }, { dropoutTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }, { replayingStep }, { fusedCrossEntropy }] = await Promise.all([
+  const [{ fusedBatchNormTraining }, { dropoutTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }, { replayingStep }, { fusedCrossEntropy }, { watchFaults }, { retireWebGPUBackend }] = await Promise.all([
     import('./webgpu/batchnorm'),
     import('./webgpu/dropout'),
     import('./webgpu/momentum'),
     import('./webgpu/adam'),
     import('./webgpu/replay-step'),
     import('./webgpu/cross-entropy'),
+    import('./webgpu/faults'),
+    import('./webgpu/register'),
   ]);
+  const faults = watchFaults();
   // An escape hatch, and what the GPU bench compares against.
   const replay = process.env.NETCANVAS_WEBGPU_REPLAY !== '0';
   return {
@@ -59,5 +70,7 @@ export async function accelerationFor(tfjsBackend: string): Promise<Acceleration
     readEvery: WEBGPU_READ_EVERY,
     dataOnDevice: true,
     wrapStep: (step, optimizer) => (replay ? replayingStep(step, optimizer) : step),
+    deviceFault: faults.fault,
+    retireDevice: retireWebGPUBackend,
   };
 }

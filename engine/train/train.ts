@@ -15,11 +15,12 @@ import { loadDataset } from '../data/load';
 import { splitTrainValidation } from '../data/split';
 import { DatasetError, type Dataset } from '../data/types';
 import { learningRateAt, type TrainingConfig } from '../graph/training';
-import { accelerationFor } from './acceleration';
+import { accelerationFor, type Acceleration } from './acceleration';
 import { batchSource, epochOrder, type BatchSource } from './batches';
 import { saveCheckpoint } from './checkpoint';
 import { Coalescer } from './coalesce';
 import { mergeTrainingConfig, setLearningRate } from './config';
+import { describeFault } from './webgpu/faults';
 import { evaluateSplit } from './evaluate';
 import type { BackendReport, TrainerEvent, TrainerRequest } from './protocol';
 import { makeTrainStep, readSteps, type PendingStep, type TrainStep } from './step';
@@ -54,20 +55,14 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function train(request: StartRequest, hooks: TrainHooks): Promise<TerminalEvent> {
   const { runId } = request;
   const emit = hooks.onEvent;
-  let compiled: CompiledGraph | null = null;
-  let optimizer: tf.Optimizer | null = null;
-  let batches: BatchSource | null = null;
-  let step: TrainStep | null = null;
+  const held: Held = {};
   try {
-    const terminal = await run(request, hooks, (c, o, b, s) => {
-      compiled = c;
-      optimizer = o;
-      batches = b;
-      step = s;
-    });
+    const terminal = await run(request, hooks, held);
     emit(terminal);
     return terminal;
-  } catch (err) {
+  } catch (e) {
+    // A GPU fault can surface as anything (a failed read, a tfjs error): it is the cause to report.
+    const err = e instanceof RunError ? e : (held.deviceFailure?.() ?? e);
     const event: TerminalEvent =
       err instanceof RunError
         ? { type: 'error', runId, kind: err.kind, message: err.message, checkpoint: err.checkpoint }
@@ -75,10 +70,11 @@ export async function train(request: StartRequest, hooks: TrainHooks): Promise<T
     emit(event);
     return event;
   } finally {
-    (step as TrainStep | null)?.dispose?.();
-    (compiled as CompiledGraph | null)?.model.dispose();
-    (optimizer as tf.Optimizer | null)?.dispose();
-    (batches as BatchSource | null)?.dispose();
+    held.step?.dispose?.();
+    held.compiled?.model.dispose();
+    held.optimizer?.dispose();
+    held.batches?.dispose();
+    if (held.acceleration?.deviceFault() != null) held.acceleration.retireDevice();
   }
 }
 
@@ -115,7 +111,17 @@ async function loadAndFit(request: StartRequest, compiledCheck: ReturnType<typeo
   return ds;
 }
 
-async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGraph, o: tf.Optimizer, b: BatchSource, s: TrainStep) => void): Promise<TerminalEvent> {
+/** What `run` has made so far, for `train` to dispose, and how to tell a GPU fault from other failures. */
+interface Held {
+  compiled?: CompiledGraph;
+  optimizer?: tf.Optimizer;
+  batches?: BatchSource;
+  step?: TrainStep;
+  acceleration?: Acceleration;
+  deviceFailure?(): RunError | null;
+}
+
+async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promise<TerminalEvent> {
   const { runId } = request;
   const emit = hooks.onEvent;
   const clock = hooks.clock ?? (() => performance.now());
@@ -138,7 +144,21 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
   const { train: trainSplit, validation } = splitTrainValidation(ds.train, config.validationSplit, config.seed);
   if (trainSplit.count === 0) throw new RunError('dataset', `${ds.name} has no training samples left after the validation split`);
 
-  const acceleration = await accelerationFor(tf.getBackend());
+  const acceleration = (held.acceleration = await accelerationFor(tf.getBackend()));
+  const batchSize = Math.min(config.batchSize, trainSplit.count);
+  // After a GPU fault every number the backend gives is suspect, the weights included: stop, and
+  // save nothing (a checkpoint of nonsense would replace the student's last good one).
+  let where = 'before the first batch';
+  const deviceFailure = (held.deviceFailure = (): RunError | null => {
+    const fault = acceleration.deviceFault();
+    if (fault == null) return null;
+    const unsaved = request.checkpointPath ? ' No checkpoint was saved: the weights on the GPU cannot be trusted.' : '';
+    return new RunError('backend', `training stopped ${where}: ${describeFault(fault, backend.device ?? backend.name, batchSize)}.${unsaved}`);
+  });
+  const checkDevice = () => {
+    const failure = deviceFailure();
+    if (failure != null) throw failure;
+  };
   let compiled: CompiledGraph;
   try {
     compiled = compileGraph(request.graph, tf, { seed: config.seed, ...acceleration.compile });
@@ -146,10 +166,10 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
     if (err instanceof CompileError) throw new RunError('graph', err.message);
     throw err;
   }
-  const optimizer = acceleration.buildOptimizer(tf, config);
-  const batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice);
-  const step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard, acceleration.crossEntropy), optimizer);
-  own(compiled, optimizer, batches, step);
+  held.compiled = compiled;
+  const optimizer = (held.optimizer = acceleration.buildOptimizer(tf, config));
+  const batches = (held.batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice));
+  const step = (held.step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard, acceleration.crossEntropy), optimizer));
   const params = check.totals.params;
 
   emit({
@@ -162,7 +182,6 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
   });
 
   const batchEvents = new Coalescer<TrainerEvent>(emit, clock);
-  const batchSize = Math.min(config.batchSize, trainSplit.count);
   const batchesPerEpoch = Math.ceil(trainSplit.count / batchSize);
   const save = async (): Promise<string | null> => {
     if (!request.checkpointPath) return null;
@@ -192,6 +211,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
     const absorb = async () => {
       const taken = queued.splice(0);
       const results = await readSteps(tf, taken.map((q) => q.step));
+      checkDevice();
       for (let i = 0; i < results.length; i++) {
         const result = results[i]!;
         const { batch, n } = taken[i]!;
@@ -237,6 +257,7 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
       }
       const start = b * batchSize;
       const end = Math.min(trainSplit.count, start + batchSize);
+      where = `by epoch ${epoch + 1}, batch ${b + 1}`; // steps are read a few at a time: at or before this one
       const { x, labels } = batches.batch(order, start, end);
       try {
         // Norms only for the step whose statistics are read next: a sample per read, and far fewer launches.
@@ -261,7 +282,9 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
     const trainSeconds = (clock() - epochStart) / 1000;
     lastTrain = { loss: lossSum / seen, accuracy: correct / seen };
     if (stopped) break; // a partial epoch is not reported as an epoch
+    where = `in epoch ${epoch + 1}'s validation`;
     const val = validation.count > 0 ? await evaluateSplit(tf, compiled, validation, ds.shape, ds.numClasses) : null;
+    checkDevice();
     const seconds = (clock() - epochStart) / 1000;
     epochSeconds.push(seconds);
     epochsCompleted++;
@@ -276,9 +299,11 @@ async function run(request: StartRequest, hooks: TrainHooks, own: (c: CompiledGr
     });
   }
 
+  where = 'in the final test';
   const test = ds.test && ds.test.count > 0
     ? await evaluateSplit(tf, compiled, ds.test, ds.shape, ds.numClasses, { misclassifiedLimit: MISCLASSIFIED_LIMIT, normalization: ds.normalization })
     : null;
+  checkDevice();
   const checkpoint = await save();
   return {
     type: 'done', runId, stopped,

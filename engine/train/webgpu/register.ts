@@ -15,6 +15,7 @@
  *   if (r.ok) { await tf.setBackend('webgpu'); console.log(r.adapterName); } // "nvidia hopper …"
  */
 import * as tf from '@tensorflow/tfjs';
+import { recordError, recordLoss } from './faults';
 import { registerFastKernels } from './kernels';
 
 export type WebGPURegistration =
@@ -46,11 +47,34 @@ interface DawnModule {
 }
 
 let registered: Promise<WebGPURegistration> | null = null;
+/** The options of the first call: a registration after `retireWebGPUBackend` repeats them. */
+let firstOptions: RegisterOptions | null = null;
+/** The device in use, and whether we are the ones destroying it (not a fault to report). */
+let current: { device: GPUDevice; retiring: boolean } | null = null;
+const instances = new Map<string, GPU>();
+const PRINTED_ERRORS = 5;
 
-/** Idempotent: a second call returns the first call's answer. */
-export function registerWebGPUBackend(options: RegisterOptions = {}): Promise<WebGPURegistration> {
-  registered ??= register(options);
+/** Idempotent: a second call returns the first call's answer (until the backend is retired). */
+export function registerWebGPUBackend(options?: RegisterOptions): Promise<WebGPURegistration> {
+  firstOptions ??= options ?? {};
+  registered ??= register(options ?? firstOptions);
   return registered;
+}
+
+/**
+ * After a device fault (./faults): drops tfjs's backend and destroys the device, so that the next
+ * registration starts on a new one. Needed because tfjs-webgpu's buffer pool keeps the invalid
+ * buffers an out-of-memory gave it and would hand them to the next run, which then fails too; and
+ * a lost device is dead. Dispose every tensor of the old backend first.
+ */
+export function retireWebGPUBackend(): void {
+  if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
+  if (current != null) {
+    current.retiring = true;
+    current.device.destroy();
+    current = null;
+  }
+  registered = null;
 }
 
 export function adapterName(info: GPUAdapterInfo | undefined): string {
@@ -81,7 +105,12 @@ async function register(options: RegisterOptions): Promise<WebGPURegistration> {
   if (software) process.env.EGL_PLATFORM ??= 'surfaceless';
   let gpu: GPU;
   try {
-    gpu = dawn.create(options.dawnFlags ?? (software ? ['backend=opengles'] : []));
+    const flags = options.dawnFlags ?? (software ? ['backend=opengles'] : []);
+    // One instance per set of flags for the whole process: a registration after a retired one
+    // reuses it. Held here, since nothing else may: Dawn crashes the process if an instance is
+    // collected while a device it made is still in use.
+    gpu = instances.get(flags.join(' ')) ?? dawn.create(flags);
+    instances.set(flags.join(' '), gpu);
     // tfjs-webgpu reads GPUBufferUsage, GPUMapMode, … from the global scope, and refuses to start
     // unless it sees `navigator.gpu` (Node 20 has no `navigator`; Node 21+ has one without `gpu`).
     Object.assign(globalThis, dawn.globals);
@@ -120,10 +149,22 @@ async function register(options: RegisterOptions): Promise<WebGPURegistration> {
   } catch (e) {
     return { ok: false, reason: `the WebGPU adapter refused a device: ${(e as Error).message}` };
   }
-  // Validation errors (a WGSL mistake) would otherwise vanish silently.
+  // Out of memory, a buffer over the device's limits, a WGSL mistake: tfjs-webgpu never looks, so
+  // without this they vanish and training runs on in nonsense. The trainer reads them (./faults).
+  // One fault brings thousands of "invalid due to a previous error" after it: the first few are
+  // printed (Dawn's own print of each is prevented), the trainer reports the first.
+  let printed = 0;
   device.addEventListener('uncapturederror', (ev) => {
-    console.error(`[webgpu] ${(ev as GPUUncapturedErrorEvent).error.message}`);
+    ev.preventDefault();
+    const error = (ev as GPUUncapturedErrorEvent).error;
+    recordError(error);
+    if (printed < PRINTED_ERRORS) console.error(`[webgpu] ${error.message}`);
+    else if (printed === PRINTED_ERRORS) console.error('[webgpu] (further GPU errors not shown)');
+    printed++;
   });
+  const mine = { device, retiring: false };
+  current = mine;
+  void device.lost.then((info) => mine.retiring || recordLoss(info));
 
   const info = adapter.info;
   let backend: InstanceType<typeof WebGPUBackend>;
