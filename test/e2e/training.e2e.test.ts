@@ -114,6 +114,25 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     expect(errors).toEqual([]);
   }, 300_000);
 
+  it('"on the CPU only" trains on the CPU as asked, not by the automatic choice, and stays out of the graph file', async () => {
+    await page.locator('[data-testid=tab-train]').click();
+    const hardware = page.locator('[data-testid=hardware]');
+    expect(await hardware.inputValue()).toBe('auto');
+    await hardware.selectOption('cpu');
+    await page.locator('[data-testid=train-button]').click();
+    // The automatic choice lists the backends it passed over; one asked for lists none.
+    await expect.poll(async () => (await page.locator('[data-testid=backend]').textContent().catch(() => '')) ?? '', { timeout: 120_000, interval: 250 }).toContain('as asked');
+    expect(await page.locator('[data-testid=backend] b').textContent()).toBe('wasm');
+    expect(await page.locator('[data-testid=backend] .skipped').count()).toBe(0);
+    expect(await page.evaluate(() => JSON.stringify((window as any).netcanvasEditor.store.getState().doc))).not.toContain('wasm');
+    await page.locator('[data-testid=train-buttons]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-on-cpu');
+    await page.locator('[data-testid=stop-button]').click();
+    await expect.poll(async () => (await activeRun(page))?.status, { timeout: 60_000, interval: 250 }).toMatch(/stopped|done/);
+    await hardware.selectOption('auto');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
   it('the Runner select switches the graph between TensorFlow.js and PyTorch', async () => {
     await page.locator('[data-testid=tab-train]').click();
     const runner = page.locator('[data-testid=runner]');

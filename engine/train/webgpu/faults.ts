@@ -80,7 +80,7 @@ export function recordLoss(info: { readonly reason?: string; readonly message: s
  * almost every memory or limit fault on a student's GPU is a batch too large for it.
  */
 export function describeFault(fault: GpuFault, device: string, batchSize: number): string {
-  const cpu = 'or train on the CPU (the CLI\'s --backend wasm)';
+  const cpu = 'or train on the CPU (in the app, "on the CPU only" beside Train; in the CLI, --backend wasm)';
   switch (fault.kind) {
     case 'memory':
       return `the GPU (${device}) ran out of memory. Try a smaller batch size (now ${batchSize}), ${cpu}`;
@@ -91,7 +91,7 @@ export function describeFault(fault: GpuFault, device: string, batchSize: number
     case 'lost':
       return `the GPU (${device}) stopped working: ${fault.message} (a driver reset, or the machine sleeping). Start the run again`;
     case 'error':
-      return `the GPU (${device}) reported an error: ${fault.message}. This is a NetCanvas bug, please report it; meanwhile train on the CPU (the CLI's --backend wasm)`;
+      return `the GPU (${device}) reported an error: ${fault.message}. This is a NetCanvas bug, please report it; meanwhile train on the CPU (in the app, "on the CPU only" beside Train; in the CLI, --backend wasm)`;
   }
 }
 

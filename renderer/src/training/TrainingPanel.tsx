@@ -8,7 +8,7 @@ import { GradientNormsChart } from './GradientNormsChart';
 import { RunHistory } from './RunHistory';
 import { RunResults } from './RunResults';
 import { RunStatus } from './RunStatus';
-import { startTraining, stopTraining } from './trainActions';
+import { startTraining, stopTraining, type Hardware } from './trainActions';
 import { TrainingConfigForm } from './TrainingConfigForm';
 import { activeRun, useTraining } from './trainingStore';
 
@@ -22,23 +22,33 @@ export function TrainingPanel() {
   const running = useTraining((s) => activeRun(s)?.status === 'running');
   const requesting = useTraining((s) => s.requesting);
   const [limit, setLimit] = useState<number | undefined>(2000);
+  // The machine's, not the graph's: kept for the session, never written to the file.
+  const [hardware, setHardware] = useState<Hardware>('auto');
+  const pytorch = useEditor((s) => (s.doc.training as { runner?: string } | undefined)?.runner === 'pytorch');
   return (
     <div className="training-panel" data-testid="training-panel">
       <DatasetPicker limit={limit} setLimit={setLimit} />
       <TrainingConfigForm />
-      <div className="train-buttons">
+      <div className="train-buttons" data-testid="train-buttons">
         <button
           className="primary"
           data-testid="train-button"
           disabled={running || requesting || !graphOk}
           title={graphOk ? 'Train in a separate process' : 'Fix the graph’s errors first'}
-          onClick={() => void startTraining({ source, limit, testLimit: limit ? Math.max(200, Math.round(limit / 5)) : undefined })}
+          onClick={() => void startTraining({ source, limit, testLimit: limit ? Math.max(200, Math.round(limit / 5)) : undefined }, hardware)}
         >
           {requesting ? 'Starting…' : 'Train'}
         </button>
         <button data-testid="stop-button" disabled={!running} onClick={() => runId && void stopTraining(runId)}>
           Stop
         </button>
+        <label className="inline-field" title={pytorch ? 'The PyTorch runner picks its own device' : 'The best hardware is a GPU when one is found, else the CPU. Choose the CPU if the GPU runs out of memory or misbehaves.'}>
+          on
+          <select data-testid="hardware" value={hardware} disabled={pytorch} onChange={(e) => setHardware(e.target.value as Hardware)}>
+            <option value="auto">the best hardware found</option>
+            <option value="cpu">the CPU only</option>
+          </select>
+        </label>
       </div>
       {runId && <RunView runId={runId} order={order} />}
       <RunHistory />

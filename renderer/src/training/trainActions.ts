@@ -12,7 +12,12 @@ export interface DatasetChoice {
   readonly testLimit?: number;
 }
 
-export async function startTraining(dataset: DatasetChoice): Promise<void> {
+/** Where a TensorFlow.js run trains: the trainer's own choice (a GPU when it finds one), or the CPU. */
+export type Hardware = 'auto' | 'cpu';
+/** The trainer's backend for each choice (engine/train/backends/select). */
+const BACKENDS: Record<Hardware, string | undefined> = { auto: undefined, cpu: 'wasm' };
+
+export async function startTraining(dataset: DatasetChoice, hardware: Hardware = 'auto'): Promise<void> {
   const { doc } = editorStore().getState();
   const ui = useUi.getState();
   const check = checkOf(doc);
@@ -29,6 +34,7 @@ export async function startTraining(dataset: DatasetChoice): Promise<void> {
       graph: doc as unknown as Record<string, unknown>,
       dataset: { source: dataset.source, ...(dataset.limit ? { limit: dataset.limit } : {}), ...(dataset.testLimit ? { testLimit: dataset.testLimit } : {}) },
       ...(runner ? { runner } : {}),
+      ...(BACKENDS[hardware] ? { backend: BACKENDS[hardware] } : {}),
     });
     training.begin(runId, `${doc.name} #${useTraining.getState().runs.length + 1}`);
   } catch (err) {
