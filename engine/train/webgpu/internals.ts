@@ -20,7 +20,14 @@ export interface WebGPUBackendInternals {
   device: GPUDevice;
   queue: GPUQueue;
   tensorMap: { get(dataId: object): TensorData | undefined };
-  bufferManager: { acquireBuffer(size: number, usage: number, mappedAtCreation?: boolean, reuse?: boolean): GPUBuffer; releaseBuffer(buffer: GPUBuffer, reuse?: boolean): void };
+  bufferManager: {
+    acquireBuffer(size: number, usage: number, mappedAtCreation?: boolean, reuse?: boolean): GPUBuffer;
+    releaseBuffer(buffer: GPUBuffer, reuse?: boolean): void;
+    /** Released buffers kept for reuse, by `${size}_${usage}`: no tensor holds them. */
+    freeBuffers: Map<string, GPUBuffer[]>;
+    numFreeBuffers: number;
+    numBytesAllocated: number;
+  };
   makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   uploadToGPU(dataId: object): void;
   convertAndCacheOnCPU(dataId: object, data: unknown): unknown;

@@ -15,6 +15,14 @@
  *   place by ./inplace): `externals` lists them for the caller to check before each replay.
  * Anything else a step might do — read back to the host, write through a mapped buffer, copy into
  * a texture — makes the recording refuse, with the reason.
+ *
+ * Recordings share their scratch buffers: a capture borrows what kept recordings made (nothing a
+ * step leaves in one is read by a later replay: each replay copies its inputs in first and its
+ * statistics out at once, and the host-written buffers are pinned, never shared), so the two
+ * recordings of a kind, and the trainer's two kinds of step, hold one step's memory, not three.
+ * Only large buffers are lent (`SHARED_MIN_BYTES`): the host writes small ones (scalars) during a
+ * step, and a host write into a lent buffer would be overwritten by its other recording's replays;
+ * should it happen anyway, the capture refuses and this recorder stops lending.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackendInternals } from './internals';
@@ -55,7 +63,7 @@ interface Ledger {
   pinned: boolean;
   /** Recordings kept that use it; with `held`, what keeps it alive. */
   users: number;
-  /** The capture that made it, while that capture is open (its buffers are reused within it). */
+  /** The capture that made or borrowed it, while that capture is open (its buffers are reused within it). */
   capture: Open | null;
 }
 
@@ -65,8 +73,15 @@ interface Open {
   readonly writes: { buffer: GPUBuffer; offset: number; bytes: Uint8Array }[];
   readonly own: Set<GPUBuffer>;
   readonly free: Map<string, GPUBuffer[]>;
+  /** Buffers of kept recordings this capture was lent (also in `own`: scratch to it too). */
+  readonly borrowed: Set<GPUBuffer>;
+  /** The copies of the inputs, which every replay fills (the step may not read them all). */
+  readonly inputs: GPUBuffer[];
   refusal: string | null;
 }
+
+/** The smallest buffer one recording lends another: a step's host writes go to smaller ones. */
+const SHARED_MIN_BYTES = 64 * 1024;
 
 type Backend = WebGPUBackendInternals;
 
@@ -76,8 +91,17 @@ const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBuff
 export class StepRecorder {
   private readonly ledger = new WeakMap<GPUBuffer, Ledger>();
   private open: Open | null = null;
+  /** Kept recordings' scratch buffers that a capture may borrow, by `${size}_${usage}`. */
+  private readonly spare = new Map<string, Set<GPUBuffer>>();
+  /** Off for good once a step wrote from the host into a borrowed buffer. */
+  private lending = true;
   /** Buffers alive in this recorder's pool (for tests and the bench: nothing may leak). */
   live = 0;
+
+  /** Whether captures may still borrow kept recordings' scratch buffers. */
+  get lends(): boolean {
+    return this.lending;
+  }
 
   constructor(private readonly backend: Backend) {
     const manager = backend.bufferManager;
@@ -92,7 +116,7 @@ export class StepRecorder {
         return acquire(size, usage, mappedAtCreation, reuse);
       }
       const key = `${size}_${usage}`;
-      const reused = open.free.get(key)?.pop();
+      const reused = open.free.get(key)?.pop() ?? this.borrow(key, open);
       if (reused != null) {
         this.ledger.get(reused)!.held = true;
         return reused;
@@ -106,7 +130,7 @@ export class StepRecorder {
       if (entry == null) return release(buffer, reuse);
       entry.held = false;
       if (entry.capture != null && entry.capture === this.open && !entry.pinned) {
-        const key = `${buffer.size}_${buffer.usage}`;
+        const key = keyOf(buffer);
         const free = entry.capture.free.get(key) ?? [];
         free.push(buffer);
         entry.capture.free.set(key, free);
@@ -137,8 +161,8 @@ export class StepRecorder {
    */
   async capture<T>(inputs: readonly tf.Tensor[], run: (copies: tf.Tensor[]) => Promise<T>): Promise<{ value: T; open: Open; inputs: GPUBuffer[] }> {
     if (this.open != null) throw new Error('StepRecorder: captures do not nest');
-    const open: Open = { commands: [], bindings: new Map(), writes: [], own: new Set(), free: new Map(), refusal: null };
-    const buffers: GPUBuffer[] = [];
+    const open: Open = { commands: [], bindings: new Map(), writes: [], own: new Set(), free: new Map(), borrowed: new Set(), inputs: [], refusal: null };
+    const buffers = open.inputs;
     const copies = inputs.map((t) => {
       const source = this.bufferOf(t);
       const buffer = this.create(source.size, STORAGE(), open);
@@ -178,19 +202,47 @@ export class StepRecorder {
     if (reason == null && held.length > 0) reason = `${held.length} tensor(s) made during the step outlive it`;
     if (reason == null && open.commands.length === 0) reason = 'the step issued no GPU commands';
     if (reason != null) {
-      this.dropBuffers(open.own);
+      this.dropBuffers(open.own); // lent ones stay their recordings' (users > 0)
       return { ok: false, reason };
     }
+    // An input the step never reads still gets each replay's copy: it must outlive the recording.
     const touched = touchedBy(open.commands, open.bindings);
+    for (const b of open.inputs) touched.add(b);
     for (const b of touched) {
       const entry = this.ledger.get(b);
       if (entry != null) entry.users++;
     }
     // Made but never bound (an op short-circuited): nothing needs them.
     this.dropBuffers([...open.own].filter((b) => !touched.has(b)));
+    for (const b of touched) {
+      const entry = this.ledger.get(b);
+      if (entry != null && open.own.has(b) && !entry.pinned && !entry.held && b.size >= SHARED_MIN_BYTES) this.spareSet(b).add(b);
+    }
     const externals = new Set([...touched].filter((b) => !open.own.has(b)));
     const dispatches = open.commands.filter((c) => c.kind === 'dispatch').length;
     return { ok: true, recording: { commands: open.commands, bindings: open.bindings, writes: open.writes, own: open.own, touched, externals, dispatches } };
+  }
+
+  /**
+   * Frees the large buffers in tfjs's pool that no tensor holds; returns the bytes. Once a step is
+   * replayed, what its runs through tfjs left there is not used again (a replay uses the
+   * recording's buffers), and it is a whole step's worth of GPU memory. Later tfjs work (a short
+   * last batch, validation) allocates afresh. Submits first: nothing encoded may use them.
+   */
+  trimBackendPool(): number {
+    this.flush();
+    const manager = this.backend.bufferManager;
+    let freed = 0;
+    for (const buffers of manager.freeBuffers.values()) {
+      if (buffers.length === 0 || buffers[0]!.size < SHARED_MIN_BYTES) continue;
+      for (const b of buffers.splice(0)) {
+        freed += b.size;
+        manager.numFreeBuffers--;
+        manager.numBytesAllocated -= b.size;
+        b.destroy();
+      }
+    }
+    return freed;
   }
 
   /** Lets go of a kept recording; its buffers go once no tensor holds them. */
@@ -200,9 +252,32 @@ export class StepRecorder {
       const entry = this.ledger.get(b);
       if (entry == null) continue;
       entry.users--;
-      if (entry.users === 0 && !entry.held) unused.push(b);
+      if (entry.users > 0) continue;
+      this.spare.get(keyOf(b))?.delete(b); // no recording left to lend it
+      if (!entry.held) unused.push(b);
     }
     this.destroyAll(unused);
+  }
+
+  /** A kept recording's scratch buffer of this size and usage that `open` has not used yet. */
+  private borrow(key: string, open: Open): GPUBuffer | undefined {
+    if (!this.lending) return undefined;
+    for (const b of this.spare.get(key) ?? []) {
+      const entry = this.ledger.get(b)!;
+      if (open.own.has(b) || entry.held) continue;
+      entry.capture = open;
+      open.own.add(b);
+      open.borrowed.add(b);
+      return b;
+    }
+    return undefined;
+  }
+
+  private spareSet(b: GPUBuffer): Set<GPUBuffer> {
+    const key = keyOf(b);
+    let set = this.spare.get(key);
+    if (set == null) this.spare.set(key, (set = new Set()));
+    return set;
   }
 
   /** Is this buffer one of ours that the host wrote (a constant a later recording may read)? */
@@ -283,6 +358,7 @@ export class StepRecorder {
   private destroy(buffer: GPUBuffer): void {
     if (!this.ledger.has(buffer)) return;
     this.ledger.delete(buffer);
+    this.spare.get(keyOf(buffer))?.delete(buffer);
     buffer.destroy();
     this.live--;
   }
@@ -319,6 +395,7 @@ export class StepRecorder {
       undo.push(() => (proto[key] = original));
     };
     const refuse = (reason: string) => (open.refusal ??= reason);
+    const stopLending = () => (this.lending = false);
     const ledger = this.ledger;
     let pipeline: GPUComputePipeline | null = null;
     let bindGroup: { group: number; bindGroup: GPUBindGroup } | null = null;
@@ -369,7 +446,10 @@ export class StepRecorder {
       const [buffer, offset, data, dataOffset = 0, size] = args as [GPUBuffer, number, ArrayBufferView | ArrayBuffer, number | undefined, number | undefined];
       const entry = ledger.get(buffer);
       if (entry == null || entry.capture !== open) refuse('the step writes from the host into a buffer it did not make');
-      else {
+      else if (open.borrowed.has(buffer)) {
+        refuse('the step writes from the host into a buffer another recording lent it');
+        stopLending();
+      } else {
         entry.pinned = true;
         const base = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         const unit = data instanceof ArrayBuffer ? 1 : ((data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1);
@@ -389,6 +469,10 @@ export class StepRecorder {
     } as GPUBuffer['mapAsync']);
     return () => undo.reverse().forEach((u) => u());
   }
+}
+
+function keyOf(b: GPUBuffer): string {
+  return `${b.size}_${b.usage}`;
 }
 
 /** Every buffer the commands bind or copy. */

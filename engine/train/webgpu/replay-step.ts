@@ -124,6 +124,7 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
         kind.ready = entry;
         kind.misses = 0;
         report.dispatches[key] = entry.recording.dispatches;
+        rec.trimBackendPool();
       } else if (miss(kind, key, `the step is not the same from one run to the next (${changed})`)) release(entry);
       else kind.candidate = entry;
     }

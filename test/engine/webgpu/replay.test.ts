@@ -195,3 +195,43 @@ it('lets go of a recording without breaking replayed steps not yet submitted', a
   replay.dispose();
   optimizer.dispose();
 });
+
+// Last in this file: it turns lending off for good on this backend's recorder.
+it('stops lending when a step writes from the host into a lent buffer, and every step still computes right (labels unread)', async (ctx) => {
+  if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
+  await tf.setBackend('webgpu');
+  const live = recorderFor(tf.backend()).live;
+  // Steps without norms make 64 KiB of scratch, which their recording lends; steps with norms
+  // upload a 64 KiB host array each time, into a buffer the other recording may have lent.
+  const step: TrainStep = {
+    trackedLayers: [],
+    guard: 'device',
+    async run(x, _labels, options) {
+      const norms = options?.norms !== false;
+      const stats = tf.tidy(() => {
+        const twice = tf.sum(tf.mul(x, 2));
+        const offset = norms ? tf.sum(tf.add(x, tf.tensor(new Float32Array(x.size).fill(0.5), x.shape))) : tf.scalar(0);
+        return tf.stack([twice, offset]) as tf.Tensor1D;
+      });
+      return { stats, norms };
+    },
+  };
+  const optimizer = tf.train.sgd(0.1);
+  const replay = replayingStep(step, optimizer);
+  for (let i = 0; i < 12; i++) {
+    const x = tf.randomNormal([4, 4096], 0, 1, 'float32', 200 + i); // 64 KiB
+    const labels = tf.zeros([4], 'int32') as tf.Tensor1D;
+    const norms = i % 2 === 1;
+    const [r] = await readSteps(tf, [await replay.run(x, labels, { norms })]);
+    const sum = (await x.sum().data())[0]!;
+    expect(r!.loss).toBeCloseTo(2 * sum, 2);
+    expect(r!.correct).toBeCloseTo(norms ? sum + 0.5 * x.size : 0, 2);
+    tf.dispose([x, labels]);
+  }
+  expect(replay.replay.off).toEqual({});
+  expect(replay.replay.replayed).toBeGreaterThan(4); // both kinds, after the refused capture is recorded again
+  expect(recorderFor(tf.backend()).lends).toBe(false);
+  replay.dispose();
+  optimizer.dispose();
+  expect(recorderFor(tf.backend()).live).toBe(live);
+});
