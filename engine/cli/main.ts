@@ -114,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new CliError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options: command.options, allowPositionals: true, strict: true });
     } catch (err) {
       throw new CliError(`${(err as Error).message.split('\n')[0]}; usage: ${command.usage}`);
     }
@@ -129,4 +129,22 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.NETCANVAS_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
     return 70;
   }
+}
+
+/**
+ * `--epochs -1`: node's parseArgs reads "-1" as an option and calls the value ambiguous. Joined as
+ * `--epochs=-1` it reaches the option's own check, which says what is wrong with it.
+ */
+function joinNegativeValues(args: readonly string[], options: ParseArgsConfig['options']): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    if (name != null && options?.[name]?.type === 'string' && next != null && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }

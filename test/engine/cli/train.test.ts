@@ -67,6 +67,9 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
     const badFlag = await netcanvas('train', graphFile, '--epochs', 'zero');
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/--epochs must be a whole number/);
+    const negative = await netcanvas('train', graphFile, '--epochs', '-1'); // node's parseArgs alone calls it "ambiguous"
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toMatch(/--epochs must be a whole number of at least 1, got "-1"/);
     expect((await netcanvas('train', join(dir, 'missing.json'))).code).toBe(2);
     const noWeights = await netcanvas('predict', graphFile, '--input', join(dir, 'one.png'), '--checkpoint', join(dir, 'none.json'));
     expect(noWeights.code).toBe(2);
