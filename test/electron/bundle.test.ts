@@ -97,20 +97,38 @@ describe('dist-electron bundles', () => {
     expect(new Set(requires)).toEqual(new Set(['electron']));
   });
 
-  it('trainer.cjs trains a tiny run and reports done', async () => {
-    const graph = JSON.parse(readFileSync('templates/mlp.json', 'utf8')) as Record<string, unknown>;
-    const child = fork(join(OUT, 'trainer.cjs'), [], { env: { ...process.env, NETCANVAS_DATASETS: resolve('datasets') }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  /** One run of the bundled trainer over IPC, as the app's utility process runs it. */
+  async function trainInBundle(template: string, extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
+    const graph = JSON.parse(readFileSync(`templates/${template}.json`, 'utf8')) as Record<string, unknown>;
+    const child = fork(join(OUT, 'trainer.cjs'), [], { env: { ...process.env, NETCANVAS_DATASETS: resolve('datasets'), ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const events: TrainerEvent[] = [];
     const last = await new Promise<TrainerEvent>((done) => {
       child.on('message', (e: TrainerEvent) => {
         events.push(e);
         if (e.type === 'done' || e.type === 'error') done(e);
       });
-      child.send({ type: 'start', runId: 'bundle', graph, dataset: { source: 'embedded:mnist', limit: 128, testLimit: 32 }, config: { epochs: 1, batchSize: 32 } });
+      child.send({ type: 'start', runId: 'bundle', graph, dataset: { source: 'embedded:mnist', limit: 128, testLimit: 32 }, config: { epochs: 1, batchSize: 32 }, ...extra });
     });
     child.disconnect();
+    return { events, last };
+  }
+
+  it('trainer.cjs trains a tiny run and reports done', async () => {
+    const { events, last } = await trainInBundle('mlp', {});
     expect(last).toMatchObject({ type: 'done', runId: 'bundle', metrics: { epochsCompleted: 1 } });
     expect(events[0]?.type).toBe('started');
   }, 120_000);
+
+  // The GPU path as the packaged app loads it: Dawn's native addon and tfjs-webgpu, external to the
+  // bundle, through its lazy imports; on Mesa's software adapter, since these machines have no GPU.
+  it('trainer.cjs trains on WebGPU, naming the adapter', async (ctx) => {
+    const { registerWebGPUBackend } = await import('../../engine/train/webgpu/register');
+    const here = await registerWebGPUBackend({ software: true });
+    if (!here.ok) ctx.skip(`no software WebGPU adapter here: ${here.reason}`);
+    const { events, last } = await trainInBundle('lenet5', { backend: 'webgpu' }, { NETCANVAS_WEBGPU_SOFTWARE: '1' });
+    expect(last).toMatchObject({ type: 'done', metrics: { epochsCompleted: 1 } });
+    const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
+    expect(started.backend).toMatchObject({ name: 'webgpu', device: expect.stringMatching(/llvmpipe|Mesa/) });
+  }, 180_000);
 });
 
