@@ -9,6 +9,24 @@ import type { ForgeConfig } from '@electron-forge/shared-types';
 /** Top-level paths the packaged app keeps; Forge prunes devDependencies from node_modules itself. */
 const KEEP = /^\/(package\.json|dist-electron(\/.*)?|dist(\/renderer(\/.*)?)?|templates(\/.*)?|datasets(\/.*)?|node_modules(\/.*)?)$/;
 
+/**
+ * Dawn (the `webgpu` package, GPU training) ships its native addon for every OS and CPU, 19–39 MB
+ * each, in node_modules/webgpu/dist/<folder>: the app keeps only the one for the machine it is
+ * packaged on (Forge packages for the host unless told otherwise; installers come from
+ * electron-builder, which keeps each OS's own).
+ */
+export function dawnFolder(platform: string = process.platform, arch: string = process.arch): string {
+  return platform === 'darwin' ? 'darwin-universal' : `${platform}-${arch}`;
+}
+const DAWN = /^\/node_modules\/webgpu\/dist\/([^/]+)/;
+
+/** What `npm run package` leaves out of the app, by path from the project root ('/dist/…'). */
+export function ignored(path: string, dawn = dawnFolder()): boolean {
+  if (path === '') return false;
+  const folder = DAWN.exec(path)?.[1];
+  return !KEEP.test(path) || path.endsWith('.map') || (folder != null && folder !== dawn);
+}
+
 const config: ForgeConfig = {
   packagerConfig: {
     name: 'NetCanvas',
@@ -21,7 +39,7 @@ const config: ForgeConfig = {
       unpack: '**/*.{node,wasm,so,so.*,dylib,dll}',
       unpackDir: '{datasets,node_modules/@tensorflow/tfjs-node,node_modules/@tensorflow/tfjs-node-gpu,node_modules/@tensorflow/tfjs-backend-wasm/dist}',
     },
-    ignore: (path: string) => path !== '' && (!KEEP.test(path) || path.endsWith('.map')),
+    ignore: (path: string) => ignored(path),
   },
   rebuildConfig: {
     // tfjs-node uses N-API: the binary built for Node also loads in Electron.
