@@ -25,6 +25,7 @@ import type { GraphDoc } from '../../engine/graph/types';
 import { accelerationFor, type Acceleration } from '../../engine/train/acceleration';
 import { buildOptimizer } from '../../engine/train/config';
 import { readSteps } from '../../engine/train/step';
+import { watchFaults } from '../../engine/train/webgpu/faults';
 import { registerFastKernels, restoreStockKernels } from '../../engine/train/webgpu/kernels';
 import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
 import { train } from '../../engine/train/train';
@@ -226,11 +227,14 @@ async function main(): Promise<void> {
   for (const [round, c] of Array.from({ length: repeat }, (_, r) => CASES.filter((c) => only?.includes(c.key) ?? true).map((c) => [r + 1, c] as const)).flat()) {
     if (c.stock) restoreStockKernels();
     else registerFastKernels();
+    // A GPU fault (out of memory…) leaves a case timing dropped commands: its row says so.
+    const faults = watchFaults();
     const t = trainer(c.graph(), c.stock ? STOCK : c.noReplay ? { ...accelerated, wrapStep: (step) => step } : accelerated, c.adam ? ADAM : SGD);
     const { x, labels } = syntheticBatch(c.shape, batchOverride ?? c.batch);
     const r = await measure(t, x, labels, stepsOverride ?? (quick ? 2 : c.steps));
+    const fault = faults.fault();
     const torch = peer[c.key.replace(/_(stock|noreplay)$/, '')]?.samplesPerSecond;
-    const row = { model: c.label, ...(batchOverride != null ? { batch: batchOverride } : {}), ...(repeat > 1 ? { round } : {}), samplesPerSecond: Math.round(r.samplesPerSecond), msPerStep: +r.msPerStep.toFixed(2), issueMsPerStep: +r.issueMsPerStep.toFixed(2), encodeMsPerStep: +r.encodeMsPerStep.toFixed(2), replay: replaySummary(t), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null, loss: +r.finalLoss.toFixed(4) };
+    const row = { model: c.label, ...(batchOverride != null ? { batch: batchOverride } : {}), ...(repeat > 1 ? { round } : {}), samplesPerSecond: Math.round(r.samplesPerSecond), msPerStep: +r.msPerStep.toFixed(2), issueMsPerStep: +r.issueMsPerStep.toFixed(2), encodeMsPerStep: +r.encodeMsPerStep.toFixed(2), replay: replaySummary(t), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null, loss: +r.finalLoss.toFixed(4), ...(fault ? { fault: `GPU FAULT, figures void: ${fault.kind}: ${fault.message}` } : {}) };
     console.log(JSON.stringify(row));
     rows.push(row);
     tf.dispose([x, labels]);
