@@ -133,6 +133,38 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     expect(errors).toEqual([]);
   }, 240_000);
 
+  it('after a GPU failure, "Train on the CPU instead" starts the run again on the CPU', async () => {
+    await page.locator('[data-testid=tab-train]').click();
+    // The events a trainer sends when a laptop GPU runs out of memory (engine/train/webgpu/faults.ts
+    // makes them; test/engine/webgpu/faults.test.ts checks that on a real Dawn device).
+    await page.evaluate(() => {
+      const training = (window as any).netcanvasEditor.training;
+      training.getState().setLastDataset({ source: 'embedded:mnist', limit: 300, testLimit: 200 });
+      const runId = 'gpu-failed';
+      training.getState().begin(runId, 'LeNet-5 on the GPU');
+      training.getState().handle({
+        type: 'started', runId, params: 61706, config: { epochs: 1 },
+        backend: { name: 'webgpu', detail: 'Dawn on intel gen-12lp Intel(R) Iris(R) Xe Graphics', skipped: [], device: 'intel gen-12lp Intel(R) Iris(R) Xe Graphics' },
+        dataset: { name: 'MNIST (embedded subset)', trainCount: 1900, validationCount: 100, testCount: 400, shape: [28, 28, 1], classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+      });
+      training.getState().handle({
+        type: 'error', runId, kind: 'backend', checkpoint: null,
+        message: 'training stopped by epoch 1, batch 8: the GPU (intel gen-12lp Intel(R) Iris(R) Xe Graphics) ran out of memory. Try a smaller batch size (now 512), or train on the CPU (in the app, "on the CPU only" beside Train; in the CLI, --backend wasm).',
+      });
+    });
+    const retry = page.locator('[data-testid=retry-on-cpu]');
+    await retry.scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-gpu-failed');
+    await retry.click();
+    await expect.poll(async () => (await page.locator('[data-testid=backend]').textContent().catch(() => '')) ?? '', { timeout: 120_000, interval: 250 }).toContain('as asked');
+    expect(await page.locator('[data-testid=backend] b').textContent()).toBe('wasm');
+    expect(await page.locator('[data-testid=hardware]').inputValue()).toBe('cpu');
+    await page.locator('[data-testid=stop-button]').click();
+    await expect.poll(async () => (await activeRun(page))?.status, { timeout: 60_000, interval: 250 }).toMatch(/stopped|done/);
+    await page.locator('[data-testid=hardware]').selectOption('auto');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
   it('the Runner select switches the graph between TensorFlow.js and PyTorch', async () => {
     await page.locator('[data-testid=tab-train]').click();
     const runner = page.locator('[data-testid=runner]');

@@ -1,10 +1,14 @@
 /** Progress of the run shown: epoch, samples/s, ETA, backend (and why faster ones were skipped), errors. */
 import { formatDuration, formatInteger } from '../canvas/format';
-import type { Run } from './trainingStore';
+import { retryOnCpu } from './trainActions';
+import { useTraining, type Run } from './trainingStore';
 
 export function RunStatus({ run }: { run: Run }) {
   const p = run.progress;
   const backend = run.started?.backend;
+  const running = useTraining((s) => s.requesting || s.runs.some((r) => r.status === 'running'));
+  // The GPU ran out of memory or failed: the CPU is one click away (and stays chosen).
+  const gpuFailed = run.error?.kind === 'backend' && backend != null && backend.name !== 'wasm' && backend.name !== 'cpu';
   return (
     <div className={`run-status run-${run.status}`} data-testid="run-status">
       <div className="run-stats">
@@ -42,6 +46,13 @@ export function RunStatus({ run }: { run: Run }) {
         <div className="run-error" role="alert">
           {run.error.kind === 'diverged' ? 'Training diverged: ' : 'Training failed: '}
           {run.error.message}
+          {gpuFailed && (
+            <div>
+              <button data-testid="retry-on-cpu" disabled={running} onClick={() => void retryOnCpu()}>
+                Train on the CPU instead
+              </button>
+            </div>
+          )}
         </div>
       )}
     </div>

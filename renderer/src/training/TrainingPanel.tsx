@@ -8,9 +8,9 @@ import { GradientNormsChart } from './GradientNormsChart';
 import { RunHistory } from './RunHistory';
 import { RunResults } from './RunResults';
 import { RunStatus } from './RunStatus';
-import { startTraining, stopTraining, type Hardware } from './trainActions';
+import { startTraining, stopTraining } from './trainActions';
 import { TrainingConfigForm } from './TrainingConfigForm';
-import { activeRun, useTraining } from './trainingStore';
+import { activeRun, useTraining, type Hardware } from './trainingStore';
 
 export function TrainingPanel() {
   // Narrow selections: this panel stays mounted, and must re-render neither on every canvas edit
@@ -22,8 +22,8 @@ export function TrainingPanel() {
   const running = useTraining((s) => activeRun(s)?.status === 'running');
   const requesting = useTraining((s) => s.requesting);
   const [limit, setLimit] = useState<number | undefined>(2000);
-  // The machine's, not the graph's: kept for the session, never written to the file.
-  const [hardware, setHardware] = useState<Hardware>('auto');
+  const hardware = useTraining((s) => s.hardware);
+  const setHardware = useTraining((s) => s.setHardware);
   const pytorch = useEditor((s) => (s.doc.training as { runner?: string } | undefined)?.runner === 'pytorch');
   return (
     <div className="training-panel" data-testid="training-panel">
@@ -35,7 +35,7 @@ export function TrainingPanel() {
           data-testid="train-button"
           disabled={running || requesting || !graphOk}
           title={graphOk ? 'Train in a separate process' : 'Fix the graph’s errors first'}
-          onClick={() => void startTraining({ source, limit, testLimit: limit ? Math.max(200, Math.round(limit / 5)) : undefined }, hardware)}
+          onClick={() => void startTraining({ source, limit, testLimit: limit ? Math.max(200, Math.round(limit / 5)) : undefined })}
         >
           {requesting ? 'Starting…' : 'Train'}
         </button>

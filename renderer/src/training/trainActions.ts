@@ -3,21 +3,13 @@ import { useUi } from '../app/uiStore';
 import { api, messageOf } from '../host/api';
 import { checkOf } from '../store/checkCache';
 import { editorStore } from '../store/editorStore';
-import { useTraining } from './trainingStore';
+import { useTraining, type DatasetChoice, type Hardware } from './trainingStore';
 
-export interface DatasetChoice {
-  readonly source: string;
-  /** Training samples to use (quick runs); undefined: all. */
-  readonly limit?: number;
-  readonly testLimit?: number;
-}
-
-/** Where a TensorFlow.js run trains: the trainer's own choice (a GPU when it finds one), or the CPU. */
-export type Hardware = 'auto' | 'cpu';
 /** The trainer's backend for each choice (engine/train/backends/select). */
 const BACKENDS: Record<Hardware, string | undefined> = { auto: undefined, cpu: 'wasm' };
 
-export async function startTraining(dataset: DatasetChoice, hardware: Hardware = 'auto'): Promise<void> {
+/** Starts a run of the open graph on `dataset`, on the hardware chosen beside the Train button. */
+export async function startTraining(dataset: DatasetChoice): Promise<void> {
   const { doc } = editorStore().getState();
   const ui = useUi.getState();
   const check = checkOf(doc);
@@ -27,7 +19,9 @@ export async function startTraining(dataset: DatasetChoice, hardware: Hardware =
     return;
   }
   const training = useTraining.getState();
+  const { hardware } = training;
   training.setRequesting(true);
+  training.setLastDataset(dataset);
   const runner = (doc.training as { runner?: 'tfjs' | 'pytorch' } | undefined)?.runner;
   try {
     const { runId } = await api().request('train.start', {
@@ -41,6 +35,14 @@ export async function startTraining(dataset: DatasetChoice, hardware: Hardware =
     training.setRequesting(false);
     ui.notify(`Could not start training: ${messageOf(err)}`, 'error');
   }
+}
+
+/** After a GPU failure: the same run again, on the CPU, which stays chosen for later runs. */
+export async function retryOnCpu(): Promise<void> {
+  const { lastDataset, setHardware } = useTraining.getState();
+  if (!lastDataset) return;
+  setHardware('cpu');
+  await startTraining(lastDataset);
 }
 
 export async function stopTraining(runId: string): Promise<void> {

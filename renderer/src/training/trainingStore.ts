@@ -37,6 +37,17 @@ export interface Run {
   readonly log: string[];
 }
 
+/** Where a TensorFlow.js run trains: the trainer's own choice (a GPU when it finds one), or the CPU. */
+export type Hardware = 'auto' | 'cpu';
+
+/** What the Train button sends besides the graph: kept so a failed run can be started again. */
+export interface DatasetChoice {
+  readonly source: string;
+  /** Training samples to use (quick runs); undefined: all. */
+  readonly limit?: number;
+  readonly testLimit?: number;
+}
+
 interface TrainingState {
   readonly runs: readonly Run[];
   readonly activeRunId: string | null;
@@ -45,11 +56,17 @@ interface TrainingState {
   readonly sample: { pixels: readonly number[]; shape: readonly number[] } | null;
   readonly tick: number;
   readonly requesting: boolean;
+  /** The machine's choice, not the graph's: kept for the session, never written to the file. */
+  readonly hardware: Hardware;
+  /** The dataset of the last run started, for "train on the CPU instead". */
+  readonly lastDataset: DatasetChoice | null;
   handle(event: TrainerEvent): void;
   begin(runId: string, label: string): void;
   setRequesting(requesting: boolean): void;
   setCompare(runId: string | null): void;
   setActive(runId: string): void;
+  setHardware(hardware: Hardware): void;
+  setLastDataset(dataset: DatasetChoice): void;
 }
 
 const emptyCurves = (): Curves => ({
@@ -124,6 +141,8 @@ export const useTraining = create<TrainingState>()((set, get) => ({
   sample: null,
   tick: 0,
   requesting: false,
+  hardware: 'auto',
+  lastDataset: null,
   handle(event) {
     const s = get();
     const existing = s.runs.find((r) => r.runId === event.runId);
@@ -142,6 +161,8 @@ export const useTraining = create<TrainingState>()((set, get) => ({
   setRequesting: (requesting) => set({ requesting }),
   setCompare: (compareRunId) => set({ compareRunId, tick: get().tick + 1 }),
   setActive: (activeRunId) => set({ activeRunId, tick: get().tick + 1 }),
+  setHardware: (hardware) => set({ hardware }),
+  setLastDataset: (lastDataset) => set({ lastDataset }),
 }));
 
 export const activeRun = (s: { runs: readonly Run[]; activeRunId: string | null }): Run | undefined => s.runs.find((r) => r.runId === s.activeRunId);
