@@ -8,7 +8,7 @@ export function RunStatus({ run }: { run: Run }) {
   const backend = run.started?.backend;
   const running = useTraining((s) => s.requesting || s.runs.some((r) => r.status === 'running'));
   // The GPU ran out of memory or failed: the CPU is one click away (and stays chosen).
-  const gpuFailed = run.error?.kind === 'backend' && backend != null && backend.name !== 'wasm' && backend.name !== 'cpu';
+  const gpuFailed = run.error?.kind === 'backend' && (backend?.name === 'webgpu' || backend?.name === 'tensorflow-gpu');
   return (
     <div className={`run-status run-${run.status}`} data-testid="run-status">
       <div className="run-stats">
