@@ -45,6 +45,8 @@ export async function runEvaluate(args: { file: string; data?: string; checkpoin
     const split = ds.test && ds.test.count > 0 ? ds.test : ds.train;
     const which = split === ds.test ? 'test' : 'train (the dataset has no test split)';
     const result = await evaluateSplit(tf, trained.compiled, split, ds.shape, ds.numClasses);
+    const failure = trained.gpuFailure();
+    if (failure) throw new CliError(failure);
     if (args.json) {
       out(JSON.stringify({ dataset: ds.name, split: split === ds.test ? 'test' : 'train', count: split.count, loss: result.loss, accuracy: result.accuracy, confusion: result.confusion, classNames: ds.classNames }));
     } else {
@@ -68,6 +70,8 @@ export async function runPredict(args: { file: string; input?: string; checkpoin
   try {
     const input = readPredictInput(args.input, trained.inputShape);
     const probs = await predictBatch(trained, input.x, input.count);
+    const failure = trained.gpuFailure();
+    if (failure) throw new CliError(failure);
     const classNames = typeof doc.dataset?.classNames === 'object' && Array.isArray(doc.dataset.classNames) ? (doc.dataset.classNames as string[]) : null;
     const k = trained.numClasses;
     for (let s = 0; s < input.count; s++) {

@@ -17,6 +17,11 @@ export interface Trained {
   readonly inputShape: readonly number[];
   readonly numClasses: number;
   readonly backend: string;
+  /**
+   * On WebGPU, what went wrong on the GPU since loading, in words (results after a fault are not to
+   * be trusted: tfjs-webgpu reads zeros where commands failed); null while all is well.
+   */
+  gpuFailure(): string | null;
   dispose(): void;
 }
 
@@ -29,6 +34,8 @@ export async function loadTrained(doc: GraphDoc, checkpointPath: string, options
   // prints its driver warnings into the CLI's output. `--backend webgpu` still uses it.
   const choice = await selectBackend(options.backend, { exclude: { webgpu: 'not used for evaluate and predict, which are short (--backend webgpu forces it)' } });
   if (tf.getBackend() !== choice.tfjsName) await tf.setBackend(choice.tfjsName);
+  const faults = choice.name === 'webgpu' ? await import('./webgpu/faults') : null;
+  const watch = faults?.watchFaults();
   const compiled = compileGraph(doc, tf);
   try {
     applyCheckpoint(tf, compiled, checkpoint);
@@ -43,6 +50,10 @@ export async function loadTrained(doc: GraphDoc, checkpointPath: string, options
     inputShape: input,
     numClasses: output[output.length - 1]!,
     backend: choice.name,
+    gpuFailure() {
+      const fault = watch?.fault();
+      return fault ? `the GPU (${choice.device ?? choice.name}) failed: ${fault.kind === 'memory' ? 'it ran out of memory' : fault.message}. Run it on the CPU instead (--backend wasm)` : null;
+    },
     dispose: () => compiled.model.dispose(),
   };
 }

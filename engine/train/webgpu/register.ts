@@ -153,17 +153,19 @@ async function register(options: RegisterOptions): Promise<WebGPURegistration> {
   // without this they vanish and training runs on in nonsense. The trainer reads them (./faults).
   // One fault brings thousands of "invalid due to a previous error" after it: the first few are
   // printed (Dawn's own print of each is prevented), the trainer reports the first.
+  // A retired device's late errors and its loss are our doing, not a fault of the run now going.
+  const mine = { device, retiring: false };
+  current = mine;
   let printed = 0;
   device.addEventListener('uncapturederror', (ev) => {
     ev.preventDefault();
+    if (mine.retiring) return;
     const error = (ev as GPUUncapturedErrorEvent).error;
     recordError(error);
     if (printed < PRINTED_ERRORS) console.error(`[webgpu] ${error.message}`);
     else if (printed === PRINTED_ERRORS) console.error('[webgpu] (further GPU errors not shown)');
     printed++;
   });
-  const mine = { device, retiring: false };
-  current = mine;
   void device.lost.then((info) => mine.retiring || recordLoss(info));
 
   const info = adapter.info;

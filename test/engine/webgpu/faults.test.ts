@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadTrained, predictBatch } from '../../../engine/train/predict';
 import { train, type StartRequest } from '../../../engine/train/train';
 import { classifyError, describeFault, recordError, recordLoss, watchFaults } from '../../../engine/train/webgpu/faults';
 import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
@@ -98,6 +99,22 @@ describe('training through a GPU fault', () => {
     const last = await run({ graph: template('lenet5'), dataset: { ...dataset, limit: 512 }, config: { epochs: 1, batchSize: 64 } });
     expect(last).toMatchObject({ type: 'done', metrics: { epochsCompleted: 1 } });
     expect(watch.fault()).toBeNull();
+  });
+
+  it('evaluate and predict, forced onto a GPU that faults, say so instead of giving numbers', async (ctx) => {
+    if (!registered) ctx.skip('Dawn (the webgpu package) is not loadable here');
+    const checkpointPath = join(dir, 'lenet.weights.json');
+    const trainedRun = await run({ graph: template('lenet5'), dataset: { ...dataset, limit: 256 }, config: { epochs: 1, batchSize: 64 }, checkpointPath });
+    expect(trainedRun, JSON.stringify(trainedRun)).toMatchObject({ type: 'done' });
+    const trained = await loadTrained(template('lenet5'), checkpointPath, { backend: 'webgpu' });
+    try {
+      await predictBatch(trained, new Float32Array(64 * 784), 64);
+      expect(trained.gpuFailure()).toBeNull();
+      await predictBatch(trained, new Float32Array(60_000 * 784), 60_000); // conv1's output alone is 1.1 GB
+      expect(trained.gpuFailure()).toMatch(/^the GPU \(null-backend\) failed: .*\. Run it on the CPU instead \(--backend wasm\)$/);
+    } finally {
+      trained.dispose();
+    }
   });
 
   // Last: it destroys the registered device, so nothing can run on it after.
