@@ -50,6 +50,15 @@ export interface MisclassifiedSample {
   readonly shape: readonly number[];
 }
 
+/** The kernels of a conv layer that reads the input image, for drawing as pictures (../train/filters). */
+export interface LayerFilters {
+  readonly nodeId: string;
+  /** [kernel height, kernel width, input channels (1 or 3), filters]. */
+  readonly shape: readonly [number, number, number, number];
+  /** Row-major in `shape`'s order (tfjs's kernel layout). */
+  readonly values: readonly number[];
+}
+
 /** Trainer → parent. */
 export type TrainerEvent =
   | {
@@ -66,6 +75,8 @@ export type TrainerEvent =
       };
       readonly params: number;
       readonly config: Readonly<Record<string, unknown>>;
+      /** The first conv layers' filters as initialised (absent when the graph has none). */
+      readonly filters?: readonly LayerFilters[];
     }
   | {
       /** Coalesced: at most 20 per second; the latest batch wins. */
@@ -118,6 +129,8 @@ export type TrainerEvent =
       readonly classNames: readonly string[];
       readonly misclassified: MisclassifiedSample[];
       readonly checkpoint: string | null;
+      /** The same filters as `started.filters`, as trained. */
+      readonly filters?: readonly LayerFilters[];
     }
   | {
       readonly type: 'error';

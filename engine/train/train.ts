@@ -22,7 +22,8 @@ import { Coalescer } from './coalesce';
 import { mergeTrainingConfig, setLearningRate } from './config';
 import { describeFault } from './webgpu/faults';
 import { evaluateSplit } from './evaluate';
-import type { BackendReport, TrainerEvent, TrainerRequest } from './protocol';
+import { inputFilters } from './filters';
+import type { BackendReport, LayerFilters, TrainerEvent, TrainerRequest } from './protocol';
 import { makeTrainStep, readSteps, type PendingStep, type TrainStep } from './step';
 
 export type StartRequest = Extract<TrainerRequest, { type: 'start' }>;
@@ -179,6 +180,7 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
     dataset: { name: ds.name, trainCount: trainSplit.count, validationCount: validation.count, testCount: ds.test?.count ?? 0, shape: ds.shape, classNames: ds.classNames },
     params,
     config: config as unknown as Record<string, unknown>,
+    ...withFilters(await inputFilters(compiled, request.graph)),
   });
 
   const batchEvents = new Coalescer<TrainerEvent>(emit, clock);
@@ -305,6 +307,7 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
     : null;
   checkDevice();
   const checkpoint = await save();
+  const filters = await inputFilters(compiled, request.graph);
   return {
     type: 'done', runId, stopped,
     metrics: {
@@ -316,5 +319,9 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
     classNames: ds.classNames,
     misclassified: test?.misclassified ?? [],
     checkpoint,
+    ...withFilters(filters),
   };
 }
+
+/** Events carry `filters` only when there are some (graphs without a conv on the input have none). */
+const withFilters = (filters: LayerFilters[]) => (filters.length > 0 ? { filters } : {});

@@ -84,6 +84,15 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     expect(Number(accuracy!.replace('%', ''))).toBeGreaterThan(30);
     expect(await page.locator('[data-testid=confusion-matrix] tbody tr').count()).toBe(10);
     expect(await page.locator('[data-testid=misclassified] canvas').count()).toBeGreaterThan(0);
+    // The first conv layer's six filters, at the start and trained: the pictures changed.
+    const rows = page.locator('[data-testid=filters] .filter-row');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).locator('canvas').count()).toBe(6);
+    expect(await rows.nth(1).locator('canvas').count()).toBe(6);
+    const picture = (row: number) => rows.nth(row).locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    expect(await picture(1)).not.toBe(await picture(0));
+    await page.locator('[data-testid=filters]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-filters');
     await page.locator('[data-testid=gradient-chart]').scrollIntoViewIfNeeded();
     await screenshot(page, 'training-gradients');
     await page.locator('[data-testid=results]').scrollIntoViewIfNeeded();

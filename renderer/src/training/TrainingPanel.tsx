@@ -65,7 +65,7 @@ const RunView = memo(function RunView({ runId, order }: { runId: string; order: 
       <RunStatus run={run} />
       <CurveCharts run={run} />
       <GradientNormsChart norms={run.curves.gradientNorms} epochs={run.curves.gradientNorms.length} order={order} />
-      <RunResults done={run.done} />
+      <RunResults done={run.done} initialFilters={run.started?.filters} />
     </>
   );
 });

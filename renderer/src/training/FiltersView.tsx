@@ -1,0 +1,71 @@
+/**
+ * "Convolution as learned filters", seen: the kernels of each conv layer that reads the image,
+ * drawn as small pictures at the start of the run and after it. Each layer's pictures share one
+ * scale, centred on 0 (mid grey), so the two rows compare: noise that becomes strokes and edges.
+ */
+import { useEffect, useRef } from 'react';
+import type { LayerFilters } from '../../../engine/train/protocol';
+import { useEditor } from '../store/editorStore';
+import { drawPixels } from './drawPixels';
+
+/** Screen pixels per kernel cell: a 5×5 filter becomes 30×30 (six fit beside their label in the panel). */
+const CELL = 6;
+
+/** Filter `f` of a layer as 0–255 bytes, channels-last, mapping [−scale, scale] to [0, 255]. */
+function filterPixels(layer: LayerFilters, f: number, scale: number): number[] {
+  const [kh, kw, inC, outC] = layer.shape;
+  const pixels: number[] = [];
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let c = 0; c < inC; c++) pixels.push(Math.round(127.5 + (127.5 * (layer.values[((y * kw + x) * inC + c) * outC + f] ?? 0)) / scale));
+  return pixels;
+}
+
+function Filter({ layer, index, scale }: { layer: LayerFilters; index: number; scale: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [kh, kw, inC] = layer.shape;
+  useEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (ctx) drawPixels(ctx, filterPixels(layer, index, scale), [kh, kw, inC], CELL);
+  }, [layer, index, scale, kh, kw, inC]);
+  return <canvas ref={canvas} width={kw * CELL} height={kh * CELL} title={`filter ${index + 1}`} />;
+}
+
+function Row({ label, layer, scale }: { label: string; layer: LayerFilters; scale: number }) {
+  return (
+    <div className="filter-row">
+      <span className="muted">{label}</span>
+      {Array.from({ length: layer.shape[3] }, (_, f) => (
+        <Filter key={f} layer={layer} index={f} scale={scale} />
+      ))}
+    </div>
+  );
+}
+
+/** Every layer in `after` (the trained filters), above its filters from `before` when known. */
+export function FiltersView({ before, after }: { before?: readonly LayerFilters[]; after?: readonly LayerFilters[] }) {
+  const nodes = useEditor((s) => s.doc.nodes);
+  if (!after || after.length === 0) return null;
+  return (
+    <div data-testid="filters">
+      {after.map((trained) => {
+        const initial = before?.find((b) => b.nodeId === trained.nodeId);
+        const scale = Math.max(1e-12, ...trained.values.map(Math.abs), ...(initial?.values.map(Math.abs) ?? []));
+        const [kh, kw, , outC] = trained.shape;
+        const name = nodes.find((n) => n.id === trained.nodeId)?.label ?? trained.nodeId;
+        return (
+          <div key={trained.nodeId} className="filters">
+            <h4>
+              What {name} learned{' '}
+              <span className="muted">
+                ({outC} filters, {kh}×{kw}; mid grey is 0, lighter positive, darker negative)
+              </span>
+            </h4>
+            {initial && <Row label="start" layer={initial} scale={scale} />}
+            <Row label="trained" layer={trained} scale={scale} />
+          </div>
+        );
+      })}
+    </div>
+  );
+}
