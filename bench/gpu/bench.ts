@@ -71,7 +71,7 @@ const CASES: Case[] = [
   { key: 'resnet_b128_stock', label: 'residual CNN batch 128, stock tfjs-webgpu (baseline)', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 8, stock: true },
 ];
 
-const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true, wrapStep: (step) => step, deviceFault: () => null, retireDevice() {} };
+const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true, deviceBufferBytes: Infinity, wrapStep: (step) => step, deviceFault: () => null, retireDevice() {} };
 
 /** Host time inside queue.submit while a step is issued: on the software adapter, the GPU's work. */
 let submitMs = 0;

@@ -25,6 +25,8 @@ export interface Acceleration {
   readonly readEvery: number;
   /** Upload the training split once and gather batches on the backend. */
   readonly dataOnDevice: boolean;
+  /** The largest buffer the device holds and binds (a split over it stays on the host). */
+  readonly deviceBufferBytes: number;
   /** The step as this backend runs it (WebGPU records it once and replays it); dispose it after training. */
   wrapStep(step: TrainStep, optimizer: tfType.Optimizer): TrainStep;
   /**
@@ -36,7 +38,7 @@ export interface Acceleration {
   retireDevice(): void;
 }
 
-const PLAIN: Acceleration = { compile: {}, buildOptimizer, guard: 'host', readEvery: 1, dataOnDevice: false, wrapStep: (step) => step, deviceFault: () => null, retireDevice() {} };
+const PLAIN: Acceleration = { compile: {}, buildOptimizer, guard: 'host', readEvery: 1, dataOnDevice: false, deviceBufferBytes: 0, wrapStep: (step) => step, deviceFault: () => null, retireDevice() {} };
 
 /** Enough steps per read that the GPU queue stays full; few enough that curves stay live. */
 const WEBGPU_READ_EVERY = 8;
@@ -44,7 +46,7 @@ const WEBGPU_READ_EVERY = 8;
 export async function accelerationFor(tfjsBackend: string): Promise<Acceleration> {
   if (tfjsBackend !== 'webgpu') return PLAIN;
   // Loaded only here: the WebGPU modules import tfjs-backend-webgpu, which CPU runs never need.
-  const [{ fusedBatchNormTraining }, { dropoutTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }, { replayingStep }, { fusedCrossEntropy }, { watchFaults }, { retireWebGPUBackend }] = await Promise.all([
+  const [{ fusedBatchNormTraining }, { dropoutTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }, { replayingStep }, { fusedCrossEntropy }, { watchFaults }, { retireWebGPUBackend, deviceBufferBytes }] = await Promise.all([
     import('./webgpu/batchnorm'),
     import('./webgpu/dropout'),
     import('./webgpu/momentum'),
@@ -69,6 +71,7 @@ export async function accelerationFor(tfjsBackend: string): Promise<Acceleration
     crossEntropy: fusedCrossEntropy,
     readEvery: WEBGPU_READ_EVERY,
     dataOnDevice: true,
+    deviceBufferBytes: deviceBufferBytes(),
     wrapStep: (step, optimizer) => (replay ? replayingStep(step, optimizer) : step),
     deviceFault: faults.fault,
     retireDevice: retireWebGPUBackend,

@@ -49,9 +49,11 @@ const DEVICE_BYTES_LIMIT = 1 << 30;
 /**
  * Where minibatches come from: copied from host memory batch by batch, or — on a GPU, when the
  * split fits — uploaded once and gathered on the device, so each batch moves only its indices.
+ * `deviceBufferBytes`: the most the device holds and binds in one buffer (WebGPU's limits, as low
+ * as 128 MiB: Fashion-MNIST's training split alone is 169 MB).
  */
-export function batchSource(tf: Tf, split: Split, shape: readonly number[], onDevice: boolean): BatchSource {
-  if (!onDevice || split.x.byteLength > DEVICE_BYTES_LIMIT) {
+export function batchSource(tf: Tf, split: Split, shape: readonly number[], onDevice: boolean, deviceBufferBytes = Infinity): BatchSource {
+  if (!onDevice || split.x.byteLength > Math.min(DEVICE_BYTES_LIMIT, deviceBufferBytes)) {
     return { batch: (order, start, end) => gatherBatch(tf, split, shape, order, start, end), dispose() {} };
   }
   const xs = tf.tensor(split.x, [split.count, ...shape], 'float32');

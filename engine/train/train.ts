@@ -169,7 +169,7 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
   }
   held.compiled = compiled;
   const optimizer = (held.optimizer = acceleration.buildOptimizer(tf, config));
-  const batches = (held.batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice));
+  const batches = (held.batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice, acceleration.deviceBufferBytes));
   const step = (held.step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard, acceleration.crossEntropy), optimizer));
   const params = check.totals.params;
 

@@ -77,6 +77,12 @@ export function retireWebGPUBackend(): void {
   registered = null;
 }
 
+/** The largest buffer the registered device can hold and bind at once, in bytes (Infinity before one exists). */
+export function deviceBufferBytes(): number {
+  const limits = current?.device.limits;
+  return limits ? Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) : Infinity;
+}
+
 export function adapterName(info: GPUAdapterInfo | undefined): string {
   if (info == null) return 'unnamed WebGPU adapter';
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s != null && s !== '');

@@ -6,7 +6,7 @@
  * Dawn's null adapter (real buffers and validation, no compute) by watching every buffer made and
  * destroyed.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { train, type StartRequest } from '../../../engine/train/train';
@@ -66,4 +66,18 @@ it('replayed training holds no more GPU memory than training through tfjs', { ti
   const replayed = await peakOf(true);
   console.log(`resnet-small, batch 16, peak GPU memory: ${(plain / 2 ** 20).toFixed(1)} MiB through tfjs, ${(replayed / 2 ** 20).toFixed(1)} MiB replayed`);
   expect(replayed).toBeLessThan(plain * 1.1);
+});
+
+const FASHION = '/usr/share/datasets/fashion-mnist';
+
+// Its 54,000 training images are 169 MB: one buffer over the 128 MiB that WebGPU guarantees (and
+// that the null adapter, like some laptop GPUs, allows). Uploaded whole, the first gather failed.
+it('keeps a training split larger than the GPU can bind on the host, and trains', { timeout: 120_000 }, async (ctx) => {
+  if (!registered) ctx.skip('Dawn (the webgpu package) is not loadable here');
+  if (!existsSync(FASHION)) ctx.skip(`no Fashion-MNIST at ${FASHION} (apt install dataset-fashion-mnist)`);
+  delete process.env.NETCANVAS_WEBGPU_REPLAY;
+  retireWebGPUBackend();
+  const graph = JSON.parse(readFileSync(join(__dirname, '../../../templates/fashion-cnn.json'), 'utf8')) as StartRequest['graph'];
+  const last = await train({ type: 'start', runId: 'fashion', backend: 'webgpu', graph, dataset: { source: FASHION, testLimit: 128 }, config: { epochs: 1, batchSize: 64 } }, { onEvent: () => {} });
+  expect(last, JSON.stringify(last).slice(0, 300)).toMatchObject({ type: 'done', metrics: { epochsCompleted: 1 } });
 });
