@@ -110,6 +110,8 @@ export type TrainerEvent =
       readonly device?: string;
       /** L2 norm of each layer's weight gradient, averaged over the epoch's batches (on a GPU, over the batches whose statistics were read), by node id. */
       readonly gradientNorms: Readonly<Record<string, number>>;
+      /** The filters of `started.filters` as they are after this epoch. */
+      readonly filters?: readonly LayerFilters[];
     }
   | {
       readonly type: 'done';

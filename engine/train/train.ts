@@ -298,6 +298,7 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
       learningRate, samplesPerSecond: seen / Math.max(1e-6, trainSeconds),
       etaSeconds: mean * (config.epochs - epoch - 1), seconds, backend: backend.name, ...(backend.device != null ? { device: backend.device } : {}),
       gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, normSums[i]! / Math.max(1, normSteps)])),
+      ...withFilters(await inputFilters(compiled, request.graph)),
     });
   }
 

@@ -87,6 +87,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     // The first conv layer's six filters, at the start and trained: the pictures changed.
     const rows = page.locator('[data-testid=filters] .filter-row');
     expect(await rows.count()).toBe(2);
+    expect(await rows.locator('.muted').allTextContents()).toEqual(['start', 'trained']);
     expect(await rows.nth(0).locator('canvas').count()).toBe(6);
     expect(await rows.nth(1).locator('canvas').count()).toBe(6);
     const picture = (row: number) => rows.nth(row).locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());

@@ -20,6 +20,23 @@ const epoch = (n: number): TrainerEvent => ({
 });
 
 describe('training runs built from trainer events', () => {
+  it('keeps the first layer\'s filters as of the last epoch, then as trained', () => {
+    const layer = (v: number) => [{ nodeId: 'c1', shape: [1, 1, 1, 2] as const, values: [v, -v] }];
+    const store = useTraining;
+    const runId = 'filters';
+    store.getState().handle({ ...started, runId, filters: layer(0.1) });
+    expect(store.getState().runs.find((r) => r.runId === runId)!.filters).toBeNull();
+    store.getState().handle({ ...(epoch(1) as Extract<TrainerEvent, { type: 'epoch' }>), runId, filters: layer(0.2) });
+    expect(store.getState().runs.find((r) => r.runId === runId)!.filters).toEqual({ epoch: 1, layers: layer(0.2) });
+    store.getState().handle({ ...(epoch(2) as Extract<TrainerEvent, { type: 'epoch' }>), runId }); // an older trainer sends none: keep what we have
+    expect(store.getState().runs.find((r) => r.runId === runId)!.filters).toEqual({ epoch: 1, layers: layer(0.2) });
+    store.getState().handle({
+      type: 'done', runId, stopped: false, metrics: { testLoss: null, testAccuracy: null, trainLoss: null, trainAccuracy: null, seconds: 1, epochsCompleted: 2 },
+      confusion: [], classNames: [], misclassified: [], checkpoint: null, filters: layer(0.3),
+    });
+    expect(store.getState().runs.find((r) => r.runId === runId)!.filters).toEqual({ epoch: null, layers: layer(0.3) });
+  });
+
   it('follows a run from start to results; curves share an epoch axis', () => {
     const store = useTraining;
     // Events may arrive before train.start's answer: the run is created on the first one.

@@ -42,13 +42,17 @@ function Row({ label, layer, scale }: { label: string; layer: LayerFilters; scal
   );
 }
 
-/** Every layer in `after` (the trained filters), above its filters from `before` when known. */
-export function FiltersView({ before, after }: { before?: readonly LayerFilters[]; after?: readonly LayerFilters[] }) {
+/**
+ * Every layer in `now` (after an epoch while the run goes on, or trained: `epoch` null), below its
+ * filters from `before` when known.
+ */
+export function FiltersView({ before, now }: { before?: readonly LayerFilters[]; now: { readonly epoch: number | null; readonly layers: readonly LayerFilters[] } | null }) {
   const nodes = useEditor((s) => s.doc.nodes);
-  if (!after || after.length === 0) return null;
+  if (!now || now.layers.length === 0) return null;
+  const { epoch } = now;
   return (
-    <div data-testid="filters">
-      {after.map((trained) => {
+    <section className="train-section" data-testid="filters">
+      {now.layers.map((trained) => {
         const initial = before?.find((b) => b.nodeId === trained.nodeId);
         const scale = Math.max(1e-12, ...trained.values.map(Math.abs), ...(initial?.values.map(Math.abs) ?? []));
         const [kh, kw, , outC] = trained.shape;
@@ -56,16 +60,16 @@ export function FiltersView({ before, after }: { before?: readonly LayerFilters[
         return (
           <div key={trained.nodeId} className="filters">
             <h4>
-              What {name} learned{' '}
+              What {name} {epoch == null ? 'learned' : 'is learning'}{' '}
               <span className="muted">
                 ({outC} filters, {kh}×{kw}; mid grey is 0, lighter positive, darker negative)
               </span>
             </h4>
             {initial && <Row label="start" layer={initial} scale={scale} />}
-            <Row label="trained" layer={trained} scale={scale} />
+            <Row label={epoch == null ? 'trained' : `epoch ${epoch}`} layer={trained} scale={scale} />
           </div>
         );
       })}
-    </div>
+    </section>
   );
 }

@@ -1,15 +1,13 @@
-/** The end of a run: test accuracy, confusion matrix, misclassified examples, the first layer's filters. */
+/** The end of a run: test accuracy, confusion matrix, misclassified examples. */
 import { memo } from 'react';
-import type { LayerFilters } from '../../../engine/train/protocol';
 import { ConfusionMatrix } from './ConfusionMatrix';
-import { FiltersView } from './FiltersView';
 import { MisclassifiedGrid } from './MisclassifiedGrid';
 import type { Run } from './trainingStore';
 
 const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
 
 /** Memoised on `done`: it arrives once, and the run around it changes on every batch. */
-export const RunResults = memo(function RunResults({ done, initialFilters }: { done: Run['done']; initialFilters?: readonly LayerFilters[] }) {
+export const RunResults = memo(function RunResults({ done }: { done: Run['done'] }) {
   if (!done) return null;
   return (
     <section className="train-section results" data-testid="results">
@@ -31,7 +29,6 @@ export const RunResults = memo(function RunResults({ done, initialFilters }: { d
       </div>
       {done.confusion.length > 0 && <ConfusionMatrix confusion={done.confusion} classNames={done.classNames} />}
       <MisclassifiedGrid samples={done.misclassified} classNames={done.classNames} />
-      <FiltersView before={initialFilters} after={done.filters} />
     </section>
   );
 });

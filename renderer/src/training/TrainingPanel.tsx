@@ -4,6 +4,7 @@ import { checkOf } from '../store/checkCache';
 import { useEditor } from '../store/editorStore';
 import { CurveCharts } from './CurveCharts';
 import { DatasetPicker, EMBEDDED_MNIST } from './DatasetPicker';
+import { FiltersView } from './FiltersView';
 import { GradientNormsChart } from './GradientNormsChart';
 import { RunHistory } from './RunHistory';
 import { RunResults } from './RunResults';
@@ -65,7 +66,8 @@ const RunView = memo(function RunView({ runId, order }: { runId: string; order: 
       <RunStatus run={run} />
       <CurveCharts run={run} />
       <GradientNormsChart norms={run.curves.gradientNorms} epochs={run.curves.gradientNorms.length} order={order} />
-      <RunResults done={run.done} initialFilters={run.started?.filters} />
+      <FiltersView before={run.started?.filters} now={run.filters} />
+      <RunResults done={run.done} />
     </>
   );
 });

@@ -4,7 +4,7 @@
  * React copying thousands of points for every batch.
  */
 import { create } from 'zustand';
-import type { MisclassifiedSample, TrainerEvent } from '../../../engine/train/protocol';
+import type { LayerFilters, MisclassifiedSample, TrainerEvent } from '../../../engine/train/protocol';
 
 type Started = Extract<TrainerEvent, { type: 'started' }>;
 type Done = Extract<TrainerEvent, { type: 'done' }>;
@@ -35,6 +35,8 @@ export interface Run {
   readonly done: Done | null;
   readonly error: { message: string; kind: string } | null;
   readonly log: string[];
+  /** The first conv layers' filters after the last epoch (`epoch`), or trained (`epoch` null), for watching them form. */
+  readonly filters: { readonly epoch: number | null; readonly layers: readonly LayerFilters[] } | null;
 }
 
 /** Where a TensorFlow.js run trains: the trainer's own choice (a GPU when it finds one), or the CPU. */
@@ -93,6 +95,7 @@ const newRun = (runId: string, label: string): Run => ({
   done: null,
   error: null,
   log: [],
+  filters: null,
 });
 
 function sampleOf(misclassified: readonly MisclassifiedSample[]) {
@@ -124,9 +127,10 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
       return {
         ...run,
         progress: { ...run.progress, epoch: event.epoch, epochs: event.epochs, samplesPerSecond: event.samplesPerSecond, etaSeconds: event.etaSeconds },
+        filters: event.filters ? { epoch: event.epoch, layers: event.filters } : run.filters,
       };
     case 'done':
-      return { ...run, status: event.stopped ? 'stopped' : 'done', done: event, progress: { ...run.progress, etaSeconds: 0 } };
+      return { ...run, status: event.stopped ? 'stopped' : 'done', done: event, progress: { ...run.progress, etaSeconds: 0 }, filters: event.filters ? { epoch: null, layers: event.filters } : run.filters };
     case 'error':
       return { ...run, status: 'error', error: { message: event.message, kind: event.kind } };
     case 'log':

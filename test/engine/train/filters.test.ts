@@ -21,12 +21,13 @@ async function run(graph: StartRequest['graph'], checkpointPath?: string) {
     { onEvent: (e) => void events.push(e) },
   );
   const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
-  return { started, last };
+  const epochs = events.filter((e) => e.type === 'epoch') as Extract<TrainerEvent, { type: 'epoch' }>[];
+  return { started, epochs, last };
 }
 
 it('sends LeNet-5\'s first conv filters before and after training; the trained ones are the checkpoint\'s kernel', async () => {
   const checkpointPath = join(dir, 'lenet5.weights.json');
-  const { started, last } = await run(template('lenet5'), checkpointPath);
+  const { started, epochs, last } = await run(template('lenet5'), checkpointPath);
   expect(last.type).toBe('done');
   const done = last as Extract<TrainerEvent, { type: 'done' }>;
   expect(started.filters?.map((f) => [f.nodeId, f.shape])).toEqual([['c1', [5, 5, 1, 6]]]); // c3 reads s2, not the image
@@ -35,6 +36,7 @@ it('sends LeNet-5\'s first conv filters before and after training; the trained o
   expect(before).toHaveLength(150);
   expect(after).toHaveLength(150);
   expect(after).not.toEqual(before); // it learned
+  expect(epochs.at(-1)!.filters![0]!.values).toEqual(after); // the last epoch's are the trained ones
   const saved = (await readCheckpoint(checkpointPath)).layers.c1!.find((w) => w.name === 'kernel')!;
   const kernel = Array.from(new Float32Array(Uint8Array.from(Buffer.from(saved.data, 'base64')).buffer));
   expect(saved.shape).toEqual([5, 5, 1, 6]);
@@ -42,7 +44,8 @@ it('sends LeNet-5\'s first conv filters before and after training; the trained o
 }, 120_000);
 
 it('sends none for a graph without a conv on the input', async () => {
-  const { started, last } = await run(template('mlp'));
+  const { started, epochs, last } = await run(template('mlp'));
   expect(started).not.toHaveProperty('filters');
+  expect(epochs[0]).not.toHaveProperty('filters');
   expect(last).not.toHaveProperty('filters');
 }, 120_000);
