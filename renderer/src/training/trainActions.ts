@@ -28,7 +28,8 @@ export async function startTraining(dataset: DatasetChoice): Promise<void> {
       graph: doc as unknown as Record<string, unknown>,
       dataset: { source: dataset.source, ...(dataset.limit ? { limit: dataset.limit } : {}), ...(dataset.testLimit ? { testLimit: dataset.testLimit } : {}) },
       ...(runner ? { runner } : {}),
-      ...(BACKENDS[hardware] ? { backend: BACKENDS[hardware] } : {}),
+      // The PyTorch runner picks its own device.
+      ...(runner !== 'pytorch' && BACKENDS[hardware] ? { backend: BACKENDS[hardware] } : {}),
     });
     training.begin(runId, `${doc.name} #${useTraining.getState().runs.length + 1}`);
   } catch (err) {
