@@ -197,10 +197,10 @@ async function endToEnd(torch: number | undefined) {
 
 async function main(): Promise<void> {
   const software = process.argv.includes('--software');
-  const nothing = process.argv.includes('--null');
+  const nullAdapter = process.argv.includes('--null');
   // Dawn rounds timestamps down to 65.5 µs unless told not to (a browser's guard against timing
   // attacks), which leaves most kernels of a profile at 0 and a few at 65.5 µs.
-  const registration = await registerWebGPUBackend({ software, dawnFlags: [...(software ? ['backend=opengles'] : nothing ? ['backend=null'] : []), 'disable-dawn-features=timestamp_quantization'] });
+  const registration = await registerWebGPUBackend({ software, dawnFlags: [...(software ? ['backend=opengles'] : nullAdapter ? ['backend=null'] : []), 'disable-dawn-features=timestamp_quantization'] });
   if (!registration.ok) {
     console.log(`WebGPU unavailable: ${registration.reason}`);
     process.exitCode = 2;

@@ -21,7 +21,7 @@ export async function inputFilters(compiled: CompiledGraph, graph: GraphDoc): Pr
   for (const node of graph.nodes) {
     if (node.type !== 'conv2d' || !graph.edges.some((e) => e.target === node.id && e.source === inputId)) continue;
     const name = compiled.layerNames.get(node.id);
-    const kernel = compiled.model.layers.find((l) => l.name === name)?.getWeights()[0];
+    const kernel = name == null ? undefined : compiled.model.getLayer(name).getWeights()[0];
     if (kernel == null || kernel.rank !== 4 || kernel.size > MAX_VALUES) continue;
     const [kh, kw, inC, outC] = kernel.shape as [number, number, number, number];
     if (inC !== 1 && inC !== 3) continue; // not an image's channels

@@ -17,9 +17,6 @@ import { FlatProgram, webgpuBackend } from './program';
 class TurnedFilterProgram extends FlatProgram {
   variableNames = ['w'];
   shaderKey = 'ncTurnedFilter';
-  constructor(outputShape: number[]) {
-    super(outputShape);
-  }
   getUserCode(): string {
     return `
       fn main(index : i32) {

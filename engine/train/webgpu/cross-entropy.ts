@@ -48,9 +48,6 @@ class LogitsGradientProgram extends FlatProgram {
   variableNames = ['logits', 'labels', 'dy'];
   shaderKey = 'ncCrossEntropyGrad';
   uniforms = 'classes : i32, scale : f32,';
-  constructor(shape: number[]) {
-    super(shape);
-  }
   getUserCode(): string {
     return `
       fn main(index : i32) {

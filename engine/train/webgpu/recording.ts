@@ -210,14 +210,12 @@ export class StepRecorder {
     for (const b of open.inputs) touched.add(b);
     for (const b of touched) {
       const entry = this.ledger.get(b);
-      if (entry != null) entry.users++;
+      if (entry == null) continue;
+      entry.users++;
+      if (open.own.has(b) && !entry.pinned && !entry.held && b.size >= SHARED_MIN_BYTES) this.spareSet(b).add(b);
     }
     // Made but never bound (an op short-circuited): nothing needs them.
     this.dropBuffers([...open.own].filter((b) => !touched.has(b)));
-    for (const b of touched) {
-      const entry = this.ledger.get(b);
-      if (entry != null && open.own.has(b) && !entry.pinned && !entry.held && b.size >= SHARED_MIN_BYTES) this.spareSet(b).add(b);
-    }
     const externals = new Set([...touched].filter((b) => !open.own.has(b)));
     const dispatches = open.commands.filter((c) => c.kind === 'dispatch').length;
     return { ok: true, recording: { commands: open.commands, bindings: open.bindings, writes: open.writes, own: open.own, touched, externals, dispatches } };
