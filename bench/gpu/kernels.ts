@@ -7,10 +7,14 @@
  *   npx tsx bench/gpu/kernels.ts --software [--batch 8] [--reps 8]     (Mesa llvmpipe, this machine)
  *   node .device/kernels.mjs [--reps 20]                               (the device machine's GPU)
  *
+ * Then our filter gradient again at several split counts (split-K chunks), the one splitPlan picks
+ * marked, to see whether its choice is the fastest on that GPU.
+ *
  * On llvmpipe the GPU's work runs on the CPU's cores: its figures rank kernels, they do not
  * predict a GPU's.
  */
 import * as tf from '@tensorflow/tfjs';
+import { filterGradient, planWithSplits, splitPlan, type FilterGradGeometry } from '../../engine/train/webgpu/conv2d-backprop-filter';
 import { registerFastKernels, restoreStockKernels } from '../../engine/train/webgpu/kernels';
 import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
 
@@ -44,6 +48,22 @@ async function msPerLaunch(launch: () => tf.Tensor): Promise<number> {
   return (performance.now() - start) / reps;
 }
 
+/** Our filter gradient at several split counts; `chosen` marks splitPlan's. */
+async function sweepSplits(name: string, x: tf.Tensor4D, dy: tf.Tensor4D, filter: Shape4, pad: 'same' | 'valid') {
+  const info = tf.backend_util.computeConv2DInfo(x.shape, filter, 1, 1, pad, undefined, false, 'channelsLast');
+  const g: FilterGradGeometry = { batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels, outH: info.outHeight, outW: info.outWidth, outC: info.outChannels, kH: info.filterHeight, kW: info.filterWidth, strideH: info.strideHeight, strideW: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+  const chosen = splitPlan(g);
+  const plans = [8, 32, 64, 128, 256, 512, 1024, 2048].map((n) => planWithSplits(g, n));
+  if (!plans.some((p) => p.splits === chosen.splits)) plans.push(chosen);
+  const out: Record<string, unknown>[] = [];
+  for (const plan of plans.filter((p, i) => plans.findIndex((q) => q.splits === p.splits) === i)) {
+    const ms = await msPerLaunch(() => tf.engine().makeTensorFromTensorInfo(filterGradient(tf.backend(), x, dy, g, plan)));
+    out.push({ layer: name, splits: plan.splits, chunk: plan.chunk, ms: +ms.toFixed(3), chosen: plan.splits === chosen.splits });
+    console.log(JSON.stringify(out.at(-1)));
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const registration = await registerWebGPUBackend({ software });
   if (!registration.ok) {
@@ -55,6 +75,7 @@ async function main(): Promise<void> {
   console.log(`WebGPU adapter: ${registration.adapterName}; ${reps} launches per figure`);
   const batchOverride = arg('--batch') != null ? Number(arg('--batch')) : undefined;
   const rows: Record<string, unknown>[] = [];
+  const sweeps: Record<string, unknown>[] = [];
   for (const layer of LAYERS) {
     const xShape: Shape4 = [batchOverride ?? layer.x[0], layer.x[1], layer.x[2], layer.x[3]];
     const x = tf.randomNormal(xShape) as tf.Tensor4D;
@@ -77,9 +98,11 @@ async function main(): Promise<void> {
       rows.push({ layer: layer.name, kernel, batch: xShape[0], stockMs: +stock.toFixed(3), oursMs: +ours.toFixed(3), speedup: +(stock / ours).toFixed(2) });
       console.log(JSON.stringify(rows.at(-1)));
     }
+    sweeps.push(...(await sweepSplits(layer.name, x, dy, layer.filter, layer.pad)));
     tf.dispose([x, w, y, dy]);
   }
   console.table(rows);
+  console.table(sweeps);
 }
 
 main().then(

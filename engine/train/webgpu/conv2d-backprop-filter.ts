@@ -34,13 +34,22 @@ export interface FilterGradGeometry {
   padLeft: number;
 }
 
+export interface SplitPlan {
+  splits: number;
+  chunk: number;
+}
+
 /** How many chunks the B·OH·OW positions are cut into, and how long each is (a multiple of TILE). */
-export function splitPlan(g: FilterGradGeometry): { splits: number; chunk: number } {
-  const positions = g.batch * g.outH * g.outW;
+export function splitPlan(g: FilterGradGeometry): SplitPlan {
   const rows = g.kH * g.kW * g.inC;
   const tiles = Math.ceil(rows / TILE) * Math.ceil(g.outC / TILE);
-  const wanted = Math.min(MAX_SPLITS, Math.max(1, Math.ceil(TARGET_WORKGROUPS / tiles)), Math.ceil(positions / TILE));
-  const chunk = Math.ceil(positions / wanted / TILE) * TILE;
+  return planWithSplits(g, Math.min(MAX_SPLITS, Math.max(1, Math.ceil(TARGET_WORKGROUPS / tiles))));
+}
+
+/** About `wanted` chunks (fewer when there are fewer TILE-long runs of positions); bench/gpu/kernels.ts sweeps it. */
+export function planWithSplits(g: FilterGradGeometry, wanted: number): SplitPlan {
+  const positions = g.batch * g.outH * g.outW;
+  const chunk = Math.ceil(positions / Math.min(wanted, Math.ceil(positions / TILE)) / TILE) * TILE;
   return { splits: Math.ceil(positions / chunk), chunk };
 }
 
@@ -160,10 +169,10 @@ class FilterGradPartialProgram implements GpuProgram {
 }
 
 /** Runs the two passes on the given WebGPU backend; returns the filter gradient [kH,kW,inC,outC]. */
-export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, g: FilterGradGeometry): tf.TensorInfo {
+export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, g: FilterGradGeometry, plan: SplitPlan = splitPlan(g)): tf.TensorInfo {
   const gpu = webgpuBackend(backend);
   const rows = g.kH * g.kW * g.inC;
-  const { splits, chunk } = splitPlan(g);
+  const { splits, chunk } = plan;
   const filterShape = [g.kH, g.kW, g.inC, g.outC];
   const uniforms = [
     i32(g.batch * g.outH * g.outW),

@@ -9,10 +9,12 @@
  *
  * ReLU: on WebGPU one launch instead of tfjs-core's Step and Multiply, bit for bit the same.
  *
- * Gradients are registered per kernel name, not per backend, so these apply to every backend in
- * the process. That is deliberate and harmless: the values are identical (dy/size is computed
- * once on the small dy, then copied, where tfjs computes (dy·1)/size per element, the same number;
- * ReLU's is tfjs-core's own formula on every backend but WebGPU).
+ * Gradients are registered per kernel name, not per backend, so they would apply to every backend
+ * in the process: ours hand over to tfjs-core's own unless the backend is WebGPU. Their values
+ * are the same (dy/size is computed once on the small dy, then copied, where tfjs computes
+ * (dy·1)/size per element), but not their speed elsewhere: on wasm, BroadcastTo (a Tile) is much
+ * slower than XNNPACK's broadcasting multiply, and the residual template trained 2.3× slower on
+ * wasm in a process where a WebGPU adapter had been registered (a software adapter passed over).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ElementwiseProgram, runToTensor } from './program';
@@ -54,7 +56,6 @@ const DEVICE_GRADIENTS: tf.GradConfig[] = [
     inputsToSave: ['x'],
     gradFunc: (dy, saved) => {
       const [x] = saved as [tf.Tensor];
-      if (tf.getBackend() !== 'webgpu') return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32')) };
       return { x: () => runToTensor(new ElementwiseProgram(x.shape, ['dy', 'x'], 'ncReluGrad', RELU_GRAD, ''), [dy as tf.Tensor, x], []) };
     },
   },
@@ -69,8 +70,9 @@ const stock = new Map<string, tf.GradConfig>();
 export function registerDeviceGradients(): void {
   for (const config of DEVICE_GRADIENTS) {
     if (stock.has(config.kernelName)) continue;
-    stock.set(config.kernelName, tf.getGradient(config.kernelName));
-    tf.registerGradient(config);
+    const original = tf.getGradient(config.kernelName);
+    stock.set(config.kernelName, original);
+    tf.registerGradient({ ...config, gradFunc: (dy, saved, attrs) => (tf.getBackend() === 'webgpu' ? config.gradFunc : original.gradFunc)(dy, saved, attrs) });
   }
 }
 

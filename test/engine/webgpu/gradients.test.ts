@@ -1,7 +1,7 @@
 /**
  * The device-side Sum and Mean gradients: the same values as tfjs-core's on every backend, and on
  * WebGPU (Mesa's software adapter) no host array of the input's size is uploaded for them. ReLU's:
- * one launch on WebGPU, bit for bit tfjs-core's.
+ * one launch on WebGPU, bit for bit tfjs-core's. On any other backend, tfjs-core's own run.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, expect, it } from 'vitest';
@@ -42,6 +42,25 @@ it('gives exactly the values of tfjs-core’s gradients (cpu backend)', async ()
   expect(await gradients('mean')).toEqual(stock.mean);
   restoreStockGradients();
   expect(await gradients('mean')).toEqual(stock.mean);
+});
+
+it('runs tfjs-core’s own gradients on other backends (on wasm a BroadcastTo is far slower than a broadcasting multiply)', async () => {
+  await tf.setBackend('cpu');
+  /** The kernels one backward pass through a mean, a sum and a ReLU launches. */
+  const kernels = async () => {
+    const x = tf.randomNormal([4, 6, 6, 3], 0, 1, 'float32', 3);
+    const info = await tf.profile(() => {
+      const g = tf.grad((v: tf.Tensor) => tf.add(tf.sum(tf.mean(tf.relu(v), [1, 2])), tf.sum(tf.square(v))))(x);
+      g.dispose();
+    });
+    x.dispose();
+    return info.kernelNames;
+  };
+  const stock = await kernels();
+  registerDeviceGradients();
+  const ours = await kernels();
+  expect(ours).toEqual(stock);
+  expect(ours).not.toContain('Tile');
 });
 
 it('uploads no host array of the input’s size on WebGPU', { timeout: 120_000 }, async (ctx) => {
