@@ -187,4 +187,29 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     expect(await saved()).toBeNull();
     expect(errors).toEqual([]);
   });
+
+  it('draws the learning rate of every epoch under the schedule, as the trainer will use it', async () => {
+    await page.locator('[data-testid=tab-train]').click();
+    const commit = async (label: string, value: string) => {
+      const input = page.locator(`.config-grid label:has-text("${label}") input`);
+      await input.fill(value);
+      await input.press('Enter');
+    };
+    const rates = () => page.locator('[data-testid=schedule-preview] rect').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-lr'))));
+    await commit('Learning rate', '0.08');
+    await commit('Epochs', '6');
+    await page.locator('[data-testid=schedule]').selectOption('step');
+    await commit('Every N epochs', '2');
+    await commit('γ', '0.5');
+    expect(await rates()).toEqual([0.08, 0.08, 0.04, 0.04, 0.02, 0.02]);
+    expect(await page.locator('[data-testid=schedule-preview] figcaption').textContent()).toBe('Learning rate by epoch: 0.08 in epoch 1 → 0.02 in epoch 6');
+    await screenshot(page, 'training-schedule');
+
+    await page.locator('[data-testid=schedule]').selectOption('inverseTime');
+    // Its decay defaults to 1: the lecture's ε_t = c/t, with t counted from 1.
+    expect(await rates()).toEqual([1, 2, 3, 4, 5, 6].map((t) => 0.08 / t));
+    await page.locator('[data-testid=schedule]').selectOption('constant');
+    expect(await rates()).toEqual([0.08, 0.08, 0.08, 0.08, 0.08, 0.08]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { resolveTrainingConfig, type Schedule } from '../../../engine/graph/training';
 import { CommitField } from '../panels/CommitField';
 import { setTraining } from '../store/actions';
+import { SchedulePreview } from './SchedulePreview';
 import { editorStore, useEditor } from '../store/editorStore';
 
 const numberPatch = (key: string) => (text: string) => ({ action: setTraining, args: { patch: { [key]: text.trim() === '' ? undefined : Number(text) } } });
@@ -52,7 +53,7 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
       {c.optimizer === 'sgd' && field('Momentum', 'momentum')}
       <label className="field">
         Schedule
-        <select value={s.type} onChange={(e) => set({ schedule: { type: e.target.value } })}>
+        <select value={s.type} onChange={(e) => set({ schedule: { type: e.target.value } })} data-testid="schedule">
           {Object.entries(SCHEDULES).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -72,6 +73,7 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
       {field('Batch size', 'batchSize')}
       {field('Epochs', 'epochs')}
       {field('Validation split', 'validationSplit')}
+      <SchedulePreview config={c} />
     </section>
   );
 });
