@@ -212,4 +212,18 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     expect(await rates()).toEqual([0.08, 0.08, 0.08, 0.08, 0.08, 0.08]);
     expect(errors).toEqual([]);
   });
+
+  it('says how many minibatches SGD’s momentum averages over', async () => {
+    await page.locator('[data-testid=tab-train]').click();
+    await page.locator('[data-testid=optimizer]').selectOption('sgd');
+    const field = page.locator('.config-grid .field:has(label:has-text("Momentum"))');
+    const momentum = field.locator('input');
+    await momentum.fill('0.99');
+    await momentum.press('Enter');
+    expect(await field.locator('.field-help').textContent()).toBe('v ← μv − εg: each step follows about the last 100 minibatches’ gradients');
+    await momentum.fill('0');
+    await momentum.press('Enter');
+    expect(await field.locator('.field-help').textContent()).toMatch(/plain SGD/);
+    expect(errors).toEqual([]);
+  });
 });

@@ -16,6 +16,12 @@ const SCHEDULES: Record<Schedule['type'], string> = {
   cosine: 'cosine',
 };
 
+/** What μ means for the step: v ← μ·v − ε·g averages roughly the last 1/(1 − μ) gradients (μ < 1: the schema's bound). */
+function momentumHelp(mu: number): string {
+  if (mu === 0) return 'v ← μv − εg; 0: plain SGD, each step follows its own minibatch';
+  return `v ← μv − εg: each step follows about the last ${+(1 / (1 - mu)).toPrecision(2)} minibatches’ gradients`;
+}
+
 export const TrainingConfigForm = memo(function TrainingConfigForm() {
   const training = useEditor((s) => s.doc.training);
   const resolved = resolveTrainingConfig(training);
@@ -50,7 +56,7 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
         </select>
       </label>
       {field('Learning rate', 'learningRate')}
-      {c.optimizer === 'sgd' && field('Momentum', 'momentum')}
+      {c.optimizer === 'sgd' && field('Momentum', 'momentum', momentumHelp(c.momentum))}
       <label className="field">
         Schedule
         <select value={s.type} onChange={(e) => set({ schedule: { type: e.target.value } })} data-testid="schedule">
