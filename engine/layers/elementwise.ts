@@ -8,6 +8,7 @@ export function elementwiseLayer(meta: {
   doc: string;
   category: Category;
   params?: ParamSpecs;
+  trainVsTest?: LayerSpec['trainVsTest'];
 }): LayerSpec {
   return {
     params: {},

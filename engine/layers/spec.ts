@@ -45,6 +45,11 @@ export interface LayerSpec {
   trainableParams(ctx: LayerContext, output: Shape): number;
   /** Multiply-accumulates per sample. */
   macs(ctx: LayerContext, output: Shape): number;
+  /**
+   * For layers that behave differently while training and at test time (dropout, batch norm):
+   * both behaviours with these params, in a sentence each, for the inspector.
+   */
+  trainVsTest?(params: Readonly<Record<string, unknown>>): { readonly training: string; readonly test: string };
 }
 
 /** Defaults for layers that neither learn nor multiply; spread into a spec and override. */

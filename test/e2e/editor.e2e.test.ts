@@ -142,6 +142,25 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     await expect.poll(() => page.locator('.layer-node').count()).toBe(8);
   });
 
+  it('says how dropout and batch norm differ between training and test time, with the node’s params', async () => {
+    const facts = page.locator('[data-testid=train-vs-test]');
+    await selectNode(page, 'dropout1');
+    expect(await facts.textContent()).toContain('zeroed with probability 0.5; the 50% kept are multiplied by 2 (1/(1 − rate))');
+    await setField(page, 'rate', '0.2');
+    await expect.poll(() => facts.textContent()).toContain('the 80% kept are multiplied by 1.25');
+    expect(await facts.textContent()).toContain('Test timeevery unit passes unchanged');
+    await selectNode(page, 'batchNorm1');
+    expect(await facts.textContent()).toContain('running mean and variance (roughly the last 100 batches)');
+    await setField(page, 'momentum', '0.9');
+    await expect.poll(() => facts.textContent()).toContain('(roughly the last 10 batches)');
+    await screenshot(page, 'editor-train-vs-test');
+    await selectNode(page, 'conv2d1');
+    expect(await facts.count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await docOf(page)).nodes.filter((n) => n.id === 'dropout1' || n.id === 'batchNorm1').map((n) => n.params)).toEqual([{}, {}]);
+  });
+
   it('the code panel applies valid JSON and refuses invalid JSON', async () => {
     await page.locator('[data-testid=tab-code]').click();
     const editor = page.locator('.monaco-editor textarea');

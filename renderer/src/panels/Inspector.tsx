@@ -12,6 +12,18 @@ import { ProblemsList } from './ProblemsList';
 import { ReceptiveFieldView } from './ReceptiveFieldView';
 import { renameGraph, setLabel, setLayerWeightDecay } from '../store/actions';
 
+/** A layer that behaves differently while training and at test time, with the node's params. */
+function TrainVsTest({ training, test }: { training: string; test: string }) {
+  return (
+    <dl className="facts train-vs-test" data-testid="train-vs-test">
+      <dt>Training</dt>
+      <dd>{training}</dd>
+      <dt>Test time</dt>
+      <dd>{test}</dd>
+    </dl>
+  );
+}
+
 function NodeInspector({ node }: { node: GraphNode }) {
   const doc = useEditor((s) => s.doc);
   const report = checkOf(doc).nodes[node.id];
@@ -24,6 +36,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
         {spec?.label ?? node.type} <span className="muted">#{node.id}</span>
       </h2>
       {spec && <p className="panel-doc">{spec.doc}</p>}
+      {spec?.trainVsTest && <TrainVsTest {...spec.trainVsTest(effective)} />}
       <CommitField
         key={`label-${node.id}-${node.label ?? ''}`}
         label="Label"
