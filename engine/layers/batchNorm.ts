@@ -11,7 +11,9 @@ const base = elementwiseLayer({
   },
   trainVsTest: (params) => {
     const momentum = params.momentum as number;
-    const window = momentum < 1 ? ` (roughly the last ${+(1 / (1 - momentum)).toPrecision(2)} batches)` : '';
+    // Momentum 0 keeps only the last batch; 1 never moves (both allowed, neither useful).
+    const batches = +(1 / (1 - momentum)).toPrecision(2);
+    const window = momentum === 1 ? ' (which never move from their start: momentum 1)' : batches <= 1 ? ' (the last batch’s alone)' : ` (roughly the last ${batches} batches)`;
     return {
       training: `each channel is normalised with this minibatch's own mean and variance, and the running averages move toward them: running ← ${momentum}·running + ${+(1 - momentum).toPrecision(3)}·batch`,
       test: `each channel is normalised with the running mean and variance${window}, so one image's output does not depend on the others in its batch`,
