@@ -105,7 +105,10 @@ async function loadAndFit(request: StartRequest, compiledCheck: ReturnType<typeo
   const inputShape = compiledCheck.nodes[compiledCheck.inputId!]!.outputShape ?? [];
   const outputShape = compiledCheck.nodes[compiledCheck.outputIds[0]!]!.outputShape ?? [];
   if (outputShape.length !== 1) {
-    throw new RunError('dataset', `the graph's output is ${outputShape.join('×')} per sample, but ${ds.name} is a classification dataset that needs one score per class (end the graph in a dense layer with ${ds.numClasses} units)`);
+    // A spatial output (a fully convolutional graph) can stay fully convolutional: scores per class
+    // from a 1×1 conv, averaged over the image.
+    const fix = outputShape.length === 3 ? `end the graph in a 1×1 conv with ${ds.numClasses} filters and a global average pool, which keeps it fully convolutional, or in a flatten and a dense layer with ${ds.numClasses} units` : `end the graph in a dense layer with ${ds.numClasses} units`;
+    throw new RunError('dataset', `the graph's output is ${outputShape.join('×')} per sample, but ${ds.name} is a classification dataset that needs one score per class: ${fix}`);
   }
   const misfit = checkDatasetFits(ds, inputShape, outputShape[0]!);
   if (misfit) throw new RunError('dataset', `${ds.name} does not fit the graph: ${misfit}`);

@@ -153,6 +153,10 @@ describe('train (in process)', () => {
     const wrongShape = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'in' ? { ...n, params: { shape: [32, 32, 3] } } : n)) };
     const b = await train({ type: 'start', runId: 'd', graph: wrongShape, dataset: data }, { onEvent: () => {} });
     expect(b.type === 'error' && b.kind === 'dataset' && b.message).toMatch(/28×28×1 but the graph's input is 32×32×3/);
+    // A spatial output (the FCN template's) is told how to stay fully convolutional.
+    const fcn = JSON.parse(readFileSync(new URL('../../../templates/fcn.json', import.meta.url), 'utf8'));
+    const c = await train({ type: 'start', runId: 'd', graph: fcn, dataset: data }, { onEvent: () => {} });
+    expect(c.type === 'error' && c.kind === 'dataset' && c.message).toMatch(/output is 28×28×2 per sample.*: end the graph in a 1×1 conv with 10 filters and a global average pool/);
     const missing = await train({ type: 'start', runId: 'd', graph, dataset: { source: join(dir, 'nothing-here') } }, { onEvent: () => {} });
     expect(missing).toMatchObject({ type: 'error', kind: 'dataset' });
     const broken = { ...graph, edges: graph.edges.filter((e) => e.target !== 'flat') };
