@@ -34,6 +34,7 @@ import { verifyWebGPUKernels } from '../../engine/train/webgpu/verify';
 import type { ReplayingStep } from '../../engine/train/webgpu/replay-step';
 import { lenet5, residualCnn } from '../train_models';
 import { ADAM, SGD, runSteps, syntheticBatch, trainer, type Trainer } from './steps';
+import { arg } from './args';
 
 interface Case {
   key: string;
@@ -50,10 +51,6 @@ interface Case {
   noReplay?: boolean;
 }
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const quick = process.argv.includes('--quick');
 const batchOverride = arg('--batch') != null ? Number(arg('--batch')) : undefined;
 const stepsOverride = arg('--steps') != null ? Number(arg('--steps')) : undefined;

@@ -14,14 +14,11 @@
  * predict a GPU's.
  */
 import * as tf from '@tensorflow/tfjs';
-import { filterGradient, planWithSplits, splitPlan, type FilterGradGeometry } from '../../engine/train/webgpu/conv2d-backprop-filter';
+import { filterGradGeometry, filterGradient, planWithSplits, splitPlan } from '../../engine/train/webgpu/conv2d-backprop-filter';
 import { registerFastKernels, restoreStockKernels } from '../../engine/train/webgpu/kernels';
 import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
+import { arg } from './args';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const software = process.argv.includes('--software');
 const reps = Number(arg('--reps') ?? (software ? 8 : 20));
 
@@ -50,8 +47,7 @@ async function msPerLaunch(launch: () => tf.Tensor): Promise<number> {
 
 /** Our filter gradient at several split counts; `chosen` marks splitPlan's. */
 async function sweepSplits(name: string, x: tf.Tensor4D, dy: tf.Tensor4D, filter: Shape4, pad: 'same' | 'valid') {
-  const info = tf.backend_util.computeConv2DInfo(x.shape, filter, 1, 1, pad, undefined, false, 'channelsLast');
-  const g: FilterGradGeometry = { batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels, outH: info.outHeight, outW: info.outWidth, outC: info.outChannels, kH: info.filterHeight, kW: info.filterWidth, strideH: info.strideHeight, strideW: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+  const g = filterGradGeometry(x.shape, { filterShape: filter, strides: 1, pad, dimRoundingMode: undefined });
   const chosen = splitPlan(g);
   const plans = [8, 32, 64, 128, 256, 512, 1024, 2048].map((n) => planWithSplits(g, n));
   if (!plans.some((p) => p.splits === chosen.splits)) plans.push(chosen);

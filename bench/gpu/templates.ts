@@ -15,11 +15,8 @@ import path from 'node:path';
 import { parseGraph } from '../../engine/graph/load';
 import { train, type StartRequest } from '../../engine/train/train';
 import type { TrainerEvent } from '../../engine/train/protocol';
+import { arg } from './args';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const TEMPLATES = arg('--only')?.split(',') ?? ['lenet5', 'resnet-small', 'plain-cnn'];
 /** Training samples for the CPU comparison: the residual template runs at ~50 samples/s on 2 cores. */
 const cpuLimit = Number(arg('--cpu-limit') ?? 2000);

@@ -200,6 +200,26 @@ export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.Tensor
   return out;
 }
 
+/** The geometry of an NHWC filter gradient: x's shape and the conv's attributes, as tfjs resolves them. */
+export function filterGradGeometry(xShape: [number, number, number, number], attrs: Pick<tf.Conv2DBackpropFilterAttrs, 'filterShape' | 'strides' | 'pad' | 'dimRoundingMode'>): FilterGradGeometry {
+  const info = tf.backend_util.computeConv2DInfo(xShape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    kH: info.filterHeight,
+    kW: info.filterWidth,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
 /** The kernel function registered as `Conv2DBackpropFilter` on `webgpu`; NCHW goes to `fallback`. */
 export function makeConv2DBackpropFilterKernel(fallback: tf.KernelFunc | undefined): tf.KernelFunc {
   return (args) => {
@@ -209,30 +229,6 @@ export function makeConv2DBackpropFilterKernel(fallback: tf.KernelFunc | undefin
       if (fallback == null) throw new Error('Conv2DBackpropFilter: NCHW is not supported by the NetCanvas WebGPU kernel');
       return fallback(args);
     }
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      attrs.filterShape,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
-    return filterGradient(args.backend, x, dy, {
-      batch: info.batchSize,
-      inH: info.inHeight,
-      inW: info.inWidth,
-      inC: info.inChannels,
-      outH: info.outHeight,
-      outW: info.outWidth,
-      outC: info.outChannels,
-      kH: info.filterHeight,
-      kW: info.filterWidth,
-      strideH: info.strideHeight,
-      strideW: info.strideWidth,
-      padTop: info.padInfo.top,
-      padLeft: info.padInfo.left,
-    });
+    return filterGradient(args.backend, x, dy, filterGradGeometry(x.shape as [number, number, number, number], attrs));
   };
 }
