@@ -37,7 +37,8 @@ const config: ForgeConfig = {
       // Native tfjs binaries and the wasm kernels must be real files to be loaded; the trainer
       // reads the embedded datasets from a utility process.
       unpack: '**/*.{node,wasm,so,so.*,dylib,dll}',
-      unpackDir: '{datasets,node_modules/@tensorflow/tfjs-node,node_modules/@tensorflow/tfjs-node-gpu,node_modules/@tensorflow/tfjs-backend-wasm/dist}',
+      unpackDir:
+        '{datasets,node_modules/@tensorflow/tfjs-node,node_modules/@tensorflow/tfjs-node-gpu,node_modules/@tensorflow/tfjs-backend-wasm/dist}',
     },
     ignore: (path: string) => ignored(path),
   },

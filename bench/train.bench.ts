@@ -40,7 +40,10 @@ async function ours(c: Case): Promise<number> {
   const optimizer = buildOptimizer(tf, config.config);
   const step = makeTrainStep(tf, compiled, config.config, 10, optimizer);
   const x = tf.randomUniform([c.batch, ...c.shape], 0, 1, 'float32', 1);
-  const labels = tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: c.batch }, (_, i) => i % 10),
+    'int32',
+  );
   for (let i = 0; i < 2; i++) await step.run(x, labels); // warm-up: kernels compiled, buffers allocated
   const start = performance.now();
   for (let i = 0; i < c.steps; i++) await step.run(x, labels); // each step reads its loss, so it has finished
@@ -82,7 +85,8 @@ async function main() {
   const rows = measured.map(({ c, ours: s }) => {
     const reference = typeof torch === 'string' ? undefined : torch.get(`${c.model}:${c.batch}`);
     const ratio = reference ? s / reference : undefined;
-    const verdict = ratio === undefined ? '' : ratio >= TARGETS[c.model] ? `ok (target ≥ ${TARGETS[c.model]})` : `BELOW target ${TARGETS[c.model]}`;
+    const verdict =
+      ratio === undefined ? '' : ratio >= TARGETS[c.model] ? `ok (target ≥ ${TARGETS[c.model]})` : `BELOW target ${TARGETS[c.model]}`;
     return [`${c.label}, batch ${c.batch}`, s.toFixed(0), reference?.toFixed(0) ?? '—', ratio?.toFixed(2) ?? '—', verdict];
   });
   const header = ['model', 'ours samples/s', 'PyTorch samples/s', 'ours/PyTorch', ''];

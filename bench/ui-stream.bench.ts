@@ -77,11 +77,15 @@ async function main() {
     const pct = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))]!.toFixed(1);
     const longest = m.tasks.length ? Math.max(...m.tasks) : 0;
     const scriptMax = m.frames.length ? Math.max(...m.frames.map((f) => f.script)) : 0;
-    console.log(`${availableParallelism()} cores; trainer threads: ${process.env.NETCANVAS_WASM_THREADS ?? 'cores − 1 (host default)'}; ${backend}`);
+    console.log(
+      `${availableParallelism()} cores; trainer threads: ${process.env.NETCANVAS_WASM_THREADS ?? 'cores − 1 (host default)'}; ${backend}`,
+    );
     console.log(`${m.batches} batch points streamed over ${((Date.now() - started) / 1000).toFixed(0)} s; ${gaps.length} frames`);
     console.log(`frame gap: median ${pct(0.5)} ms, p99 ${pct(0.99)} ms, worst ${gaps.at(-1)?.toFixed(1)} ms`);
     console.log(`tasks over 50 ms: ${m.tasks.length}${m.tasks.length ? ` (longest ${longest.toFixed(0)} ms)` : ' — longest task < 50 ms'}`);
-    console.log(`long animation frames: ${m.frames.length}; most script in one: ${scriptMax.toFixed(0)} ms (the rest of a long frame is style/layout/paint or waiting for a CPU)`);
+    console.log(
+      `long animation frames: ${m.frames.length}; most script in one: ${scriptMax.toFixed(0)} ms (the rest of a long frame is style/layout/paint or waiting for a CPU)`,
+    );
   } finally {
     await browser.close();
     await host.close();

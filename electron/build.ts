@@ -9,7 +9,6 @@ import { build, type BuildOptions } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -28,10 +27,30 @@ export async function buildElectron(outDir = resolve('dist-electron')): Promise<
   const OUT = outDir;
   rmSync(OUT, { recursive: true, force: true });
   await Promise.all([
-    build({ ...common, entryPoints: { main: 'electron/desktop/main.ts' }, outExtension: { '.js': '.cjs' }, outdir: OUT, packages: 'external' }),
-    build({ ...common, entryPoints: { trainer: 'engine/train/entry.ts' }, outExtension: { '.js': '.cjs' }, outdir: OUT, packages: 'external' }),
+    build({
+      ...common,
+      entryPoints: { main: 'electron/desktop/main.ts' },
+      outExtension: { '.js': '.cjs' },
+      outdir: OUT,
+      packages: 'external',
+    }),
+    build({
+      ...common,
+      entryPoints: { trainer: 'engine/train/entry.ts' },
+      outExtension: { '.js': '.cjs' },
+      outdir: OUT,
+      packages: 'external',
+    }),
     // The sandboxed preload's `require` knows only a few modules: no banner, nothing but electron.
-    build({ ...common, define: {}, banner: {}, entryPoints: { preload: 'electron/desktop/preload.ts' }, outExtension: { '.js': '.cjs' }, outdir: OUT, external: ['electron'] }),
+    build({
+      ...common,
+      define: {},
+      banner: {},
+      entryPoints: { preload: 'electron/desktop/preload.ts' },
+      outExtension: { '.js': '.cjs' },
+      outdir: OUT,
+      external: ['electron'],
+    }),
   ]);
 }
 

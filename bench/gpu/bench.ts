@@ -62,13 +62,55 @@ const CASES: Case[] = [
   { key: 'lenet_b512', label: 'LeNet-5 batch 512', graph: lenet5, shape: [28, 28, 1], batch: 512, steps: 64 },
   { key: 'resnet_b128', label: 'residual CNN batch 128', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64 },
   { key: 'lenet_b64_adam', label: 'LeNet-5 batch 64, Adam', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160, adam: true },
-  { key: 'resnet_b128_adam', label: 'residual CNN batch 128, Adam', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64, adam: true },
-  { key: 'lenet_b64_noreplay', label: 'LeNet-5 batch 64, without replay', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 160, noReplay: true },
-  { key: 'resnet_b128_noreplay', label: 'residual CNN batch 128, without replay', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 64, noReplay: true },
-  { key: 'resnet_b128_stock', label: 'residual CNN batch 128, stock tfjs-webgpu (baseline)', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 8, stock: true },
+  {
+    key: 'resnet_b128_adam',
+    label: 'residual CNN batch 128, Adam',
+    graph: residualCnn,
+    shape: [32, 32, 3],
+    batch: 128,
+    steps: 64,
+    adam: true,
+  },
+  {
+    key: 'lenet_b64_noreplay',
+    label: 'LeNet-5 batch 64, without replay',
+    graph: lenet5,
+    shape: [28, 28, 1],
+    batch: 64,
+    steps: 160,
+    noReplay: true,
+  },
+  {
+    key: 'resnet_b128_noreplay',
+    label: 'residual CNN batch 128, without replay',
+    graph: residualCnn,
+    shape: [32, 32, 3],
+    batch: 128,
+    steps: 64,
+    noReplay: true,
+  },
+  {
+    key: 'resnet_b128_stock',
+    label: 'residual CNN batch 128, stock tfjs-webgpu (baseline)',
+    graph: residualCnn,
+    shape: [32, 32, 3],
+    batch: 128,
+    steps: 8,
+    stock: true,
+  },
 ];
 
-const STOCK: Acceleration = { compile: {}, buildOptimizer, guard: 'device', readEvery: 8, dataOnDevice: true, deviceBufferBytes: Infinity, wrapStep: (step) => step, deviceFault: () => null, retireDevice() {} };
+const STOCK: Acceleration = {
+  compile: {},
+  buildOptimizer,
+  guard: 'device',
+  readEvery: 8,
+  dataOnDevice: true,
+  deviceBufferBytes: Infinity,
+  wrapStep: (step) => step,
+  deviceFault: () => null,
+  retireDevice() {},
+};
 
 /** Host time inside queue.submit while a step is issued: on the software adapter, the GPU's work. */
 let submitMs = 0;
@@ -84,14 +126,20 @@ function timeSubmits(): void {
 
 async function measure(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, steps: number) {
   const step = t.step;
-  const timed: Trainer = { ...t, step: { ...step, run: async (...args) => {
-    issuing = true;
-    try {
-      return await step.run(...args);
-    } finally {
-      issuing = false;
-    }
-  } } };
+  const timed: Trainer = {
+    ...t,
+    step: {
+      ...step,
+      run: async (...args) => {
+        issuing = true;
+        try {
+          return await step.run(...args);
+        } finally {
+          issuing = false;
+        }
+      },
+    },
+  };
   // Warm-up: pipelines compiled, buffers allocated, and both kinds of step (with and without the
   // gradient norms read every `readEvery` steps) recorded twice, so what follows is replayed.
   await runSteps(timed, x, labels, quick ? Math.min(3, steps) : 3 * t.readEvery + 2);
@@ -113,7 +161,9 @@ async function measure(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D, steps: num
 function replaySummary(t: Trainer): string {
   const report = (t.step as Partial<ReplayingStep>).replay;
   if (report == null) return 'off';
-  const off = Object.entries(report.off).map(([kind, why]) => ` [${kind}: ${why}]`).join('');
+  const off = Object.entries(report.off)
+    .map(([kind, why]) => ` [${kind}: ${why}]`)
+    .join('');
   const dispatches = Object.values(report.dispatches);
   return `${report.replayed}/${report.recorded}/${report.plain}${dispatches.length > 0 ? ` (${dispatches.join(', ')} dispatches)` : ''}${off}`;
 }
@@ -136,7 +186,12 @@ async function profileStep(t: Trainer, x: tf.Tensor, labels: tf.Tensor1D) {
     byName.set(k.name, entry);
   }
   const top = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
-  return { kernelCount: info.kernels.length, gpuMs: totalMs, profiledWallMs: wallMs, top: top.map(([name, e]) => ({ name, ms: +e.ms.toFixed(3), count: e.count })) };
+  return {
+    kernelCount: info.kernels.length,
+    gpuMs: totalMs,
+    profiledWallMs: wallMs,
+    top: top.map(([name, e]) => ({ name, ms: +e.ms.toFixed(3), count: e.count })),
+  };
 }
 
 /**
@@ -158,7 +213,10 @@ async function launchOverhead() {
     const issued = performance.now() - start;
     await y.data();
     y.dispose();
-    return { issuedUsPerLaunch: +((issued * 1000) / n).toFixed(1), wallUsPerLaunch: +(((performance.now() - start) * 1000) / n).toFixed(1) };
+    return {
+      issuedUsPerLaunch: +((issued * 1000) / n).toFixed(1),
+      wallUsPerLaunch: +(((performance.now() - start) * 1000) / n).toFixed(1),
+    };
   };
   await chain(); // warm-up
   const add = await chain();
@@ -187,7 +245,15 @@ async function endToEnd(torch: number | undefined) {
   }
   // The first epoch compiles the pipelines; the last is the steady state.
   const e = epochs.at(-1)!;
-  const row = { model: 'LeNet-5 batch 64, train() on embedded MNIST', backend: `${e.backend} (${e.device ?? '?'})`, epochs: epochs.map((x) => Math.round(x.samplesPerSecond)), samplesPerSecond: Math.round(e.samplesPerSecond), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(e.samplesPerSecond / torch).toFixed(3) : null, testAccuracy: last.metrics.testAccuracy };
+  const row = {
+    model: 'LeNet-5 batch 64, train() on embedded MNIST',
+    backend: `${e.backend} (${e.device ?? '?'})`,
+    epochs: epochs.map((x) => Math.round(x.samplesPerSecond)),
+    samplesPerSecond: Math.round(e.samplesPerSecond),
+    pytorch: torch ? Math.round(torch) : null,
+    ratio: torch ? +(e.samplesPerSecond / torch).toFixed(3) : null,
+    testAccuracy: last.metrics.testAccuracy,
+  };
   console.log(`trainer end to end: ${JSON.stringify(row)}`);
   return row;
 }
@@ -197,7 +263,10 @@ async function main(): Promise<void> {
   const nullAdapter = process.argv.includes('--null');
   // Dawn rounds timestamps down to 65.5 µs unless told not to (a browser's guard against timing
   // attacks), which leaves most kernels of a profile at 0 and a few at 65.5 µs.
-  const registration = await registerWebGPUBackend({ software, dawnFlags: [...(software ? ['backend=opengles'] : nullAdapter ? ['backend=null'] : []), 'disable-dawn-features=timestamp_quantization'] });
+  const registration = await registerWebGPUBackend({
+    software,
+    dawnFlags: [...(software ? ['backend=opengles'] : nullAdapter ? ['backend=null'] : []), 'disable-dawn-features=timestamp_quantization'],
+  });
   if (!registration.ok) {
     console.log(`WebGPU unavailable: ${registration.reason}`);
     process.exitCode = 2;
@@ -212,7 +281,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const checks = await verifyWebGPUKernels();
     console.table(checks);
-    console.log(`kernel checks: ${checks.filter((c) => c.pass).length}/${checks.length} pass (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `kernel checks: ${checks.filter((c) => c.pass).length}/${checks.length} pass (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     results.checks = checks;
   }
 
@@ -221,17 +292,36 @@ async function main(): Promise<void> {
   const peer = peerFile ? (JSON.parse(readFileSync(peerFile, 'utf8')) as Record<string, { samplesPerSecond: number }>) : {};
   const rows: Record<string, unknown>[] = [];
   const repeat = Math.max(1, Number(arg('--repeat') ?? 1));
-  for (const [round, c] of Array.from({ length: repeat }, (_, r) => CASES.filter((c) => only?.includes(c.key) ?? true).map((c) => [r + 1, c] as const)).flat()) {
+  for (const [round, c] of Array.from({ length: repeat }, (_, r) =>
+    CASES.filter((c) => only?.includes(c.key) ?? true).map((c) => [r + 1, c] as const),
+  ).flat()) {
     if (c.stock) restoreStockKernels();
     else registerFastKernels();
     // A GPU fault (out of memory…) leaves a case timing dropped commands: its row says so.
     const faults = watchFaults();
-    const t = trainer(c.graph(), c.stock ? STOCK : c.noReplay ? { ...accelerated, wrapStep: (step) => step } : accelerated, c.adam ? ADAM : SGD);
+    const t = trainer(
+      c.graph(),
+      c.stock ? STOCK : c.noReplay ? { ...accelerated, wrapStep: (step) => step } : accelerated,
+      c.adam ? ADAM : SGD,
+    );
     const { x, labels } = syntheticBatch(c.shape, batchOverride ?? c.batch);
     const r = await measure(t, x, labels, stepsOverride ?? (quick ? 2 : c.steps));
     const fault = faults.fault();
     const torch = peer[c.key.replace(/_(stock|noreplay)$/, '')]?.samplesPerSecond;
-    const row = { model: c.label, ...(batchOverride != null ? { batch: batchOverride } : {}), ...(repeat > 1 ? { round } : {}), samplesPerSecond: Math.round(r.samplesPerSecond), msPerStep: +r.msPerStep.toFixed(2), issueMsPerStep: +r.issueMsPerStep.toFixed(2), encodeMsPerStep: +r.encodeMsPerStep.toFixed(2), replay: replaySummary(t), pytorch: torch ? Math.round(torch) : null, ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null, loss: +r.finalLoss.toFixed(4), ...(fault ? { fault: `GPU FAULT, figures void: ${fault.kind}: ${fault.message}` } : {}) };
+    const row = {
+      model: c.label,
+      ...(batchOverride != null ? { batch: batchOverride } : {}),
+      ...(repeat > 1 ? { round } : {}),
+      samplesPerSecond: Math.round(r.samplesPerSecond),
+      msPerStep: +r.msPerStep.toFixed(2),
+      issueMsPerStep: +r.issueMsPerStep.toFixed(2),
+      encodeMsPerStep: +r.encodeMsPerStep.toFixed(2),
+      replay: replaySummary(t),
+      pytorch: torch ? Math.round(torch) : null,
+      ratio: torch ? +(r.samplesPerSecond / torch).toFixed(3) : null,
+      loss: +r.finalLoss.toFixed(4),
+      ...(fault ? { fault: `GPU FAULT, figures void: ${fault.kind}: ${fault.message}` } : {}),
+    };
     console.log(JSON.stringify(row));
     rows.push(row);
     tf.dispose([x, labels]);
@@ -247,7 +337,11 @@ async function main(): Promise<void> {
 }
 
 /** Launch overhead, the profile of one step of each model, and the trainer end to end. */
-async function extras(results: Record<string, unknown>, accelerated: Acceleration, peer: Record<string, { samplesPerSecond: number }>): Promise<void> {
+async function extras(
+  results: Record<string, unknown>,
+  accelerated: Acceleration,
+  peer: Record<string, { samplesPerSecond: number }>,
+): Promise<void> {
   results.launchOverhead = await launchOverhead();
   console.log('launch overhead:', JSON.stringify(results.launchOverhead));
 
@@ -260,7 +354,9 @@ async function extras(results: Record<string, unknown>, accelerated: Acceleratio
     const t = trainer(graph(), accelerated);
     const { x, labels } = syntheticBatch([...shape], batchOverride ?? batch);
     const profile = await profileStep(t, x, labels);
-    console.log(`profile, one ${label} step at batch ${batchOverride ?? batch}: ${profile.kernelCount} kernels, ${profile.gpuMs.toFixed(2)} ms GPU, ${profile.profiledWallMs.toFixed(1)} ms wall (profiling on)`);
+    console.log(
+      `profile, one ${label} step at batch ${batchOverride ?? batch}: ${profile.kernelCount} kernels, ${profile.gpuMs.toFixed(2)} ms GPU, ${profile.profiledWallMs.toFixed(1)} ms wall (profiling on)`,
+    );
     console.table(profile.top);
     profiles[key] = profile;
     t.dispose();

@@ -66,7 +66,14 @@ async function profile(label: string, graph: GraphDoc, shape: number[], batch: n
   s.dispose();
   if (outDir) writeFileSync(`${outDir}/${label}.cpuprofile`, JSON.stringify(prof));
   console.log(`\n== ${label}: ${steps} steps, ${msPerStep.toFixed(2)} ms/step (sampling profiler on)`);
-  console.table([...calls.entries()].map(([call, v]) => ({ call, perStep: +(v.n / steps).toFixed(1), msPerStep: +(v.ms / steps).toFixed(3), usEach: +((v.ms * 1000) / v.n).toFixed(1) })));
+  console.table(
+    [...calls.entries()].map(([call, v]) => ({
+      call,
+      perStep: +(v.n / steps).toFixed(1),
+      msPerStep: +(v.ms / steps).toFixed(3),
+      usEach: +((v.ms * 1000) / v.n).toFixed(1),
+    })),
+  );
   const self = new Map<string, number>();
   const byId = new Map(prof.nodes.map((nd) => [nd.id, nd]));
   const samples = prof.samples ?? [];
@@ -76,7 +83,8 @@ async function profile(label: string, graph: GraphDoc, shape: number[], batch: n
     const key = `${cf.functionName || '(anonymous)'} ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber}`;
     self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
   }
-  for (const [k, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(ms / steps).toFixed(3).padStart(9)} ms/step  ${k}`);
+  for (const [k, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`${(ms / steps).toFixed(3).padStart(9)} ms/step  ${k}`);
 }
 
 async function main() {
@@ -95,7 +103,18 @@ async function main() {
   tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', submitEvery);
   // On the prototypes, not the instances: the step recorder (engine/train/webgpu/recording.ts)
   // hooks the prototypes while it records, and an instance method would hide its hook.
-  wrap(GPUDevice.prototype as unknown as Record<string, unknown>, ['createBuffer', 'createBindGroup', 'createComputePipeline', 'createComputePipelineAsync', 'createShaderModule', 'createCommandEncoder'], 'device.');
+  wrap(
+    GPUDevice.prototype as unknown as Record<string, unknown>,
+    [
+      'createBuffer',
+      'createBindGroup',
+      'createComputePipeline',
+      'createComputePipelineAsync',
+      'createShaderModule',
+      'createCommandEncoder',
+    ],
+    'device.',
+  );
   wrap(GPUQueue.prototype as unknown as Record<string, unknown>, ['submit', 'writeBuffer', 'onSubmittedWorkDone'], 'queue.');
   await profile('lenet_b64', lenet5(), [28, 28, 1], 64, steps);
   await profile('resnet_b128', residualCnn(), [32, 32, 3], 128, software ? 2 : 32);

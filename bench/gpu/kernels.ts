@@ -81,17 +81,34 @@ async function main(): Promise<void> {
     const attrs = { strides: 1, pad: layer.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: layer.filter };
     const kernels: [string, () => tf.Tensor][] = [
       ['input gradient', () => tf.conv2dTranspose(dy, w, xShape, 1, layer.pad)],
-      ['filter gradient', () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor],
+      [
+        'filter gradient',
+        () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor,
+      ],
       ['bias gradient (Σ over b, h, w)', () => tf.sum(dy, [0, 1, 2])],
     ];
     const forward = await msPerLaunch(() => tf.conv2d(x, w, 1, layer.pad));
-    rows.push({ layer: layer.name, kernel: 'forward conv (tfjs)', batch: xShape[0], stockMs: null, oursMs: +forward.toFixed(3), speedup: null });
+    rows.push({
+      layer: layer.name,
+      kernel: 'forward conv (tfjs)',
+      batch: xShape[0],
+      stockMs: null,
+      oursMs: +forward.toFixed(3),
+      speedup: null,
+    });
     for (const [kernel, launch] of kernels) {
       restoreStockKernels();
       const stock = await msPerLaunch(launch);
       registerFastKernels();
       const ours = await msPerLaunch(launch);
-      rows.push({ layer: layer.name, kernel, batch: xShape[0], stockMs: +stock.toFixed(3), oursMs: +ours.toFixed(3), speedup: +(stock / ours).toFixed(2) });
+      rows.push({
+        layer: layer.name,
+        kernel,
+        batch: xShape[0],
+        stockMs: +stock.toFixed(3),
+        oursMs: +ours.toFixed(3),
+        speedup: +(stock / ours).toFixed(2),
+      });
       console.log(JSON.stringify(rows.at(-1)));
     }
     sweeps.push(...(await sweepSplits(layer.name, x, dy, layer.filter, layer.pad)));

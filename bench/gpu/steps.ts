@@ -28,12 +28,27 @@ export interface Trainer {
 export function trainer(graph: GraphDoc, acceleration: Acceleration, config = SGD): Trainer {
   const compiled = compileGraph(graph, tf, { seed: 0, ...acceleration.compile });
   const optimizer = acceleration.buildOptimizer(tf, config);
-  const step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard, acceleration.crossEntropy), optimizer);
-  return { compiled, optimizer, step, readEvery: acceleration.readEvery, dispose: () => (step.dispose?.(), compiled.model.dispose(), optimizer.dispose()) };
+  const step = acceleration.wrapStep(
+    makeTrainStep(tf, compiled, config, 10, optimizer, acceleration.guard, acceleration.crossEntropy),
+    optimizer,
+  );
+  return {
+    compiled,
+    optimizer,
+    step,
+    readEvery: acceleration.readEvery,
+    dispose: () => (step.dispose?.(), compiled.model.dispose(), optimizer.dispose()),
+  };
 }
 
 export function syntheticBatch(shape: number[], batch: number) {
-  return tf.tidy(() => ({ x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1), labels: tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32') as tf.Tensor1D }));
+  return tf.tidy(() => ({
+    x: tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1),
+    labels: tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    ) as tf.Tensor1D,
+  }));
 }
 
 /**

@@ -41,7 +41,9 @@ async function run(name: string, overrides: { backend?: string; limit?: number; 
     onEvent: (e) => {
       if (e.type === 'started') {
         started = e;
-        console.log(`${name}: training on ${e.backend.name} (${e.backend.device ?? e.backend.detail}), ${e.dataset.trainCount} samples${e.backend.skipped.map((k) => `; skipped ${k.name}: ${k.reason}`).join("")}`);
+        console.log(
+          `${name}: training on ${e.backend.name} (${e.backend.device ?? e.backend.detail}), ${e.dataset.trainCount} samples${e.backend.skipped.map((k) => `; skipped ${k.name}: ${k.reason}`).join('')}`,
+        );
       }
       if (e.type === 'epoch') epochs.push(e);
     },
@@ -55,7 +57,9 @@ async function run(name: string, overrides: { backend?: string; limit?: number; 
     trainSamples: s?.dataset.trainCount ?? null,
     samplesPerSecondByEpoch: epochs.map((e) => Math.round(e.samplesPerSecond)),
     validationAccuracyByEpoch: epochs.map((e) => (e.validationAccuracy == null ? null : +e.validationAccuracy.toFixed(4))),
-    ...(last.type === 'done' ? { testAccuracy: last.metrics.testAccuracy, testLoss: last.metrics.testLoss } : { error: `${last.kind}: ${last.message}` }),
+    ...(last.type === 'done'
+      ? { testAccuracy: last.metrics.testAccuracy, testLoss: last.metrics.testLoss }
+      : { error: `${last.kind}: ${last.message}` }),
     seconds: +seconds.toFixed(1),
   };
   console.log(JSON.stringify(row));

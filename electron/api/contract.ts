@@ -166,7 +166,10 @@ export class ApiError extends Error {}
  * Host-side validation of an incoming request. Unknown names and bad payloads become a clear
  * message rather than reaching a handler.
  */
-export function validateRequest(name: unknown, args: unknown): { ok: true; name: RequestName; args: unknown } | { ok: false; error: string } {
+export function validateRequest(
+  name: unknown,
+  args: unknown,
+): { ok: true; name: RequestName; args: unknown } | { ok: false; error: string } {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(REQUESTS, name)) {
     return { ok: false, error: `unknown request ${JSON.stringify(name)}` };
   }

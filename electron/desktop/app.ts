@@ -129,7 +129,10 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
     win.on('close', (event) => {
       if (closeConfirmed || !shellService.isDirty(id)) return;
       event.preventDefault();
-      const name = win.getTitle().replace(/^● /, '').replace(/ — NetCanvas$/, '');
+      const name = win
+        .getTitle()
+        .replace(/^● /, '')
+        .replace(/ — NetCanvas$/, '');
       void confirmClose(dialog, win, name).then(async (close) => {
         if (!close) return;
         closeConfirmed = true;
@@ -176,14 +179,19 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
 
   const ready = app.whenReady().then(async () => {
     const dataDir = app.getPath('userData');
-    const shellService = createDesktopShell(dialog, (webContentsId) => (window && !window.isDestroyed() && window.webContents.id === webContentsId ? window : null));
+    const shellService = createDesktopShell(dialog, (webContentsId) =>
+      window && !window.isDestroyed() && window.webContents.id === webContentsId ? window : null,
+    );
     const svc = createServices({
       kind: 'desktop',
       version: app.getVersion(),
       dataDir,
       templatesDir: paths.templatesDir,
       datasetsDir: paths.datasetsDir,
-      launchTrainer: createUtilityTrainerLauncher(utilityProcess, paths.trainerPath, { ...envBesideUi(), NETCANVAS_DATASETS: paths.datasetsDir }),
+      launchTrainer: createUtilityTrainerLauncher(utilityProcess, paths.trainerPath, {
+        ...envBesideUi(),
+        NETCANVAS_DATASETS: paths.datasetsDir,
+      }),
       launchPytorchTrainer: createPytorchLauncher({ datasetsDir: paths.datasetsDir }),
       loadExporter,
       shell: shellService,
@@ -193,7 +201,11 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
     protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
     installSessionSecurity(session.defaultSession, APP_ORIGIN);
 
-    const handle = createIpcRequestHandler({ services: svc, trustedWebContentsIds: () => (window && !window.isDestroyed() ? [window.webContents.id] : []), sinkFor });
+    const handle = createIpcRequestHandler({
+      services: svc,
+      trustedWebContentsIds: () => (window && !window.isDestroyed() ? [window.webContents.id] : []),
+      sinkFor,
+    });
     ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, args: unknown) => {
       const reply = await handle(event, name, args);
       // Opening or saving changes Open Recent.

@@ -15,10 +15,14 @@ const unpacked = (path: string) => {
   return existsSync(outside) ? outside : path;
 };
 
-export const desktop = runDesktopApp(electron, {
-  rendererDir: join(appDir, 'dist', 'renderer'),
-  templatesDir: join(appDir, 'templates'),
-  datasetsDir: unpacked(join(appDir, 'datasets')),
-  preloadPath: join(__dirname, 'preload.cjs'),
-  trainerPath: join(__dirname, 'trainer.cjs'),
-}, engineExporter);
+export const desktop = runDesktopApp(
+  electron,
+  {
+    rendererDir: join(appDir, 'dist', 'renderer'),
+    templatesDir: join(appDir, 'templates'),
+    datasetsDir: unpacked(join(appDir, 'datasets')),
+    preloadPath: join(__dirname, 'preload.cjs'),
+    trainerPath: join(__dirname, 'trainer.cjs'),
+  },
+  engineExporter,
+);

@@ -20,7 +20,13 @@ export interface MenuActions {
 }
 
 /** A command item; `registered: false` when the renderer's own shortcut handles the key. */
-function item(label: string, command: MenuCommand, actions: MenuActions, accelerator?: string, registered = false): MenuItemConstructorOptions {
+function item(
+  label: string,
+  command: MenuCommand,
+  actions: MenuActions,
+  accelerator?: string,
+  registered = false,
+): MenuItemConstructorOptions {
   return {
     id: `command:${command}`,
     label,
@@ -33,7 +39,11 @@ export function buildMenuTemplate(actions: MenuActions): MenuItemConstructorOpti
   const mac = actions.platform === 'darwin';
   const recentItems: MenuItemConstructorOptions[] = actions.recent.length
     ? [
-        ...actions.recent.map((path, i): MenuItemConstructorOptions => ({ id: `recent:${i}`, label: `${basename(path)} — ${path}`, click: () => actions.openRecent(path) })),
+        ...actions.recent.map((path, i): MenuItemConstructorOptions => ({
+          id: `recent:${i}`,
+          label: `${basename(path)} — ${path}`,
+          click: () => actions.openRecent(path),
+        })),
         { type: 'separator' },
         { id: 'recent:clear', label: 'Clear Recently Opened', click: () => actions.clearRecent() },
       ]

@@ -42,7 +42,8 @@ ipcRenderer.on(EVENTS_PORT_CHANNEL, (event) => {
 
 const api: NetCanvasApi = {
   async request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<Results[N]> {
-    const reply = (await ipcRenderer.invoke(REQUEST_CHANNEL, name, args)) as { ok: true; result: Results[N] } | { ok: false; error: string } | undefined;
+    const reply = (await ipcRenderer.invoke(REQUEST_CHANNEL, name, args)) as
+      { ok: true; result: Results[N] } | { ok: false; error: string } | undefined;
     if (!reply || !reply.ok) throw new Error(reply?.error ?? 'NetCanvas did not answer the request');
     return reply.result;
   },

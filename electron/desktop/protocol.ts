@@ -29,7 +29,8 @@ export function isAppUrl(url: string): boolean {
 export function createAppProtocolHandler(rendererDir: string): (request: Request) => Promise<Response> {
   const root = rendererDir.endsWith(sep) ? rendererDir : rendererDir + sep;
   return async (request) => {
-    if (!isAppUrl(request.url) || (request.method !== 'GET' && request.method !== 'HEAD')) return new Response('Not found', { status: 404 });
+    if (!isAppUrl(request.url) || (request.method !== 'GET' && request.method !== 'HEAD'))
+      return new Response('Not found', { status: 404 });
     let pathname: string;
     try {
       pathname = decodeURIComponent(new URL(request.url).pathname);

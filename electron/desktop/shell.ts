@@ -23,7 +23,14 @@ export function openDialogOptions(kind: OpenDialogKind): OpenDialogOptions {
     case 'graph':
       return { title: 'Open a graph', properties: ['openFile'], filters: GRAPH_FILTERS };
     case 'dataset-file':
-      return { title: 'Choose a dataset file', properties: ['openFile'], filters: [{ name: 'Datasets', extensions: ['csv', 'gz', 'idx', 'ubyte', 'bin'] }, { name: 'All files', extensions: ['*'] }] };
+      return {
+        title: 'Choose a dataset file',
+        properties: ['openFile'],
+        filters: [
+          { name: 'Datasets', extensions: ['csv', 'gz', 'idx', 'ubyte', 'bin'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      };
     case 'dataset-folder':
       return { title: 'Choose a dataset folder', properties: ['openDirectory'] };
     case 'checkpoint':
@@ -32,14 +39,22 @@ export function openDialogOptions(kind: OpenDialogKind): OpenDialogOptions {
       return {
         title: 'Import a model',
         properties: ['openFile'],
-        filters: [{ name: 'ONNX or Keras model JSON', extensions: ['onnx', 'json'] }, { name: 'All files', extensions: ['*'] }],
+        filters: [
+          { name: 'ONNX or Keras model JSON', extensions: ['onnx', 'json'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
       };
   }
 }
 
 export function saveDialogOptions(defaultName: string, kind: 'graph' | 'export'): SaveDialogOptions {
   return kind === 'graph'
-    ? { title: 'Save the graph', defaultPath: defaultName, filters: GRAPH_FILTERS, properties: ['createDirectory', 'showOverwriteConfirmation'] }
+    ? {
+        title: 'Save the graph',
+        defaultPath: defaultName,
+        filters: GRAPH_FILTERS,
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      }
     : { title: 'Export', defaultPath: defaultName, properties: ['createDirectory', 'showOverwriteConfirmation'] };
 }
 

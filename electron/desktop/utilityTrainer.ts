@@ -10,7 +10,11 @@ import type { TrainerLauncher } from '../services/training';
 
 /** The part of Electron's `utilityProcess` used here; tests pass a fake. */
 export interface UtilityProcessModule {
-  fork(modulePath: string, args?: string[], options?: { serviceName?: string; env?: NodeJS.ProcessEnv; stdio?: 'pipe' | 'ignore' | 'inherit' }): Pick<UtilityProcess, 'postMessage' | 'on' | 'kill' | 'stdout' | 'stderr'>;
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { serviceName?: string; env?: NodeJS.ProcessEnv; stdio?: 'pipe' | 'ignore' | 'inherit' },
+  ): Pick<UtilityProcess, 'postMessage' | 'on' | 'kill' | 'stdout' | 'stderr'>;
 }
 
 const STDERR_KEEP = 4000;
@@ -20,7 +24,11 @@ function isTrainerEvent(value: unknown): value is TrainerEvent {
   return typeof v === 'object' && v !== null && typeof v.type === 'string' && typeof v.runId === 'string';
 }
 
-export function createUtilityTrainerLauncher(utilityProcess: UtilityProcessModule, entryPath: string, env: NodeJS.ProcessEnv): TrainerLauncher {
+export function createUtilityTrainerLauncher(
+  utilityProcess: UtilityProcessModule,
+  entryPath: string,
+  env: NodeJS.ProcessEnv,
+): TrainerLauncher {
   return (request, onEvent, onExit) => {
     const child = utilityProcess.fork(entryPath, [], { serviceName: 'NetCanvas trainer', env, stdio: 'pipe' });
     // An unread pipe fills up and blocks the child: drain stdout, keep stderr's tail for messages.
@@ -42,7 +50,11 @@ export function createUtilityTrainerLauncher(utilityProcess: UtilityProcessModul
     child.on('exit', (code: number) => {
       if (finished) return;
       finished = true;
-      const lastLine = stderrTail.split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop()?.trim();
+      const lastLine = stderrTail
+        .split('\n')
+        .filter((l) => l.trim() && !/^\s+at /.test(l))
+        .pop()
+        ?.trim();
       onExit(`exit code ${code}${lastLine ? `: ${lastLine}` : ''}`);
     });
     child.postMessage(request);

@@ -9,7 +9,11 @@ import type { EventSink, Services } from './types';
 
 export type Reply = { ok: true; result: unknown } | { ok: false; error: string };
 
-type Handler<N extends RequestName> = (services: Services, args: z.output<(typeof REQUESTS)[N]>, sender: EventSink) => Promise<Results[N]> | Results[N];
+type Handler<N extends RequestName> = (
+  services: Services,
+  args: z.output<(typeof REQUESTS)[N]>,
+  sender: EventSink,
+) => Promise<Results[N]> | Results[N];
 
 /** Graph files count as recent when opened or saved; other files (datasets, exports) do not. */
 const isGraphFile = (path: string) => path.toLowerCase().endsWith('.json');

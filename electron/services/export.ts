@@ -11,7 +11,10 @@ import type { GraphDoc } from '../../engine/graph/types';
 import { fileError, type FileService } from './files';
 
 /** The exporters' entry point: a graph and a target in, the files to write out. */
-export type ExportGraph = (doc: GraphDoc, target: ExportTarget) => Promise<ExportedFile[] | { files: ExportedFile[] }> | ExportedFile[] | { files: ExportedFile[] };
+export type ExportGraph = (
+  doc: GraphDoc,
+  target: ExportTarget,
+) => Promise<ExportedFile[] | { files: ExportedFile[] }> | ExportedFile[] | { files: ExportedFile[] };
 
 export interface ExportService {
   code(graph: Record<string, unknown>, target: ExportTarget): Promise<{ files: ExportedFile[] }>;
@@ -43,11 +46,13 @@ export function createExportService(load: ExporterLoader, files: FileService): E
     async write(graph, target, path) {
       const exported = await run(graph, target);
       const full = files.resolvePath(path);
-      const targets = exported.length === 1 ? [{ file: exported[0]!, at: full }] : exported.map((file) => ({ file, at: join(full, file.name) }));
+      const targets =
+        exported.length === 1 ? [{ file: exported[0]!, at: full }] : exported.map((file) => ({ file, at: join(full, file.name) }));
       const written: string[] = [];
       for (const { file, at } of targets) {
         // Names are relative paths inside the export folder; none may climb out of it.
-        if (exported.length > 1 && relative(full, at).startsWith('..')) throw new ApiError(`Could not export: the file name "${file.name}" leaves the export folder`);
+        if (exported.length > 1 && relative(full, at).startsWith('..'))
+          throw new ApiError(`Could not export: the file name "${file.name}" leaves the export folder`);
         try {
           await mkdir(dirname(at), { recursive: true });
           await writeFile(at, file.encoding === 'base64' ? Buffer.from(file.text, 'base64') : file.text);

@@ -54,7 +54,10 @@ export function createFileService(options: { homeDir?: string } = {}): FileServi
     try {
       const info = await stat(full);
       if (info.isDirectory()) throw new ApiError(`Could not read ${full}: ${REASONS.EISDIR}`);
-      if (info.size > MAX_READ_BYTES) throw new ApiError(`Could not read ${full}: it is ${Math.round(info.size / 1e6)} MB, larger than the ${MAX_READ_BYTES / 1024 / 1024} MB ${what}`);
+      if (info.size > MAX_READ_BYTES)
+        throw new ApiError(
+          `Could not read ${full}: it is ${Math.round(info.size / 1e6)} MB, larger than the ${MAX_READ_BYTES / 1024 / 1024} MB ${what}`,
+        );
       return { path: full, bytes: await readFile(full) };
     } catch (err) {
       throw fileError('read', full, err);

@@ -17,11 +17,20 @@ export function createSampleService(options: { datasetsDir?: string } = {}): Sam
 
   async function load(source: string): Promise<DatasetSample> {
     try {
-      const ds = await loadDataset(source, { limit: 1, testLimit: 1, ...(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}) });
+      const ds = await loadDataset(source, {
+        limit: 1,
+        testLimit: 1,
+        ...(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
+      });
       // The test split when there is one: the digits the run's results are about.
       const split = ds.test && ds.test.count > 0 ? ds.test : ds.train;
       const label = split.y[0]!;
-      return { pixels: sampleBytes(split, ds.shape, 0, ds.normalization), shape: [...ds.shape], label, className: ds.classNames[label] ?? String(label) };
+      return {
+        pixels: sampleBytes(split, ds.shape, 0, ds.normalization),
+        shape: [...ds.shape],
+        label,
+        className: ds.classNames[label] ?? String(label),
+      };
     } catch (err) {
       // The loader's messages usually start with the source already; say it once.
       const why = err instanceof Error ? err.message : String(err);

@@ -25,7 +25,11 @@ export function createTemplateService(templatesDir: string): TemplateService {
         const id = name.slice(0, -5);
         try {
           const doc = JSON.parse(await readFile(join(templatesDir, name), 'utf8')) as { name?: unknown; description?: unknown };
-          infos.push({ id, name: typeof doc.name === 'string' ? doc.name : id, description: typeof doc.description === 'string' ? doc.description : '' });
+          infos.push({
+            id,
+            name: typeof doc.name === 'string' ? doc.name : id,
+            description: typeof doc.description === 'string' ? doc.description : '',
+          });
         } catch {
           // A broken template is listed by id; opening it reports the problem precisely.
           infos.push({ id, name: id, description: 'This template file is not valid JSON.' });

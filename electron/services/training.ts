@@ -25,7 +25,11 @@ export interface TrainerHandle {
  * dies without a final event it must report an `error` event of kind 'internal' itself (both
  * launchers do) — the service adds one too if the launcher reports `onExit` first.
  */
-export type TrainerLauncher = (request: StartRequest, onEvent: (event: TrainerEvent) => void, onExit: (why: string) => void) => TrainerHandle;
+export type TrainerLauncher = (
+  request: StartRequest,
+  onEvent: (event: TrainerEvent) => void,
+  onExit: (why: string) => void,
+) => TrainerHandle;
 
 export interface TrainingService {
   start(args: RequestArgs<'train.start'>, sender: EventSink): { runId: string };
@@ -136,11 +140,24 @@ export function createTrainingService(options: TrainingOptions): TrainingService
         ...(options.checkpointPathFor ? { checkpointPath: options.checkpointPathFor(runId) } : {}),
       };
       // Events may arrive during launch(); the run must exist before them.
-      const placeholder: Run = { runId, sender, handle: { stop() {}, kill() {} }, finished: false, pendingBatch: null, batchTimer: null, lastBatchAt: -Infinity, killTimer: null };
+      const placeholder: Run = {
+        runId,
+        sender,
+        handle: { stop() {}, kill() {} },
+        finished: false,
+        pendingBatch: null,
+        batchTimer: null,
+        lastBatchAt: -Infinity,
+        killTimer: null,
+      };
       runs.set(runId, placeholder);
       let handle: TrainerHandle;
       try {
-        handle = launch(request, (e) => onEvent(runs.get(runId) ?? placeholder, e), (why) => onExit(runs.get(runId) ?? placeholder, why));
+        handle = launch(
+          request,
+          (e) => onEvent(runs.get(runId) ?? placeholder, e),
+          (why) => onExit(runs.get(runId) ?? placeholder, why),
+        );
       } catch (err) {
         forget(placeholder);
         throw new ApiError(`The trainer process could not be started: ${(err as Error).message}`);

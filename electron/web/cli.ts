@@ -19,7 +19,15 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   let values: { port?: string; rebuild?: boolean; 'data-dir'?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { port: { type: 'string' }, rebuild: { type: 'boolean' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        rebuild: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
   } catch (err) {
     fail(`${(err as Error).message.split('\n')[0]}; ${USAGE}`);
   }
@@ -45,9 +53,15 @@ async function main(): Promise<void> {
     server = await startWebServer({ port, rendererDir, ...(values['data-dir'] ? { dataDir: resolve(values['data-dir']) } : {}) });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    fail(code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port, or leave it out for a free one` : (err as Error).message);
+    fail(
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use; pick another with --port, or leave it out for a free one`
+        : (err as Error).message,
+    );
   }
-  process.stdout.write(`NetCanvas is running. Open this address in your browser (it contains the access token):\n\n  ${server.url}\n\nData folder: ${server.services.info.dataDir}\nPress Ctrl+C to stop.\n`);
+  process.stdout.write(
+    `NetCanvas is running. Open this address in your browser (it contains the access token):\n\n  ${server.url}\n\nData folder: ${server.services.info.dataDir}\nPress Ctrl+C to stop.\n`,
+  );
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

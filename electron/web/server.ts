@@ -98,7 +98,9 @@ function hostAllowed(host: string | undefined, port: number): boolean {
 }
 
 function refuseSocket(socket: Duplex, status: number, why: string): void {
-  socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`,
+  );
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
@@ -171,7 +173,14 @@ function serveClient(ws: WebSocket, services: Services): void {
     }
     const id = message?.id;
     if (message?.kind !== 'request' || typeof id !== 'number') {
-      return ws.send(JSON.stringify({ kind: 'response', id: typeof id === 'number' ? id : null, ok: false, error: 'expected {"kind":"request","id":<number>,"name":…,"args":…}' }));
+      return ws.send(
+        JSON.stringify({
+          kind: 'response',
+          id: typeof id === 'number' ? id : null,
+          ok: false,
+          error: 'expected {"kind":"request","id":<number>,"name":…,"args":…}',
+        }),
+      );
     }
     void handleRequest(services, message.name, message.args, sender).then((reply) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'response', id, ...reply }));

@@ -30,10 +30,15 @@ function prepare(node: GraphNode, out: Diagnostic[]): Prepared {
   for (const name of resolved.unknown) {
     const hint = closestName(name, Object.keys(spec.params));
     out.push(
-      diagnostic('unknown-param', node.id, `${node.type} has no parameter "${name}"${hint ? `; did you mean "${hint}"?` : ''} (it is ignored)`, {
-        param: name,
-        fix: { label: `Remove "${name}"`, action: { kind: 'removeParam', nodeId: node.id, param: name } },
-      }),
+      diagnostic(
+        'unknown-param',
+        node.id,
+        `${node.type} has no parameter "${name}"${hint ? `; did you mean "${hint}"?` : ''} (it is ignored)`,
+        {
+          param: name,
+          fix: { label: `Remove "${name}"`, action: { kind: 'removeParam', nodeId: node.id, param: name } },
+        },
+      ),
     );
   }
   return { node, spec, values: resolved.values, valid: resolved.problems.length === 0 };
@@ -78,7 +83,9 @@ export function checkGraph(doc: GraphDoc): CheckResult {
   const prepared = new Map<NodeId, Prepared>();
   for (const node of doc.nodes) {
     if (prepared.has(node.id)) {
-      diagnostics.push(diagnostic('duplicate-id', node.id, `two nodes have the id "${node.id}"; ids must be unique (the second is ignored)`));
+      diagnostics.push(
+        diagnostic('duplicate-id', node.id, `two nodes have the id "${node.id}"; ids must be unique (the second is ignored)`),
+      );
       continue;
     }
     prepared.set(node.id, prepare(node, diagnostics));
@@ -87,15 +94,18 @@ export function checkGraph(doc: GraphDoc): CheckResult {
   const topo = analyseTopology(doc, new Set(prepared.keys()), diagnostics);
   const inputs = [...prepared.values()].filter((p) => p.node.type === 'input').map((p) => p.node.id);
   if (inputs.length === 0 && prepared.size > 0) {
-    diagnostics.push(
-      diagnostic('no-input', null, 'the graph has no input node; add one and set its shape (e.g. [28, 28, 1] for MNIST)'),
-    );
+    diagnostics.push(diagnostic('no-input', null, 'the graph has no input node; add one and set its shape (e.g. [28, 28, 1] for MNIST)'));
   }
   for (const extra of inputs.slice(1)) {
     diagnostics.push(
-      diagnostic('several-inputs', extra, `the graph has ${inputs.length} input nodes (${inputs.join(', ')}); a NetCanvas graph has exactly one`, {
-        fix: { label: `Delete ${extra}`, action: { kind: 'removeNode', nodeId: extra } },
-      }),
+      diagnostic(
+        'several-inputs',
+        extra,
+        `the graph has ${inputs.length} input nodes (${inputs.join(', ')}); a NetCanvas graph has exactly one`,
+        {
+          fix: { label: `Delete ${extra}`, action: { kind: 'removeNode', nodeId: extra } },
+        },
+      ),
     );
   }
   const inputId = inputs[0] ?? null;
@@ -129,7 +139,11 @@ export function checkGraph(doc: GraphDoc): CheckResult {
     if (ins.length < spec.arity.min || ins.length > spec.arity.max) {
       const code = ins.length < spec.arity.min ? 'missing-input' : 'extra-input';
       const want =
-        spec.arity.max === 0 ? 'no inputs' : spec.arity.max === Infinity ? `at least ${spec.arity.min} inputs` : plural(spec.arity.max, 'input');
+        spec.arity.max === 0
+          ? 'no inputs'
+          : spec.arity.max === Infinity
+            ? `at least ${spec.arity.min} inputs`
+            : plural(spec.arity.max, 'input');
       diagnostics.push(diagnostic(code, id, `${id} (${spec.type}) takes ${want} but has ${ins.length}`));
       nodes[id] = report(p, 'error', ins, inShapes);
       continue;
@@ -166,7 +180,11 @@ export function checkGraph(doc: GraphDoc): CheckResult {
   const outputIds = order.filter((id) => topo.outgoing.get(id)!.length === 0 && prepared.get(id)!.node.type !== 'input');
   if (outputIds.length > 1) {
     diagnostics.push(
-      diagnostic('several-outputs', outputIds[1]!, `the graph ends in ${outputIds.length} places (${outputIds.join(', ')}); training uses ${outputIds[0]} as the output`),
+      diagnostic(
+        'several-outputs',
+        outputIds[1]!,
+        `the graph ends in ${outputIds.length} places (${outputIds.join(', ')}); training uses ${outputIds[0]} as the output`,
+      ),
     );
   }
   return {

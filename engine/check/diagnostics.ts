@@ -14,10 +14,10 @@ export const DIAGNOSTICS = {
   'unknown-param': { severity: 'warning', title: 'A parameter this layer does not have' },
   'edge-missing-node': { severity: 'error', title: 'An edge names a node that does not exist' },
   'duplicate-port': { severity: 'error', title: 'Two edges feed the same input port' },
-  'cycle': { severity: 'error', title: 'The graph has a cycle' },
+  cycle: { severity: 'error', title: 'The graph has a cycle' },
   'missing-input': { severity: 'error', title: 'A node has too few inputs' },
   'extra-input': { severity: 'error', title: 'A node has too many inputs' },
-  'unreachable': { severity: 'warning', title: 'A node is not reached from the input' },
+  unreachable: { severity: 'warning', title: 'A node is not reached from the input' },
   'several-outputs': { severity: 'warning', title: 'The graph has more than one output' },
   'needs-spatial': { severity: 'error', title: 'A spatial layer received a vector' },
   'dense-on-spatial': { severity: 'error', title: 'A dense layer received an image-shaped tensor' },
@@ -33,7 +33,13 @@ export type Severity = 'error' | 'warning';
 
 /** A one-click repair, as data: the UI and CLI apply it with `applyFix` from engine/graph/edits. */
 export type FixAction =
-  | { readonly kind: 'insertBefore'; readonly nodeId: NodeId; readonly port: number; readonly type: string; readonly params?: Record<string, unknown> }
+  | {
+      readonly kind: 'insertBefore';
+      readonly nodeId: NodeId;
+      readonly port: number;
+      readonly type: string;
+      readonly params?: Record<string, unknown>;
+    }
   | { readonly kind: 'setParam'; readonly nodeId: NodeId; readonly param: string; readonly value: unknown }
   | { readonly kind: 'removeParam'; readonly nodeId: NodeId; readonly param: string }
   | { readonly kind: 'removeEdge'; readonly source: NodeId; readonly target: NodeId }
@@ -62,6 +68,11 @@ export interface LayerProblem {
   readonly fix?: Fix;
 }
 
-export function diagnostic(code: DiagnosticCode, nodeId: NodeId | null, message: string, extra?: { param?: string; fix?: Fix }): Diagnostic {
+export function diagnostic(
+  code: DiagnosticCode,
+  nodeId: NodeId | null,
+  message: string,
+  extra?: { param?: string; fix?: Fix },
+): Diagnostic {
   return { code, severity: DIAGNOSTICS[code].severity, nodeId, message, ...extra };
 }

@@ -56,11 +56,16 @@ export function analyseTopology(doc: GraphDoc, known: ReadonlySet<NodeId>, out: 
       if (edge.targetPort === undefined) continue;
       const other = seen.get(edge.targetPort);
       if (other !== undefined) {
-        out.push(diagnostic('duplicate-port', target, `edges[${other}] and edges[${index}] both feed input port ${edge.targetPort} of ${target}`));
+        out.push(
+          diagnostic('duplicate-port', target, `edges[${other}] and edges[${index}] both feed input port ${edge.targetPort} of ${target}`),
+        );
       }
       seen.set(edge.targetPort, index);
     }
-    incoming.set(target, portOrder(edges).map((e) => e.edge.source));
+    incoming.set(
+      target,
+      portOrder(edges).map((e) => e.edge.source),
+    );
   }
 
   // Kahn's algorithm; whatever is left over sits on or behind a cycle.

@@ -40,7 +40,14 @@ export function renderCheck(name: string, result: CheckResult, labels: Record<st
     const n = result.nodes[id]!;
     const shape = n.status === 'ok' ? formatShape(n.outputShape) : n.status === 'error' ? 'error' : '?';
     const label = labels[id] ? `${id} (${labels[id]})` : id;
-    return [label, n.type, shape, n.status === 'ok' ? formatCount(n.params) : '', n.status === 'ok' ? formatCount(n.macs) : '', field(n.receptiveField)];
+    return [
+      label,
+      n.type,
+      shape,
+      n.status === 'ok' ? formatCount(n.params) : '',
+      n.status === 'ok' ? formatCount(n.macs) : '',
+      field(n.receptiveField),
+    ];
   });
   const lines = [`Graph: ${name}`, table(['Node', 'Type', 'Output shape', 'Params', 'MACs', 'Receptive field'], rows, new Set([3, 4]))];
   lines.push(`Total params: ${formatCount(result.totals.params)}`);

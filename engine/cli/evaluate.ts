@@ -28,7 +28,14 @@ async function trainedModel(doc: GraphDoc, file: string, checkpoint: string | un
   }
 }
 
-export async function runEvaluate(args: { file: string; data?: string; checkpoint?: string; backend?: string; limit?: string; json: boolean }): Promise<number> {
+export async function runEvaluate(args: {
+  file: string;
+  data?: string;
+  checkpoint?: string;
+  backend?: string;
+  limit?: string;
+  json: boolean;
+}): Promise<number> {
   const doc = readGraphFile(args.file);
   const limit = positiveInt('limit', args.limit);
   const trained = await trainedModel(doc, args.file, args.checkpoint, args.backend);
@@ -48,7 +55,17 @@ export async function runEvaluate(args: { file: string; data?: string; checkpoin
     const failure = trained.gpuFailure();
     if (failure) throw new CliError(failure);
     if (args.json) {
-      out(JSON.stringify({ dataset: ds.name, split: split === ds.test ? 'test' : 'train', count: split.count, loss: result.loss, accuracy: result.accuracy, confusion: result.confusion, classNames: ds.classNames }));
+      out(
+        JSON.stringify({
+          dataset: ds.name,
+          split: split === ds.test ? 'test' : 'train',
+          count: split.count,
+          loss: result.loss,
+          accuracy: result.accuracy,
+          confusion: result.confusion,
+          classNames: ds.classNames,
+        }),
+      );
     } else {
       out(`${ds.name}, ${which}: ${split.count} samples on ${trained.backend}`);
       out(`loss ${result.loss.toFixed(4)}  accuracy ${(100 * result.accuracy).toFixed(2)}%`);
@@ -63,8 +80,15 @@ export async function runEvaluate(args: { file: string; data?: string; checkpoin
   }
 }
 
-export async function runPredict(args: { file: string; input?: string; checkpoint?: string; backend?: string; json: boolean }): Promise<number> {
-  if (!args.input) throw new CliError('missing --input IMAGE_OR_CSV; usage: netcanvas predict FILE --input IMAGE_OR_CSV [--checkpoint PATH]');
+export async function runPredict(args: {
+  file: string;
+  input?: string;
+  checkpoint?: string;
+  backend?: string;
+  json: boolean;
+}): Promise<number> {
+  if (!args.input)
+    throw new CliError('missing --input IMAGE_OR_CSV; usage: netcanvas predict FILE --input IMAGE_OR_CSV [--checkpoint PATH]');
   const doc = readGraphFile(args.file);
   const trained = await trainedModel(doc, args.file, args.checkpoint, args.backend);
   try {
@@ -72,13 +96,31 @@ export async function runPredict(args: { file: string; input?: string; checkpoin
     const probs = await predictBatch(trained, input.x, input.count);
     const failure = trained.gpuFailure();
     if (failure) throw new CliError(failure);
-    const classNames = typeof doc.dataset?.classNames === 'object' && Array.isArray(doc.dataset.classNames) ? (doc.dataset.classNames as string[]) : null;
+    const classNames =
+      typeof doc.dataset?.classNames === 'object' && Array.isArray(doc.dataset.classNames) ? (doc.dataset.classNames as string[]) : null;
     const k = trained.numClasses;
     for (let s = 0; s < input.count; s++) {
       const p = Array.from(probs.subarray(s * k, (s + 1) * k));
-      const ranked = p.map((v, c) => ({ class: c, name: classNames?.[c] ?? String(c), probability: v })).sort((a, b) => b.probability - a.probability);
-      if (args.json) out(JSON.stringify({ input: input.names[s], predicted: ranked[0]!.class, name: ranked[0]!.name, probability: ranked[0]!.probability, probabilities: p }));
-      else out(`${input.names[s]}: ${ranked[0]!.name} (${(100 * ranked[0]!.probability).toFixed(1)}%)  next: ${ranked.slice(1, 3).map((r) => `${r.name} ${(100 * r.probability).toFixed(1)}%`).join(', ')}`);
+      const ranked = p
+        .map((v, c) => ({ class: c, name: classNames?.[c] ?? String(c), probability: v }))
+        .sort((a, b) => b.probability - a.probability);
+      if (args.json)
+        out(
+          JSON.stringify({
+            input: input.names[s],
+            predicted: ranked[0]!.class,
+            name: ranked[0]!.name,
+            probability: ranked[0]!.probability,
+            probabilities: p,
+          }),
+        );
+      else
+        out(
+          `${input.names[s]}: ${ranked[0]!.name} (${(100 * ranked[0]!.probability).toFixed(1)}%)  next: ${ranked
+            .slice(1, 3)
+            .map((r) => `${r.name} ${(100 * r.probability).toFixed(1)}%`)
+            .join(', ')}`,
+        );
     }
     return 0;
   } finally {

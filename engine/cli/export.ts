@@ -27,7 +27,8 @@ const MODEL_FILE: Record<ExportTarget, { ext: string; name: string }> = {
 
 function target(to: string | undefined): ExportTarget {
   if (!to) throw new CliError(`missing --to; choose one of ${EXPORT_TARGETS.join(', ')}`);
-  if (!(EXPORT_TARGETS as readonly string[]).includes(to)) throw new CliError(`unknown export target "${to}"; choose one of ${EXPORT_TARGETS.join(', ')}`);
+  if (!(EXPORT_TARGETS as readonly string[]).includes(to))
+    throw new CliError(`unknown export target "${to}"; choose one of ${EXPORT_TARGETS.join(', ')}`);
   return to as ExportTarget;
 }
 
@@ -37,7 +38,9 @@ function readCheckpoint(path: string) {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read the checkpoint ${path}: ${code === 'ENOENT' ? 'no such file (train the graph first)' : (err as Error).message}`);
+    throw new CliError(
+      `cannot read the checkpoint ${path}: ${code === 'ENOENT' ? 'no such file (train the graph first)' : (err as Error).message}`,
+    );
   }
   try {
     return parseWeights(text, path);
@@ -69,8 +72,11 @@ export function runExport(args: ExportArgs): number {
   const single = MODEL_FILE[to];
   const isFolder = existsSync(outPath) ? statSync(outPath).isDirectory() : extname(outPath).toLowerCase() !== single.ext;
   if (!isFolder) {
-    write(outPath, files.find((f) => f.name === single.name)!);
-    out(`wrote ${outPath} (${to}${weights ? ', with the checkpoint\'s weights' : ', initial weights'})`);
+    write(
+      outPath,
+      files.find((f) => f.name === single.name)!,
+    );
+    out(`wrote ${outPath} (${to}${weights ? ", with the checkpoint's weights" : ', initial weights'})`);
     if (files.length > 1) out(`  (only the model; give a folder for the complete export: ${files.map((f) => f.name).join(', ')})`);
     return 0;
   }

@@ -24,7 +24,9 @@ function readBytes(path: string): Uint8Array {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : (err as Error).message}`);
+    throw new CliError(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : (err as Error).message}`,
+    );
   }
 }
 
@@ -51,7 +53,9 @@ export function runImport(args: ImportArgs): number {
 
   const check = checkGraph(imported.doc);
   const kind = imported.format === 'onnx' ? 'ONNX model' : 'Keras model';
-  out(`wrote ${outPath}: ${imported.doc.nodes.length} nodes, ${check.totals.params.toLocaleString('en-US')} parameters, from the ${kind} ${args.file}`);
+  out(
+    `wrote ${outPath}: ${imported.doc.nodes.length} nodes, ${check.totals.params.toLocaleString('en-US')} parameters, from the ${kind} ${args.file}`,
+  );
   if (Object.keys(imported.weights.layers).length > 0) {
     const weightsPath = defaultCheckpointPath(outPath);
     writeFileSync(weightsPath, serializeWeights(imported.weights, imported.doc.name));
@@ -59,6 +63,7 @@ export function runImport(args: ImportArgs): number {
   } else out('  weights: none in the file (train the graph to get some)');
   for (const note of imported.notes) out(`  note: ${note}`);
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) out(`  the graph has ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix; see "netcanvas check ${outPath}"`);
+  if (errors.length > 0)
+    out(`  the graph has ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix; see "netcanvas check ${outPath}"`);
   return 0;
 }

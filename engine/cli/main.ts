@@ -25,7 +25,8 @@ const COMMANDS: Record<string, Command> = {
   },
   train: {
     summary: 'train a graph in a trainer process; saves FILE.weights.json beside it',
-    usage: 'netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME] [--limit N] [--checkpoint PATH] [--runner tfjs|pytorch] [--json]',
+    usage:
+      'netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME] [--limit N] [--checkpoint PATH] [--runner tfjs|pytorch] [--json]',
     options: {
       runner: { type: 'string' },
       data: { type: 'string' },
@@ -39,17 +40,40 @@ const COMMANDS: Record<string, Command> = {
     async run(values, [file]) {
       const { runTrain } = await import('./train');
       const s = (k: string) => values[k] as string | undefined;
-      return runTrain({ file: requireFile(file, this.usage), data: s('data'), epochs: s('epochs'), batchSize: s('batch-size'), backend: s('backend'), limit: s('limit'), checkpoint: s('checkpoint'), runner: s('runner'), json: Boolean(values.json) });
+      return runTrain({
+        file: requireFile(file, this.usage),
+        data: s('data'),
+        epochs: s('epochs'),
+        batchSize: s('batch-size'),
+        backend: s('backend'),
+        limit: s('limit'),
+        checkpoint: s('checkpoint'),
+        runner: s('runner'),
+        json: Boolean(values.json),
+      });
     },
   },
   evaluate: {
     summary: 'test a trained graph: loss, accuracy, confusion matrix',
     usage: 'netcanvas evaluate FILE [--data PATH] [--checkpoint PATH] [--backend NAME] [--limit N] [--json]',
-    options: { data: { type: 'string' }, checkpoint: { type: 'string' }, backend: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      data: { type: 'string' },
+      checkpoint: { type: 'string' },
+      backend: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     async run(values, [file]) {
       const { runEvaluate } = await import('./evaluate');
       const s = (k: string) => values[k] as string | undefined;
-      return runEvaluate({ file: requireFile(file, this.usage), data: s('data'), checkpoint: s('checkpoint'), backend: s('backend'), limit: s('limit'), json: Boolean(values.json) });
+      return runEvaluate({
+        file: requireFile(file, this.usage),
+        data: s('data'),
+        checkpoint: s('checkpoint'),
+        backend: s('backend'),
+        limit: s('limit'),
+        json: Boolean(values.json),
+      });
     },
   },
   predict: {
@@ -59,7 +83,13 @@ const COMMANDS: Record<string, Command> = {
     async run(values, [file]) {
       const { runPredict } = await import('./evaluate');
       const s = (k: string) => values[k] as string | undefined;
-      return runPredict({ file: requireFile(file, this.usage), input: s('input'), checkpoint: s('checkpoint'), backend: s('backend'), json: Boolean(values.json) });
+      return runPredict({
+        file: requireFile(file, this.usage),
+        input: s('input'),
+        checkpoint: s('checkpoint'),
+        backend: s('backend'),
+        json: Boolean(values.json),
+      });
     },
   },
   export: {
@@ -114,7 +144,12 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new CliError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
     let parsed;
     try {
-      parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options: command.options, allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: joinNegativeValues(rest, command.options),
+        options: command.options,
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (err) {
       throw new CliError(`${(err as Error).message.split('\n')[0]}; usage: ${command.usage}`);
     }

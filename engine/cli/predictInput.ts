@@ -63,14 +63,20 @@ function imageToInput(path: string, shape: readonly number[]): PredictInput {
 
 function csvToInput(path: string, shape: readonly number[]): PredictInput {
   const features = shape.reduce((a, b) => a * b, 1);
-  const lines = readBytes(path).toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readBytes(path)
+    .toString('utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const rows: number[][] = [];
   const names: string[] = [];
   lines.forEach((line, i) => {
     const cells = line.split(',').map((c) => c.trim());
     const values = cells.map(Number);
     if (i === 0 && values.some((v) => Number.isNaN(v))) return; // a header row
-    if (values.length !== features) throw new CliError(`${path} line ${i + 1}: expected ${features} numbers (the graph's input is ${shape.join('×')}), got ${values.length}`);
+    if (values.length !== features)
+      throw new CliError(
+        `${path} line ${i + 1}: expected ${features} numbers (the graph's input is ${shape.join('×')}), got ${values.length}`,
+      );
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new CliError(`${path} line ${i + 1}, column ${bad + 1}: "${cells[bad]}" is not a number`);
     rows.push(values);

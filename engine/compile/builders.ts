@@ -42,21 +42,27 @@ function padFirst(ctx: BuildContext, padding: Padding, fill: 'zero' | 'negInf'):
   if (padding === 0) return { x: one(ctx), mode: 'valid' };
   const name = `${ctx.name}__pad`;
   const layer =
-    fill === 'zero'
-      ? ctx.tf.layers.zeroPadding2d({ padding: padding, name })
-      : new ctx.custom.NegInfPadding2D({ pad: padding, name });
+    fill === 'zero' ? ctx.tf.layers.zeroPadding2d({ padding: padding, name }) : new ctx.custom.NegInfPadding2D({ pad: padding, name });
   return { x: apply(layer, one(ctx)), mode: 'valid' };
 }
 
 function pool(kind: 'max' | 'avg'): Builder {
   return (ctx) => {
     const { x, mode } = padFirst(ctx, ctx.params.padding as Padding, kind === 'max' ? 'negInf' : 'zero');
-    const config = { poolSize: pair(ctx.params.poolSize) as [number, number], strides: pair(ctx.params.strides) as [number, number], padding: mode, name: ctx.name };
+    const config = {
+      poolSize: pair(ctx.params.poolSize) as [number, number],
+      strides: pair(ctx.params.strides) as [number, number],
+      padding: mode,
+      name: ctx.name,
+    };
     return apply(kind === 'max' ? ctx.tf.layers.maxPooling2d(config) : ctx.tf.layers.averagePooling2d(config), x);
   };
 }
 
-const activation = (fn: 'relu' | 'sigmoid' | 'tanh'): Builder => (ctx) => apply(ctx.tf.layers.activation({ activation: fn, name: ctx.name }), one(ctx));
+const activation =
+  (fn: 'relu' | 'sigmoid' | 'tanh'): Builder =>
+  (ctx) =>
+    apply(ctx.tf.layers.activation({ activation: fn, name: ctx.name }), one(ctx));
 
 export const BUILDERS: Record<LayerType, Builder> = {
   input: () => {
@@ -108,9 +114,13 @@ export const BUILDERS: Record<LayerType, Builder> = {
   sigmoid: activation('sigmoid'),
   tanh: activation('tanh'),
   leakyRelu: (ctx) => apply(ctx.tf.layers.leakyReLU({ alpha: ctx.params.alpha as number, name: ctx.name }), one(ctx)),
-  dropout: (ctx) => apply(new ctx.custom.SeededDropout({ rate: ctx.params.rate as number, name: ctx.name, nextSeed: ctx.nextSeed }), one(ctx)),
+  dropout: (ctx) =>
+    apply(new ctx.custom.SeededDropout({ rate: ctx.params.rate as number, name: ctx.name, nextSeed: ctx.nextSeed }), one(ctx)),
   batchNorm: (ctx) =>
-    apply(new ctx.custom.ChannelBatchNorm({ momentum: ctx.params.momentum as number, epsilon: ctx.params.epsilon as number, name: ctx.name }), one(ctx)),
+    apply(
+      new ctx.custom.ChannelBatchNorm({ momentum: ctx.params.momentum as number, epsilon: ctx.params.epsilon as number, name: ctx.name }),
+      one(ctx),
+    ),
   add: (ctx) => apply(ctx.tf.layers.add({ name: ctx.name }), [...ctx.inputs]),
   concat: (ctx) => apply(ctx.tf.layers.concatenate({ axis: -1, name: ctx.name }), [...ctx.inputs]),
   flatten: (ctx) => apply(ctx.tf.layers.flatten({ name: ctx.name }), one(ctx)),

@@ -105,6 +105,8 @@ export function compileGraph(doc: GraphDoc, tf: Tf, options: CompileOptions = {}
   const model = tf.model({ inputs: input, outputs: output, name: 'netcanvas' });
   const outputNode = check.nodes[outputId]!;
   const endsInSoftmax = outputNode.type === 'softmax';
-  const logitsModel = endsInSoftmax ? tf.model({ inputs: input, outputs: tensors.get(outputNode.inputs[0]!)!, name: 'netcanvas_logits' }) : model;
+  const logitsModel = endsInSoftmax
+    ? tf.model({ inputs: input, outputs: tensors.get(outputNode.inputs[0]!)!, name: 'netcanvas_logits' })
+    : model;
   return { model, logitsModel, endsInSoftmax, layerNames: names, check };
 }

@@ -65,7 +65,16 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const p = this.pad;
       // The checker guarantees every window keeps at least one real pixel, so −∞ never wins.
-      return tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], -Infinity);
+      return tf.pad(
+        x,
+        [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ],
+        -Infinity,
+      );
     }
     override getConfig() {
       return { ...super.getConfig(), pad: this.pad };
@@ -143,7 +152,15 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
           return x.mul(scale).add(beta.sub(this.movingMean.read().mul(scale)));
         }
         if (options.batchNormTraining) {
-          const fused = options.batchNormTraining(x, gamma, beta, this.movingMean.read(), this.movingVariance.read(), this.momentum, this.epsilon);
+          const fused = options.batchNormTraining(
+            x,
+            gamma,
+            beta,
+            this.movingMean.read(),
+            this.movingVariance.read(),
+            this.momentum,
+            this.epsilon,
+          );
           if (fused.movingMean != null) {
             this.movingMean.write(fused.movingMean);
             this.movingVariance.write(fused.movingVariance);
@@ -155,11 +172,29 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
         // Keras semantics: running = running·momentum + batch·(1 − momentum); written once the
         // trainer knows the step is finite (./guardedUpdates).
         const m = this.momentum;
-        const next = tf.keep(tf.stack([this.movingMean.read().mul(m).add(mean.mul(1 - m)), this.movingVariance.read().mul(m).add(variance.mul(1 - m))]));
+        const next = tf.keep(
+          tf.stack([
+            this.movingMean
+              .read()
+              .mul(m)
+              .add(mean.mul(1 - m)),
+            this.movingVariance
+              .read()
+              .mul(m)
+              .add(variance.mul(1 - m)),
+          ]),
+        );
         deferUntilGuarded({
           apply: (ok) => {
             tf.tidy(() => {
-              const kept = ok == null ? next : tf.where(tf.broadcastTo(ok.cast('bool'), next.shape), next, tf.stack([this.movingMean.read(), this.movingVariance.read()]));
+              const kept =
+                ok == null
+                  ? next
+                  : tf.where(
+                      tf.broadcastTo(ok.cast('bool'), next.shape),
+                      next,
+                      tf.stack([this.movingMean.read(), this.movingVariance.read()]),
+                    );
               const [nextMean, nextVariance] = tf.unstack(kept);
               this.movingMean.write(nextMean!);
               this.movingVariance.write(nextVariance!);

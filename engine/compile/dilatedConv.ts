@@ -16,7 +16,14 @@ type Shape = (number | null)[];
 export function spreadKernel(tf: Tf, kernel: tfType.Tensor4D, [dh, dw]: readonly [number, number]): tfType.Tensor4D {
   const [kh, kw, cin, f] = kernel.shape;
   const spaced = tf
-    .pad(kernel.reshape([kh, 1, kw, 1, cin, f]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]])
+    .pad(kernel.reshape([kh, 1, kw, 1, cin, f]), [
+      [0, 0],
+      [0, dh - 1],
+      [0, 0],
+      [0, dw - 1],
+      [0, 0],
+      [0, 0],
+    ])
     .reshape([kh * dh, kw * dw, cin, f]);
   return spaced.slice([0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, cin, f]) as tfType.Tensor4D;
 }
@@ -29,7 +36,7 @@ export interface DilatedConvConfig {
   /** Explicit int padding is applied by a layer in front, as for ordinary convs. */
   readonly padding: 'valid' | 'same';
   readonly useBias: boolean;
-  readonly kernelInitializer: ReturnType<Tf["initializers"]["heNormal"]>;
+  readonly kernelInitializer: ReturnType<Tf['initializers']['heNormal']>;
 }
 
 export function dilatedConvLayer(tf: Tf) {
@@ -47,7 +54,14 @@ export function dilatedConvLayer(tf: Tf) {
     override build(inputShape: Shape | Shape[]): void {
       const shape = inputShape as Shape;
       const { kernelSize, filters } = this.config;
-      this.kernel = this.addWeight('kernel', [kernelSize[0], kernelSize[1], shape[3]!, filters], 'float32', this.config.kernelInitializer, undefined, true);
+      this.kernel = this.addWeight(
+        'kernel',
+        [kernelSize[0], kernelSize[1], shape[3]!, filters],
+        'float32',
+        this.config.kernelInitializer,
+        undefined,
+        true,
+      );
       if (this.config.useBias) this.bias = this.addWeight('bias', [filters], 'float32', tf.initializers.zeros(), undefined, true);
       this.built = true;
     }

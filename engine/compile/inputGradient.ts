@@ -65,7 +65,9 @@ export function skipInputGradient(tf: Tf, layer: tfType.layers.Layer): boolean {
     const conv = own as ConvInternals;
     const [sh, sw] = conv.strides;
     const [dh, dw] = conv.dilationRate;
-    return tf.tidy(() => finish(tf.conv2d(x as tfType.Tensor4D, conv.kernel.read() as tfType.Tensor4D, [sh!, sw!], conv.padding, 'NHWC', [dh!, dw!])));
+    return tf.tidy(() =>
+      finish(tf.conv2d(x as tfType.Tensor4D, conv.kernel.read() as tfType.Tensor4D, [sh!, sw!], conv.padding, 'NHWC', [dh!, dw!])),
+    );
   };
   return true;
 }

@@ -29,11 +29,21 @@ export async function findCifarDir(dir: string): Promise<string | null> {
  * Decodes whole records from `bytes` into `x`/`y` starting at sample `offset`; returns how many
  * were taken (at most `room`). A partial record means the file was cut short, which is an error.
  */
-export function decodeCifarBatch(bytes: Uint8Array, path: string, numClasses: number, x: Float32Array, y: Int32Array, offset: number, room: number): number {
+export function decodeCifarBatch(
+  bytes: Uint8Array,
+  path: string,
+  numClasses: number,
+  x: Float32Array,
+  y: Int32Array,
+  offset: number,
+  room: number,
+): number {
   if (bytes.length === 0) throw new DatasetError(`${path}: the file is empty`);
   if (bytes.length % RECORD !== 0) {
     const whole = Math.floor(bytes.length / RECORD);
-    throw new DatasetError(`${path}: truncated: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records (record ${whole} has only ${bytes.length - whole * RECORD} bytes)`);
+    throw new DatasetError(
+      `${path}: truncated: ${bytes.length} bytes is not a whole number of ${RECORD}-byte records (record ${whole} has only ${bytes.length - whole * RECORD} bytes)`,
+    );
   }
   const take = Math.min(bytes.length / RECORD, room);
   for (let r = 0; r < take; r++) {
@@ -85,7 +95,9 @@ export async function loadCifarDir(dir: string, source: string, opts: { limit?: 
   if (trainFiles.length === 0) throw new DatasetError(`${root}: has test_batch.bin but no data_batch_N.bin training batches`);
   const classNames = (await readClassList(join(root, 'batches.meta.txt'))) ?? CIFAR10_NAMES;
   const train = await loadBatches(root, trainFiles, classNames.length, opts.limit ?? Infinity);
-  const test = names.includes('test_batch.bin') ? await loadBatches(root, ['test_batch.bin'], classNames.length, opts.testLimit ?? opts.limit ?? Infinity) : null;
+  const test = names.includes('test_batch.bin')
+    ? await loadBatches(root, ['test_batch.bin'], classNames.length, opts.testLimit ?? opts.limit ?? Infinity)
+    : null;
   return {
     name: basename(root) === 'cifar-10-batches-bin' ? 'CIFAR-10' : basename(root),
     source,

@@ -46,7 +46,8 @@ export function splitCsvLine(line: string): string[] {
 
 function parseTable(text: string, path: string): Table {
   const rows: Row[] = [];
-  text.replace(/^\uFEFF/, '') // spreadsheets often save a byte-order mark
+  text
+    .replace(/^\uFEFF/, '') // spreadsheets often save a byte-order mark
     .split(/\r?\n/)
     .forEach((raw, i) => {
       if (raw.trim() !== '') rows.push({ line: i + 1, cells: splitCsvLine(raw) });
@@ -65,12 +66,16 @@ function labelIndex(table: Table, wanted: string | number | undefined): number {
   const width = table.header?.length ?? table.rows[0]?.cells.length ?? 0;
   if (width < 2) throw new DatasetError(`${table.path}: needs at least one feature column and a label column, found ${width} column`);
   if (typeof wanted === 'number') {
-    if (!Number.isInteger(wanted) || wanted < 0 || wanted >= width) throw new DatasetError(`${table.path}: label column ${wanted} does not exist (columns 0–${width - 1})`);
+    if (!Number.isInteger(wanted) || wanted < 0 || wanted >= width)
+      throw new DatasetError(`${table.path}: label column ${wanted} does not exist (columns 0–${width - 1})`);
     return wanted;
   }
   if (typeof wanted === 'string') {
     const at = table.header?.findIndex((h) => h === wanted) ?? -1;
-    if (at < 0) throw new DatasetError(`${table.path}: no column named "${wanted}"${table.header ? ` (columns: ${table.header.join(', ')})` : ' (the file has no header row)'}`);
+    if (at < 0)
+      throw new DatasetError(
+        `${table.path}: no column named "${wanted}"${table.header ? ` (columns: ${table.header.join(', ')})` : ' (the file has no header row)'}`,
+      );
     return at;
   }
   const named = table.header?.findIndex((h) => h.toLowerCase() === 'label') ?? -1;
@@ -129,7 +134,11 @@ async function readTable(path: string): Promise<Table> {
  * A CSV file (training split only), or a folder with `train.csv` and optionally `test.csv`.
  * Integer labels are class indices; any other labels are class names, numbered in sorted order.
  */
-export async function loadCsv(path: string, source: string, opts: { limit?: number; testLimit?: number; labelColumn?: string | number } = {}): Promise<Dataset> {
+export async function loadCsv(
+  path: string,
+  source: string,
+  opts: { limit?: number; testLimit?: number; labelColumn?: string | number } = {},
+): Promise<Dataset> {
   const isDir = (await pathKind(path)) === 'dir';
   const trainPath = isDir ? join(path, 'train.csv') : path;
   const testPath = isDir && (await pathKind(join(path, 'test.csv'))) === 'file' ? join(path, 'test.csv') : null;
@@ -140,7 +149,9 @@ export async function loadCsv(path: string, source: string, opts: { limit?: numb
   if (train.labels.length === 0) throw new DatasetError(`${trainPath}: has a header but no data rows`);
   const testTable = testPath ? await readTable(testPath) : null;
   if (testTable?.header && trainTable.header && testTable.header.join() !== trainTable.header.join()) {
-    throw new DatasetError(`${testPath}: its columns (${testTable.header.join(', ')}) differ from train.csv's (${trainTable.header.join(', ')})`);
+    throw new DatasetError(
+      `${testPath}: its columns (${testTable.header.join(', ')}) differ from train.csv's (${trainTable.header.join(', ')})`,
+    );
   }
   const test = testTable ? readRows(testTable, labelAt, width, opts.testLimit ?? opts.limit ?? Infinity) : null;
 

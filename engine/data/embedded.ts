@@ -37,9 +37,16 @@ export function defaultDatasetsDir(): string {
 }
 
 /** `embedded:mnist` and friends. */
-export async function loadEmbedded(name: string, source: string, opts: { limit?: number; testLimit?: number; datasetsDir?: string } = {}): Promise<Dataset> {
+export async function loadEmbedded(
+  name: string,
+  source: string,
+  opts: { limit?: number; testLimit?: number; datasetsDir?: string } = {},
+): Promise<Dataset> {
   const entry = EMBEDDED[name];
-  if (!entry) throw new DatasetError(`${source}: no embedded dataset called "${name}" (available: ${EMBEDDED_NAMES.map((n) => `embedded:${n}`).join(', ')})`);
+  if (!entry)
+    throw new DatasetError(
+      `${source}: no embedded dataset called "${name}" (available: ${EMBEDDED_NAMES.map((n) => `embedded:${n}`).join(', ')})`,
+    );
   const dir = join(opts.datasetsDir ?? defaultDatasetsDir(), entry.folder);
   const ds = await loadIdxDir(dir, source, opts);
   return { ...ds, name: entry.name, licence: entry.licence };

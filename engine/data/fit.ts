@@ -21,7 +21,11 @@ function describeInput(shape: readonly number[]): string {
  * @example checkDatasetFits(cifar, [28, 28, 1], 10)
  * // "the dataset's images are 32×32×3 but the graph's input is 28×28×1"
  */
-export function checkDatasetFits(ds: Pick<Dataset, 'shape' | 'numClasses'>, inputShape: readonly number[], outputUnits: number | null): string | null {
+export function checkDatasetFits(
+  ds: Pick<Dataset, 'shape' | 'numClasses'>,
+  inputShape: readonly number[],
+  outputUnits: number | null,
+): string | null {
   const problems: string[] = [];
   const same = ds.shape.length === inputShape.length && ds.shape.every((d, i) => d === inputShape[i]);
   if (!same) {

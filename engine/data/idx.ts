@@ -28,15 +28,20 @@ function header(bytes: Uint8Array, path: string, kind: 'images' | 'labels'): num
   const expected = kind === 'images' ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC;
   const other = kind === 'images' ? IDX_LABELS_MAGIC : IDX_IMAGES_MAGIC;
   const ndims = kind === 'images' ? 3 : 1;
-  const tooShort = () => new DatasetError(`${path}: too short to be an IDX ${kind} file (${bytes.length} bytes); the file is truncated or empty`);
+  const tooShort = () =>
+    new DatasetError(`${path}: too short to be an IDX ${kind} file (${bytes.length} bytes); the file is truncated or empty`);
   if (bytes.length < 4) throw tooShort();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   if (magic === other) {
-    throw new DatasetError(`${path}: this is an IDX ${kind === 'images' ? 'labels' : 'images'} file (magic number ${magic}), expected ${kind} (magic number ${expected}); are the file names swapped?`);
+    throw new DatasetError(
+      `${path}: this is an IDX ${kind === 'images' ? 'labels' : 'images'} file (magic number ${magic}), expected ${kind} (magic number ${expected}); are the file names swapped?`,
+    );
   }
   if (magic !== expected) {
-    throw new DatasetError(`${path}: not an IDX ${kind} file: magic number ${magic} (0x${magic.toString(16).padStart(8, '0')}), expected ${expected}`);
+    throw new DatasetError(
+      `${path}: not an IDX ${kind} file: magic number ${magic} (0x${magic.toString(16).padStart(8, '0')}), expected ${expected}`,
+    );
   }
   if (bytes.length < 4 + 4 * ndims) throw tooShort();
   const dims: number[] = [];
@@ -50,7 +55,9 @@ function checkLength(bytes: Uint8Array, path: string, headerBytes: number, paylo
     throw new DatasetError(`${path}: truncated: the header promises ${what} (${expected} bytes) but the file has ${bytes.length} bytes`);
   }
   if (bytes.length > expected) {
-    throw new DatasetError(`${path}: ${bytes.length - expected} unexpected bytes after ${what}; the file is corrupt or not what its header says`);
+    throw new DatasetError(
+      `${path}: ${bytes.length - expected} unexpected bytes after ${what}; the file is corrupt or not what its header says`,
+    );
   }
 }
 
@@ -73,11 +80,18 @@ export function parseIdxLabels(bytes: Uint8Array, path: string): Uint8Array {
  * One split from an images file and its labels file: pixels scaled to [0, 1], labels checked
  * against `numClasses`, at most `limit` samples.
  */
-export async function loadIdxSplit(imagesPath: string, labelsPath: string, numClasses: number, limit?: number): Promise<{ split: Split; rows: number; cols: number }> {
+export async function loadIdxSplit(
+  imagesPath: string,
+  labelsPath: string,
+  numClasses: number,
+  limit?: number,
+): Promise<{ split: Split; rows: number; cols: number }> {
   const images = parseIdxImages(await readMaybeGzip(imagesPath), imagesPath);
   const labels = parseIdxLabels(await readMaybeGzip(labelsPath), labelsPath);
   if (labels.length !== images.count) {
-    throw new DatasetError(`${basename(imagesPath)} has ${images.count} images but ${basename(labelsPath)} has ${labels.length} labels (in ${dirname(imagesPath)})`);
+    throw new DatasetError(
+      `${basename(imagesPath)} has ${images.count} images but ${basename(labelsPath)} has ${labels.length} labels (in ${dirname(imagesPath)})`,
+    );
   }
   const count = Math.min(images.count, limit ?? Infinity);
   const size = images.rows * images.cols;
@@ -87,7 +101,9 @@ export async function loadIdxSplit(imagesPath: string, labelsPath: string, numCl
   for (let i = 0; i < count; i++) {
     const label = labels[i]!;
     if (label >= numClasses) {
-      throw new DatasetError(`${labelsPath}: label ${label} of sample ${i} is out of range 0–${numClasses - 1}; if this dataset has more classes, list their names one per line in classes.txt beside it`);
+      throw new DatasetError(
+        `${labelsPath}: label ${label} of sample ${i} is out of range 0–${numClasses - 1}; if this dataset has more classes, list their names one per line in classes.txt beside it`,
+      );
     }
     y[i] = label;
   }
@@ -144,14 +160,28 @@ export async function loadIdxDir(dir: string, source: string, opts: { limit?: nu
   const train = await loadIdxSplit(join(dir, files.train.images), join(dir, files.train.labels), classNames.length, opts.limit);
   let test: Split | null = null;
   if (files.t10k?.images && files.t10k.labels) {
-    const t = await loadIdxSplit(join(dir, files.t10k.images), join(dir, files.t10k.labels), classNames.length, opts.testLimit ?? opts.limit);
+    const t = await loadIdxSplit(
+      join(dir, files.t10k.images),
+      join(dir, files.t10k.labels),
+      classNames.length,
+      opts.testLimit ?? opts.limit,
+    );
     if (t.rows !== train.rows || t.cols !== train.cols) {
       throw new DatasetError(`${dir}: training images are ${train.rows}×${train.cols} but test images are ${t.rows}×${t.cols}`);
     }
     test = t.split;
   }
   const shape = [train.rows, train.cols, 1];
-  return { name: basename(dir), source, shape, numClasses: classNames.length, classNames, train: train.split, test, normalization: { kind: 'unit' } };
+  return {
+    name: basename(dir),
+    source,
+    shape,
+    numClasses: classNames.length,
+    classNames,
+    train: train.split,
+    test,
+    normalization: { kind: 'unit' },
+  };
 }
 
 /**

@@ -100,7 +100,9 @@ async function decodeAll(files: readonly ImageFile[], root: string): Promise<Dec
     const img = decode(await readBytes(file.path), file);
     if (!first) first = { file, img };
     else if (img.width !== first.img.width || img.height !== first.img.height) {
-      throw new DatasetError(`mixed image sizes: ${first.file.rel} is ${first.img.width}×${first.img.height} but ${file.rel} is ${img.width}×${img.height}; resize all images to one size (in ${root})`);
+      throw new DatasetError(
+        `mixed image sizes: ${first.file.rel} is ${first.img.width}×${first.img.height} but ${file.rel} is ${img.width}×${img.height}; resize all images to one size (in ${root})`,
+      );
     }
     out.push(img);
   }
@@ -139,7 +141,10 @@ export async function loadImageFolder(dir: string, source: string, opts: { limit
   let testFiles: ImageFile[] = [];
   if (layout === 'split' && (await pathKind(join(dir, 'test'))) === 'dir') {
     const extra = (await subdirs(join(dir, 'test'))).filter((c) => !classNames.includes(c));
-    if (extra.length > 0) throw new DatasetError(`${join(dir, 'test')}: class folder "${extra[0]}" is not among the training classes (${classNames.join(', ')})`);
+    if (extra.length > 0)
+      throw new DatasetError(
+        `${join(dir, 'test')}: class folder "${extra[0]}" is not among the training classes (${classNames.join(', ')})`,
+      );
     testFiles = await listImages(join(dir, 'test'), classNames, 'test/');
   }
 

@@ -61,7 +61,9 @@ async function loadRaw(spec: string, opts: LoadOptions): Promise<Dataset> {
       const name = basename(spec);
       if (/\.csv$/i.test(name)) return loadCsv(spec, spec, opts);
       if (isIdxFileName(name)) return loadIdxFile(spec, spec, opts);
-      throw new DatasetError(`${spec}: not a file NetCanvas can read as a dataset; expected a .csv file, an IDX file such as train-images-idx3-ubyte.gz, or a folder`);
+      throw new DatasetError(
+        `${spec}: not a file NetCanvas can read as a dataset; expected a .csv file, an IDX file such as train-images-idx3-ubyte.gz, or a folder`,
+      );
     }
   }
 }

@@ -12,9 +12,7 @@ export interface Split {
 }
 
 /** How `x` was scaled, so a viewer can turn samples back into 0–255 pixels (x·scale + offset, per channel). */
-export type Normalization =
-  | { kind: 'unit' }
-  | { kind: 'standard'; mean: number[]; std: number[] };
+export type Normalization = { kind: 'unit' } | { kind: 'standard'; mean: number[]; std: number[] };
 
 export interface Dataset {
   /** Short human name, e.g. "MNIST (embedded subset)" or the folder's name. */

@@ -55,7 +55,12 @@ export function denseInputSegments(plan: ExportPlan): Map<NodeId, VectorSegment[
       const s = step.inputShapes[0]!;
       segments.set(step.id, s.length === 3 ? [{ image: [s[0]!, s[1]!, s[2]!] }] : [{ features: out[0]! }]);
     } else if (step.type === 'concat') segments.set(step.id, inputs.flat());
-    else if ((step.inputs.length === 1 || step.type === 'add') && step.type !== 'dense' && step.type !== 'globalAvgPool2d' && step.type !== 'input') {
+    else if (
+      (step.inputs.length === 1 || step.type === 'add') &&
+      step.type !== 'dense' &&
+      step.type !== 'globalAvgPool2d' &&
+      step.type !== 'input'
+    ) {
       segments.set(step.id, inputs[0]!);
     }
   }

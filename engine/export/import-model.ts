@@ -31,7 +31,11 @@ const looksLikeJson = (bytes: Uint8Array) => {
 
 /** The graph is named after the file: "models/mnist_cnn.onnx" → "mnist_cnn". */
 export function importModel(bytes: Uint8Array, fileName: string): ImportedModel {
-  const name = fileName.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '') || 'Imported model';
+  const name =
+    fileName
+      .split(/[\\/]/)
+      .pop()!
+      .replace(/\.[^.]*$/, '') || 'Imported model';
   if (bytes.length === 0) throw new ImportError(`the file is empty; expected ${IMPORT_FORMATS}`, []);
   if (looksLikeJson(bytes)) {
     let text: string;

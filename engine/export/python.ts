@@ -24,7 +24,12 @@ export function indent(lines: readonly string[], depth = 1): string[] {
 
 /** "Small ResNet" → "SmallResNet"; used for the model class. */
 export function className(name: string): string {
-  const words = name.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean);
+  const words = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
   const joined = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
   if (!joined) return 'Net';
   return /^[0-9]/.test(joined) ? `Net${joined}` : joined;

@@ -28,7 +28,10 @@ export interface ExportResult {
 /** A model file that cannot become a graph: `unsupported` lists each part that could not ("Op name: why"). */
 export class ImportError extends Error {
   override readonly name = 'ImportError';
-  constructor(message: string, readonly unsupported: readonly string[]) {
+  constructor(
+    message: string,
+    readonly unsupported: readonly string[],
+  ) {
     super(message);
   }
 }

@@ -61,7 +61,9 @@ export function checkWeightsFit(plan: ExportPlan, weights: WeightsFile): void {
       const t = weights.layers[step.id]?.[name];
       if (!t) throw new ExportError(`the weights have no ${name} for node ${step.id} (were they saved from a different graph?)`);
       if (t.shape.join() !== shape.join() || t.data.length !== size(shape)) {
-        throw new ExportError(`node ${step.id} ${name}: the weights are [${t.shape.join(', ')}] but the graph needs [${shape.join(', ')}]; the graph changed since they were saved`);
+        throw new ExportError(
+          `node ${step.id} ${name}: the weights are [${t.shape.join(', ')}] but the graph needs [${shape.join(', ')}]; the graph changed since they were saved`,
+        );
       }
     }
   }
@@ -93,7 +95,12 @@ export function initialWeights(plan: ExportPlan, seed = 42): WeightsFile {
 export function serializeWeights(weights: WeightsFile, graphName = ''): string {
   const layers: Record<string, { name: string; shape: number[]; dtype: 'float32'; data: string }[]> = {};
   for (const [id, tensors] of Object.entries(weights.layers)) {
-    layers[id] = Object.entries(tensors).map(([name, t]) => ({ name, shape: [...t.shape], dtype: 'float32', data: floatsToBase64(t.data) }));
+    layers[id] = Object.entries(tensors).map(([name, t]) => ({
+      name,
+      shape: [...t.shape],
+      dtype: 'float32',
+      data: floatsToBase64(t.data),
+    }));
   }
   return JSON.stringify({ format: 'netcanvas.weights', version: 1, graphName, savedAt: new Date().toISOString(), layers });
 }

@@ -154,7 +154,12 @@ export function insertBefore(
   const added = addNode(doc, type, position, { ...params });
   if (!feeding) return added;
   const edges = added.doc.edges.flatMap((e) =>
-    e === feeding ? [{ source: feeding.source, target: added.id }, { ...feeding, source: added.id }] : [e],
+    e === feeding
+      ? [
+          { source: feeding.source, target: added.id },
+          { ...feeding, source: added.id },
+        ]
+      : [e],
   );
   return { doc: { ...added.doc, edges }, id: added.id };
 }

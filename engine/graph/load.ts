@@ -6,8 +6,7 @@ import { formatPath, graphSchema } from './schema';
 import type { GraphDoc } from './types';
 
 export type LoadResult =
-  | { readonly ok: true; readonly doc: GraphDoc }
-  | { readonly ok: false; readonly error: string; readonly errors: readonly string[] };
+  { readonly ok: true; readonly doc: GraphDoc } | { readonly ok: false; readonly error: string; readonly errors: readonly string[] };
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
@@ -15,7 +14,13 @@ function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-const ARTICLE: Record<string, string> = { string: 'a string', number: 'a number', array: 'an array', object: 'an object', boolean: 'true or false' };
+const ARTICLE: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  array: 'an array',
+  object: 'an object',
+  boolean: 'true or false',
+};
 
 /** Zod's defaults read "Invalid input: expected string, received undefined"; students get plainer words. */
 function plainMessage(issue: { code?: string; expected?: string; input?: unknown }): string | undefined {

@@ -43,7 +43,8 @@ export const graphSchema = z
       for (const [name, param] of Object.entries(spec.params)) {
         const value = n.params[name];
         if (value === undefined) {
-          if (param.required) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'params', name], message: `is required for ${n.type} (${param.doc})` });
+          if (param.required)
+            ctx.addIssue({ code: 'custom', path: ['nodes', i, 'params', name], message: `is required for ${n.type} (${param.doc})` });
           continue;
         }
         const why = validateParam(param, value);

@@ -19,9 +19,19 @@ export const conv2d: LayerSpec = {
   doc: 'Slides learned filters over the image; each filter produces one output channel.',
   params: {
     filters: { kind: 'int', min: 1, max: 65536, required: true, example: 16, doc: 'Number of filters, i.e. output channels.' },
-    kernelSize: { kind: 'size2', min: 1, required: true, example: 3, doc: 'Filter size K (or [h, w]); each output sees a K×K patch of its input.' },
+    kernelSize: {
+      kind: 'size2',
+      min: 1,
+      required: true,
+      example: 3,
+      doc: 'Filter size K (or [h, w]); each output sees a K×K patch of its input.',
+    },
     strides: { kind: 'size2', min: 1, default: 1, doc: 'Step between filter positions; 2 halves height and width.' },
-    padding: { kind: 'padding', default: 'valid', doc: '"valid" (no padding), "same" (keep size at stride 1) or N zero pixels on each side.' },
+    padding: {
+      kind: 'padding',
+      default: 'valid',
+      doc: '"valid" (no padding), "same" (keep size at stride 1) or N zero pixels on each side.',
+    },
     dilation: { kind: 'size2', min: 1, default: 1, doc: 'Gap between filter taps; widens the receptive field without more weights.' },
     useBias: { kind: 'bool', default: true, doc: 'Add a learned bias per filter (often off before batchNorm).' },
   },

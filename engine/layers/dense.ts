@@ -7,7 +7,14 @@ export const dense: LayerSpec = {
   category: 'dense',
   doc: 'Fully connected: each of the units is a weighted sum of all inputs plus a bias.',
   params: {
-    units: { kind: 'int', min: 1, max: 1_000_000, required: true, example: 10, doc: 'Number of output units (10 for the ten digit classes).' },
+    units: {
+      kind: 'int',
+      min: 1,
+      max: 1_000_000,
+      required: true,
+      example: 10,
+      doc: 'Number of output units (10 for the ten digit classes).',
+    },
     useBias: { kind: 'bool', default: true, doc: 'Add a learned bias per unit.' },
   },
   arity: { min: 1, max: 1 },

@@ -107,10 +107,7 @@ export function validateParam(spec: ParamSpec, value: unknown): string | null {
       if (value === 'valid' || value === 'same' || (isInt(value) && value >= 0)) return null;
       return `expected "valid", "same" or a non-negative integer, got ${show(value)}`;
     case 'shape': {
-      const ok =
-        Array.isArray(value) &&
-        (value.length === 1 || value.length === 3) &&
-        value.every((n) => isInt(n) && n >= 1);
+      const ok = Array.isArray(value) && (value.length === 1 || value.length === 3) && value.every((n) => isInt(n) && n >= 1);
       return ok ? null : `expected a shape [N] or [H, W, C] of positive integers, got ${show(value)}`;
     }
   }

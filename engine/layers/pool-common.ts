@@ -5,7 +5,12 @@ import { NO_COST, formatShape, isSpatial, needsSpatial, type Category, type Laye
 
 const POOL_PARAMS: ParamSpecs = {
   poolSize: { kind: 'size2', min: 1, default: 2, doc: 'Window size P (or [h, w]); each output summarises a P×P patch.' },
-  strides: { kind: 'size2', min: 1, default: (p) => p.poolSize as number, doc: 'Step between windows; defaults to the pool size (no overlap).' },
+  strides: {
+    kind: 'size2',
+    min: 1,
+    default: (p) => p.poolSize as number,
+    doc: 'Step between windows; defaults to the pool size (no overlap).',
+  },
   padding: { kind: 'padding', default: 'valid', doc: '"valid", "same", or N pixels on each side.' },
 };
 

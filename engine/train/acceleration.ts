@@ -38,7 +38,17 @@ export interface Acceleration {
   retireDevice(): void;
 }
 
-const PLAIN: Acceleration = { compile: {}, buildOptimizer, guard: 'host', readEvery: 1, dataOnDevice: false, deviceBufferBytes: 0, wrapStep: (step) => step, deviceFault: () => null, retireDevice() {} };
+const PLAIN: Acceleration = {
+  compile: {},
+  buildOptimizer,
+  guard: 'host',
+  readEvery: 1,
+  dataOnDevice: false,
+  deviceBufferBytes: 0,
+  wrapStep: (step) => step,
+  deviceFault: () => null,
+  retireDevice() {},
+};
 
 /** Enough steps per read that the GPU queue stays full; few enough that curves stay live. */
 const WEBGPU_READ_EVERY = 8;
@@ -46,7 +56,16 @@ const WEBGPU_READ_EVERY = 8;
 export async function accelerationFor(tfjsBackend: string): Promise<Acceleration> {
   if (tfjsBackend !== 'webgpu') return PLAIN;
   // Loaded only here: the WebGPU modules import tfjs-backend-webgpu, which CPU runs never need.
-  const [{ fusedBatchNormTraining }, { dropoutTraining }, { FusedMomentumOptimizer }, { FusedAdamOptimizer }, { replayingStep }, { fusedCrossEntropy }, { watchFaults }, { retireWebGPUBackend, deviceBufferBytes }] = await Promise.all([
+  const [
+    { fusedBatchNormTraining },
+    { dropoutTraining },
+    { FusedMomentumOptimizer },
+    { FusedAdamOptimizer },
+    { replayingStep },
+    { fusedCrossEntropy },
+    { watchFaults },
+    { retireWebGPUBackend, deviceBufferBytes },
+  ] = await Promise.all([
     import('./webgpu/batchnorm'),
     import('./webgpu/dropout'),
     import('./webgpu/momentum'),

@@ -92,7 +92,9 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CheckpointError(`cannot read the checkpoint ${path}: ${code === 'ENOENT' ? 'no such file (train the graph first)' : (err as Error).message}`);
+    throw new CheckpointError(
+      `cannot read the checkpoint ${path}: ${code === 'ENOENT' ? 'no such file (train the graph first)' : (err as Error).message}`,
+    );
   }
   let value: unknown;
   try {
@@ -141,7 +143,10 @@ export function applyCheckpoint(tf: typeof tfType, compiled: CompiledGraph, chec
     });
   }
   for (const nodeId of Object.keys(checkpoint.layers)) {
-    if (!expected.has(nodeId)) throw new CheckpointError(`the checkpoint has weights for layer "${nodeId}", which the graph does not have (or which has no weights)`);
+    if (!expected.has(nodeId))
+      throw new CheckpointError(
+        `the checkpoint has weights for layer "${nodeId}", which the graph does not have (or which has no weights)`,
+      );
   }
   for (const a of assignments) {
     const value = tf.tensor(a.values, a.shape, 'float32');

@@ -23,7 +23,10 @@ function send(event: TrainerEvent): void {
 function isRequest(value: unknown): value is TrainerRequest {
   const v = value as { type?: unknown; runId?: unknown } | null;
   if (typeof v !== 'object' || v === null || typeof v.runId !== 'string') return false;
-  return v.type === 'stop' || (v.type === 'start' && typeof (v as { graph?: unknown }).graph === 'object' && typeof (v as { dataset?: unknown }).dataset === 'object');
+  return (
+    v.type === 'stop' ||
+    (v.type === 'start' && typeof (v as { graph?: unknown }).graph === 'object' && typeof (v as { dataset?: unknown }).dataset === 'object')
+  );
 }
 
 let current: { runId: string; controller: AbortController } | null = null;
@@ -39,7 +42,12 @@ async function handle(message: unknown): Promise<void> {
     return;
   }
   if (current) {
-    send({ type: 'error', runId: message.runId, kind: 'internal', message: `the trainer is already running ${current.runId}; stop it first` });
+    send({
+      type: 'error',
+      runId: message.runId,
+      kind: 'internal',
+      message: `the trainer is already running ${current.runId}; stop it first`,
+    });
     return;
   }
   const controller = new AbortController();
@@ -56,7 +64,12 @@ function onMessage(message: unknown): void {
 }
 
 process.on('uncaughtException', (err) => {
-  send({ type: 'error', runId: current?.runId ?? '', kind: 'internal', message: `the trainer process crashed (${err.message}); the graph is intact` });
+  send({
+    type: 'error',
+    runId: current?.runId ?? '',
+    kind: 'internal',
+    message: `the trainer process crashed (${err.message}); the graph is intact`,
+  });
   process.exit(1);
 });
 

@@ -32,7 +32,14 @@ export function predictProbabilities(tf: Tf, compiled: CompiledGraph, x: tfType.
 }
 
 /** Reads asynchronously (`dataSync` does not exist on WebGPU in Node). */
-export async function evaluateSplit(tf: Tf, compiled: CompiledGraph, split: Split, shape: readonly number[], numClasses: number, options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluateSplit(
+  tf: Tf,
+  compiled: CompiledGraph,
+  split: Split,
+  shape: readonly number[],
+  numClasses: number,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
   const batchSize = options.batchSize ?? 256;
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const wrong: { index: number; label: number; predicted: number; confidence: number }[] = [];

@@ -32,7 +32,9 @@ export async function loadTrained(doc: GraphDoc, checkpointPath: string, options
   const { selectBackend } = await import('./backends/select');
   // Short jobs: starting WebGPU (adapter, shader compiles) costs more than it saves, and Dawn
   // prints its driver warnings into the CLI's output. `--backend webgpu` still uses it.
-  const choice = await selectBackend(options.backend, { exclude: { webgpu: 'not used for evaluate and predict, which are short (--backend webgpu forces it)' } });
+  const choice = await selectBackend(options.backend, {
+    exclude: { webgpu: 'not used for evaluate and predict, which are short (--backend webgpu forces it)' },
+  });
   if (tf.getBackend() !== choice.tfjsName) await tf.setBackend(choice.tfjsName);
   const faults = choice.name === 'webgpu' ? await import('./webgpu/faults') : null;
   const watch = faults?.watchFaults();
@@ -52,7 +54,9 @@ export async function loadTrained(doc: GraphDoc, checkpointPath: string, options
     backend: choice.name,
     gpuFailure() {
       const fault = watch?.fault();
-      return fault ? `the GPU (${choice.device ?? choice.name}) failed: ${fault.kind === 'memory' ? 'it ran out of memory' : fault.message}. Run it on the CPU instead (--backend wasm)` : null;
+      return fault
+        ? `the GPU (${choice.device ?? choice.name}) failed: ${fault.kind === 'memory' ? 'it ran out of memory' : fault.message}. Run it on the CPU instead (--backend wasm)`
+        : null;
     },
     dispose: () => compiled.model.dispose(),
   };

@@ -41,7 +41,11 @@ function tsxLoader(): string {
 
 const STDERR_KEEP = 4000;
 
-export function startTrainerProcess(request: StartRequest, onEvent: (event: TrainerEvent) => void, options: TrainerProcessOptions = {}): TrainerProcess {
+export function startTrainerProcess(
+  request: StartRequest,
+  onEvent: (event: TrainerEvent) => void,
+  options: TrainerProcessOptions = {},
+): TrainerProcess {
   const entry = options.entryPath ?? fileURLToPath(new URL('./entry.ts', import.meta.url));
   const child: ChildProcess = fork(entry, [], {
     execArgv: ['--import', tsxLoader()],
@@ -73,7 +77,11 @@ export function startTrainerProcess(request: StartRequest, onEvent: (event: Trai
   });
   const died = (why: string) => {
     if (settled) return;
-    const lastLine = stderrTail.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).pop();
+    const lastLine = stderrTail
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() && !/^\s+at /.test(l))
+      .pop();
     const event: TerminalEvent = {
       type: 'error',
       runId: request.runId,

@@ -35,7 +35,8 @@ export interface StepResult {
 }
 
 /** A step whose statistics may not have been read yet; `readSteps` reads a list of them at once. */
-export type PendingStep = { readonly values: Float32Array; readonly overflowed?: boolean } | { readonly stats: tfType.Tensor1D; readonly norms: boolean };
+export type PendingStep =
+  { readonly values: Float32Array; readonly overflowed?: boolean } | { readonly stats: tfType.Tensor1D; readonly norms: boolean };
 
 interface TrackedLayer {
   readonly nodeId: string;
@@ -66,7 +67,13 @@ export interface TrainStep {
 }
 
 /** healthy ← ok, in place on WebGPU: an assign would give the variable a new buffer each step. */
-const LATCH: InPlaceKernel = { key: 'ncGuardLatch', writable: ['healthy'], readable: ['ok'], uniforms: [], body: 'healthy[i] = f32(ok[i]);' };
+const LATCH: InPlaceKernel = {
+  key: 'ncGuardLatch',
+  writable: ['healthy'],
+  readable: ['ok'],
+  uniforms: [],
+  body: 'healthy[i] = f32(ok[i]);',
+};
 
 /**
  * `crossEntropy`: the loss's data term, by default tfjs's one-hot + `losses.softmaxCrossEntropy`
@@ -79,7 +86,8 @@ export function makeTrainStep(
   numClasses: number,
   optimizer: tfType.Optimizer,
   guard: StepGuard = 'host',
-  crossEntropy: CrossEntropy = (labels, logits, classes) => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits) as tfType.Scalar,
+  crossEntropy: CrossEntropy = (labels, logits, classes) =>
+    tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits) as tfType.Scalar,
 ): TrainStep {
   const tracked: TrackedLayer[] = [];
   const decayed: { variable: tfType.Variable; lambda: number }[] = [];
@@ -115,7 +123,8 @@ export function makeTrainStep(
       const correct = tf.sum(tf.equal(tf.argMax(logits!, -1), labels).cast('float32'));
       // A NaN or ±∞ anywhere makes the plain sum non-finite too: enough for the guard.
       // One concat and one sum instead of a sum per gradient: launches, not arithmetic, cost on a GPU.
-      if (!norms) return tf.stack([value, correct, tf.sum(tf.concat(allVariables.map((v) => grads[v.name]!.reshape([-1]))))]) as tfType.Tensor1D;
+      if (!norms)
+        return tf.stack([value, correct, tf.sum(tf.concat(allVariables.map((v) => grads[v.name]!.reshape([-1]))))]) as tfType.Tensor1D;
       const layerNorms = tracked.map((t) => tf.sqrt(tf.addN(t.variables.map((v) => tf.sum(tf.square(grads[v.name]!))))));
       return tf.stack([value, correct, ...layerNorms]) as tfType.Tensor1D;
     });
@@ -124,7 +133,10 @@ export function makeTrainStep(
   }
 
   async function runHost(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep> {
-    const { value: { stats, grads }, updates } = collectGuarded(() => compute(x, labels));
+    const {
+      value: { stats, grads },
+      updates,
+    } = collectGuarded(() => compute(x, labels));
     const values = (await stats.data()) as Float32Array;
     stats.dispose();
     let finite = values.every((n) => Number.isFinite(n));
@@ -147,7 +159,10 @@ export function makeTrainStep(
 
   async function runDevice(x: tfType.Tensor, labels: tfType.Tensor1D, options: { norms?: boolean } = {}): Promise<PendingStep> {
     const norms = options.norms !== false;
-    const { value: { stats, grads }, updates } = collectGuarded(() => compute(x, labels, norms));
+    const {
+      value: { stats, grads },
+      updates,
+    } = collectGuarded(() => compute(x, labels, norms));
     healthy ??= tf.tidy(() => tf.variable(tf.scalar(1), false));
     const sound = healthy;
     // The sum of the statistics is finite exactly when the loss and every gradient norm are; and
@@ -199,6 +214,12 @@ export async function readSteps(tf: Tf, steps: readonly PendingStep[]): Promise<
     }
     const measured = !('norms' in s) || s.norms;
     const overflowed = 'overflowed' in s && s.overflowed === true;
-    return { loss: values[0]!, correct: values[1]!, gradientNorms: measured ? Array.from(values.subarray(2)) : [], finite: !overflowed && values.every((n) => Number.isFinite(n)), ...(overflowed ? { overflowed } : {}) };
+    return {
+      loss: values[0]!,
+      correct: values[1]!,
+      gradientNorms: measured ? Array.from(values.subarray(2)) : [],
+      finite: !overflowed && values.every((n) => Number.isFinite(n)),
+      ...(overflowed ? { overflowed } : {}),
+    };
   });
 }

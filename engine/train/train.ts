@@ -67,7 +67,12 @@ export async function train(request: StartRequest, hooks: TrainHooks): Promise<T
     const event: TerminalEvent =
       err instanceof RunError
         ? { type: 'error', runId, kind: err.kind, message: err.message, checkpoint: err.checkpoint }
-        : { type: 'error', runId, kind: 'internal', message: `the trainer failed unexpectedly: ${(err as Error)?.message ?? String(err)}; the graph is intact` };
+        : {
+            type: 'error',
+            runId,
+            kind: 'internal',
+            message: `the trainer failed unexpectedly: ${(err as Error)?.message ?? String(err)}; the graph is intact`,
+          };
     emit(event);
     return event;
   } finally {
@@ -84,7 +89,12 @@ async function chooseBackend(preferred: string | undefined): Promise<BackendRepo
     const { selectBackend } = await import('./backends/select');
     const choice = await selectBackend(preferred);
     if (tf.getBackend() !== choice.tfjsName) await tf.setBackend(choice.tfjsName);
-    return { name: choice.name, detail: choice.detail, skipped: choice.skipped, ...(choice.device != null ? { device: choice.device } : {}) };
+    return {
+      name: choice.name,
+      detail: choice.detail,
+      skipped: choice.skipped,
+      ...(choice.device != null ? { device: choice.device } : {}),
+    };
   } catch (err) {
     throw new RunError('backend', (err as Error).message);
   }
@@ -107,8 +117,14 @@ async function loadAndFit(request: StartRequest, compiledCheck: ReturnType<typeo
   if (outputShape.length !== 1) {
     // A spatial output (a fully convolutional graph) can stay fully convolutional: scores per class
     // from a 1×1 conv, averaged over the image.
-    const fix = outputShape.length === 3 ? `end the graph in a 1×1 conv with ${ds.numClasses} filters and a global average pool, which keeps it fully convolutional, or in a flatten and a dense layer with ${ds.numClasses} units` : `end the graph in a dense layer with ${ds.numClasses} units`;
-    throw new RunError('dataset', `the graph's output is ${outputShape.join('×')} per sample, but ${ds.name} is a classification dataset that needs one score per class: ${fix}`);
+    const fix =
+      outputShape.length === 3
+        ? `end the graph in a 1×1 conv with ${ds.numClasses} filters and a global average pool, which keeps it fully convolutional, or in a flatten and a dense layer with ${ds.numClasses} units`
+        : `end the graph in a dense layer with ${ds.numClasses} units`;
+    throw new RunError(
+      'dataset',
+      `the graph's output is ${outputShape.join('×')} per sample, but ${ds.name} is a classification dataset that needs one score per class: ${fix}`,
+    );
   }
   const misfit = checkDatasetFits(ds, inputShape, outputShape[0]!);
   if (misfit) throw new RunError('dataset', `${ds.name} does not fit the graph: ${misfit}`);
@@ -141,7 +157,10 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
     throw new RunError('graph', `the graph has errors; fix them before training: ${errors.map((d) => d.message).join('; ')}`);
   }
   if (check.inputId === null || check.outputIds.length === 0 || check.outputIds[0] === check.inputId) {
-    throw new RunError('graph', 'the graph has nothing to train: connect layers to the input node, ending in a dense layer with one unit per class');
+    throw new RunError(
+      'graph',
+      'the graph has nothing to train: connect layers to the input node, ending in a dense layer with one unit per class',
+    );
   }
   const backend = await chooseBackend(request.backend);
   const ds = await loadAndFit(request, check);
@@ -157,7 +176,10 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
     const fault = acceleration.deviceFault();
     if (fault == null) return null;
     const unsaved = request.checkpointPath ? ' No checkpoint was saved: the weights on the GPU cannot be trusted.' : '';
-    return new RunError('backend', `training stopped ${where}: ${describeFault(fault, backend.device ?? backend.name, batchSize)}.${unsaved}`);
+    return new RunError(
+      'backend',
+      `training stopped ${where}: ${describeFault(fault, backend.device ?? backend.name, batchSize)}.${unsaved}`,
+    );
   });
   const checkDevice = () => {
     const failure = deviceFailure();
@@ -173,14 +195,24 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
   held.compiled = compiled;
   const optimizer = (held.optimizer = acceleration.buildOptimizer(tf, config));
   const batches = (held.batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice, acceleration.deviceBufferBytes));
-  const step = (held.step = acceleration.wrapStep(makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard, acceleration.crossEntropy), optimizer));
+  const step = (held.step = acceleration.wrapStep(
+    makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard, acceleration.crossEntropy),
+    optimizer,
+  ));
   const params = check.totals.params;
 
   emit({
     type: 'started',
     runId,
     backend,
-    dataset: { name: ds.name, trainCount: trainSplit.count, validationCount: validation.count, testCount: ds.test?.count ?? 0, shape: ds.shape, classNames: ds.classNames },
+    dataset: {
+      name: ds.name,
+      trainCount: trainSplit.count,
+      validationCount: validation.count,
+      testCount: ds.test?.count ?? 0,
+      shape: ds.shape,
+      classNames: ds.classNames,
+    },
     params,
     config: config as unknown as Record<string, unknown>,
     ...withFilters(await inputFilters(compiled, request.graph)),
@@ -215,14 +247,21 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
     const queued: { step: PendingStep; batch: number; n: number }[] = [];
     const absorb = async () => {
       const taken = queued.splice(0);
-      const results = await readSteps(tf, taken.map((q) => q.step));
+      const results = await readSteps(
+        tf,
+        taken.map((q) => q.step),
+      );
       checkDevice();
       for (let i = 0; i < results.length; i++) {
         const result = results[i]!;
         const { batch, n } = taken[i]!;
         if (!result.finite) {
           const checkpoint = await save();
-          const what = result.overflowed ? 'an update stepped a weight to infinity' : Number.isFinite(result.loss) ? 'the gradients became infinite or NaN' : `the loss became ${result.loss}`;
+          const what = result.overflowed
+            ? 'an update stepped a weight to infinity'
+            : Number.isFinite(result.loss)
+              ? 'the gradients became infinite or NaN'
+              : `the loss became ${result.loss}`;
           throw new RunError(
             'diverged',
             `training diverged at epoch ${epoch + 1}, batch ${batch}: ${what}. Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,
@@ -237,8 +276,15 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
         result.gradientNorms.forEach((g, k) => (normSums[k]! += g));
         const elapsed = Math.max(1e-6, (clock() - epochStart) / 1000);
         batchEvents.offer({
-          type: 'batch', runId, epoch: epoch + 1, batch, batchesPerEpoch, step: globalStep,
-          loss: result.loss, accuracy: result.correct / n, samplesPerSecond: seen / elapsed,
+          type: 'batch',
+          runId,
+          epoch: epoch + 1,
+          batch,
+          batchesPerEpoch,
+          step: globalStep,
+          loss: result.loss,
+          accuracy: result.correct / n,
+          samplesPerSecond: seen / elapsed,
         });
       }
     };
@@ -295,29 +341,47 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
     epochsCompleted++;
     const mean = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
     emit({
-      type: 'epoch', runId, epoch: epoch + 1, epochs: config.epochs,
-      trainLoss: lastTrain.loss, trainAccuracy: lastTrain.accuracy,
-      validationLoss: val?.loss ?? null, validationAccuracy: val?.accuracy ?? null,
-      learningRate, samplesPerSecond: seen / Math.max(1e-6, trainSeconds),
-      etaSeconds: mean * (config.epochs - epoch - 1), seconds, backend: backend.name, ...(backend.device != null ? { device: backend.device } : {}),
+      type: 'epoch',
+      runId,
+      epoch: epoch + 1,
+      epochs: config.epochs,
+      trainLoss: lastTrain.loss,
+      trainAccuracy: lastTrain.accuracy,
+      validationLoss: val?.loss ?? null,
+      validationAccuracy: val?.accuracy ?? null,
+      learningRate,
+      samplesPerSecond: seen / Math.max(1e-6, trainSeconds),
+      etaSeconds: mean * (config.epochs - epoch - 1),
+      seconds,
+      backend: backend.name,
+      ...(backend.device != null ? { device: backend.device } : {}),
       gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, normSums[i]! / Math.max(1, normSteps)])),
       ...withFilters(await inputFilters(compiled, request.graph)),
     });
   }
 
   where = 'in the final test';
-  const test = ds.test && ds.test.count > 0
-    ? await evaluateSplit(tf, compiled, ds.test, ds.shape, ds.numClasses, { misclassifiedLimit: MISCLASSIFIED_LIMIT, normalization: ds.normalization })
-    : null;
+  const test =
+    ds.test && ds.test.count > 0
+      ? await evaluateSplit(tf, compiled, ds.test, ds.shape, ds.numClasses, {
+          misclassifiedLimit: MISCLASSIFIED_LIMIT,
+          normalization: ds.normalization,
+        })
+      : null;
   checkDevice();
   const checkpoint = await save();
   const filters = await inputFilters(compiled, request.graph);
   return {
-    type: 'done', runId, stopped,
+    type: 'done',
+    runId,
+    stopped,
     metrics: {
-      testLoss: test?.loss ?? null, testAccuracy: test?.accuracy ?? null,
-      trainLoss: lastTrain?.loss ?? null, trainAccuracy: lastTrain?.accuracy ?? null,
-      seconds: (clock() - started) / 1000, epochsCompleted,
+      testLoss: test?.loss ?? null,
+      testAccuracy: test?.accuracy ?? null,
+      trainLoss: lastTrain?.loss ?? null,
+      trainAccuracy: lastTrain?.accuracy ?? null,
+      seconds: (clock() - started) / 1000,
+      epochsCompleted,
     },
     confusion: test?.confusion ?? [],
     classNames: ds.classNames,

@@ -57,12 +57,18 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     await setField(page, 'shape', '32, 32, 1');
     await selectNode(page, 'c3');
     await expect.poll(() => page.locator('[data-testid=rf-canvas]').getAttribute('data-picture')).toBe('grid');
-    expect(await page.locator('[data-testid=rf-caption]').textContent()).toBe("Input grid (embedded:mnist's samples are 28×28×1, the input is 32×32×1).");
+    expect(await page.locator('[data-testid=rf-caption]').textContent()).toBe(
+      "Input grid (embedded:mnist's samples are 28×28×1, the input is 32×32×1).",
+    );
     await page.locator('[data-testid=rf-view]').scrollIntoViewIfNeeded();
     await screenshot(page, 'editor-rf-grid');
     // A source the host cannot read keeps the grid too, with the host's one-line reason.
     await page.evaluate(() => {
-      const e = (window as unknown as { netcanvasEditor: { store: { getState(): { perform(a: unknown, p: unknown): void } }; actions: { setDataset: unknown } } }).netcanvasEditor;
+      const e = (
+        window as unknown as {
+          netcanvasEditor: { store: { getState(): { perform(a: unknown, p: unknown): void } }; actions: { setDataset: unknown } };
+        }
+      ).netcanvasEditor;
       e.store.getState().perform(e.actions.setDataset, { source: 'embedded:nope' });
     });
     await expect
@@ -158,7 +164,9 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     expect(await facts.count()).toBe(0);
     await page.keyboard.press('Control+z');
     await page.keyboard.press('Control+z');
-    await expect.poll(async () => (await docOf(page)).nodes.filter((n) => n.id === 'dropout1' || n.id === 'batchNorm1').map((n) => n.params)).toEqual([{}, {}]);
+    await expect
+      .poll(async () => (await docOf(page)).nodes.filter((n) => n.id === 'dropout1' || n.id === 'batchNorm1').map((n) => n.params))
+      .toEqual([{}, {}]);
   });
 
   it('the code panel applies valid JSON and refuses invalid JSON', async () => {
@@ -167,7 +175,9 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     await editor.waitFor();
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('Control+a');
-    await page.keyboard.insertText('{"format": "netcanvas.graph", "version": 1, "name": "Typed", "nodes": [{"id": "in", "type": "input", "params": {"shape": [4]}}], "edges": []}');
+    await page.keyboard.insertText(
+      '{"format": "netcanvas.graph", "version": 1, "name": "Typed", "nodes": [{"id": "in", "type": "input", "params": {"shape": [4]}}], "edges": []}',
+    );
     // monaco auto-closes brackets and quotes as they arrive: drop whatever it appended.
     await page.keyboard.press('Control+Shift+End');
     await page.keyboard.press('Delete');
@@ -222,8 +232,17 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
   it.skipIf(!webHostAvailable())('imports a Keras model JSON through the host as a new, laid-out graph', async () => {
     const path = `/tmp/netcanvas-e2e-${process.pid}/keras-model.json`;
     mkdirSync(dirname(path), { recursive: true });
-    const dense = (name: string, units: number, activation: string, extra = {}) => ({ class_name: 'Dense', config: { name, units, activation, ...extra } });
-    writeFileSync(path, JSON.stringify({ class_name: 'Sequential', config: { layers: [dense('hidden', 16, 'relu', { batch_input_shape: [null, 4] }), dense('scores', 3, 'softmax')] } }));
+    const dense = (name: string, units: number, activation: string, extra = {}) => ({
+      class_name: 'Dense',
+      config: { name, units, activation, ...extra },
+    });
+    writeFileSync(
+      path,
+      JSON.stringify({
+        class_name: 'Sequential',
+        config: { layers: [dense('hidden', 16, 'relu', { batch_input_shape: [null, 4] }), dense('scores', 3, 'softmax')] },
+      }),
+    );
     await page.locator('[data-testid=cmd-import]').click();
     await answerPathDialog(page, path);
     await expect.poll(async () => (await docOf(page)).name).toBe('keras-model');

@@ -56,7 +56,9 @@ describe.skipIf(!chromiumAvailable())('responsiveness with a 300-node graph', { 
     const checks = samples.slice(2).map((s) => s.check);
     const paints = samples.slice(2).map((s) => s.paint);
     const idles = samples.slice(2).map((s) => s.idle);
-    console.log(`300 nodes: re-check median ${median(checks).toFixed(2)} ms, max ${Math.max(...checks).toFixed(2)} ms; edit → painted median ${median(paints).toFixed(1)} ms, max ${Math.max(...paints).toFixed(1)} ms (two idle frames: median ${median(idles).toFixed(1)} ms)`);
+    console.log(
+      `300 nodes: re-check median ${median(checks).toFixed(2)} ms, max ${Math.max(...checks).toFixed(2)} ms; edit → painted median ${median(paints).toFixed(1)} ms, max ${Math.max(...paints).toFixed(1)} ms (two idle frames: median ${median(idles).toFixed(1)} ms)`,
+    );
     expect(median(checks)).toBeLessThan(16);
     await page.locator('[data-testid=cmd-zoomToFit]').click();
     await page.waitForTimeout(400);
@@ -90,7 +92,9 @@ describe.skipIf(!chromiumAvailable())('responsiveness with a 300-node graph', { 
       return { frames, longest: w.__longest as number };
     });
     const mean = frames.reduce((a, b) => a + b, 0) / frames.length;
-    console.log(`panning: ${frames.length} frames, mean ${mean.toFixed(1)} ms, worst ${Math.max(...frames).toFixed(1)} ms; longest task ${longest.toFixed(0)} ms`);
+    console.log(
+      `panning: ${frames.length} frames, mean ${mean.toFixed(1)} ms, worst ${Math.max(...frames).toFixed(1)} ms; longest task ${longest.toFixed(0)} ms`,
+    );
     expect(frames.length).toBeGreaterThan(10);
   });
 });

@@ -19,7 +19,12 @@ async function activeRun(page: Page): Promise<RunView | null> {
   return page.evaluate(() => {
     const t = (window as any).netcanvasEditor.training.getState();
     const run = t.runs.find((r: any) => r.runId === t.activeRunId);
-    return run ? { status: run.status, curves: { batchLoss: [...run.curves.batchLoss], epochX: [...run.curves.epochX], gradientNorms: run.curves.gradientNorms } } : null;
+    return run
+      ? {
+          status: run.status,
+          curves: { batchLoss: [...run.curves.batchLoss], epochX: [...run.curves.epochX], gradientNorms: run.curves.gradientNorms },
+        }
+      : null;
   });
 }
 
@@ -58,7 +63,9 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     });
     await page.locator('[data-testid=train-button]').click();
 
-    await expect.poll(async () => (await activeRun(page))?.curves.batchLoss.length ?? 0, { timeout: 120_000, interval: 250 }).toBeGreaterThan(3);
+    await expect
+      .poll(async () => (await activeRun(page))?.curves.batchLoss.length ?? 0, { timeout: 120_000, interval: 250 })
+      .toBeGreaterThan(3);
     await page.locator('[data-testid=samples-per-second]').waitFor();
     await page.locator('[data-testid=backend]').waitFor();
     const lossChart = page.locator('[data-testid=loss-chart] canvas');
@@ -90,7 +97,12 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     expect(await rows.locator('.muted').allTextContents()).toEqual(['start', 'trained']);
     expect(await rows.nth(0).locator('canvas').count()).toBe(6);
     expect(await rows.nth(1).locator('canvas').count()).toBe(6);
-    const picture = (row: number) => rows.nth(row).locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const picture = (row: number) =>
+      rows
+        .nth(row)
+        .locator('canvas')
+        .first()
+        .evaluate((c) => (c as HTMLCanvasElement).toDataURL());
     expect(await picture(1)).not.toBe(await picture(0));
     await page.locator('[data-testid=filters]').scrollIntoViewIfNeeded();
     await screenshot(page, 'training-filters');
@@ -99,7 +111,10 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     await page.locator('[data-testid=results]').scrollIntoViewIfNeeded();
     await screenshot(page, 'training-results');
 
-    const tasks = await page.evaluate(() => ({ all: (window as any).__tasks as { start: number; duration: number }[], doneAt: (window as any).__doneAt as number }));
+    const tasks = await page.evaluate(() => ({
+      all: (window as any).__tasks as { start: number; duration: number }[],
+      doneAt: (window as any).__doneAt as number,
+    }));
     const streaming = tasks.all.filter((t) => t.start < tasks.doneAt).map((t) => t.duration);
     const after = tasks.all.filter((t) => t.start >= tasks.doneAt).map((t) => t.duration);
     console.log(
@@ -111,7 +126,9 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
 
   it('stops a second run on request and overlays the first run’s curves on it', async () => {
     await page.locator('[data-testid=train-button]').click();
-    await expect.poll(async () => (await activeRun(page))?.curves.batchLoss.length ?? 0, { timeout: 120_000, interval: 250 }).toBeGreaterThan(1);
+    await expect
+      .poll(async () => (await activeRun(page))?.curves.batchLoss.length ?? 0, { timeout: 120_000, interval: 250 })
+      .toBeGreaterThan(1);
     await page.locator('[data-testid=stop-button]').click();
     await expect.poll(async () => (await activeRun(page))?.status, { timeout: 60_000, interval: 250 }).toBe('stopped');
     await page.locator('.runs input[type=checkbox]:not([disabled])').first().check();
@@ -131,7 +148,16 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     await hardware.selectOption('cpu');
     await page.locator('[data-testid=train-button]').click();
     // The automatic choice lists the backends it passed over; one asked for lists none.
-    await expect.poll(async () => (await page.locator('[data-testid=backend]').textContent().catch(() => '')) ?? '', { timeout: 120_000, interval: 250 }).toContain('as asked');
+    await expect
+      .poll(
+        async () =>
+          (await page
+            .locator('[data-testid=backend]')
+            .textContent()
+            .catch(() => '')) ?? '',
+        { timeout: 120_000, interval: 250 },
+      )
+      .toContain('as asked');
     expect(await page.locator('[data-testid=backend] b').textContent()).toBe('wasm');
     expect(await page.locator('[data-testid=backend] .skipped').count()).toBe(0);
     expect(await page.evaluate(() => JSON.stringify((window as any).netcanvasEditor.store.getState().doc))).not.toContain('wasm');
@@ -153,20 +179,48 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
       const runId = 'gpu-failed';
       training.getState().begin(runId, 'LeNet-5 on the GPU');
       training.getState().handle({
-        type: 'started', runId, params: 61706, config: { epochs: 1 },
-        backend: { name: 'webgpu', detail: 'Dawn on intel gen-12lp Intel(R) Iris(R) Xe Graphics', skipped: [], device: 'intel gen-12lp Intel(R) Iris(R) Xe Graphics' },
-        dataset: { name: 'MNIST (embedded subset)', trainCount: 1900, validationCount: 100, testCount: 400, shape: [28, 28, 1], classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+        type: 'started',
+        runId,
+        params: 61706,
+        config: { epochs: 1 },
+        backend: {
+          name: 'webgpu',
+          detail: 'Dawn on intel gen-12lp Intel(R) Iris(R) Xe Graphics',
+          skipped: [],
+          device: 'intel gen-12lp Intel(R) Iris(R) Xe Graphics',
+        },
+        dataset: {
+          name: 'MNIST (embedded subset)',
+          trainCount: 1900,
+          validationCount: 100,
+          testCount: 400,
+          shape: [28, 28, 1],
+          classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+        },
       });
       training.getState().handle({
-        type: 'error', runId, kind: 'backend', checkpoint: null,
-        message: 'training stopped by epoch 1, batch 8: the GPU (intel gen-12lp Intel(R) Iris(R) Xe Graphics) ran out of memory. Try a smaller batch size (now 512), or train on the CPU (in the app, "on the CPU only" beside Train; in the CLI, --backend wasm).',
+        type: 'error',
+        runId,
+        kind: 'backend',
+        checkpoint: null,
+        message:
+          'training stopped by epoch 1, batch 8: the GPU (intel gen-12lp Intel(R) Iris(R) Xe Graphics) ran out of memory. Try a smaller batch size (now 512), or train on the CPU (in the app, "on the CPU only" beside Train; in the CLI, --backend wasm).',
       });
     });
     const retry = page.locator('[data-testid=retry-on-cpu]');
     await retry.scrollIntoViewIfNeeded();
     await screenshot(page, 'training-gpu-failed');
     await retry.click();
-    await expect.poll(async () => (await page.locator('[data-testid=backend]').textContent().catch(() => '')) ?? '', { timeout: 120_000, interval: 250 }).toContain('as asked');
+    await expect
+      .poll(
+        async () =>
+          (await page
+            .locator('[data-testid=backend]')
+            .textContent()
+            .catch(() => '')) ?? '',
+        { timeout: 120_000, interval: 250 },
+      )
+      .toContain('as asked');
     expect(await page.locator('[data-testid=backend] b').textContent()).toBe('wasm');
     expect(await page.locator('[data-testid=hardware]').inputValue()).toBe('cpu');
     await page.locator('[data-testid=stop-button]').click();
@@ -195,14 +249,17 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
       await input.fill(value);
       await input.press('Enter');
     };
-    const rates = () => page.locator('[data-testid=schedule-preview] rect').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-lr'))));
+    const rates = () =>
+      page.locator('[data-testid=schedule-preview] rect').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-lr'))));
     await commit('Learning rate', '0.08');
     await commit('Epochs', '6');
     await page.locator('[data-testid=schedule]').selectOption('step');
     await commit('Every N epochs', '2');
     await commit('γ', '0.5');
     expect(await rates()).toEqual([0.08, 0.08, 0.04, 0.04, 0.02, 0.02]);
-    expect(await page.locator('[data-testid=schedule-preview] figcaption').textContent()).toBe('Learning rate by epoch: 0.08 in epoch 1 → 0.02 in epoch 6');
+    expect(await page.locator('[data-testid=schedule-preview] figcaption').textContent()).toBe(
+      'Learning rate by epoch: 0.08 in epoch 1 → 0.02 in epoch 6',
+    );
     await screenshot(page, 'training-schedule');
 
     await page.locator('[data-testid=schedule]').selectOption('inverseTime');
@@ -220,7 +277,9 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
     const momentum = field.locator('input');
     await momentum.fill('0.99');
     await momentum.press('Enter');
-    expect(await field.locator('.field-help').textContent()).toBe('v ← μv − εg: each step follows about the last 100 minibatches’ gradients');
+    expect(await field.locator('.field-help').textContent()).toBe(
+      'v ← μv − εg: each step follows about the last 100 minibatches’ gradients',
+    );
     await momentum.fill('0');
     await momentum.press('Enter');
     expect(await field.locator('.field-help').textContent()).toMatch(/plain SGD/);

@@ -49,7 +49,14 @@ function fakeElectron() {
     dialog: {},
     shell: {},
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
-    session: { defaultSession: { webRequest: { onHeadersReceived: () => {}, onBeforeRequest: () => {} }, setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {}, setDevicePermissionHandler: () => {} } },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: () => {}, onBeforeRequest: () => {} },
+        setPermissionRequestHandler: () => {},
+        setPermissionCheckHandler: () => {},
+        setDevicePermissionHandler: () => {},
+      },
+    },
     utilityProcess: { fork: (path: string) => (forks.push(path), { on: () => {}, postMessage: () => {}, kill: () => {}, stderr: null }) },
     MessageChannelMain: class {
       port1 = { postMessage: () => {}, close: () => {} };
@@ -83,7 +90,10 @@ describe('dist-electron bundles', () => {
     const handle = ipcHandlers.get('netcanvas:request')!;
     const event = { sender: { id: windowId }, senderFrame: { url: 'netcanvas://app/index.html', parent: null } };
     expect(await handle(event, 'host.info', {})).toMatchObject({ ok: true, result: { kind: 'desktop', dataDir } });
-    expect(await handle(event, 'templates.list', {})).toMatchObject({ ok: true, result: expect.arrayContaining([expect.objectContaining({ id: 'lenet5' })]) });
+    expect(await handle(event, 'templates.list', {})).toMatchObject({
+      ok: true,
+      result: expect.arrayContaining([expect.objectContaining({ id: 'lenet5' })]),
+    });
     const graph = JSON.parse(readFileSync('templates/mlp.json', 'utf8')) as Record<string, unknown>;
     const exported = await handle(event, 'export.code', { graph, target: 'keras' });
     expect(exported.ok, exported.error).toBe(true);
@@ -100,14 +110,24 @@ describe('dist-electron bundles', () => {
   /** One run of the bundled trainer over IPC, as the app's utility process runs it. */
   async function trainInBundle(template: string, extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
     const graph = JSON.parse(readFileSync(`templates/${template}.json`, 'utf8')) as Record<string, unknown>;
-    const child = fork(join(OUT, 'trainer.cjs'), [], { env: { ...process.env, NETCANVAS_DATASETS: resolve('datasets'), ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(join(OUT, 'trainer.cjs'), [], {
+      env: { ...process.env, NETCANVAS_DATASETS: resolve('datasets'), ...env },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     const events: TrainerEvent[] = [];
     const last = await new Promise<TrainerEvent>((done) => {
       child.on('message', (e: TrainerEvent) => {
         events.push(e);
         if (e.type === 'done' || e.type === 'error') done(e);
       });
-      child.send({ type: 'start', runId: 'bundle', graph, dataset: { source: 'embedded:mnist', limit: 128, testLimit: 32 }, config: { epochs: 1, batchSize: 32 }, ...extra });
+      child.send({
+        type: 'start',
+        runId: 'bundle',
+        graph,
+        dataset: { source: 'embedded:mnist', limit: 128, testLimit: 32 },
+        config: { epochs: 1, batchSize: 32 },
+        ...extra,
+      });
     });
     child.disconnect();
     return { events, last };
@@ -131,4 +151,3 @@ describe('dist-electron bundles', () => {
     expect(started.backend).toMatchObject({ name: 'webgpu', device: expect.stringMatching(/llvmpipe|Mesa/) });
   }, 180_000);
 });
-

@@ -13,7 +13,11 @@ const fake = vi.hoisted(() => {
   const appEvents = new Emitter();
   const windows: FakeWindow[] = [];
   const ports: { postMessage: ReturnType<typeof vi.fn>; close: ReturnType<typeof vi.fn> }[] = [];
-  const children: (InstanceType<typeof Emitter> & { postMessage: ReturnType<typeof vi.fn>; kill: ReturnType<typeof vi.fn>; stderr: InstanceType<typeof Emitter> })[] = [];
+  const children: (InstanceType<typeof Emitter> & {
+    postMessage: ReturnType<typeof vi.fn>;
+    kill: ReturnType<typeof vi.fn>;
+    stderr: InstanceType<typeof Emitter>;
+  })[] = [];
   class FakeWindow extends Emitter {
     static nextId = 1;
     title = 'NetCanvas';
@@ -55,11 +59,21 @@ const fake = vi.hoisted(() => {
     BrowserWindow: FakeWindow,
     ipcMain: { handle: vi.fn() },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: vi.fn() },
-    dialog: { showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/picked/net.json'] })), showSaveDialog: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 1 })), showMessageBoxSync: vi.fn(() => 0) },
+    dialog: {
+      showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/picked/net.json'] })),
+      showSaveDialog: vi.fn(),
+      showMessageBox: vi.fn(async () => ({ response: 1 })),
+      showMessageBoxSync: vi.fn(() => 0),
+    },
     shell: { openExternal: vi.fn(), openPath: vi.fn() },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: {
-      defaultSession: { webRequest: { onHeadersReceived: vi.fn(), onBeforeRequest: vi.fn() }, setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() },
+      defaultSession: {
+        webRequest: { onHeadersReceived: vi.fn(), onBeforeRequest: vi.fn() },
+        setPermissionRequestHandler: vi.fn(),
+        setPermissionCheckHandler: vi.fn(),
+        setDevicePermissionHandler: vi.fn(),
+      },
     },
     utilityProcess: {
       fork: vi.fn(() => {
@@ -91,17 +105,26 @@ beforeAll(async () => {
   await desktop.ready;
   win = fake.windows[0]!;
   const handler = fake.electron.ipcMain.handle.mock.calls[0]![1] as (e: unknown, n: unknown, a: unknown) => Promise<Reply>;
-  invoke = (name, args, frameUrl = 'netcanvas://app/index.html') => handler({ sender: { id: win.webContents.id }, senderFrame: { url: frameUrl, parent: null } }, name, args);
+  invoke = (name, args, frameUrl = 'netcanvas://app/index.html') =>
+    handler({ sender: { id: win.webContents.id }, senderFrame: { url: frameUrl, parent: null } }, name, args);
   win.webContents.emit('dom-ready');
 });
 
 describe('desktop main process', () => {
   it('opens one secure window on the private app page, with the sandbox on for every renderer', () => {
     expect(fake.windows).toHaveLength(1);
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: expect.stringMatching(/preload\.cjs$/) });
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: expect.stringMatching(/preload\.cjs$/),
+    });
     expect(win.loadURL).toHaveBeenCalledWith('netcanvas://app/index.html');
     expect(fake.electron.app.enableSandbox).toHaveBeenCalled();
-    expect(fake.electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'netcanvas', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(fake.electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'netcanvas', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
     expect(fake.electron.protocol.handle).toHaveBeenCalledWith('netcanvas', expect.any(Function));
     expect(fake.electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
     expect(win.webContents.setWindowOpenHandler).toHaveBeenCalled();
@@ -115,7 +138,10 @@ describe('desktop main process', () => {
   it('answers our page over IPC and refuses other pages', async () => {
     expect(await invoke('host.info', {})).toMatchObject({ ok: true, result: { kind: 'desktop', version: '0.1.0', dataDir: fake.dataDir } });
     expect(await invoke('file.openDialog', { kind: 'graph' })).toEqual({ ok: true, result: { path: '/picked/net.json' } });
-    expect(await invoke('templates.list', {}, 'https://evil.example/')).toMatchObject({ ok: false, error: expect.stringContaining('refused') });
+    expect(await invoke('templates.list', {}, 'https://evil.example/')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('refused'),
+    });
     expect(await invoke('file.read', { path: 3 })).toMatchObject({ ok: false, error: expect.stringMatching(/^file\.read: path/) });
   });
 
@@ -134,7 +160,10 @@ describe('desktop main process', () => {
     win.emit('close', event);
     expect(event.preventDefault).toHaveBeenCalled();
     await vi.waitFor(() => expect(win.close).toHaveBeenCalled());
-    expect((fake.electron.dialog.showMessageBox.mock.calls[0] as unknown[])[1]).toMatchObject({ message: '“lenet.json” has unsaved changes.', buttons: ['Cancel', 'Close Without Saving'] });
+    expect((fake.electron.dialog.showMessageBox.mock.calls[0] as unknown[])[1]).toMatchObject({
+      message: '“lenet.json” has unsaved changes.',
+      buttons: ['Cancel', 'Close Without Saving'],
+    });
     // Closing without saving was the user's choice: the recovery copy goes too.
     expect(await invoke('recovery.load', {})).toEqual({ ok: true, result: null });
     // The page's own beforeunload guard must not cancel the close the user confirmed.
@@ -155,18 +184,29 @@ describe('desktop main process', () => {
     const reply = await invoke('train.start', { graph, dataset: { source: 'embedded:mnist', limit: 100 } });
     expect(reply).toMatchObject({ ok: true, result: { runId: expect.stringMatching(/^run-/) } });
     const runId = (reply.result as { runId: string }).runId;
-    const [entry, , options] = fake.electron.utilityProcess.fork.mock.calls[0]! as unknown as [string, string[], { env: NodeJS.ProcessEnv }];
+    const [entry, , options] = fake.electron.utilityProcess.fork.mock.calls[0]! as unknown as [
+      string,
+      string[],
+      { env: NodeJS.ProcessEnv },
+    ];
     expect(entry).toMatch(/trainer\.cjs$/);
     expect(options.env.NETCANVAS_DATASETS).toBe(join(process.cwd(), 'datasets'));
     const child = fake.children[0]!;
-    expect(child.postMessage).toHaveBeenCalledWith(expect.objectContaining({ type: 'start', runId, dataset: { source: 'embedded:mnist', limit: 100 } }));
+    expect(child.postMessage).toHaveBeenCalledWith(
+      expect.objectContaining({ type: 'start', runId, dataset: { source: 'embedded:mnist', limit: 100 } }),
+    );
     child.emit('message', { type: 'log', runId, message: 'loading' });
     expect(sentEvents().at(-1)).toEqual({ name: 'train.event', payload: { type: 'log', runId, message: 'loading' } });
     child.stderr.emit('data', Buffer.from('Error: out of memory\n    at x (y.js:1)\n'));
     child.emit('exit', 134);
     expect(sentEvents().at(-1)).toEqual({
       name: 'train.event',
-      payload: { type: 'error', runId, kind: 'internal', message: 'the trainer process stopped unexpectedly (exit code 134: Error: out of memory); the graph is intact, you can train again' },
+      payload: {
+        type: 'error',
+        runId,
+        kind: 'internal',
+        message: 'the trainer process stopped unexpectedly (exit code 134: Error: out of memory); the graph is intact, you can train again',
+      },
     });
   });
 });

@@ -67,17 +67,27 @@ describe.skipIf(!available)('renderer on the desktop API (Chromium, desktop CSP)
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.exposeFunction('__cspViolation', (text: string) => void violations.push(text));
-    const sink: EventSink = { send: (name, payload) => void page.evaluate(([n, p]) => (window as unknown as { __netcanvasEmit(n: string, p: unknown): void }).__netcanvasEmit(n, p), [name, payload] as const) };
+    const sink: EventSink = {
+      send: (name, payload) =>
+        void page.evaluate(([n, p]) => (window as unknown as { __netcanvasEmit(n: string, p: unknown): void }).__netcanvasEmit(n, p), [
+          name,
+          payload,
+        ] as const),
+    };
     await page.exposeFunction('__netcanvasInvoke', (name: unknown, args: unknown) => handleRequest(services, name, args, sink));
     // What the preload exposes, shaped the same: request() rejects with the host's message.
     await page.addInitScript(() => {
       const w = window as unknown as Record<string, unknown>;
       const listeners = new Map<string, Set<(p: unknown) => void>>();
-      document.addEventListener('securitypolicyviolation', (e) => (w.__cspViolation as (t: string) => void)(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (w.__cspViolation as (t: string) => void)(`${e.violatedDirective} ${e.blockedURI}`),
+      );
       w.__netcanvasEmit = (name: string, payload: unknown) => listeners.get(name)?.forEach((l) => l(payload));
       w.netcanvas = {
         async request(name: string, args: unknown) {
-          const reply = (await (w.__netcanvasInvoke as (n: string, a: unknown) => Promise<{ ok: boolean; result?: unknown; error?: string }>)(name, args)) as { ok: boolean; result?: unknown; error?: string };
+          const reply = (await (
+            w.__netcanvasInvoke as (n: string, a: unknown) => Promise<{ ok: boolean; result?: unknown; error?: string }>
+          )(name, args)) as { ok: boolean; result?: unknown; error?: string };
           if (!reply.ok) throw new Error(reply.error);
           return reply.result;
         },
@@ -106,7 +116,9 @@ describe.skipIf(!available)('renderer on the desktop API (Chromium, desktop CSP)
     // The desktop host has native dialogs: the in-page path dialog must not appear.
     expect(await page.locator('[data-testid="path-dialog"]').count()).toBe(0);
 
-    await page.evaluate(() => (window as unknown as { __netcanvasEmit(n: string, p: unknown): void }).__netcanvasEmit('menu.command', { command: 'saveAs' }));
+    await page.evaluate(() =>
+      (window as unknown as { __netcanvasEmit(n: string, p: unknown): void }).__netcanvasEmit('menu.command', { command: 'saveAs' }),
+    );
     await expect.poll(() => existsSync(saveTarget), { timeout: 30_000 }).toBe(true);
     expect(JSON.parse(readFileSync(saveTarget, 'utf8')).name).toBe(JSON.parse(readFileSync(openTarget, 'utf8')).name);
     await page.waitForFunction(() => document.title.includes('saved-as.json'), null, { timeout: 30_000 });
@@ -121,7 +133,8 @@ describe.skipIf(!available)('renderer on the desktop API (Chromium, desktop CSP)
     expect(await page.locator('.monaco-editor .view-lines').first().innerText()).toContain('netcanvas.graph');
     // Monaco probes whether eval is allowed and falls back when it is not; the CSP keeps
     // 'unsafe-eval' out on purpose, so those refusals are expected and harmless. Nothing else may be refused.
-    const isEvalProbe = (text: string) => /^script-src(-elem)? eval$/.test(text) || /unsafe-eval|evaluate a string as JavaScript/.test(text);
+    const isEvalProbe = (text: string) =>
+      /^script-src(-elem)? eval$/.test(text) || /unsafe-eval|evaluate a string as JavaScript/.test(text);
     expect(violations.filter((v) => !isEvalProbe(v))).toEqual([]);
     expect(errors.filter((e) => !isEvalProbe(e))).toEqual([]);
   }, 120_000);

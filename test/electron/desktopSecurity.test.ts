@@ -4,18 +4,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { APP_PAGE, createAppProtocolHandler, isAppUrl } from '../../electron/desktop/protocol';
-import { CONTENT_SECURITY_POLICY, installNavigationGuards, installSessionSecurity, mainWindowOptions, withCsp } from '../../electron/desktop/security';
+import {
+  CONTENT_SECURITY_POLICY,
+  installNavigationGuards,
+  installSessionSecurity,
+  mainWindowOptions,
+  withCsp,
+} from '../../electron/desktop/security';
 
 describe('window options', () => {
   it('isolates and sandboxes the renderer, without Node', () => {
     const prefs = mainWindowOptions('/app/preload.cjs').webPreferences!;
-    expect(prefs).toMatchObject({ preload: '/app/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false });
+    expect(prefs).toMatchObject({
+      preload: '/app/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
   });
 });
 
 describe('content security policy', () => {
   it('allows only the app’s own scripts, no eval, workers from self and blob', () => {
-    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+    );
     expect(directives).toMatchObject({
       'default-src': "'self'",
       'script-src': "'self'",
@@ -30,7 +48,10 @@ describe('content security policy', () => {
   });
 
   it('replaces any CSP a response carries with ours', () => {
-    expect(withCsp({ 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] })).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    expect(withCsp({ 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] })).toEqual({
+      'Content-Type': ['text/html'],
+      'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+    });
   });
 });
 
@@ -73,7 +94,10 @@ describe('session security', () => {
 
 describe('navigation guards', () => {
   const handlers = new Map<string, (...args: unknown[]) => void>();
-  const webContents = { on: vi.fn((name: string, fn: (...args: unknown[]) => void) => handlers.set(name, fn)), setWindowOpenHandler: vi.fn() };
+  const webContents = {
+    on: vi.fn((name: string, fn: (...args: unknown[]) => void) => handlers.set(name, fn)),
+    setWindowOpenHandler: vi.fn(),
+  };
   const openExternal = vi.fn();
   installNavigationGuards(webContents as never, openExternal);
 

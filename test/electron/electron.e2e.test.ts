@@ -39,13 +39,23 @@ describe.skipIf(skipReason !== null)('desktop app (real Electron)', () => {
   });
 
   it('launches the editor in a secure window whose page talks to the host', async () => {
-    if (!existsSync('dist-electron/main.cjs') || !existsSync('dist/renderer/index.html')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
-    app = await _electron.launch({ executablePath: binary!, args: ['.', `--user-data-dir=${userData}`], env: { ...process.env, NETCANVAS_E2E: '1' } });
+    if (!existsSync('dist-electron/main.cjs') || !existsSync('dist/renderer/index.html'))
+      execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+    app = await _electron.launch({
+      executablePath: binary!,
+      args: ['.', `--user-data-dir=${userData}`],
+      env: { ...process.env, NETCANVAS_E2E: '1' },
+    });
     const page = await app.firstWindow();
     await page.waitForSelector('#root *', { timeout: 30_000 });
     expect(page.url()).toBe('netcanvas://app/index.html');
     // No Node in the page, only the one API.
-    expect(await page.evaluate(() => [typeof (window as unknown as { require?: unknown }).require, typeof (window as unknown as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
+    expect(
+      await page.evaluate(() => [
+        typeof (window as unknown as { require?: unknown }).require,
+        typeof (window as unknown as { process?: unknown }).process,
+      ]),
+    ).toEqual(['undefined', 'undefined']);
     const templates = await page.evaluate(() => window.netcanvas!.request('templates.list', {}));
     expect(templates.map((t) => t.id)).toContain('lenet5');
     const info = await page.evaluate(() => window.netcanvas!.request('host.info', {}));

@@ -4,7 +4,16 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { buildMenuTemplate, type MenuActions } from '../../electron/desktop/menu';
 
 function setup(platform: NodeJS.Platform = 'linux', recent: string[] = ['/home/u/a.json', '/home/u/b.json']) {
-  const actions = { platform, isPackaged: true, recent, command: vi.fn(), openRecent: vi.fn(), clearRecent: vi.fn(), showDataFolder: vi.fn(), about: vi.fn() } satisfies MenuActions;
+  const actions = {
+    platform,
+    isPackaged: true,
+    recent,
+    command: vi.fn(),
+    openRecent: vi.fn(),
+    clearRecent: vi.fn(),
+    showDataFolder: vi.fn(),
+    about: vi.fn(),
+  } satisfies MenuActions;
   const template = buildMenuTemplate(actions);
   const menu = (label: string) => template.find((m) => m.label?.replace('&', '') === label)!.submenu as MenuItemConstructorOptions[];
   const click = (item: MenuItemConstructorOptions | undefined) => (item!.click as () => void)();
@@ -60,7 +69,9 @@ describe('application menu', () => {
     expect(actions.openRecent).toHaveBeenCalledWith('/home/u/b.json');
     click(recent[3]);
     expect(actions.clearRecent).toHaveBeenCalled();
-    const empty = setup('linux', []).menu('File').find((i) => i.label === 'Open Recent')!.submenu as MenuItemConstructorOptions[];
+    const empty = setup('linux', [])
+      .menu('File')
+      .find((i) => i.label === 'Open Recent')!.submenu as MenuItemConstructorOptions[];
     expect(empty).toEqual([{ label: 'No recent files', enabled: false }]);
   });
 

@@ -8,7 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dawnFolder, ignored } from '../../forge.config';
 
-const folders = readdirSync('node_modules/webgpu/dist', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const folders = readdirSync('node_modules/webgpu/dist', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 describe('Forge (npm run package)', () => {
   it("keeps this machine's Dawn addon and drops the other platforms'", () => {
@@ -20,7 +22,14 @@ describe('Forge (npm run package)', () => {
   it('names the folder each OS and CPU uses', () => {
     expect(dawnFolder('darwin', 'arm64')).toBe('darwin-universal');
     expect(dawnFolder('win32', 'x64')).toBe('win32-x64');
-    for (const [platform, arch] of [['darwin', 'x64'], ['linux', 'x64'], ['linux', 'arm64'], ['win32', 'x64'], ['win32', 'arm64']]) expect(folders).toContain(dawnFolder(platform, arch));
+    for (const [platform, arch] of [
+      ['darwin', 'x64'],
+      ['linux', 'x64'],
+      ['linux', 'arm64'],
+      ['win32', 'x64'],
+      ['win32', 'arm64'],
+    ])
+      expect(folders).toContain(dawnFolder(platform, arch));
   });
 
   it('still keeps the app and leaves the sources and source maps out', () => {
@@ -46,6 +55,10 @@ describe('electron-builder (npm run dist)', () => {
     ['mac', 'darwin-'],
   ] as const)("the %s installer keeps its own Dawn addons and drops every other OS's", ([section, own]) => {
     const drops = dropped(section);
-    for (const folder of folders) expect(drops.some((p) => folder.startsWith(p)), `${section}: ${folder}`).toBe(!folder.startsWith(own));
+    for (const folder of folders)
+      expect(
+        drops.some((p) => folder.startsWith(p)),
+        `${section}: ${folder}`,
+      ).toBe(!folder.startsWith(own));
   });
 });

@@ -66,7 +66,11 @@ describe('training service with runner "pytorch"', () => {
     const s = sink();
     service.start({ graph, dataset, runner: 'pytorch' }, s);
     const last = await finalEvent(s.events, 10_000);
-    expect(last).toMatchObject({ type: 'error', kind: 'backend', message: expect.stringMatching(/^cannot train with PyTorch: no Python found .*NETCANVAS_PYTHON/) });
+    expect(last).toMatchObject({
+      type: 'error',
+      kind: 'backend',
+      message: expect.stringMatching(/^cannot train with PyTorch: no Python found .*NETCANVAS_PYTHON/),
+    });
     expect(s.events).toHaveLength(1);
     expect(service.activeRuns()).toEqual([]);
   });
@@ -86,7 +90,10 @@ describe('training service with runner "pytorch"', () => {
 
   it('Stop asks the script to finish (SIGTERM); it still reports done', async () => {
     const donePath = join(work, 'done.json');
-    writeFileSync(donePath, `${JSON.stringify({ type: 'done', runId: 'RUN_ID', stopped: true, metrics: {}, confusion: [], classNames: [], misclassified: [], checkpoint: null })}\n`);
+    writeFileSync(
+      donePath,
+      `${JSON.stringify({ type: 'done', runId: 'RUN_ID', stopped: true, metrics: {}, confusion: [], classNames: [], misclassified: [], checkpoint: null })}\n`,
+    );
     const python = fakePython(
       'stoppable',
       [
@@ -96,7 +103,11 @@ describe('training service with runner "pytorch"', () => {
         'while true; do sleep 0.05; done',
       ].join('\n'),
     );
-    const service = createTrainingService({ launch: vi.fn(), launchPytorch: createPytorchLauncher({ pythons: [python] }), stopGraceMs: 5000 });
+    const service = createTrainingService({
+      launch: vi.fn(),
+      launchPytorch: createPytorchLauncher({ pythons: [python] }),
+      stopGraceMs: 5000,
+    });
     const s = sink();
     const { runId } = service.start({ graph, dataset, runner: 'pytorch' }, s);
     await vi.waitFor(() => expect(s.events).toContainEqual({ type: 'log', runId, message: 'ready' }), { timeout: 10_000 });
@@ -105,26 +116,35 @@ describe('training service with runner "pytorch"', () => {
     expect(service.activeRuns()).toEqual([]);
   });
 
-  it.skipIf(!findTorchPython(['/usr/bin/python3']).ok)('trains a tiny run with PyTorch through the web host\'s services', async () => {
-    const rendererDir = mkdtempSync(join(work, 'renderer-'));
-    const server = await startWebServer({ rendererDir, dataDir: join(work, 'data') });
-    try {
-      const s = sink();
-      const reply = await handleRequest(server.services, 'train.start', { graph, dataset, runner: 'pytorch', config: { epochs: 1, batchSize: 50 } }, s);
-      expect(reply).toMatchObject({ ok: true, result: { runId: expect.stringMatching(/^run-/) } });
-      const last = await finalEvent(s.events, 60_000);
-      expect(last).toMatchObject({ type: 'done', stopped: false, metrics: { epochsCompleted: 1 } });
-      const types = s.events.map((e) => e.type).filter((t) => t !== 'log' && t !== 'batch');
-      expect(types).toEqual(['started', 'epoch', 'done']);
-      const started = s.events[0] as Extract<TrainerEvent, { type: 'started' }>;
-      expect(started.backend.name).toMatch(/^pytorch-/);
-      expect(started.dataset).toMatchObject({ shape: [28, 28, 1], testCount: 100 });
-      // The host's checkpoint folder got PyTorch's weights, in the app's format.
-      const checkpoint = (last as Extract<TrainerEvent, { type: 'done' }>).checkpoint!;
-      expect(checkpoint).toContain(join(work, 'data', 'checkpoints'));
-      expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ format: 'netcanvas.weights' });
-    } finally {
-      await server.close();
-    }
-  }, 90_000);
+  it.skipIf(!findTorchPython(['/usr/bin/python3']).ok)(
+    "trains a tiny run with PyTorch through the web host's services",
+    async () => {
+      const rendererDir = mkdtempSync(join(work, 'renderer-'));
+      const server = await startWebServer({ rendererDir, dataDir: join(work, 'data') });
+      try {
+        const s = sink();
+        const reply = await handleRequest(
+          server.services,
+          'train.start',
+          { graph, dataset, runner: 'pytorch', config: { epochs: 1, batchSize: 50 } },
+          s,
+        );
+        expect(reply).toMatchObject({ ok: true, result: { runId: expect.stringMatching(/^run-/) } });
+        const last = await finalEvent(s.events, 60_000);
+        expect(last).toMatchObject({ type: 'done', stopped: false, metrics: { epochsCompleted: 1 } });
+        const types = s.events.map((e) => e.type).filter((t) => t !== 'log' && t !== 'batch');
+        expect(types).toEqual(['started', 'epoch', 'done']);
+        const started = s.events[0] as Extract<TrainerEvent, { type: 'started' }>;
+        expect(started.backend.name).toMatch(/^pytorch-/);
+        expect(started.dataset).toMatchObject({ shape: [28, 28, 1], testCount: 100 });
+        // The host's checkpoint folder got PyTorch's weights, in the app's format.
+        const checkpoint = (last as Extract<TrainerEvent, { type: 'done' }>).checkpoint!;
+        expect(checkpoint).toContain(join(work, 'data', 'checkpoints'));
+        expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ format: 'netcanvas.weights' });
+      } finally {
+        await server.close();
+      }
+    },
+    90_000,
+  );
 });

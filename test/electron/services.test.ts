@@ -25,7 +25,11 @@ beforeEach(async () => {
       throw new Error('no trainer in this test');
     },
     loadExporter: async () => null,
-    shell: { openDialog: async () => ({ path: null, unsupported: true }), saveDialog: async () => ({ path: null, unsupported: true }), setTitle: () => {} },
+    shell: {
+      openDialog: async () => ({ path: null, unsupported: true }),
+      saveDialog: async () => ({ path: null, unsupported: true }),
+      setTitle: () => {},
+    },
   });
 });
 afterEach(async () => rm(dir, { recursive: true, force: true }));
@@ -44,7 +48,10 @@ describe('dispatcher', () => {
   });
 
   it('refuses template ids that could leave the folder, and unknown ones, in words', async () => {
-    expect(await call('templates.read', { id: '../package' })).toEqual({ ok: false, error: expect.stringMatching(/no template "\.\.\/package"/) });
+    expect(await call('templates.read', { id: '../package' })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/no template "\.\.\/package"/),
+    });
     expect(await call('templates.read', { id: 'nope' })).toEqual({ ok: false, error: 'There is no template "nope"' });
   });
 
@@ -94,7 +101,10 @@ describe('dispatcher', () => {
     const written = await call('file.write', { path: 'nets/a.json', text: '{"x":1}' });
     expect(written).toEqual({ ok: true, result: { path: join(dir, 'nets', 'a.json') } });
     expect(await readFile(join(dir, 'nets', 'a.json'), 'utf8')).toBe('{"x":1}');
-    expect(await call('file.read', { path: '~/nets/a.json' })).toEqual({ ok: true, result: { path: join(dir, 'nets', 'a.json'), text: '{"x":1}' } });
+    expect(await call('file.read', { path: '~/nets/a.json' })).toEqual({
+      ok: true,
+      result: { path: join(dir, 'nets', 'a.json'), text: '{"x":1}' },
+    });
     await mkdir(join(dir, 'nets', 'sub'));
     await writeFile(join(dir, 'nets', '.hidden'), '');
     const listed = await call('file.list', { dir: join(dir, 'nets') });
@@ -112,14 +122,20 @@ describe('dispatcher', () => {
   });
 
   it('answers host.info and the web shell’s unsupported dialogs', async () => {
-    expect(await call('host.info', {})).toEqual({ ok: true, result: expect.objectContaining({ kind: 'web', version: '9.9.9', homeDir: dir }) });
+    expect(await call('host.info', {})).toEqual({
+      ok: true,
+      result: expect.objectContaining({ kind: 'web', version: '9.9.9', homeDir: dir }),
+    });
     expect(await call('file.openDialog', { kind: 'graph' })).toEqual({ ok: true, result: { path: null, unsupported: true } });
     expect(await call('window.setTitle', { title: 'x', dirty: true })).toEqual({ ok: true, result: { ok: true } });
   });
 
   it('says plainly when export is not available, and validates the graph first', async () => {
     const template = JSON.parse(await readFile(resolve('templates/lenet5.json'), 'utf8')) as Record<string, unknown>;
-    expect(await call('export.code', { graph: template, target: 'pytorch' })).toEqual({ ok: false, error: 'Export to pytorch is not available yet in this version of NetCanvas' });
+    expect(await call('export.code', { graph: template, target: 'pytorch' })).toEqual({
+      ok: false,
+      error: 'Export to pytorch is not available yet in this version of NetCanvas',
+    });
     const broken = await call('export.code', { graph: { format: 'netcanvas.graph' }, target: 'pytorch' });
     expect((broken as { error: string }).error).toMatch(/^This graph cannot be exported: /);
   });
@@ -139,7 +155,10 @@ describe('recovery file', () => {
     expect(await call2('recovery.load', {})).toEqual({ ok: true, result: null });
     expect(await call2('recovery.save', { text: '{"a":1}', path: '/x/y.json' })).toEqual({ ok: true, result: { saved: true } });
     const loaded = await call2('recovery.load', {});
-    expect(loaded).toEqual({ ok: true, result: { text: '{"a":1}', path: '/x/y.json', savedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
+    expect(loaded).toEqual({
+      ok: true,
+      result: { text: '{"a":1}', path: '/x/y.json', savedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    });
     expect(services.recovery.file).toBe(join(dir, 'data', 'recovery-web.json'));
     expect(await call2('recovery.clear', {})).toEqual({ ok: true, result: { cleared: true } });
     expect(await call2('recovery.load', {})).toEqual({ ok: true, result: null });
@@ -162,14 +181,23 @@ describe('export over the dispatcher, with the engine’s exporters', () => {
     const mlp = parseGraph(await readFile('templates/mlp.json', 'utf8'));
     if (!mlp.ok) throw new Error(mlp.error);
     await writeFile(join(dir, 'mlp.onnx'), Buffer.from(exportGraph(mlp.doc, 'onnx').files[0]!.text, 'base64'));
-    expect(await call('file.import', { path: 'mlp.onnx' })).toMatchObject({ ok: true, result: { path: join(dir, 'mlp.onnx'), format: 'onnx', hadWeights: true } });
+    expect(await call('file.import', { path: 'mlp.onnx' })).toMatchObject({
+      ok: true,
+      result: { path: join(dir, 'mlp.onnx'), format: 'onnx', hadWeights: true },
+    });
 
-    await writeFile(keras, JSON.stringify({ class_name: 'Sequential', config: { layers: [...layers, { class_name: 'GRU', config: { name: 'rnn' } }] } }));
+    await writeFile(
+      keras,
+      JSON.stringify({ class_name: 'Sequential', config: { layers: [...layers, { class_name: 'GRU', config: { name: 'rnn' } }] } }),
+    );
     expect(await call('file.import', { path: keras })).toEqual({
       ok: false,
       error: `Could not import ${keras}: 1 layer of the Keras model could not be imported:\n  GRU rnn: no NetCanvas layer does this`,
     });
-    expect(await call('file.import', { path: join(dir, 'gone.onnx') })).toEqual({ ok: false, error: `Could not read ${join(dir, 'gone.onnx')}: no such file or folder` });
+    expect(await call('file.import', { path: join(dir, 'gone.onnx') })).toEqual({
+      ok: false,
+      error: `Could not read ${join(dir, 'gone.onnx')}: no such file or folder`,
+    });
   });
 
   it('returns the code files and writes them into a folder', async () => {
@@ -195,6 +223,10 @@ function optionsFor(home: string) {
     homeDir: home,
     launchTrainer: () => ({ stop() {}, kill() {} }),
     loadExporter: async () => null,
-    shell: { openDialog: async () => ({ path: null, unsupported: true }), saveDialog: async () => ({ path: null, unsupported: true }), setTitle: () => {} },
+    shell: {
+      openDialog: async () => ({ path: null, unsupported: true }),
+      saveDialog: async () => ({ path: null, unsupported: true }),
+      setTitle: () => {},
+    },
   };
 }

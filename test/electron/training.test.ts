@@ -22,8 +22,28 @@ function harness(batchIntervalMs = 50, stopGraceMs = 1000) {
   };
   const service = createTrainingService({ launch, batchIntervalMs, stopGraceMs, checkpointPathFor: (id) => `/ckpt/${id}.json` });
   const { runId } = service.start({ graph, dataset: { source: 'embedded:mnist', limit: 100 } }, sender);
-  const batch = (step: number): TrainerEvent => ({ type: 'batch', runId, epoch: 1, batch: step, batchesPerEpoch: 100, step, loss: 1 / step, accuracy: 0, samplesPerSecond: 1 });
-  return { service, received, sender, handle, runId, batch, emit: (e: TrainerEvent) => emit(e), exit: (w: string) => exit(w), started: () => started };
+  const batch = (step: number): TrainerEvent => ({
+    type: 'batch',
+    runId,
+    epoch: 1,
+    batch: step,
+    batchesPerEpoch: 100,
+    step,
+    loss: 1 / step,
+    accuracy: 0,
+    samplesPerSecond: 1,
+  });
+  return {
+    service,
+    received,
+    sender,
+    handle,
+    runId,
+    batch,
+    emit: (e: TrainerEvent) => emit(e),
+    exit: (w: string) => exit(w),
+    started: () => started,
+  };
 }
 
 afterEach(() => vi.useRealTimers());
@@ -32,7 +52,12 @@ describe('training service', () => {
   it('starts the trainer with a validated graph, a run id and a checkpoint path', () => {
     const h = harness();
     expect(h.runId).toMatch(/^run-[0-9a-f]{8}$/);
-    expect(h.started()).toMatchObject({ type: 'start', runId: h.runId, dataset: { source: 'embedded:mnist', limit: 100 }, checkpointPath: `/ckpt/${h.runId}.json` });
+    expect(h.started()).toMatchObject({
+      type: 'start',
+      runId: h.runId,
+      dataset: { source: 'embedded:mnist', limit: 100 },
+      checkpointPath: `/ckpt/${h.runId}.json`,
+    });
     expect(() => h.service.start({ graph, dataset: { source: 'embedded:mnist' } }, h.sender)).toThrow(/already training/);
   });
 
@@ -52,7 +77,12 @@ describe('training service', () => {
   it('turns a trainer that dies without a final event into an error the UI can show; the run is over', () => {
     const h = harness();
     h.exit('exit code 134');
-    expect(h.received.at(-1)).toEqual({ type: 'error', runId: h.runId, kind: 'internal', message: 'the trainer process stopped unexpectedly (exit code 134); the graph is intact, you can train again' });
+    expect(h.received.at(-1)).toEqual({
+      type: 'error',
+      runId: h.runId,
+      kind: 'internal',
+      message: 'the trainer process stopped unexpectedly (exit code 134); the graph is intact, you can train again',
+    });
     expect(h.service.activeRuns()).toEqual([]);
     h.emit(h.batch(5));
     expect(h.received).toHaveLength(1);
@@ -65,13 +95,26 @@ describe('training service', () => {
     expect(h.handle.stop).toHaveBeenCalledOnce();
     vi.advanceTimersByTime(1000);
     expect(h.handle.kill).toHaveBeenCalledOnce();
-    expect(h.received.at(-1)).toMatchObject({ type: 'error', kind: 'internal', message: expect.stringContaining('did not stop within 1 s') });
+    expect(h.received.at(-1)).toMatchObject({
+      type: 'error',
+      kind: 'internal',
+      message: expect.stringContaining('did not stop within 1 s'),
+    });
     expect(h.service.stop(h.runId)).toEqual({ stopped: false });
   });
 
   it('a done event ends the run; a closed client kills its runs', () => {
     const h = harness();
-    h.emit({ type: 'done', runId: h.runId, stopped: false, metrics: { testLoss: 1, testAccuracy: 0.5, trainLoss: 1, trainAccuracy: 0.5, seconds: 1, epochsCompleted: 1 }, confusion: [], classNames: [], misclassified: [], checkpoint: null });
+    h.emit({
+      type: 'done',
+      runId: h.runId,
+      stopped: false,
+      metrics: { testLoss: 1, testAccuracy: 0.5, trainLoss: 1, trainAccuracy: 0.5, seconds: 1, epochsCompleted: 1 },
+      confusion: [],
+      classNames: [],
+      misclassified: [],
+      checkpoint: null,
+    });
     expect(h.service.activeRuns()).toEqual([]);
     const second = h.service.start({ graph, dataset: { source: 'embedded:mnist' } }, h.sender);
     h.service.stopAllFor(h.sender);

@@ -89,7 +89,12 @@ describe('web host', () => {
     const list = await c.request('templates.list', {});
     expect(list).toMatchObject({ kind: 'response', id: 1, ok: true });
     expect((list.result as { id: string }[]).map((t) => t.id)).toEqual(expect.arrayContaining(['lenet5', 'mlp', 'resnet-small']));
-    expect(await c.request('file.read', { path: 12 })).toEqual({ kind: 'response', id: 2, ok: false, error: expect.stringMatching(/^file\.read: path: .*string/) });
+    expect(await c.request('file.read', { path: 12 })).toEqual({
+      kind: 'response',
+      id: 2,
+      ok: false,
+      error: expect.stringMatching(/^file\.read: path: .*string/),
+    });
     expect(await c.request('no.such', {})).toEqual({ kind: 'response', id: 3, ok: false, error: 'unknown request "no.such"' });
     ws.close();
   });
@@ -112,11 +117,18 @@ describe('web host', () => {
     const ws = await connect(`?token=${server.token}`);
     const c = client(ws);
     const graph = JSON.parse(await readFile('templates/mlp.json', 'utf8')) as Record<string, unknown>;
-    const started = await c.request('train.start', { graph, dataset: { source: 'embedded:mnist', limit: 256, testLimit: 64 }, config: { epochs: 1, batchSize: 32 } });
+    const started = await c.request('train.start', {
+      graph,
+      dataset: { source: 'embedded:mnist', limit: 256, testLimit: 64 },
+      config: { epochs: 1, batchSize: 32 },
+    });
     expect(started).toMatchObject({ ok: true, result: { runId: expect.stringMatching(/^run-/) } });
     const runId = (started.result as { runId: string }).runId;
     const terminal = await new Promise<TrainerEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no final event; got ${c.events.map((e) => (e.payload as TrainerEvent).type).join(', ')}`)), 120_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no final event; got ${c.events.map((e) => (e.payload as TrainerEvent).type).join(', ')}`)),
+        120_000,
+      );
       const poll = setInterval(() => {
         const last = c.events.map((e) => e.payload as TrainerEvent).find((e) => e.type === 'done' || e.type === 'error');
         if (!last) return;
@@ -138,12 +150,19 @@ describe('web host', () => {
     const ws = await connect(`?token=${server.token}`);
     const c = client(ws);
     const graph = JSON.parse(await readFile('templates/mlp.json', 'utf8')) as Record<string, unknown>;
-    const started = await c.request('train.start', { graph, dataset: { source: 'embedded:mnist', limit: 4096, testLimit: 64 }, config: { epochs: 20, batchSize: 32 } });
+    const started = await c.request('train.start', {
+      graph,
+      dataset: { source: 'embedded:mnist', limit: 4096, testLimit: 64 },
+      config: { epochs: 20, batchSize: 32 },
+    });
     const runId = (started.result as { runId: string }).runId;
     const payloads = () => c.events.map((e) => e.payload as TrainerEvent);
     await vi.waitFor(() => expect(payloads().some((e) => e.type === 'batch')).toBe(true), { timeout: 120_000, interval: 50 });
     expect(await c.request('train.stop', { runId })).toMatchObject({ ok: true, result: { stopped: true } });
-    await vi.waitFor(() => expect(payloads().some((e) => e.type === 'done' || e.type === 'error')).toBe(true), { timeout: 60_000, interval: 50 });
+    await vi.waitFor(() => expect(payloads().some((e) => e.type === 'done' || e.type === 'error')).toBe(true), {
+      timeout: 60_000,
+      interval: 50,
+    });
     expect(payloads().find((e) => e.type === 'done' || e.type === 'error')).toMatchObject({ type: 'done', runId, stopped: true });
     ws.close();
   }, 200_000);

@@ -9,7 +9,9 @@ export function graphOf(nodes: NodeSpec[], edges: [string, string, number?][]): 
     version: 1,
     name: 'test',
     nodes: nodes.map(([id, type, params]): GraphNode => ({ id, type, params: params ?? {} })),
-    edges: edges.map(([source, target, targetPort]): GraphEdge => (targetPort === undefined ? { source, target } : { source, target, targetPort })),
+    edges: edges.map(([source, target, targetPort]): GraphEdge =>
+      targetPort === undefined ? { source, target } : { source, target, targetPort },
+    ),
   };
 }
 

@@ -20,7 +20,13 @@ class Builder {
 export function vgg16(): GraphDoc {
   const b = new Builder();
   let x = b.add('input', { shape: [224, 224, 3] }, [], 'in');
-  [[64, 2], [128, 2], [256, 3], [512, 3], [512, 3]].forEach(([filters, convs], stage) => {
+  [
+    [64, 2],
+    [128, 2],
+    [256, 3],
+    [512, 3],
+    [512, 3],
+  ].forEach(([filters, convs], stage) => {
     for (let i = 0; i < convs!; i++) x = b.add('relu', {}, [b.add('conv2d', { filters, kernelSize: 3, padding: 'same' }, [x])]);
     x = b.add('maxPool2d', { poolSize: 2 }, [x], `pool${stage + 1}`);
   });
@@ -39,7 +45,12 @@ export function resnet50(): GraphDoc {
   let x = b.add('input', { shape: [224, 224, 3] }, [], 'in');
   x = b.add('relu', {}, [convBn(x, 64, 7, 2, 3)]);
   x = b.add('maxPool2d', { poolSize: 3, strides: 2, padding: 1 }, [x]);
-  [[64, 3, 1], [128, 4, 2], [256, 6, 2], [512, 3, 2]].forEach(([width, blocks, stride]) => {
+  [
+    [64, 3, 1],
+    [128, 4, 2],
+    [256, 6, 2],
+    [512, 3, 2],
+  ].forEach(([width, blocks, stride]) => {
     for (let i = 0; i < blocks!; i++) {
       const s = i === 0 ? stride! : 1;
       let y = b.add('relu', {}, [convBn(x, width!, 1)]);

@@ -7,8 +7,18 @@ import { NO_SELECTION } from '../../renderer/src/store/actions';
 import { graphOf } from '../helpers/graphs';
 
 const residual = graphOf(
-  [['in', 'input', { shape: [8, 8, 1] }], ['c', 'conv2d', { filters: 4, kernelSize: 3, padding: 'same' }], ['sum', 'add'], ['p', 'maxPool2d']],
-  [['in', 'c'], ['c', 'sum', 0], ['in', 'sum', 1], ['sum', 'p']],
+  [
+    ['in', 'input', { shape: [8, 8, 1] }],
+    ['c', 'conv2d', { filters: 4, kernelSize: 3, padding: 'same' }],
+    ['sum', 'add'],
+    ['p', 'maxPool2d'],
+  ],
+  [
+    ['in', 'c'],
+    ['c', 'sum', 0],
+    ['in', 'sum', 1],
+    ['sum', 'p'],
+  ],
 );
 
 describe('canvas derivation from the document and the checker', () => {

@@ -33,9 +33,14 @@ describe('runner choice', () => {
     expect(store.getState().perform(setTraining, { patch: { runner: 'pytorch' } })).not.toHaveProperty('error');
     expect(store.getState().doc.training).toMatchObject({ runner: 'pytorch' });
     await startTraining({ source: 'embedded:mnist', limit: 100 });
-    expect(request).toHaveBeenLastCalledWith('train.start', expect.objectContaining({ runner: 'pytorch', dataset: { source: 'embedded:mnist', limit: 100 } }));
+    expect(request).toHaveBeenLastCalledWith(
+      'train.start',
+      expect.objectContaining({ runner: 'pytorch', dataset: { source: 'embedded:mnist', limit: 100 } }),
+    );
 
-    expect(store.getState().perform(setTraining, { patch: { runner: 'keras' } })).toMatchObject({ error: expect.stringContaining('training.runner') });
+    expect(store.getState().perform(setTraining, { patch: { runner: 'keras' } })).toMatchObject({
+      error: expect.stringContaining('training.runner'),
+    });
     store.getState().undo();
     expect(store.getState().doc.training).not.toHaveProperty('runner');
   });

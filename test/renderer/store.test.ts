@@ -48,7 +48,9 @@ describe('editor store: every edit kind undoes and redoes', () => {
     expect(edited.edges.at(-1)).toEqual({ source: 'r1', target: 'p' });
     const store = createEditorStore(base);
     expect(store.getState().perform(A.connect, { source: 'r1', target: 'c1' })).toEqual({ error: 'connecting r1 → c1 would make a cycle' });
-    expect(store.getState().perform(A.connect, { source: 'r1', target: 'in' })).toMatchObject({ error: expect.stringContaining('input node') });
+    expect(store.getState().perform(A.connect, { source: 'r1', target: 'in' })).toMatchObject({
+      error: expect.stringContaining('input node'),
+    });
     expect(store.getState().doc).toBe(base);
     expect(store.getState().past).toHaveLength(0);
     const removed = roundTrip(base, A.deleteElements, { nodes: [], edges: [A.edgeKey('c1', 'r1')] });
@@ -57,11 +59,24 @@ describe('editor store: every edit kind undoes and redoes', () => {
 
   it('connect on a numbered merge port replaces the cable on that port', () => {
     const doc = graphOf(
-      [['in', 'input', { shape: [8, 8, 2] }], ['a', 'relu'], ['b', 'relu'], ['sum', 'add']],
-      [['in', 'a'], ['in', 'b'], ['a', 'sum', 0], ['in', 'sum', 1]],
+      [
+        ['in', 'input', { shape: [8, 8, 2] }],
+        ['a', 'relu'],
+        ['b', 'relu'],
+        ['sum', 'add'],
+      ],
+      [
+        ['in', 'a'],
+        ['in', 'b'],
+        ['a', 'sum', 0],
+        ['in', 'sum', 1],
+      ],
     );
     const edited = roundTrip(doc, A.connect, { source: 'b', target: 'sum', port: 1 });
-    expect(edited.edges.filter((e) => e.target === 'sum')).toEqual([{ source: 'a', target: 'sum', targetPort: 0 }, { source: 'b', target: 'sum', targetPort: 1 }]);
+    expect(edited.edges.filter((e) => e.target === 'sum')).toEqual([
+      { source: 'a', target: 'sum', targetPort: 0 },
+      { source: 'b', target: 'sum', targetPort: 1 },
+    ]);
   });
 
   it('delete removes nodes, their edges, their layout and their per-layer weight decay', () => {
@@ -125,7 +140,9 @@ describe('editor store: every edit kind undoes and redoes', () => {
     const doc = lenet();
     expect(roundTrip(doc, A.setTraining, { patch: { learningRate: 0.01 } }).training?.learningRate).toBe(0.01);
     const store = createEditorStore(doc);
-    expect(store.getState().perform(A.setTraining, { patch: { learningRate: -1 } })).toMatchObject({ error: expect.stringContaining('training.learningRate') });
+    expect(store.getState().perform(A.setTraining, { patch: { learningRate: -1 } })).toMatchObject({
+      error: expect.stringContaining('training.learningRate'),
+    });
     expect(store.getState().doc).toBe(doc);
     const decayed = roundTrip(doc, A.setLayerWeightDecay, { nodeId: 'c1', value: 0.005 });
     expect((decayed.training as { layerWeightDecay: object }).layerWeightDecay).toEqual({ c1: 0.005 });

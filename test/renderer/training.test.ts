@@ -12,15 +12,35 @@ const started: TrainerEvent = {
   config: { epochs: 2 },
 };
 const batch = (step: number, loss: number): TrainerEvent => ({
-  type: 'batch', runId: 'r1', epoch: step <= 4 ? 1 : 2, batch: ((step - 1) % 4) + 1, batchesPerEpoch: 4, step, loss, accuracy: 1 - loss, samplesPerSecond: 500,
+  type: 'batch',
+  runId: 'r1',
+  epoch: step <= 4 ? 1 : 2,
+  batch: ((step - 1) % 4) + 1,
+  batchesPerEpoch: 4,
+  step,
+  loss,
+  accuracy: 1 - loss,
+  samplesPerSecond: 500,
 });
 const epoch = (n: number): TrainerEvent => ({
-  type: 'epoch', runId: 'r1', epoch: n, epochs: 2, trainLoss: 1 / n, trainAccuracy: 0.5, validationLoss: 0.9 / n, validationAccuracy: 0.6,
-  learningRate: 0.001, samplesPerSecond: 500, etaSeconds: 2 - n, seconds: 1, backend: 'wasm', gradientNorms: { c1: 0.1 * n, d1: 1 },
+  type: 'epoch',
+  runId: 'r1',
+  epoch: n,
+  epochs: 2,
+  trainLoss: 1 / n,
+  trainAccuracy: 0.5,
+  validationLoss: 0.9 / n,
+  validationAccuracy: 0.6,
+  learningRate: 0.001,
+  samplesPerSecond: 500,
+  etaSeconds: 2 - n,
+  seconds: 1,
+  backend: 'wasm',
+  gradientNorms: { c1: 0.1 * n, d1: 1 },
 });
 
 describe('training runs built from trainer events', () => {
-  it('keeps the first layer\'s filters as of the last epoch, then as trained', () => {
+  it("keeps the first layer's filters as of the last epoch, then as trained", () => {
     const layer = (v: number) => [{ nodeId: 'c1', shape: [1, 1, 1, 2] as const, values: [v, -v] }];
     const store = useTraining;
     const runId = 'filters';
@@ -31,8 +51,15 @@ describe('training runs built from trainer events', () => {
     store.getState().handle({ ...(epoch(2) as Extract<TrainerEvent, { type: 'epoch' }>), runId }); // an older trainer sends none: keep what we have
     expect(store.getState().runs.find((r) => r.runId === runId)!.filters).toEqual({ epoch: 1, layers: layer(0.2) });
     store.getState().handle({
-      type: 'done', runId, stopped: false, metrics: { testLoss: null, testAccuracy: null, trainLoss: null, trainAccuracy: null, seconds: 1, epochsCompleted: 2 },
-      confusion: [], classNames: [], misclassified: [], checkpoint: null, filters: layer(0.3),
+      type: 'done',
+      runId,
+      stopped: false,
+      metrics: { testLoss: null, testAccuracy: null, trainLoss: null, trainAccuracy: null, seconds: 1, epochsCompleted: 2 },
+      confusion: [],
+      classNames: [],
+      misclassified: [],
+      checkpoint: null,
+      filters: layer(0.3),
     });
     expect(store.getState().runs.find((r) => r.runId === runId)!.filters).toEqual({ epoch: null, layers: layer(0.3) });
   });
@@ -48,12 +75,21 @@ describe('training runs built from trainer events', () => {
     expect(run.curves.batchX).toEqual([0.25, 0.5, 1, 1.5]);
     expect(run.curves.batchLoss).toEqual([2.3, 2.0, 1.5, 1.0]);
     expect(run.curves.epochX).toEqual([1, 2]);
-    expect(run.curves.gradientNorms).toEqual([{ c1: 0.1, d1: 1 }, { c1: 0.2, d1: 1 }]);
+    expect(run.curves.gradientNorms).toEqual([
+      { c1: 0.1, d1: 1 },
+      { c1: 0.2, d1: 1 },
+    ]);
     expect(run.progress).toMatchObject({ epoch: 2, epochs: 2, etaSeconds: 0 });
     store.getState().handle({
-      type: 'done', runId: 'r1', stopped: false,
+      type: 'done',
+      runId: 'r1',
+      stopped: false,
       metrics: { testLoss: 0.5, testAccuracy: 0.9, trainLoss: 0.4, trainAccuracy: 0.95, seconds: 3, epochsCompleted: 2 },
-      confusion: [[9, 1], [1, 9]], classNames: ['0', '1'],
+      confusion: [
+        [9, 1],
+        [1, 9],
+      ],
+      classNames: ['0', '1'],
       misclassified: [{ index: 3, label: 0, predicted: 1, confidence: 0.7, pixels: [0, 255, 0, 255], shape: [2, 2, 1] }],
       checkpoint: null,
     });
@@ -65,6 +101,15 @@ describe('training runs built from trainer events', () => {
   });
 
   it('aligns lines of different x onto one axis with gaps', () => {
-    expect(alignLines([{ x: [0.5, 1, 1.5], y: [3, 2, 1] }, { x: [1], y: [2.5] }])).toEqual([[0.5, 1, 1.5], [3, 2, 1], [null, 2.5, null]]);
+    expect(
+      alignLines([
+        { x: [0.5, 1, 1.5], y: [3, 2, 1] },
+        { x: [1], y: [2.5] },
+      ]),
+    ).toEqual([
+      [0.5, 1, 1.5],
+      [3, 2, 1],
+      [null, 2.5, null],
+    ]);
   });
 });

@@ -29,26 +29,44 @@ export interface KerasCode {
 export type KerasEmitter = (ctx: KerasEmitContext) => KerasCode;
 
 const named = (ctx: KerasEmitContext) => `name=${pyString(ctx.layer)}`;
-const call = (ctx: KerasEmitContext, layer: string, args: string[], input = ctx.inputs[0]!) => `${ctx.out} = ${layer}(${[...args, named(ctx)].join(', ')})(${input})`;
+const call = (ctx: KerasEmitContext, layer: string, args: string[], input = ctx.inputs[0]!) =>
+  `${ctx.out} = ${layer}(${[...args, named(ctx)].join(', ')})(${input})`;
 
 /** Int padding: an explicit padding layer (zeros; −∞ before max pooling), then a "valid" window. */
 function padded(ctx: KerasEmitContext, fill: 'zero' | 'negInf', build: (x: string, padding: string) => string): KerasCode {
   const padding = ctx.step.params.padding;
-  if (typeof padding !== 'number' || padding === 0) return { lines: [build(ctx.inputs[0]!, pyString(padding === 0 ? 'valid' : (padding as string)))] };
+  if (typeof padding !== 'number' || padding === 0)
+    return { lines: [build(ctx.inputs[0]!, pyString(padding === 0 ? 'valid' : (padding as string)))] };
   const x = `${ctx.out}_padded`;
-  const pad = fill === 'zero' ? `layers.ZeroPadding2D(${padding}, name=${pyString(`${ctx.layer}_pad`)})` : `NegInfPadding2D(${padding}, name=${pyString(`${ctx.layer}_pad`)})`;
+  const pad =
+    fill === 'zero'
+      ? `layers.ZeroPadding2D(${padding}, name=${pyString(`${ctx.layer}_pad`)})`
+      : `NegInfPadding2D(${padding}, name=${pyString(`${ctx.layer}_pad`)})`;
   return { lines: [`${x} = ${pad}(${ctx.inputs[0]})`, build(x, pyString('valid'))], helpers: fill === 'negInf' ? ['NegInfPadding2D'] : [] };
 }
 
-const pool = (layer: 'MaxPooling2D' | 'AveragePooling2D'): KerasEmitter => (ctx) =>
-  padded(ctx, layer === 'MaxPooling2D' ? 'negInf' : 'zero', (x, padding) =>
-    call(ctx, `layers.${layer}`, [pyPair(pair(ctx.step.params.poolSize)), `strides=${pyPair(pair(ctx.step.params.strides))}`, `padding=${padding}`], x),
-  );
+const pool =
+  (layer: 'MaxPooling2D' | 'AveragePooling2D'): KerasEmitter =>
+  (ctx) =>
+    padded(ctx, layer === 'MaxPooling2D' ? 'negInf' : 'zero', (x, padding) =>
+      call(
+        ctx,
+        `layers.${layer}`,
+        [pyPair(pair(ctx.step.params.poolSize)), `strides=${pyPair(pair(ctx.step.params.strides))}`, `padding=${padding}`],
+        x,
+      ),
+    );
 
-const activation = (fn: string): KerasEmitter => (ctx) => ({ lines: [call(ctx, 'layers.Activation', [pyString(fn)])] });
+const activation =
+  (fn: string): KerasEmitter =>
+  (ctx) => ({ lines: [call(ctx, 'layers.Activation', [pyString(fn)])] });
 
 export const KERAS_EMITTERS: Record<LayerType, KerasEmitter> = {
-  input: (ctx) => ({ lines: [`${ctx.out} = keras.Input(shape=(${ctx.step.outputShape.join(', ')}${ctx.step.outputShape.length === 1 ? ',' : ''}), ${named(ctx)})`] }),
+  input: (ctx) => ({
+    lines: [
+      `${ctx.out} = keras.Input(shape=(${ctx.step.outputShape.join(', ')}${ctx.step.outputShape.length === 1 ? ',' : ''}), ${named(ctx)})`,
+    ],
+  }),
   conv2d: (ctx) =>
     padded(ctx, 'zero', (x, padding) => {
       const p = ctx.step.params;
@@ -65,7 +83,8 @@ export const KERAS_EMITTERS: Record<LayerType, KerasEmitter> = {
   globalAvgPool2d: (ctx) => ({ lines: [call(ctx, 'layers.GlobalAveragePooling2D', [])] }),
   upsample2d(ctx) {
     const size = pair(ctx.step.params.size);
-    if (ctx.step.params.interpolation === 'bilinear') return { lines: [call(ctx, 'ResizeBilinearTF', [`(${size[0]}, ${size[1]})`])], helpers: ['ResizeBilinearTF'] };
+    if (ctx.step.params.interpolation === 'bilinear')
+      return { lines: [call(ctx, 'ResizeBilinearTF', [`(${size[0]}, ${size[1]})`])], helpers: ['ResizeBilinearTF'] };
     return { lines: [call(ctx, 'layers.UpSampling2D', [`(${size[0]}, ${size[1]})`, 'interpolation="nearest"'])] };
   },
   relu: activation('relu'),
@@ -74,7 +93,13 @@ export const KERAS_EMITTERS: Record<LayerType, KerasEmitter> = {
   leakyRelu: (ctx) => ({ lines: [call(ctx, 'layers.LeakyReLU', [`negative_slope=${pyNumber(ctx.step.params.alpha as number)}`])] }),
   dropout: (ctx) => ({ lines: [call(ctx, 'layers.Dropout', [pyNumber(ctx.step.params.rate as number)])] }),
   batchNorm: (ctx) => ({
-    lines: [call(ctx, 'layers.BatchNormalization', ['axis=-1', `momentum=${pyNumber(ctx.step.params.momentum as number)}`, `epsilon=${pyNumber(ctx.step.params.epsilon as number)}`])],
+    lines: [
+      call(ctx, 'layers.BatchNormalization', [
+        'axis=-1',
+        `momentum=${pyNumber(ctx.step.params.momentum as number)}`,
+        `epsilon=${pyNumber(ctx.step.params.epsilon as number)}`,
+      ]),
+    ],
   }),
   add: (ctx) => ({ lines: [call(ctx, 'layers.Add', [], `[${ctx.inputs.join(', ')}]`)] }),
   concat: (ctx) => ({ lines: [call(ctx, 'layers.Concatenate', ['axis=-1'], `[${ctx.inputs.join(', ')}]`)] }),
@@ -114,7 +139,7 @@ export const KERAS_HELPERS: Record<KerasHelper, string[]> = {
     '@keras.saving.register_keras_serializable(package="netcanvas")',
     'class ResizeBilinearTF(layers.Layer):',
     '    """Bilinear upsampling exactly as the app (TensorFlow.js resizeBilinear, alignCorners=false,',
-    '    halfPixelCenters=false): output pixel i reads input position i / scale. Keras 3\'s',
+    "    halfPixelCenters=false): output pixel i reads input position i / scale. Keras 3's",
     '    UpSampling2D(interpolation="bilinear") uses half-pixel centres and gives other numbers."""',
     '',
     '    def __init__(self, size, **kwargs):',

@@ -75,7 +75,10 @@ export function importKeras(text: string, name?: string): KerasImport {
   if (!Array.isArray(config.layers) || !config.layers.every(isObject)) fail('the model\'s "layers" is not a list of layers');
   const entries = config.layers as Config[];
   const tfjs = String(model.keras_version ?? '').startsWith('tfjs');
-  return new Builder(tfjs).build(model.class_name === 'Sequential' ? sequentialLayers(entries, config) : functionalLayers(entries), name ?? String(config.name ?? 'Imported Keras model'));
+  return new Builder(tfjs).build(
+    model.class_name === 'Sequential' ? sequentialLayers(entries, config) : functionalLayers(entries),
+    name ?? String(config.name ?? 'Imported Keras model'),
+  );
 }
 
 function layerOf(entry: Config, index: number, inputs: readonly string[]): Layer {
@@ -99,7 +102,8 @@ function sequentialLayers(entries: readonly Config[], config: Config): Layer[] {
   if (first && first.class_name !== 'InputLayer') {
     const fromFirst = isObject(first.config) ? declaredShape(first.config) : undefined;
     const built = Array.isArray(config.build_input_shape) ? config.build_input_shape.slice(1) : undefined;
-    const shape = fromFirst ?? built ?? fail('the Sequential model declares no input shape (no InputLayer, input_shape or batch_input_shape)');
+    const shape =
+      fromFirst ?? built ?? fail('the Sequential model declares no input shape (no InputLayer, input_shape or batch_input_shape)');
     layers.push({ className: 'InputLayer', name: 'input', config: { input_shape: shape }, inputs: [] });
   }
   entries.forEach((entry, i) => {
@@ -116,12 +120,17 @@ function functionalLayers(entries: readonly Config[]): Layer[] {
     const history: unknown[][] = [];
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(walk);
-      else if (isObject(v) && v.class_name === '__keras_tensor__' && isObject(v.config) && Array.isArray(v.config.keras_history)) history.push(v.config.keras_history);
+      else if (isObject(v) && v.class_name === '__keras_tensor__' && isObject(v.config) && Array.isArray(v.config.keras_history))
+        history.push(v.config.keras_history);
     };
     const call = calls[0];
     if (Array.isArray(call)) history.push(...call.filter(Array.isArray));
     else if (isObject(call)) walk(call.args);
-    const layer = layerOf(entry, i, history.map((h) => String(h[0])));
+    const layer = layerOf(
+      entry,
+      i,
+      history.map((h) => String(h[0])),
+    );
     const problem =
       calls.length > 1
         ? `it is called ${calls.length} times (NetCanvas layers are not shared)`
@@ -208,7 +217,10 @@ class Builder {
     if (this.nodes.length === 0 && this.unsupported.length === 0) fail('the model has no layers');
     if (this.unsupported.length > 0) {
       const n = this.unsupported.length;
-      throw new ImportError(`${n} layer${n === 1 ? '' : 's'} of the Keras model could not be imported:\n  ${this.unsupported.join('\n  ')}`, this.unsupported);
+      throw new ImportError(
+        `${n} layer${n === 1 ? '' : 's'} of the Keras model could not be imported:\n  ${this.unsupported.join('\n  ')}`,
+        this.unsupported,
+      );
     }
     return { doc, weights: { layers: {} }, notes: this.notes };
   }
@@ -233,7 +245,8 @@ class Builder {
 
   private plainInput(layer: Layer, index = 0): NodeId {
     const out = this.input(layer, index);
-    if ('pad' in out) throw new Refusal(`it follows the padding layer ${layer.inputs[index]}, which only a convolution or pooling can absorb`);
+    if ('pad' in out)
+      throw new Refusal(`it follows the padding layer ${layer.inputs[index]}, which only a convolution or pooling can absorb`);
     return out.node;
   }
 
@@ -255,8 +268,13 @@ class Builder {
   private regularized(layer: Layer, id: NodeId): void {
     const kernel = l2Of(layer.config.kernel_regularizer);
     if (kernel.l2 > 0) this.decay[id] = kernel.l2;
-    const dropped = [kernel.dropped && 'L1 kernel regularization', layer.config.bias_regularizer && 'bias_regularizer', layer.config.activity_regularizer && 'activity_regularizer'];
-    for (const what of dropped.filter(Boolean)) this.notes.push(`${layer.className} ${layer.name}: ${what} is left out (NetCanvas decays kernels with L2 only)`);
+    const dropped = [
+      kernel.dropped && 'L1 kernel regularization',
+      layer.config.bias_regularizer && 'bias_regularizer',
+      layer.config.activity_regularizer && 'activity_regularizer',
+    ];
+    for (const what of dropped.filter(Boolean))
+      this.notes.push(`${layer.className} ${layer.name}: ${what} is left out (NetCanvas decays kernels with L2 only)`);
   }
 
   /** A conv or pooling window, with a ZeroPadding2D / NegInfPadding2D before it folded into its padding. */
@@ -265,7 +283,9 @@ class Builder {
     const padding = layer.config.padding ?? 'valid';
     if (!('pad' in out)) return { node: out.node, padding };
     if (out.fill !== fill || padding !== 'valid') {
-      throw new Refusal(`the padding before it (${layer.inputs[0]}) cannot be expressed: NetCanvas pads ${fill === '-inf' ? 'max pooling with −∞' : fill === 'zero' ? 'with zeros only into a "valid" window' : 'only before a window'}`);
+      throw new Refusal(
+        `the padding before it (${layer.inputs[0]}) cannot be expressed: NetCanvas pads ${fill === '-inf' ? 'max pooling with −∞' : fill === 'zero' ? 'with zeros only into a "valid" window' : 'only before a window'}`,
+      );
     }
     return { node: out.node, padding: out.pad };
   }
@@ -279,14 +299,24 @@ class Builder {
       case 'InputLayer': {
         const shape = declaredShape(c);
         const ok = shape && (shape.length === 1 || shape.length === 3) && shape.every((d) => Number.isInteger(d) && (d as number) > 0);
-        if (!ok) throw new Refusal(`input shape [${(shape ?? []).map((d) => String(d)).join(', ')}]: NetCanvas needs fixed sizes, an image [H, W, C] or a vector [N]`);
+        if (!ok)
+          throw new Refusal(
+            `input shape [${(shape ?? []).map((d) => String(d)).join(', ')}]: NetCanvas needs fixed sizes, an image [H, W, C] or a vector [N]`,
+          );
         return set(this.node(layer.name, 'input', { shape }, []));
       }
       case 'Conv2D': {
         this.channelsLast(layer);
         if (Number(c.groups ?? 1) !== 1) throw new Refusal(`groups ${String(c.groups)}: NetCanvas convolutions are not grouped`);
         const { node, padding } = this.windowInput(layer, 'zero');
-        const params = { filters: c.filters, kernelSize: pairOf(c.kernel_size, 1), strides: pairOf(c.strides, 1), padding, dilation: pairOf(c.dilation_rate, 1), useBias: c.use_bias !== false };
+        const params = {
+          filters: c.filters,
+          kernelSize: pairOf(c.kernel_size, 1),
+          strides: pairOf(c.strides, 1),
+          padding,
+          dilation: pairOf(c.dilation_rate, 1),
+          useBias: c.use_bias !== false,
+        };
         const id = this.node(layer.name, 'conv2d', params, [node]);
         this.regularized(layer, id);
         return set(this.activation(layer, id, c.activation));
@@ -297,7 +327,9 @@ class Builder {
         const { node, padding } = this.windowInput(layer, layer.className === 'MaxPooling2D' ? '-inf' : 'zero');
         const poolSize = pairOf(c.pool_size, 2);
         const strides = c.strides === null || c.strides === undefined ? poolSize : pairOf(c.strides, 1);
-        return set(this.node(layer.name, layer.className === 'MaxPooling2D' ? 'maxPool2d' : 'avgPool2d', { poolSize, strides, padding }, [node]));
+        return set(
+          this.node(layer.name, layer.className === 'MaxPooling2D' ? 'maxPool2d' : 'avgPool2d', { poolSize, strides, padding }, [node]),
+        );
       }
       case 'ZeroPadding2D':
       case 'NegInfPadding2D': {
@@ -309,7 +341,9 @@ class Builder {
         if (pad === null) throw new Refusal('padding differs between sides; NetCanvas pads every side alike');
         if (next.length !== 1 || !window.includes(next[0]!.className)) {
           const after = next.length === 1 ? `${next[0]!.className} ${next[0]!.name}` : `${next.length} layers`;
-          throw new Refusal(`NetCanvas has no padding layer: it folds ${fill === 'zero' ? 'zero' : '−∞'} padding into the ${window.join(' or ')} right after it, not into ${after}`);
+          throw new Refusal(
+            `NetCanvas has no padding layer: it folds ${fill === 'zero' ? 'zero' : '−∞'} padding into the ${window.join(' or ')} right after it, not into ${after}`,
+          );
         }
         this.outputs.set(layer.name, { pad, fill, node: this.plainInput(layer) });
         return;
@@ -322,15 +356,22 @@ class Builder {
       case 'ResizeBilinearTF': {
         this.channelsLast(layer);
         const interpolation = layer.className === 'ResizeBilinearTF' ? 'bilinear' : String(c.interpolation ?? 'nearest');
-        if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new Refusal(`interpolation "${interpolation}" (NetCanvas has nearest and bilinear)`);
+        if (interpolation !== 'nearest' && interpolation !== 'bilinear')
+          throw new Refusal(`interpolation "${interpolation}" (NetCanvas has nearest and bilinear)`);
         if (interpolation === 'bilinear' && layer.className === 'UpSampling2D' && !this.tfjs) {
-          this.notes.push(`${layer.className} ${layer.name}: Keras's bilinear uses half-pixel centres and NetCanvas's (TensorFlow.js's) does not; outputs differ slightly`);
+          this.notes.push(
+            `${layer.className} ${layer.name}: Keras's bilinear uses half-pixel centres and NetCanvas's (TensorFlow.js's) does not; outputs differ slightly`,
+          );
         }
         return set(this.node(layer.name, 'upsample2d', { size: pairOf(c.size, 2), interpolation }, [this.plainInput(layer)]));
       }
       case 'Dense': {
         const id = this.node(layer.name, 'dense', { units: c.units, useBias: c.use_bias !== false }, [this.plainInput(layer)]);
-        rule(id, (input) => (input.length === 1 ? null : `Keras applies it to the last axis of a [${input.join(', ')}] tensor; NetCanvas's dense needs a vector (flatten first)`));
+        rule(id, (input) =>
+          input.length === 1
+            ? null
+            : `Keras applies it to the last axis of a [${input.join(', ')}] tensor; NetCanvas's dense needs a vector (flatten first)`,
+        );
         this.regularized(layer, id);
         return set(this.activation(layer, id, c.activation));
       }
@@ -341,23 +382,40 @@ class Builder {
         const target = Array.isArray(c.target_shape) ? c.target_shape.map(Number) : [];
         if (target.length !== 1) throw new Refusal(`target_shape [${target.join(', ')}] is not a vector (only a flatten is supported)`);
         const id = this.node(layer.name, 'flatten', {}, [this.plainInput(layer)]);
-        rule(id, (input) => (target[0] === -1 || target[0] === input.reduce((a, b) => a * b, 1) ? null : `target_shape [${target[0]}] does not hold a [${input.join(', ')}] input`));
+        rule(id, (input) =>
+          target[0] === -1 || target[0] === input.reduce((a, b) => a * b, 1)
+            ? null
+            : `target_shape [${target[0]}] does not hold a [${input.join(', ')}] input`,
+        );
         return set(id);
       }
       case 'Dropout':
         return set(this.node(layer.name, 'dropout', { rate: Number(c.rate ?? 0.5) }, [this.plainInput(layer)]));
       case 'BatchNormalization': {
-        if (c.center === false || c.scale === false) throw new Refusal('center or scale is off (NetCanvas\'s batch norm always learns γ and β)');
-        const id = this.node(layer.name, 'batchNorm', { momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 0.001) }, [this.plainInput(layer)]);
+        if (c.center === false || c.scale === false)
+          throw new Refusal("center or scale is off (NetCanvas's batch norm always learns γ and β)");
+        const id = this.node(layer.name, 'batchNorm', { momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 0.001) }, [
+          this.plainInput(layer),
+        ]);
         const axis = axisOf(c.axis ?? -1);
-        rule(id, (input) => (isLastAxis(axis, input) ? null : `normalises axis ${JSON.stringify(c.axis)}; NetCanvas normalises the channels (the last axis)`));
+        rule(id, (input) =>
+          isLastAxis(axis, input) ? null : `normalises axis ${JSON.stringify(c.axis)}; NetCanvas normalises the channels (the last axis)`,
+        );
         return set(id);
       }
       case 'Add':
       case 'Concatenate': {
         if (layer.inputs.length < 2) throw new Refusal('it needs at least two inputs');
-        const id = this.node(layer.name, layer.className === 'Add' ? 'add' : 'concat', {}, layer.inputs.map((_, i) => this.plainInput(layer, i)));
-        if (layer.className === 'Concatenate') rule(id, (input) => (isLastAxis(c.axis ?? -1, input) ? null : `concatenates along axis ${String(c.axis)}; NetCanvas stacks channels (the last axis)`));
+        const id = this.node(
+          layer.name,
+          layer.className === 'Add' ? 'add' : 'concat',
+          {},
+          layer.inputs.map((_, i) => this.plainInput(layer, i)),
+        );
+        if (layer.className === 'Concatenate')
+          rule(id, (input) =>
+            isLastAxis(c.axis ?? -1, input) ? null : `concatenates along axis ${String(c.axis)}; NetCanvas stacks channels (the last axis)`,
+          );
         return set(id);
       }
       case 'Activation': {
@@ -370,16 +428,21 @@ class Builder {
       }
       case 'ReLU': {
         const slope = Number(c.negative_slope ?? 0);
-        if (c.max_value !== null && c.max_value !== undefined) throw new Refusal(`max_value ${String(c.max_value)} (NetCanvas's ReLU is not capped)`);
+        if (c.max_value !== null && c.max_value !== undefined)
+          throw new Refusal(`max_value ${String(c.max_value)} (NetCanvas's ReLU is not capped)`);
         if (Number(c.threshold ?? 0) !== 0) throw new Refusal(`threshold ${String(c.threshold)} (NetCanvas's ReLU starts at 0)`);
-        return set(this.node(layer.name, slope === 0 ? 'relu' : 'leakyRelu', slope === 0 ? {} : { alpha: slope }, [this.plainInput(layer)]));
+        return set(
+          this.node(layer.name, slope === 0 ? 'relu' : 'leakyRelu', slope === 0 ? {} : { alpha: slope }, [this.plainInput(layer)]),
+        );
       }
       case 'LeakyReLU':
         // Keras 2 and tfjs call the slope alpha, Keras 3 negative_slope; both default to 0.3.
         return set(this.node(layer.name, 'leakyRelu', { alpha: Number(c.negative_slope ?? c.alpha ?? 0.3) }, [this.plainInput(layer)]));
       case 'Softmax': {
         const id = this.node(layer.name, 'softmax', {}, [this.plainInput(layer)]);
-        rule(id, (input) => (isLastAxis(axisOf(c.axis ?? -1), input) ? null : `normalises axis ${JSON.stringify(c.axis)}; NetCanvas normalises the last axis`));
+        rule(id, (input) =>
+          isLastAxis(axisOf(c.axis ?? -1), input) ? null : `normalises axis ${JSON.stringify(c.axis)}; NetCanvas normalises the last axis`,
+        );
         return set(id);
       }
       case 'Sequential':

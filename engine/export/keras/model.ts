@@ -22,7 +22,8 @@ export function emitKerasModel(plan: ExportPlan): string {
     });
     body.push(...code.lines);
     for (const h of code.helpers ?? []) helpers.add(h);
-    if (step.type === 'conv2d' || step.type === 'dense') weighted.push([step.id, step.name, step.params.useBias ? ['kernel', 'bias'] : ['kernel']]);
+    if (step.type === 'conv2d' || step.type === 'dense')
+      weighted.push([step.id, step.name, step.params.useBias ? ['kernel', 'bias'] : ['kernel']]);
     if (step.type === 'batchNorm') weighted.push([step.id, step.name, ['gamma', 'beta', 'moving_mean', 'moving_variance']]);
   }
   const endsInSoftmax = plan.output.type === 'softmax';
@@ -32,7 +33,7 @@ export function emitKerasModel(plan: ExportPlan): string {
     `"""${plan.doc.name}: exported from NetCanvas as a Keras 3 model (functional API, channels-last like the app).`,
     '',
     `Input: [batch, ${plan.input.outputShape.join(', ')}]. Weights: load_netcanvas_weights() reads the app's`,
-    'checkpoint (netcanvas.weights); the layouts are the same as Keras\'s, so nothing is converted.',
+    "checkpoint (netcanvas.weights); the layouts are the same as Keras's, so nothing is converted.",
     '"""',
     'import base64',
     'import json',

@@ -101,8 +101,17 @@ if __name__ == "__main__":
 
 export function emitKerasTrainScript(plan: ExportPlan, opts: ExportOptions): string {
   const { config, dataset } = exportTraining(plan);
-  const data = dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : (dataset ?? '');
-  const settings = { optimizer: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, nesterov: config.nesterov, schedule: config.schedule, validationSplit: config.validationSplit, seed: config.seed };
+  const data =
+    dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : (dataset ?? '');
+  const settings = {
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    momentum: config.momentum,
+    nesterov: config.nesterov,
+    schedule: config.schedule,
+    validationSplit: config.validationSplit,
+    seed: config.seed,
+  };
   return [
     `"""Trains ${plan.doc.name} (exported from NetCanvas) with Keras 3 (any backend: TensorFlow, JAX, PyTorch).`,
     '',

@@ -44,7 +44,10 @@ function pads(step: Step): number[] {
   return [p.top, p.left, p.bottom, p.right];
 }
 
-const unary = (op: string): OnnxEmitter => (ctx) => ctx.node(op, ctx.inputs, [ctx.output]);
+const unary =
+  (op: string): OnnxEmitter =>
+  (ctx) =>
+    ctx.node(op, ctx.inputs, [ctx.output]);
 
 function pool(op: 'MaxPool' | 'AveragePool'): OnnxEmitter {
   return (ctx) => {
@@ -68,7 +71,10 @@ export const ONNX_EMITTERS: Record<LayerType, OnnxEmitter> = {
     const w = ctx.weights!;
     const p = ctx.step.params;
     const kernel = w.kernel!;
-    const weight = ctx.constant('weight', { dims: [kernel.shape[3]!, kernel.shape[2]!, kernel.shape[0]!, kernel.shape[1]!], floats: hwioToOihw(kernel) });
+    const weight = ctx.constant('weight', {
+      dims: [kernel.shape[3]!, kernel.shape[2]!, kernel.shape[0]!, kernel.shape[1]!],
+      floats: hwioToOihw(kernel),
+    });
     const inputs = [ctx.inputs[0]!, weight];
     if (w.bias) inputs.push(ctx.constant('bias', { dims: w.bias.shape, floats: f32(w.bias) }));
     ctx.node('Conv', inputs, [ctx.output], {
@@ -101,10 +107,17 @@ export const ONNX_EMITTERS: Record<LayerType, OnnxEmitter> = {
   tanh: unary('Tanh'),
   leakyRelu: (ctx) => ctx.node('LeakyRelu', ctx.inputs, [ctx.output], { alpha: { float: ctx.step.params.alpha as number } }),
   // Does nothing at inference (training_mode defaults to false); the ratio is kept so an import restores it.
-  dropout: (ctx) => ctx.node('Dropout', [ctx.inputs[0]!, ctx.constant('ratio', { dims: [], floats: Float32Array.of(ctx.step.params.rate as number) })], [ctx.output]),
+  dropout: (ctx) =>
+    ctx.node(
+      'Dropout',
+      [ctx.inputs[0]!, ctx.constant('ratio', { dims: [], floats: Float32Array.of(ctx.step.params.rate as number) })],
+      [ctx.output],
+    ),
   batchNorm(ctx) {
     const w = ctx.weights!;
-    const names = (['gamma', 'beta', 'moving_mean', 'moving_variance'] as const).map((k) => ctx.constant(k, { dims: w[k]!.shape, floats: f32(w[k]!) }));
+    const names = (['gamma', 'beta', 'moving_mean', 'moving_variance'] as const).map((k) =>
+      ctx.constant(k, { dims: w[k]!.shape, floats: f32(w[k]!) }),
+    );
     ctx.node('BatchNormalization', [ctx.inputs[0]!, ...names], [ctx.output], { epsilon: { float: ctx.step.params.epsilon as number } });
   },
   add: (ctx) => ctx.node('Sum', ctx.inputs, [ctx.output]),

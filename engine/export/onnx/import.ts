@@ -57,17 +57,31 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
   if (!input) throw new ImportError('the ONNX model has no input', ['no graph input']);
   const dims = input.shape.slice(1).map((d) => (typeof d === 'number' ? d : NaN));
   if (dims.some((d) => !Number.isFinite(d)) || (dims.length !== 1 && dims.length !== 3)) {
-    throw new ImportError(`the input ${input.name} has shape [${input.shape.join(', ')}]; NetCanvas needs [batch, N] or a 4-D image with fixed sizes`, ['input shape']);
+    throw new ImportError(
+      `the input ${input.name} has shape [${input.shape.join(', ')}]; NetCanvas needs [batch, N] or a 4-D image with fixed sizes`,
+      ['input shape'],
+    );
   }
   // A 4-D input is NCHW unless the model transposes it first (as NetCanvas's own exports do).
   const firstUse = model.nodes.find((n) => n.inputs.includes(input.name));
   const nhwcInput = dims.length === 3 && firstUse?.op === 'Transpose' && (attr(firstUse, 'perm')?.ints ?? []).join() === '0,3,1,2';
   const hwc: [number, number, number] = nhwcInput ? [dims[0]!, dims[1]!, dims[2]!] : [dims[1]!, dims[2]!, dims[0]!];
   const inputId = newNode('input', 'input', { shape: dims.length === 1 ? dims : hwc }, []);
-  values.set(input.name, dims.length === 1 ? { kind: 'vector', node: inputId, size: dims[0]! } : { kind: 'image', node: inputId, layout: nhwcInput ? 'nhwc' : 'nchw', hwc });
+  values.set(
+    input.name,
+    dims.length === 1
+      ? { kind: 'vector', node: inputId, size: dims[0]! }
+      : { kind: 'image', node: inputId, layout: nhwcInput ? 'nhwc' : 'nchw', hwc },
+  );
 
   const weightOf = (name: string | undefined) => (name ? init.get(name) : undefined);
-  const window = (n: OnnxNodeIn, x: Extract<Value, { kind: 'image' }>, kernel: [number, number], strides: [number, number], dilation: [number, number]) => {
+  const window = (
+    n: OnnxNodeIn,
+    x: Extract<Value, { kind: 'image' }>,
+    kernel: [number, number],
+    strides: [number, number],
+    dilation: [number, number],
+  ) => {
     const autoPad = attr(n, 'auto_pad')?.s ?? 'NOTSET';
     const pads = attr(n, 'pads')?.ints ?? [0, 0, 0, 0];
     const [h, w] = x.hwc;
@@ -77,7 +91,11 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
       return [before, padTotal(size, kernel[i]!, strides[i]!, dilation[i]!, 'same') - before];
     });
     let padding: 'valid' | 'same' | number | null = null;
-    if (autoPad === 'SAME_UPPER' || (pads.join() === [same[0]![0], same[1]![0], same[0]![1], same[1]![1]].join() && pads.some((p) => p > 0))) padding = 'same';
+    if (
+      autoPad === 'SAME_UPPER' ||
+      (pads.join() === [same[0]![0], same[1]![0], same[0]![1], same[1]![1]].join() && pads.some((p) => p > 0))
+    )
+      padding = 'same';
     else if (autoPad === 'VALID' || pads.every((p) => p === 0)) padding = 'valid';
     else if (pads.every((p) => p === pads[0])) padding = pads[0]!;
     if (padding === null) refuse(n, `padding [${pads.join(', ')}] is neither symmetric nor TensorFlow's "same"`);
@@ -113,11 +131,29 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
         const dilation = pairOf(attr(n, 'dilations')?.ints, 1);
         const { padding, hw } = window(n, x, [kh, kw], strides, dilation);
         const B = weightOf(n.inputs[2]);
-        const id = newNode(n.name || out, 'conv2d', { filters: o, kernelSize: compact([kh, kw]), strides: compact(strides), padding, dilation: compact(dilation), useBias: Boolean(B) }, [x.node]);
+        const id = newNode(
+          n.name || out,
+          'conv2d',
+          {
+            filters: o,
+            kernelSize: compact([kh, kw]),
+            strides: compact(strides),
+            padding,
+            dilation: compact(dilation),
+            useBias: Boolean(B),
+          },
+          [x.node],
+        );
         const oihw = float32FromTensor(W);
         const kernel = new Float32Array(oihw.length);
-        for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let r = 0; r < kh; r++) for (let c = 0; c < kw; c++) kernel[((r * kw + c) * i + b) * o + a] = oihw[((a * i + b) * kh + r) * kw + c]!;
-        layers[id] = { kernel: { shape: [kh, kw, i, o], data: kernel }, ...(B ? { bias: { shape: [o], data: float32FromTensor(B) } } : {}) };
+        for (let a = 0; a < o; a++)
+          for (let b = 0; b < i; b++)
+            for (let r = 0; r < kh; r++)
+              for (let c = 0; c < kw; c++) kernel[((r * kw + c) * i + b) * o + a] = oihw[((a * i + b) * kh + r) * kw + c]!;
+        layers[id] = {
+          kernel: { shape: [kh, kw, i, o], data: kernel },
+          ...(B ? { bias: { shape: [o], data: float32FromTensor(B) } } : {}),
+        };
         alias({ kind: 'image', node: id, layout: 'nchw', hwc: [hw[0], hw[1], o] });
         break;
       }
@@ -133,12 +169,18 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
         let padding = found.padding;
         const countPads = (attr(n, 'count_include_pad')?.i ?? 0) === 1;
         // Symmetric pads that count in the average are NetCanvas's int padding, even where they equal "same"'s.
-        if (n.op === 'AveragePool' && padding === 'same' && countPads && found.pads.every((p) => p === found.pads[0])) padding = found.pads[0]!;
+        if (n.op === 'AveragePool' && padding === 'same' && countPads && found.pads.every((p) => p === found.pads[0]))
+          padding = found.pads[0]!;
         if (n.op === 'AveragePool' && padding !== 'valid' && countPads !== (typeof padding === 'number')) {
           refuse(n, `count_include_pad ${countPads ? 1 : 0} differs from NetCanvas's ${JSON.stringify(padding)} padding`);
         }
         const hw = found.hw;
-        const id = newNode(n.name || out, n.op === 'MaxPool' ? 'maxPool2d' : 'avgPool2d', { poolSize: compact(kernel), strides: compact(strides), padding }, [x.node]);
+        const id = newNode(
+          n.name || out,
+          n.op === 'MaxPool' ? 'maxPool2d' : 'avgPool2d',
+          { poolSize: compact(kernel), strides: compact(strides), padding },
+          [x.node],
+        );
         alias({ kind: 'image', node: id, layout: 'nchw', hwc: [hw[0], hw[1], x.hwc[2]] });
         break;
       }
@@ -166,7 +208,12 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
         else if (x?.kind === 'image') {
           const id = newNode(n.name || out, 'flatten', {}, [x.node]);
           const [h, w, c] = x.hwc;
-          alias({ kind: 'vector', node: id, size: h * w * c, ...(x.layout === 'nchw' ? { chwFrom: [c, h, w] as [number, number, number] } : {}) });
+          alias({
+            kind: 'vector',
+            node: id,
+            size: h * w * c,
+            ...(x.layout === 'nchw' ? { chwFrom: [c, h, w] as [number, number, number] } : {}),
+          });
         }
         break;
       }
@@ -174,7 +221,12 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
       case 'MatMul': {
         const B = weightOf(n.inputs[1]);
         const transB = n.op === 'Gemm' ? (attr(n, 'transB')?.i ?? 0) : 0;
-        const ok = x?.kind === 'vector' && B?.dims.length === 2 && (attr(n, 'transA')?.i ?? 0) === 0 && (attr(n, 'alpha')?.f ?? 1) === 1 && (attr(n, 'beta')?.f ?? 1) === 1;
+        const ok =
+          x?.kind === 'vector' &&
+          B?.dims.length === 2 &&
+          (attr(n, 'transA')?.i ?? 0) === 0 &&
+          (attr(n, 'alpha')?.f ?? 1) === 1 &&
+          (attr(n, 'beta')?.f ?? 1) === 1;
         if (!ok) {
           refuse(n, 'needs a vector input, a constant 2-D weight and alpha = beta = 1');
           break;
@@ -192,10 +244,14 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
           const hi = Math.floor(k / (ch * ww));
           return cc * hh * ww + hi * ww + wi;
         };
-        for (let k = 0; k < inSize; k++) for (let u = 0; u < units; u++) kernel[k * units + u] = transB ? raw[u * inSize + from(k)]! : raw[from(k) * units + u]!;
+        for (let k = 0; k < inSize; k++)
+          for (let u = 0; u < units; u++) kernel[k * units + u] = transB ? raw[u * inSize + from(k)]! : raw[from(k) * units + u]!;
         const C = n.op === 'Gemm' ? weightOf(n.inputs[2]) : undefined;
         const id = newNode(n.name || out, 'dense', { units, useBias: Boolean(C) }, [x.node]);
-        layers[id] = { kernel: { shape: [inSize, units], data: kernel }, ...(C ? { bias: { shape: [units], data: float32FromTensor(C) } } : {}) };
+        layers[id] = {
+          kernel: { shape: [inSize, units], data: kernel },
+          ...(C ? { bias: { shape: [units], data: float32FromTensor(C) } } : {}),
+        };
         if (!C) pendingBias.set(out, id);
         alias({ kind: 'vector', node: id, size: units });
         break;
@@ -207,7 +263,10 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
         if (n.op === 'Add' && constant && dense) {
           const node = nodes.find((g) => g.id === dense)!;
           nodes[nodes.indexOf(node)] = { ...node, params: { ...node.params, useBias: true } };
-          layers[dense] = { ...layers[dense], bias: { shape: [node.params.units as number], data: float32FromTensor(init.get(constant)!) } };
+          layers[dense] = {
+            ...layers[dense],
+            bias: { shape: [node.params.units as number], data: float32FromTensor(init.get(constant)!) },
+          };
           alias(values.get(n.inputs.find((i) => i !== constant)!)!);
           break;
         }
@@ -216,7 +275,12 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
           refuse(n, 'adds a constant or an unsupported tensor');
           break;
         }
-        const id = newNode(n.name || out, 'add', {}, ins.map((v) => v!.node));
+        const id = newNode(
+          n.name || out,
+          'add',
+          {},
+          ins.map((v) => v!.node),
+        );
         alias({ ...ins[0]!, node: id });
         break;
       }
@@ -224,12 +288,22 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
         const ins = n.inputs.map((i) => values.get(i));
         const axis = attr(n, 'axis')?.i ?? 1;
         const first = ins[0];
-        if (ins.some((v) => !v || v.kind !== first?.kind || v.kind === 'pooled' || (v.kind === 'vector' && v.chwFrom)) || !first || (axis !== 1 && axis !== -1 && axis !== -3)) {
+        if (
+          ins.some((v) => !v || v.kind !== first?.kind || v.kind === 'pooled' || (v.kind === 'vector' && v.chwFrom)) ||
+          !first ||
+          (axis !== 1 && axis !== -1 && axis !== -3)
+        ) {
           refuse(n, 'only concatenation along channels (or of plain vectors) is supported');
           break;
         }
-        const id = newNode(n.name || out, 'concat', {}, ins.map((v) => v!.node));
-        if (first.kind === 'image') alias({ ...first, node: id, hwc: [first.hwc[0], first.hwc[1], ins.reduce((s, v) => s + (v as typeof first).hwc[2], 0)] });
+        const id = newNode(
+          n.name || out,
+          'concat',
+          {},
+          ins.map((v) => v!.node),
+        );
+        if (first.kind === 'image')
+          alias({ ...first, node: id, hwc: [first.hwc[0], first.hwc[1], ins.reduce((s, v) => s + (v as typeof first).hwc[2], 0)] });
         else if (first.kind === 'vector') alias({ kind: 'vector', node: id, size: ins.reduce((s, v) => s + (v as typeof first).size, 0) });
         break;
       }
@@ -239,11 +313,22 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
         const mode = attr(n, 'mode')?.s ?? 'nearest';
         const coords = attr(n, 'coordinate_transformation_mode')?.s ?? 'half_pixel';
         const integer = s.length === 4 && s[0] === 1 && s[1] === 1 && Number.isInteger(s[2]) && Number.isInteger(s[3]);
-        if (x?.kind !== 'image' || x.layout !== 'nchw' || !integer || coords !== 'asymmetric' || (mode === 'nearest' && (attr(n, 'nearest_mode')?.s ?? 'round_prefer_floor') !== 'floor')) {
+        if (
+          x?.kind !== 'image' ||
+          x.layout !== 'nchw' ||
+          !integer ||
+          coords !== 'asymmetric' ||
+          (mode === 'nearest' && (attr(n, 'nearest_mode')?.s ?? 'round_prefer_floor') !== 'floor')
+        ) {
           refuse(n, `only integer scales with "asymmetric" coordinates (TensorFlow's formula) are supported, got mode ${mode}, ${coords}`);
           break;
         }
-        const id = newNode(n.name || out, 'upsample2d', { size: compact([s[2]!, s[3]!]), interpolation: mode === 'linear' ? 'bilinear' : 'nearest' }, [x.node]);
+        const id = newNode(
+          n.name || out,
+          'upsample2d',
+          { size: compact([s[2]!, s[3]!]), interpolation: mode === 'linear' ? 'bilinear' : 'nearest' },
+          [x.node],
+        );
         alias({ ...x, node: id, hwc: [x.hwc[0] * s[2]!, x.hwc[1] * s[3]!, x.hwc[2]] });
         break;
       }
@@ -282,10 +367,22 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
           refuse(n, 'needs constant scale, bias, mean and variance');
           break;
         }
-        const id = newNode(n.name || out, 'batchNorm', { epsilon: tidy(attr(n, 'epsilon')?.f ?? 1e-5), momentum: tidy(attr(n, 'momentum')?.f ?? 0.9) }, [x!.node]);
+        const id = newNode(
+          n.name || out,
+          'batchNorm',
+          { epsilon: tidy(attr(n, 'epsilon')?.f ?? 1e-5), momentum: tidy(attr(n, 'momentum')?.f ?? 0.9) },
+          [x!.node],
+        );
         const c = scale.dims[0]!;
         layers[id] = Object.fromEntries(
-          ([['gamma', scale], ['beta', bias], ['moving_mean', mean], ['moving_variance', variance]] as const).map(([k, t]) => [k, { shape: [c], data: float32FromTensor(t) }]),
+          (
+            [
+              ['gamma', scale],
+              ['beta', bias],
+              ['moving_mean', mean],
+              ['moving_variance', variance],
+            ] as const
+          ).map(([k, t]) => [k, { shape: [c], data: float32FromTensor(t) }]),
         );
         alias({ ...x!, node: id });
         break;
@@ -295,7 +392,10 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
     }
   }
   if (unsupported.length > 0) {
-    throw new ImportError(`${unsupported.length} part${unsupported.length === 1 ? '' : 's'} of the ONNX model could not be imported:\n  ${unsupported.join('\n  ')}`, unsupported);
+    throw new ImportError(
+      `${unsupported.length} part${unsupported.length === 1 ? '' : 's'} of the ONNX model could not be imported:\n  ${unsupported.join('\n  ')}`,
+      unsupported,
+    );
   }
   return { doc: { format: 'netcanvas.graph', version: 1, name, nodes, edges, layout: {} }, weights: { layers } };
 }

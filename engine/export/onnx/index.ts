@@ -27,7 +27,14 @@ export function buildOnnxGraph(plan: ExportPlan, weights: WeightsFile): OnnxGrap
   };
   const tensorOf = new Map<string, string>();
   const imageInput = plan.input.outputShape.length === 3;
-  if (imageInput) graph.nodes.push({ op: 'Transpose', inputs: [ONNX_INPUT], outputs: ['input_nchw'], name: 'input_to_nchw', attributes: { perm: [0, 3, 1, 2] } });
+  if (imageInput)
+    graph.nodes.push({
+      op: 'Transpose',
+      inputs: [ONNX_INPUT],
+      outputs: ['input_nchw'],
+      name: 'input_to_nchw',
+      attributes: { perm: [0, 3, 1, 2] },
+    });
   tensorOf.set(plan.input.id, imageInput ? 'input_nchw' : ONNX_INPUT);
 
   const imageOutput = plan.output.outputShape.length === 3;
@@ -55,7 +62,13 @@ export function buildOnnxGraph(plan: ExportPlan, weights: WeightsFile): OnnxGrap
     tensorOf.set(step.id, output);
   }
   if (imageOutput) {
-    graph.nodes.push({ op: 'Transpose', inputs: [tensorOf.get(plan.output.id)!], outputs: [ONNX_OUTPUT], name: 'output_to_nhwc', attributes: { perm: [0, 2, 3, 1] } });
+    graph.nodes.push({
+      op: 'Transpose',
+      inputs: [tensorOf.get(plan.output.id)!],
+      outputs: [ONNX_OUTPUT],
+      name: 'output_to_nhwc',
+      attributes: { perm: [0, 2, 3, 1] },
+    });
   }
   return graph;
 }

@@ -56,7 +56,14 @@ export function float32FromTensor(t: OnnxTensorIn): Float32Array {
 
 function attribute(m: Message): [string, OnnxAttr] {
   const t = message(m, 5);
-  const value: OnnxAttr = { f: floats(m, 2)[0], i: int(m, 3), s: string(m, 4), ints: m.has(8) ? ints(m, 8) : undefined, floats: m.has(7) ? floats(m, 7) : undefined, t: t ? tensor(t) : undefined };
+  const value: OnnxAttr = {
+    f: floats(m, 2)[0],
+    i: int(m, 3),
+    s: string(m, 4),
+    ints: m.has(8) ? ints(m, 8) : undefined,
+    floats: m.has(7) ? floats(m, 7) : undefined,
+    t: t ? tensor(t) : undefined,
+  };
   return [string(m, 1) ?? '', value];
 }
 
@@ -77,7 +84,13 @@ export function readOnnxModel(bytes: Uint8Array): OnnxModelIn {
   const initializers = messages(graph, 5).map(tensor);
   const nodes: OnnxNodeIn[] = [];
   for (const n of messages(graph, 1)) {
-    const node: OnnxNodeIn = { op: string(n, 4) ?? '', name: string(n, 3) ?? '', inputs: strings(n, 1), outputs: strings(n, 2), attributes: new Map(messages(n, 5).map(attribute)) };
+    const node: OnnxNodeIn = {
+      op: string(n, 4) ?? '',
+      name: string(n, 3) ?? '',
+      inputs: strings(n, 1),
+      outputs: strings(n, 2),
+      attributes: new Map(messages(n, 5).map(attribute)),
+    };
     // Constants (PyTorch exports Resize scales this way) are initializers by another name.
     const value = node.op === 'Constant' ? node.attributes.get('value')?.t : undefined;
     if (value) initializers.push({ ...value, name: node.outputs[0]! });

@@ -3,7 +3,11 @@
  * values by field number, with typed helpers for the ONNX messages the importer needs.
  */
 
-export type WireValue = { readonly kind: 'varint'; readonly value: bigint } | { readonly kind: 'bytes'; readonly value: Uint8Array } | { readonly kind: 'fixed32'; readonly value: Uint8Array } | { readonly kind: 'fixed64'; readonly value: Uint8Array };
+export type WireValue =
+  | { readonly kind: 'varint'; readonly value: bigint }
+  | { readonly kind: 'bytes'; readonly value: Uint8Array }
+  | { readonly kind: 'fixed32'; readonly value: Uint8Array }
+  | { readonly kind: 'fixed64'; readonly value: Uint8Array };
 
 export type Message = Map<number, WireValue[]>;
 
@@ -48,9 +52,11 @@ export function readMessage(bytes: Uint8Array): Message {
 
 const decoder = new TextDecoder();
 
-export const messages = (m: Message, field: number): Message[] => (m.get(field) ?? []).filter((v) => v.kind === 'bytes').map((v) => readMessage(v.value as Uint8Array));
+export const messages = (m: Message, field: number): Message[] =>
+  (m.get(field) ?? []).filter((v) => v.kind === 'bytes').map((v) => readMessage(v.value as Uint8Array));
 export const message = (m: Message, field: number): Message | undefined => messages(m, field)[0];
-export const strings = (m: Message, field: number): string[] => (m.get(field) ?? []).filter((v) => v.kind === 'bytes').map((v) => decoder.decode(v.value as Uint8Array));
+export const strings = (m: Message, field: number): string[] =>
+  (m.get(field) ?? []).filter((v) => v.kind === 'bytes').map((v) => decoder.decode(v.value as Uint8Array));
 export const string = (m: Message, field: number): string | undefined => strings(m, field)[0];
 
 /** Repeated int64, packed or not (signed: two's complement). */

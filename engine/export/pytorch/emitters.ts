@@ -49,7 +49,9 @@ function windowed(step: Step, self: string, build: (padding: string | null) => s
   };
 }
 
-const call = (fn: string): PyEmitter => () => ({ forward: ([x], out) => [`${out} = ${fn}(${x})`] });
+const call =
+  (fn: string): PyEmitter =>
+  () => ({ forward: ([x], out) => [`${out} = ${fn}(${x})`] });
 
 export const PYTORCH_EMITTERS: Record<LayerType, PyEmitter> = {
   input: () => ({ forward: () => [] }),
@@ -105,8 +107,13 @@ export const PYTORCH_EMITTERS: Record<LayerType, PyEmitter> = {
   relu: call('F.relu'),
   sigmoid: call('torch.sigmoid'),
   tanh: call('torch.tanh'),
-  leakyRelu: (step) => ({ forward: ([x], out) => [`${out} = F.leaky_relu(${x}, negative_slope=${pyNumber(step.params.alpha as number)})`] }),
-  dropout: (step, self) => ({ module: `nn.Dropout(p=${pyNumber(step.params.rate as number)})`, forward: ([x], out) => [`${out} = ${self}(${x})`] }),
+  leakyRelu: (step) => ({
+    forward: ([x], out) => [`${out} = F.leaky_relu(${x}, negative_slope=${pyNumber(step.params.alpha as number)})`],
+  }),
+  dropout: (step, self) => ({
+    module: `nn.Dropout(p=${pyNumber(step.params.rate as number)})`,
+    forward: ([x], out) => [`${out} = ${self}(${x})`],
+  }),
   batchNorm(step, self) {
     const kind = step.outputShape.length === 3 ? 'BatchNorm2d' : 'BatchNorm1d';
     // Keras' momentum weighs the old statistics, PyTorch's the new batch: m_torch = 1 − m_keras.

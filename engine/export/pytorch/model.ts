@@ -11,7 +11,7 @@ const HELPERS: Record<PyHelper, string[]> = {
   resize_bilinear_tf: [
     'def resize_bilinear_tf(x, scale):',
     '    """Bilinear upsampling as TensorFlow\'s resizeBilinear(alignCorners=False, halfPixelCenters=False),',
-    '    which the app\'s UpSampling2D uses: output pixel i reads input position i / scale, with no',
+    "    which the app's UpSampling2D uses: output pixel i reads input position i / scale, with no",
     '    half-pixel shift. F.interpolate(mode="bilinear", align_corners=False) uses half-pixel centres',
     '    and would give different numbers."""',
     '    def axis(size, factor):',
@@ -171,7 +171,10 @@ export function emitPytorchModel(plan: ExportPlan): string {
     '',
     '# Dense layers fed by a flatten: where their input rows came from ([H, W, C] images, [N] features).',
     segments.size === 0 ? 'FLATTENED_INPUTS = {}' : 'FLATTENED_INPUTS = {',
-    ...[...segments].map(([id, segs]) => `    ${pyString(id)}: [${segs.map((s) => ('image' in s ? `(${s.image.join(', ')})` : `(${s.features},)`)).join(', ')}],`),
+    ...[...segments].map(
+      ([id, segs]) =>
+        `    ${pyString(id)}: [${segs.map((s) => ('image' in s ? `(${s.image.join(', ')})` : `(${s.features},)`)).join(', ')}],`,
+    ),
     ...(segments.size === 0 ? [] : ['}']),
     '',
   ];
@@ -185,7 +188,9 @@ export function emitPytorchModel(plan: ExportPlan): string {
       ...indent(init.length ? init : ['pass']),
       '',
       'def forward(self, x, return_logits=False):',
-      ...(plan.output.type === 'softmax' ? ['    """return_logits=True skips the final softmax (for a stable cross-entropy loss)."""'] : []),
+      ...(plan.output.type === 'softmax'
+        ? ['    """return_logits=True skips the final softmax (for a stable cross-entropy loss)."""']
+        : []),
       ...indent(forward),
     ]),
     '',
@@ -195,4 +200,3 @@ export function emitPytorchModel(plan: ExportPlan): string {
   );
   return lines.join('\n');
 }
-

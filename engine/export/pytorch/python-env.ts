@@ -1,7 +1,8 @@
 /** Finding a Python that can import torch, for running the PyTorch export (CLI runner, app hosts, tests). */
 import { execFile, spawnSync } from 'node:child_process';
 
-export type TorchPython = { readonly ok: true; readonly python: string; readonly torchVersion: string } | { readonly ok: false; readonly message: string };
+export type TorchPython =
+  { readonly ok: true; readonly python: string; readonly torchVersion: string } | { readonly ok: false; readonly message: string };
 
 /** Tried in order when NETCANVAS_PYTHON is not set: Debian's python3-torch lives in /usr/bin/python3. */
 export const DEFAULT_PYTHONS = ['/usr/bin/python3', 'python3', 'python'];

@@ -56,7 +56,10 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
   const training = { ...(doc.training ?? {}), ...(opts.config ?? {}) };
   let files;
   try {
-    files = exportGraph({ ...doc, training }, 'pytorch', { weights: opts.weights, datasetsDir: opts.datasetsDir ?? defaultDatasetsDir() }).files;
+    files = exportGraph({ ...doc, training }, 'pytorch', {
+      weights: opts.weights,
+      datasetsDir: opts.datasetsDir ?? defaultDatasetsDir(),
+    }).files;
   } catch (err) {
     if (err instanceof ExportError) return fail(err.diagnostics.length ? 'graph' : 'config', err.message);
     throw err;
@@ -117,11 +120,23 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
   if (!finished && opts.signal?.aborted) {
     // Stopped before the script could listen (while torch was loading): nothing was trained.
     const metrics = { testLoss: null, testAccuracy: null, trainLoss: null, trainAccuracy: null, seconds: 0, epochsCompleted: 0 };
-    onEvent({ type: 'done', runId: opts.runId, stopped: true, metrics, confusion: [], classNames: [], misclassified: [], checkpoint: null });
+    onEvent({
+      type: 'done',
+      runId: opts.runId,
+      stopped: true,
+      metrics,
+      confusion: [],
+      classNames: [],
+      misclassified: [],
+      checkpoint: null,
+    });
     return 0;
   }
   if (!finished) {
-    const detail = stderr.filter((l) => l.trim()).slice(-3).join(' | ');
+    const detail = stderr
+      .filter((l) => l.trim())
+      .slice(-3)
+      .join(' | ');
     return fail('internal', `the PyTorch script stopped without reporting (exit code ${code})${detail ? `: ${detail}` : ''}`);
   }
   return code;

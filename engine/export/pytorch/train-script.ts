@@ -290,7 +290,7 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
     'parser.add_argument("--device", choices=["cuda", "mps", "cpu"], help="default: the best available")',
     'BUNDLED_WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "weights.json")',
     'parser.add_argument("--weights", default=BUNDLED_WEIGHTS if os.path.exists(BUNDLED_WEIGHTS) else None,',
-    '                    help="start from a netcanvas.weights JSON file (default: the exported weights.json; \'none\': PyTorch\'s own initialisation)")',
+    "                    help=\"start from a netcanvas.weights JSON file (default: the exported weights.json; 'none': PyTorch's own initialisation)\")",
     'parser.add_argument("--save", help="write the trained weights as a netcanvas.weights JSON file")',
     'parser.add_argument("--limit", type=int, help="use at most N training samples")',
     'parser.add_argument("--test-limit", type=int, help="use at most N test samples (default: --limit)")',

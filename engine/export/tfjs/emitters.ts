@@ -31,9 +31,12 @@ function config(entries: Record<string, string | number | boolean | undefined>):
   return `{ ${parts.join(', ')} }`;
 }
 
-const layerCall = (ctx: TsEmitContext, factory: string, cfg: Record<string, string | number | boolean | undefined>, input = ctx.inputs[0]!) => [
-  `const ${ctx.out} = apply(tf.layers.${factory}(${config({ name: q(ctx.layer), ...cfg })}), ${input});`,
-];
+const layerCall = (
+  ctx: TsEmitContext,
+  factory: string,
+  cfg: Record<string, string | number | boolean | undefined>,
+  input = ctx.inputs[0]!,
+) => [`const ${ctx.out} = apply(tf.layers.${factory}(${config({ name: q(ctx.layer), ...cfg })}), ${input});`];
 
 /** Int padding is an explicit padding layer (zeros; −∞ before max pooling), then a "valid" window. */
 function padded(ctx: TsEmitContext, fill: 'zero' | 'negInf', build: (x: string, padding: string) => string[]) {
@@ -48,12 +51,16 @@ function padded(ctx: TsEmitContext, fill: 'zero' | 'negInf', build: (x: string, 
   return { lines: [pad, ...build(x, q('valid'))], needsNegInfPadding: fill === 'negInf' };
 }
 
-const pool = (factory: 'maxPooling2d' | 'averagePooling2d'): TsEmitter => (ctx) =>
-  padded(ctx, factory === 'maxPooling2d' ? 'negInf' : 'zero', (x, padding) =>
-    layerCall(ctx, factory, { poolSize: pairText(ctx.step.params.poolSize), strides: pairText(ctx.step.params.strides), padding }, x),
-  );
+const pool =
+  (factory: 'maxPooling2d' | 'averagePooling2d'): TsEmitter =>
+  (ctx) =>
+    padded(ctx, factory === 'maxPooling2d' ? 'negInf' : 'zero', (x, padding) =>
+      layerCall(ctx, factory, { poolSize: pairText(ctx.step.params.poolSize), strides: pairText(ctx.step.params.strides), padding }, x),
+    );
 
-const activation = (fn: string): TsEmitter => (ctx) => ({ lines: layerCall(ctx, 'activation', { activation: q(fn) }) });
+const activation =
+  (fn: string): TsEmitter =>
+  (ctx) => ({ lines: layerCall(ctx, 'activation', { activation: q(fn) }) });
 
 export const TFJS_EMITTERS: Record<LayerType, TsEmitter> = {
   input: (ctx) => ({ lines: [`const ${ctx.out} = tf.input({ shape: [${ctx.step.outputShape.join(', ')}], name: ${q(ctx.layer)} });`] }),
@@ -78,18 +85,33 @@ export const TFJS_EMITTERS: Record<LayerType, TsEmitter> = {
   maxPool2d: pool('maxPooling2d'),
   avgPool2d: pool('averagePooling2d'),
   globalAvgPool2d: (ctx) => ({ lines: layerCall(ctx, 'globalAveragePooling2d', {}) }),
-  upsample2d: (ctx) => ({ lines: layerCall(ctx, 'upSampling2d', { size: `[${pair(ctx.step.params.size).join(', ')}]`, interpolation: q(ctx.step.params.interpolation as string) }) }),
+  upsample2d: (ctx) => ({
+    lines: layerCall(ctx, 'upSampling2d', {
+      size: `[${pair(ctx.step.params.size).join(', ')}]`,
+      interpolation: q(ctx.step.params.interpolation as string),
+    }),
+  }),
   relu: activation('relu'),
   sigmoid: activation('sigmoid'),
   tanh: activation('tanh'),
   leakyRelu: (ctx) => ({ lines: layerCall(ctx, 'leakyReLU', { alpha: ctx.step.params.alpha as number }) }),
   dropout: (ctx) => ({ lines: layerCall(ctx, 'dropout', { rate: ctx.step.params.rate as number }) }),
-  batchNorm: (ctx) => ({ lines: layerCall(ctx, 'batchNormalization', { axis: -1, momentum: ctx.step.params.momentum as number, epsilon: ctx.step.params.epsilon as number }) }),
+  batchNorm: (ctx) => ({
+    lines: layerCall(ctx, 'batchNormalization', {
+      axis: -1,
+      momentum: ctx.step.params.momentum as number,
+      epsilon: ctx.step.params.epsilon as number,
+    }),
+  }),
   add: (ctx) => ({ lines: layerCall(ctx, 'add', {}, `[${ctx.inputs.join(', ')}]`) }),
   concat: (ctx) => ({ lines: layerCall(ctx, 'concatenate', { axis: -1 }, `[${ctx.inputs.join(', ')}]`) }),
   flatten: (ctx) => ({ lines: layerCall(ctx, 'flatten', {}) }),
   dense: (ctx) => ({
-    lines: layerCall(ctx, 'dense', { units: ctx.step.params.units as number, useBias: ctx.step.params.useBias ? undefined : false, kernelInitializer: q('heNormal') }),
+    lines: layerCall(ctx, 'dense', {
+      units: ctx.step.params.units as number,
+      useBias: ctx.step.params.useBias ? undefined : false,
+      kernelInitializer: q('heNormal'),
+    }),
   }),
   softmax: (ctx) => ({ lines: layerCall(ctx, 'softmax', { axis: -1 }) }),
 };

@@ -40,10 +40,16 @@ export function emitTfjsModel(plan: ExportPlan): string {
   let negInf = false;
   const weighted: [string, string, string[]][] = [];
   for (const step of steps) {
-    const code = TFJS_EMITTERS[step.type]({ step, inputs: step.inputs.map((id) => vars.get(id)!), out: vars.get(step.id)!, layer: step.name });
+    const code = TFJS_EMITTERS[step.type]({
+      step,
+      inputs: step.inputs.map((id) => vars.get(id)!),
+      out: vars.get(step.id)!,
+      layer: step.name,
+    });
     negInf ||= code.needsNegInfPadding === true;
     body.push(...code.lines);
-    if (step.type === 'conv2d' || step.type === 'dense') weighted.push([step.id, step.name, step.params.useBias ? ['kernel', 'bias'] : ['kernel']]);
+    if (step.type === 'conv2d' || step.type === 'dense')
+      weighted.push([step.id, step.name, step.params.useBias ? ['kernel', 'bias'] : ['kernel']]);
     if (step.type === 'batchNorm') weighted.push([step.id, step.name, ['gamma', 'beta', 'moving_mean', 'moving_variance']]);
   }
   const output = vars.get(plan.output.id)!;
@@ -62,13 +68,15 @@ export function emitTfjsModel(plan: ExportPlan): string {
     '',
     '/** Layers with weights: node id in the graph → [tfjs layer name, weight names in tfjs order]. */',
     'export const NODE_LAYERS: Record<string, [string, string[]]> = {',
-    ...weighted.map(([id, name, names]) => `  ${JSON.stringify(id)}: [${JSON.stringify(name)}, ${JSON.stringify(names).replace(/,/g, ', ')}],`),
+    ...weighted.map(
+      ([id, name, names]) => `  ${JSON.stringify(id)}: [${JSON.stringify(name)}, ${JSON.stringify(names).replace(/,/g, ', ')}],`,
+    ),
     '};',
     '',
     ...(negInf ? NEG_INF_PADDING : []),
     'const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;',
     '',
-    '/** `model` gives the graph\'s output; `logitsModel` shares its layers and stops before a final softmax (for training). */',
+    "/** `model` gives the graph's output; `logitsModel` shares its layers and stops before a final softmax (for training). */",
     'export function buildModel(): { model: tf.LayersModel; logitsModel: tf.LayersModel } {',
     ...body.map((l) => `  ${l}`),
     `  const model = tf.model({ inputs: ${vars.get(plan.input.id)}, outputs: ${output} });`,
@@ -85,7 +93,7 @@ export function emitTfjsModel(plan: ExportPlan): string {
     "  layers: Record<string, { name: string; shape: number[]; dtype: 'float32'; data: string }[]>;",
     '}',
     '',
-    '/** Sets every layer\'s weights from a checkpoint (same layouts as tfjs: nothing to convert). */',
+    "/** Sets every layer's weights from a checkpoint (same layouts as tfjs: nothing to convert). */",
     'export function loadWeights(model: tf.LayersModel, checkpoint: Checkpoint): void {',
     '  for (const [nodeId, [layerName, names]] of Object.entries(NODE_LAYERS)) {',
     '    const saved = checkpoint.layers[nodeId];',
@@ -93,7 +101,7 @@ export function emitTfjsModel(plan: ExportPlan): string {
     '    const tensors = names.map((n) => {',
     '      const w = saved.find((s) => s.name === n);',
     '      if (!w) throw new Error(`the checkpoint has no ${n} for node ${nodeId}`);',
-    "      const bytes = Uint8Array.from(atob(w.data), (c) => c.charCodeAt(0));",
+    '      const bytes = Uint8Array.from(atob(w.data), (c) => c.charCodeAt(0));',
     '      return tf.tensor(new Float32Array(bytes.buffer), w.shape);',
     '    });',
     '    model.getLayer(layerName).setWeights(tensors);',

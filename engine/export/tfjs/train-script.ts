@@ -9,7 +9,8 @@ import type { ExportOptions } from '../types';
 
 export function emitTfjsTrainScript(plan: ExportPlan, opts: ExportOptions): string {
   const { config, decay, dataset } = exportTraining(plan);
-  const defaultData = dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : dataset;
+  const defaultData =
+    dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : dataset;
   const layerOf = new Map(plan.steps.map((s) => [s.id, s.name]));
   return `/**
  * Trains the exported ${plan.doc.name} with TensorFlow.js under Node.

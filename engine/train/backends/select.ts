@@ -76,7 +76,13 @@ export async function selectBackend(preferred?: string, options: SelectOptions =
     if (!result.ok) {
       throw new Error(`Backend '${preferred}' is unavailable: ${result.reason}. Valid names: ${valid}.`);
     }
-    return { name: preferred, tfjsName: result.tfjsName, detail: `${result.detail} (as asked, not chosen automatically)`, skipped: [], ...device(result) };
+    return {
+      name: preferred,
+      tfjsName: result.tfjsName,
+      detail: `${result.detail} (as asked, not chosen automatically)`,
+      skipped: [],
+      ...device(result),
+    };
   }
 
   const skipped: BackendChoice['skipped'] = [];

@@ -29,9 +29,9 @@ function writeWorkerScript(): string {
   const require = createRequire(import.meta.url);
   const pkgDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   const factory = path.join(pkgDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
-  const { wasmWorkerContents } = require(
-    path.join(pkgDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js'),
-  ) as { wasmWorkerContents: string };
+  const { wasmWorkerContents } = require(path.join(pkgDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents: string;
+  };
   // The contents were authored for a Blob: string escapes arrive as real newlines (tfjs
   // re-escapes them the same way before making its Blob).
   const body = wasmWorkerContents.replace(/\n/g, '\\n');

@@ -14,7 +14,10 @@ export async function tryWebGPU(options: { forced?: boolean } = {}): Promise<Pro
   const registration = await registerWebGPUBackend();
   if (!registration.ok) return { ok: false, reason: registration.reason };
   if (registration.software && options.forced !== true) {
-    return { ok: false, reason: `the only WebGPU adapter is a software renderer (${registration.adapterName}); the wasm backend is faster` };
+    return {
+      ok: false,
+      reason: `the only WebGPU adapter is a software renderer (${registration.adapterName}); the wasm backend is faster`,
+    };
   }
   if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: `tfjs-webgpu failed to initialise on ${registration.adapterName}` };
   return { ok: true, tfjsName: 'webgpu', detail: `Dawn on ${registration.adapterName}`, device: registration.adapterName };

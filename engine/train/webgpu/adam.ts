@@ -9,7 +9,15 @@
  * Other backends use the stock code.
  */
 import * as tf from '@tensorflow/tfjs';
-import { eachGradient, selectIfOk as guarded, slotVariable, withFlag, withGuard, type Slot, type VariableGradients } from './fused-optimizer';
+import {
+  eachGradient,
+  selectIfOk as guarded,
+  slotVariable,
+  withFlag,
+  withGuard,
+  type Slot,
+  type VariableGradients,
+} from './fused-optimizer';
 import { runInPlace } from './inplace';
 import { ElementwiseProgram, f32, runToTensor } from './program';
 
@@ -36,8 +44,20 @@ const adamStep = `
   if (finite(mi) && finite(vi) && finite(wi)) { m[i] = mi; v[i] = vi; w[i] = wi; }`;
 const betaStep = 'accBeta1[0] = accBeta1[0] * uniforms.beta1; accBeta2[0] = accBeta2[0] * uniforms.beta2;';
 const IN_PLACE = {
-  step: withGuard({ key: 'ncAdamInPlace', writable: ['w', 'm', 'v'], readable: ['grad', 'accBeta1', 'accBeta2'], uniforms: ['beta1', 'beta2', 'lr', 'eps'], body: adamStep }),
-  beta: withGuard({ key: 'ncAdamBetaInPlace', writable: ['accBeta1', 'accBeta2'], readable: [], uniforms: ['beta1', 'beta2'], body: betaStep }),
+  step: withGuard({
+    key: 'ncAdamInPlace',
+    writable: ['w', 'm', 'v'],
+    readable: ['grad', 'accBeta1', 'accBeta2'],
+    uniforms: ['beta1', 'beta2', 'lr', 'eps'],
+    body: adamStep,
+  }),
+  beta: withGuard({
+    key: 'ncAdamBetaInPlace',
+    writable: ['accBeta1', 'accBeta2'],
+    readable: [],
+    uniforms: ['beta1', 'beta2'],
+    body: betaStep,
+  }),
 };
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
@@ -63,13 +83,45 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       const m = slotVariable(self.accumulatedFirstMoment, name, 'm', value);
       const v = slotVariable(self.accumulatedSecondMoment, name, 'v', value);
       const kernel = IN_PLACE.step[g ? 'guarded' : 'plain'];
-      if (runInPlace(kernel, [value, m, v], [gradient, self.accBeta1, self.accBeta2, ...okTensor], [self.beta1, self.beta2, self.learningRate, self.epsilon])) return;
+      if (
+        runInPlace(
+          kernel,
+          [value, m, v],
+          [gradient, self.accBeta1, self.accBeta2, ...okTensor],
+          [self.beta1, self.beta2, self.learningRate, self.epsilon],
+        )
+      )
+        return;
       const shape = value.shape as number[];
-      const newM = runToTensor(new ElementwiseProgram(shape, ['m', 'grad', ...okInput], `ncAdamM${key}`, guarded('m[index]', 'uniforms.scale * m[index] + (1.0 - uniforms.scale) * grad[index]', g)), [m, gradient, ...okTensor], [f32(self.beta1)]);
-      const newV = runToTensor(new ElementwiseProgram(shape, ['v', 'grad', ...okInput], `ncAdamV${key}`, guarded('v[index]', 'uniforms.scale * v[index] + (1.0 - uniforms.scale) * grad[index] * grad[index]', g)), [v, gradient, ...okTensor], [f32(self.beta2)]);
+      const newM = runToTensor(
+        new ElementwiseProgram(
+          shape,
+          ['m', 'grad', ...okInput],
+          `ncAdamM${key}`,
+          guarded('m[index]', 'uniforms.scale * m[index] + (1.0 - uniforms.scale) * grad[index]', g),
+        ),
+        [m, gradient, ...okTensor],
+        [f32(self.beta1)],
+      );
+      const newV = runToTensor(
+        new ElementwiseProgram(
+          shape,
+          ['v', 'grad', ...okInput],
+          `ncAdamV${key}`,
+          guarded('v[index]', 'uniforms.scale * v[index] + (1.0 - uniforms.scale) * grad[index] * grad[index]', g),
+        ),
+        [v, gradient, ...okTensor],
+        [f32(self.beta2)],
+      );
       const step = '(m[index] / (1.0 - accBeta1[0])) / (sqrt(v[index] / (1.0 - accBeta2[0])) + uniforms.eps)';
       const newValue = runToTensor(
-        new ElementwiseProgram(shape, ['w', 'm', 'v', 'accBeta1', 'accBeta2', ...okInput], `ncAdamW${key}`, guarded('w[index]', `w[index] - uniforms.lr * ${step}`, g), 'lr : f32, eps : f32,'),
+        new ElementwiseProgram(
+          shape,
+          ['w', 'm', 'v', 'accBeta1', 'accBeta2', ...okInput],
+          `ncAdamW${key}`,
+          guarded('w[index]', `w[index] - uniforms.lr * ${step}`, g),
+          'lr : f32, eps : f32,',
+        ),
         [value, newM, newV, self.accBeta1, self.accBeta2, ...okTensor],
         [f32(self.learningRate), f32(self.epsilon)],
       );
@@ -82,8 +134,15 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       this.incrementIterations();
       return;
     }
-    for (const [acc, beta] of [[self.accBeta1, self.beta1], [self.accBeta2, self.beta2]] as const) {
-      const next = runToTensor(new ElementwiseProgram([1], ['acc', ...okInput], `ncAdamBeta${key}`, guarded('acc[0]', 'acc[0] * uniforms.scale', g)), [acc, ...okTensor], [f32(beta)]);
+    for (const [acc, beta] of [
+      [self.accBeta1, self.beta1],
+      [self.accBeta2, self.beta2],
+    ] as const) {
+      const next = runToTensor(
+        new ElementwiseProgram([1], ['acc', ...okInput], `ncAdamBeta${key}`, guarded('acc[0]', 'acc[0] * uniforms.scale', g)),
+        [acc, ...okTensor],
+        [f32(beta)],
+      );
       // The β powers are scalars; a one-element output reshaped (free) keeps the program flat.
       const scalarNext = next.reshape([]);
       acc.assign(scalarNext);

@@ -39,7 +39,11 @@ export function batchStatistics(x: tf.Tensor, epsilon: number): tf.Tensor2D {
   const rows = x.size / channels;
   const { splits, chunk } = columnChunks(rows, channels);
   const partial = runToTensor(new ColumnSumsProgram('statistics', channels, splits), [x], [i32(rows), i32(channels), i32(chunk)]);
-  const stats = runToTensor<tf.Rank.R2>(new StatisticsFinalizeProgram(channels), [partial], [i32(splits), i32(channels), f32(rows), f32(epsilon)]);
+  const stats = runToTensor<tf.Rank.R2>(
+    new StatisticsFinalizeProgram(channels),
+    [partial],
+    [i32(splits), i32(channels), f32(rows), f32(epsilon)],
+  );
   partial.dispose();
   return stats;
 }
@@ -60,7 +64,12 @@ function normalizeGradients(dy: tf.Tensor, x: tf.Tensor, stats: tf.Tensor, gamma
  * y = γ·(x − mean)/√(var+ε) + β with this batch's statistics, differentiable in x, γ and β.
  * Must run on the `webgpu` backend; x is channels-last of any rank ≥ 2.
  */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor; stats: tf.Tensor2D } {
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+): { y: tf.Tensor; stats: tf.Tensor2D } {
   // Computed off the tape and closed over rather than passed in: an input of the custom op would
   // need a gradient of its own (a ZerosLike launch per layer per step), though dx below already
   // accounts for how the statistics depend on x.
@@ -85,7 +94,13 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
  * moving·momentum + batch·(1 − momentum) for the mean (which 0) or the biased variance (which 2);
  * where `ok` is given, the moving value itself unless it is 1.
  */
-export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 | 2, momentum: number, ok: tf.Tensor | null = null): tf.Tensor1D {
+export function movingAverage(
+  moving: tf.Tensor1D,
+  stats: tf.Tensor2D,
+  which: 0 | 2,
+  momentum: number,
+  ok: tf.Tensor | null = null,
+): tf.Tensor1D {
   const channels = moving.shape[0];
   const average = 'moving[index] * uniforms.momentum + stats[uniforms.which * uniforms.channels + index] * (1.0 - uniforms.momentum)';
   const program = new ElementwiseProgram(
@@ -105,7 +120,15 @@ export function movingAverage(moving: tf.Tensor1D, stats: tf.Tensor2D, which: 0 
  * buffers, else as two new tensors assigned to them. Null is returned for the moving statistics:
  * the op writes them itself.
  */
-export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingVariance: tf.Tensor, momentum: number, epsilon: number): { y: tf.Tensor; movingMean: null; movingVariance: null } {
+export function fusedBatchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  movingMean: tf.Tensor,
+  movingVariance: tf.Tensor,
+  momentum: number,
+  epsilon: number,
+): { y: tf.Tensor; movingMean: null; movingVariance: null } {
   const { y, stats } = batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
   tf.keep(stats); // it outlives the forward pass's scope until the guard is known
   deferUntilGuarded({
@@ -115,7 +138,13 @@ export function fusedBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.
   return { y, movingMean: null, movingVariance: null };
 }
 
-function updateMovingStatistics(movingMean: tf.Variable, movingVariance: tf.Variable, stats: tf.Tensor2D, momentum: number, ok: tf.Tensor | null): void {
+function updateMovingStatistics(
+  movingMean: tf.Variable,
+  movingVariance: tf.Variable,
+  stats: tf.Tensor2D,
+  momentum: number,
+  ok: tf.Tensor | null,
+): void {
   withOptionalFlag(ok, (flag) => {
     const extra = flag ? [flag] : [];
     if (runInPlace(MOVING_IN_PLACE[flag ? 'guarded' : 'plain'], [movingMean, movingVariance], [stats, ...extra], [momentum])) return;

@@ -169,7 +169,13 @@ class FilterGradPartialProgram implements GpuProgram {
 }
 
 /** Runs the two passes on the given WebGPU backend; returns the filter gradient [kH,kW,inC,outC]. */
-export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.TensorInfo, g: FilterGradGeometry, plan: SplitPlan = splitPlan(g)): tf.TensorInfo {
+export function filterGradient(
+  backend: unknown,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: FilterGradGeometry,
+  plan: SplitPlan = splitPlan(g),
+): tf.TensorInfo {
   const gpu = webgpuBackend(backend);
   const rows = g.kH * g.kW * g.inC;
   const { splits, chunk } = plan;
@@ -201,8 +207,20 @@ export function filterGradient(backend: unknown, x: tf.TensorInfo, dy: tf.Tensor
 }
 
 /** The geometry of an NHWC filter gradient: x's shape and the conv's attributes, as tfjs resolves them. */
-export function filterGradGeometry(xShape: [number, number, number, number], attrs: Pick<tf.Conv2DBackpropFilterAttrs, 'filterShape' | 'strides' | 'pad' | 'dimRoundingMode'>): FilterGradGeometry {
-  const info = tf.backend_util.computeConv2DInfo(xShape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+export function filterGradGeometry(
+  xShape: [number, number, number, number],
+  attrs: Pick<tf.Conv2DBackpropFilterAttrs, 'filterShape' | 'strides' | 'pad' | 'dimRoundingMode'>,
+): FilterGradGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape,
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   return {
     batch: info.batchSize,
     inH: info.inHeight,

@@ -37,9 +37,22 @@ type Explicit = [[number, number], [number, number], [number, number], [number, 
  * vec4s (channel counts not multiples of 4). Without vec4s tfjs-webgpu's forward conv is no faster:
  * on llvmpipe, LeNet-5's conv2 (16 → 6 channels) took 110 ms this way against 13 ms for tfjs's.
  */
-export function inputGradientPadding(inputShape: [number, number, number, number], filterShape: [number, number, number, number], attrs: tf.Conv2DBackpropInputAttrs): Explicit | null {
+export function inputGradientPadding(
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: tf.Conv2DBackpropInputAttrs,
+): Explicit | null {
   if (attrs.dataFormat === 'NCHW' || filterShape[2] % 4 !== 0 || filterShape[3] % 4 !== 0) return null;
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   if (info.strideHeight !== 1 || info.strideWidth !== 1) return null;
   const { top, bottom, left, right } = info.padInfo;
   const kh = info.filterHeight;

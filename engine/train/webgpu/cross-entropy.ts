@@ -77,7 +77,8 @@ export function fusedCrossEntropy(labels: tf.Tensor1D, logits: tf.Tensor, classe
     save([zIn]);
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runToTensor(new LogitsGradientProgram(saved[0]!.shape), [saved[0]!, labels, dy], [i32(classes), f32(1 / batch)]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        runToTensor(new LogitsGradientProgram(saved[0]!.shape), [saved[0]!, labels, dy], [i32(classes), f32(1 / batch)]),
     };
   };
   const loss = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (z: tf.Tensor) => tf.Scalar;

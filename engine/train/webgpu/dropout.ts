@@ -15,7 +15,13 @@ import type { DropoutState } from '../../compile/customLayers';
 import { runInPlace, type InPlaceKernel } from './inplace';
 import { FlatProgram, f32, i32, runToTensor } from './program';
 
-const ADVANCE: InPlaceKernel = { key: 'ncDropoutAdvance', writable: ['counter'], readable: [], uniforms: [], body: 'counter[i] = counter[i] + 1.0;' };
+const ADVANCE: InPlaceKernel = {
+  key: 'ncDropoutAdvance',
+  writable: ['counter'],
+  readable: [],
+  uniforms: [],
+  body: 'counter[i] = counter[i] + 1.0;',
+};
 
 /** 0 or 1/(1 − rate) per element, from a PCG hash of (element, seed, counter). */
 export class DropoutMaskProgram extends FlatProgram {

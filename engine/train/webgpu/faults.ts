@@ -85,7 +85,9 @@ export function describeFault(fault: GpuFault, device: string, batchSize: number
     case 'memory':
       return `the GPU (${device}) ran out of memory. Try a smaller batch size (now ${batchSize}), ${cpu}`;
     case 'limit': {
-      const sizes = fault.bytes ? ` (a tensor of ${mib(fault.bytes.asked)}; this GPU takes at most ${mib(fault.bytes.limit)} in one buffer)` : '';
+      const sizes = fault.bytes
+        ? ` (a tensor of ${mib(fault.bytes.asked)}; this GPU takes at most ${mib(fault.bytes.limit)} in one buffer)`
+        : '';
       return `the GPU (${device}) cannot hold one of this graph's tensors at this batch size${sizes}. Try a smaller batch size (now ${batchSize}), ${cpu}`;
     }
     case 'lost':

@@ -10,7 +10,10 @@ export type VariableGradients = Parameters<tf.MomentumOptimizer['applyGradients'
 export type Slot = { originalName: string; variable: tf.Variable };
 
 /** Each variable that has a gradient, with it, by name (as tfjs's own optimizers accept them). */
-export function eachGradient(variableGradients: VariableGradients, visit: (name: string, value: tf.Variable, gradient: tf.Tensor) => void): void {
+export function eachGradient(
+  variableGradients: VariableGradients,
+  visit: (name: string, value: tf.Variable, gradient: tf.Tensor) => void,
+): void {
   const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
   names.forEach((name, i) => {
     const gradient = Array.isArray(variableGradients) ? variableGradients[i]!.tensor : (variableGradients as tf.NamedTensorMap)[name];

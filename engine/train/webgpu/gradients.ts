@@ -72,7 +72,10 @@ export function registerDeviceGradients(): void {
     if (stock.has(config.kernelName)) continue;
     const original = tf.getGradient(config.kernelName);
     stock.set(config.kernelName, original);
-    tf.registerGradient({ ...config, gradFunc: (dy, saved, attrs) => (tf.getBackend() === 'webgpu' ? config.gradFunc : original.gradFunc)(dy, saved, attrs) });
+    tf.registerGradient({
+      ...config,
+      gradFunc: (dy, saved, attrs) => (tf.getBackend() === 'webgpu' ? config.gradFunc : original.gradFunc)(dy, saved, attrs),
+    });
   }
 }
 

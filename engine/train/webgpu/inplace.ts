@@ -101,7 +101,12 @@ function pipelineFor(device: GPUDevice, kernel: InPlaceKernel, readableTypes: re
  * Encodes `kernel` over `writable` (updated in place) and `readable`. False, having done nothing,
  * when not on WebGPU or when a written tensor shares its data with another tensor.
  */
-export function runInPlace(kernel: InPlaceKernel, writable: readonly tf.Tensor[], readable: readonly tf.Tensor[], uniforms: readonly number[]): boolean {
+export function runInPlace(
+  kernel: InPlaceKernel,
+  writable: readonly tf.Tensor[],
+  readable: readonly tf.Tensor[],
+  uniforms: readonly number[],
+): boolean {
   if (tf.getBackend() !== 'webgpu') return false;
   const backend = tf.backend() as unknown as BackendInternals;
   const written = writable.map((t) => backend.tensorMap.get(t.dataId));
@@ -116,8 +121,14 @@ export function runInPlace(kernel: InPlaceKernel, writable: readonly tf.Tensor[]
   for (const t of all) backend.uploadToGPU(t.dataId);
   const readableTypes = readable.map((t): Word => (['int32', 'bool'].includes(backend.tensorMap.get(t.dataId)!.dtype) ? 'i32' : 'f32'));
   const pipeline = pipelineFor(backend.device, kernel, readableTypes);
-  const entries: GPUBindGroupEntry[] = all.map((t, binding) => ({ binding, resource: { buffer: backend.tensorMap.get(t.dataId)!.resource as GPUBuffer } }));
-  entries.push({ binding: all.length, resource: backend.makeUniforms([{ type: 'int32', data: [size] }, ...uniforms.map((u) => ({ type: 'float32' as const, data: [u] }))]) });
+  const entries: GPUBindGroupEntry[] = all.map((t, binding) => ({
+    binding,
+    resource: { buffer: backend.tensorMap.get(t.dataId)!.resource as GPUBuffer },
+  }));
+  entries.push({
+    binding: all.length,
+    resource: backend.makeUniforms([{ type: 'int32', data: [size] }, ...uniforms.map((u) => ({ type: 'float32' as const, data: [u] }))]),
+  });
   const bindGroup = backend.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
 
   // As tfjs-webgpu's own recordAndSubmit: into the open compute pass, submitted in batches.

@@ -46,8 +46,17 @@ export function makeMiddleReduceKernel(kind: 'sum' | 'mean') {
       const { splits, chunk } = middlePlan(outer, mid, inner);
       const uniforms = (s: number) => [i32(mid), i32(inner), i32(chunk), i32(splits), f32(s)];
       if (splits === 1) return gpu.runWebGPUProgram(new MiddleSumsProgram(outShape, outer, inner, 1), [x], 'float32', uniforms(scale));
-      const partial = gpu.runWebGPUProgram(new MiddleSumsProgram([splits, outer, inner], outer, inner, splits), [x], 'float32', uniforms(1));
-      const out = gpu.runWebGPUProgram(new SumRowsProgram(outShape, outer * inner), [partial], 'float32', [i32(splits), i32(outer * inner), f32(scale)]);
+      const partial = gpu.runWebGPUProgram(
+        new MiddleSumsProgram([splits, outer, inner], outer, inner, splits),
+        [x],
+        'float32',
+        uniforms(1),
+      );
+      const out = gpu.runWebGPUProgram(new SumRowsProgram(outShape, outer * inner), [partial], 'float32', [
+        i32(splits),
+        i32(outer * inner),
+        f32(scale),
+      ]);
       gpu.disposeData(partial.dataId);
       return out;
     };

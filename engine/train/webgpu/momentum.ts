@@ -74,13 +74,30 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
     const kernels = nesterov ? IN_PLACE_NESTEROV : IN_PLACE;
     eachGradient(variableGradients, (name, value, gradient) => {
       const accumulation = slotVariable(self.accumulations, name, 'momentum', value);
-      if (runInPlace(kernels[guarded ? 'guarded' : 'plain'], [value, accumulation], [gradient, ...extra], [self.learningRate, self.momentum])) return;
+      if (
+        runInPlace(kernels[guarded ? 'guarded' : 'plain'], [value, accumulation], [gradient, ...extra], [self.learningRate, self.momentum])
+      )
+        return;
       const shape = value.shape as number[];
-      const newAccumulation = runToTensor(new ElementwiseProgram(shape, ['acc', 'grad', ...inputs], `ncMomentumAccumulate${key}`, accumulate), [accumulation, gradient, ...extra], [f32(self.momentum)]);
+      const newAccumulation = runToTensor(
+        new ElementwiseProgram(shape, ['acc', 'grad', ...inputs], `ncMomentumAccumulate${key}`, accumulate),
+        [accumulation, gradient, ...extra],
+        [f32(self.momentum)],
+      );
       const applyProgram = nesterov
-        ? new ElementwiseProgram(shape, ['value', 'acc', 'grad', ...inputs], `ncMomentumApplyNesterov${key}`, apply, 'scale : f32, momentum : f32,')
+        ? new ElementwiseProgram(
+            shape,
+            ['value', 'acc', 'grad', ...inputs],
+            `ncMomentumApplyNesterov${key}`,
+            apply,
+            'scale : f32, momentum : f32,',
+          )
         : new ElementwiseProgram(shape, ['value', 'acc', ...inputs], `ncMomentumApply${key}`, apply);
-      const newValue = runToTensor(applyProgram, nesterov ? [value, newAccumulation, gradient, ...extra] : [value, newAccumulation, ...extra], nesterov ? [f32(self.learningRate), f32(self.momentum)] : [f32(self.learningRate)]);
+      const newValue = runToTensor(
+        applyProgram,
+        nesterov ? [value, newAccumulation, gradient, ...extra] : [value, newAccumulation, ...extra],
+        nesterov ? [f32(self.learningRate), f32(self.momentum)] : [f32(self.learningRate)],
+      );
       accumulation.assign(newAccumulation);
       value.assign(newValue);
       tf.dispose([newAccumulation, newValue]);

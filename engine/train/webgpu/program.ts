@@ -48,7 +48,10 @@ export function f32(...data: number[]): Uniform {
 }
 
 /** A flat, one-thread-per-output program layout over `outputShape` (main(index) style). */
-export function flatLayout(outputShape: number[], workgroup = 64): Pick<GpuProgram, 'dispatchLayout' | 'dispatch' | 'workgroupSize' | 'size'> {
+export function flatLayout(
+  outputShape: number[],
+  workgroup = 64,
+): Pick<GpuProgram, 'dispatchLayout' | 'dispatch' | 'workgroupSize' | 'size'> {
   const size = outputShape.reduce((a, b) => a * b, 1);
   return {
     dispatchLayout: { x: outputShape.map((_, i) => i) },
@@ -75,7 +78,12 @@ export abstract class FlatProgram implements GpuProgram {
     workgroup = 64,
     threads: number[] = outputShape,
   ) {
-    ({ dispatchLayout: this.dispatchLayout, dispatch: this.dispatch, workgroupSize: this.workgroupSize, size: this.size } = flatLayout(threads, workgroup));
+    ({
+      dispatchLayout: this.dispatchLayout,
+      dispatch: this.dispatch,
+      workgroupSize: this.workgroupSize,
+      size: this.size,
+    } = flatLayout(threads, workgroup));
   }
   abstract getUserCode(): string;
 }

@@ -52,7 +52,10 @@ export function difference(a: Recording, b: Recording): string | null {
   const cb = canonical(b);
   if (ca.lines.length !== cb.lines.length) return `${ca.lines.length} commands and host writes one time, ${cb.lines.length} the next`;
   const line = ca.lines.findIndex((l, i) => l !== cb.lines[i]);
-  if (line >= 0) return line < a.commands.length ? `command ${line + 1} of ${a.commands.length} changed` : `host write ${line - a.commands.length + 1} went elsewhere`;
+  if (line >= 0)
+    return line < a.commands.length
+      ? `command ${line + 1} of ${a.commands.length} changed`
+      : `host write ${line - a.commands.length + 1} went elsewhere`;
   const write = ca.writes.findIndex((w, i) => !sameBytes(w, cb.writes[i]!));
   if (write >= 0) return `host write ${write + 1} of ${ca.writes.length} (${ca.writes[write]!.length} bytes) wrote different values`;
   return null;

@@ -28,8 +28,21 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackendInternals } from './internals';
 
 export type Command =
-  | { readonly kind: 'dispatch'; readonly pipeline: GPUComputePipeline; readonly group: number; readonly bindGroup: GPUBindGroup; readonly workgroups: readonly [number, number, number] }
-  | { readonly kind: 'copy'; readonly src: GPUBuffer; readonly srcOffset: number; readonly dst: GPUBuffer; readonly dstOffset: number; readonly size: number };
+  | {
+      readonly kind: 'dispatch';
+      readonly pipeline: GPUComputePipeline;
+      readonly group: number;
+      readonly bindGroup: GPUBindGroup;
+      readonly workgroups: readonly [number, number, number];
+    }
+  | {
+      readonly kind: 'copy';
+      readonly src: GPUBuffer;
+      readonly srcOffset: number;
+      readonly dst: GPUBuffer;
+      readonly dstOffset: number;
+      readonly size: number;
+    };
 
 /** One buffer binding as recorded: which buffer, and the window of it. */
 export interface Binding {
@@ -159,9 +172,21 @@ export class StepRecorder {
    * inputs into). `run` must do all its GPU work before it settles, and nothing else may issue
    * work meanwhile: the trainer's step qualifies, it queues and returns. Then `close`.
    */
-  async capture<T>(inputs: readonly tf.Tensor[], run: (copies: tf.Tensor[]) => Promise<T>): Promise<{ value: T; open: Open; inputs: GPUBuffer[] }> {
+  async capture<T>(
+    inputs: readonly tf.Tensor[],
+    run: (copies: tf.Tensor[]) => Promise<T>,
+  ): Promise<{ value: T; open: Open; inputs: GPUBuffer[] }> {
     if (this.open != null) throw new Error('StepRecorder: captures do not nest');
-    const open: Open = { commands: [], bindings: new Map(), writes: [], own: new Set(), free: new Map(), borrowed: new Set(), inputs: [], refusal: null };
+    const open: Open = {
+      commands: [],
+      bindings: new Map(),
+      writes: [],
+      own: new Set(),
+      free: new Map(),
+      borrowed: new Set(),
+      inputs: [],
+      refusal: null,
+    };
     const buffers = open.inputs;
     const copies = inputs.map((t) => {
       const source = this.bufferOf(t);
@@ -218,7 +243,10 @@ export class StepRecorder {
     this.dropBuffers([...open.own].filter((b) => !touched.has(b)));
     const externals = new Set([...touched].filter((b) => !open.own.has(b)));
     const dispatches = open.commands.filter((c) => c.kind === 'dispatch').length;
-    return { ok: true, recording: { commands: open.commands, bindings: open.bindings, writes: open.writes, own: open.own, touched, externals, dispatches } };
+    return {
+      ok: true,
+      recording: { commands: open.commands, bindings: open.bindings, writes: open.writes, own: open.own, touched, externals, dispatches },
+    };
   }
 
   /**
@@ -288,8 +316,15 @@ export class StepRecorder {
    * command, and `stats` copied out into a new tfjs tensor, which is returned. Submitted as tfjs
    * would: once enough dispatches are waiting (a small step shares a submit).
    */
-  replay(recording: Recording, inputs: readonly (readonly [tf.Tensor, GPUBuffer])[], stats: { buffer: GPUBuffer; shape: number[] }): tf.Tensor {
-    this.encode(recording, inputs.map(([t, to]) => ({ from: this.bufferOf(t), to })));
+  replay(
+    recording: Recording,
+    inputs: readonly (readonly [tf.Tensor, GPUBuffer])[],
+    stats: { buffer: GPUBuffer; shape: number[] },
+  ): tf.Tensor {
+    this.encode(
+      recording,
+      inputs.map(([t, to]) => ({ from: this.bufferOf(t), to })),
+    );
     for (const [t] of inputs) this.backend.commandQueueOwnedIds.add(t.dataId);
     const out = this.copyOut(stats.buffer, stats.shape, 'float32');
     this.backend.dispatchCountInPass += recording.dispatches;
@@ -398,73 +433,138 @@ export class StepRecorder {
     let pipeline: GPUComputePipeline | null = null;
     let bindGroup: { group: number; bindGroup: GPUBindGroup } | null = null;
 
-    patch(GPUDevice.prototype, 'createBindGroup', (original) => function (this: GPUDevice, descriptor: GPUBindGroupDescriptor) {
-      const group = original.call(this, descriptor);
-      const bindings: Binding[] = [];
-      for (const entry of descriptor.entries) {
-        const resource = entry.resource as GPUBufferBinding | GPUBuffer;
-        if (resource instanceof GPUBuffer) bindings.push({ buffer: resource, offset: 0, size: undefined });
-        else if (resource != null && (resource as GPUBufferBinding).buffer instanceof GPUBuffer) bindings.push({ buffer: resource.buffer, offset: resource.offset ?? 0, size: resource.size });
-        else refuse('the step binds a texture or sampler');
-      }
-      open.bindings.set(group, bindings);
-      return group;
-    });
-    patch(GPUComputePassEncoder.prototype, 'setPipeline', (original) => function (this: GPUComputePassEncoder, p: GPUComputePipeline) {
-      pipeline = p;
-      return original.call(this, p);
-    });
-    patch(GPUComputePassEncoder.prototype, 'setBindGroup', (original) => function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['setBindGroup']>) {
-      if (args.length > 2 && args[2] != null && (args[2] as ArrayLike<number>).length > 0) refuse('the step uses dynamic offsets');
-      bindGroup = { group: args[0], bindGroup: args[1] as GPUBindGroup };
-      return (original as (...a: unknown[]) => undefined).apply(this, args);
-    } as GPUComputePassEncoder['setBindGroup']);
-    patch(GPUComputePassEncoder.prototype, 'dispatchWorkgroups', (original) => function (this: GPUComputePassEncoder, x: number, y?: number, z?: number) {
-      if (pipeline == null || bindGroup == null || !open.bindings.has(bindGroup.bindGroup)) refuse('the step dispatches with state set before recording');
-      else open.commands.push({ kind: 'dispatch', pipeline, group: bindGroup.group, bindGroup: bindGroup.bindGroup, workgroups: [x, y ?? 1, z ?? 1] });
-      return original.call(this, x, y, z);
-    });
-    patch(GPUComputePassEncoder.prototype, 'dispatchWorkgroupsIndirect', (original) => function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroupsIndirect']>) {
-      refuse('the step dispatches indirectly');
-      return original.apply(this, args);
-    });
-    patch(GPUCommandEncoder.prototype, 'copyBufferToBuffer', (original) => function (this: GPUCommandEncoder, ...args: unknown[]) {
-      const [src, srcOffset, dst, dstOffset, size] = args as [GPUBuffer, number, GPUBuffer, number, number | undefined];
-      if ((dst.usage & GPUBufferUsage.MAP_READ) !== 0) refuse('the step reads a tensor back to the host');
-      open.commands.push({ kind: 'copy', src, srcOffset, dst, dstOffset, size: size ?? src.size - srcOffset });
-      return (original as (...a: unknown[]) => undefined).apply(this, args);
-    } as GPUCommandEncoder['copyBufferToBuffer']);
+    patch(
+      GPUDevice.prototype,
+      'createBindGroup',
+      (original) =>
+        function (this: GPUDevice, descriptor: GPUBindGroupDescriptor) {
+          const group = original.call(this, descriptor);
+          const bindings: Binding[] = [];
+          for (const entry of descriptor.entries) {
+            const resource = entry.resource as GPUBufferBinding | GPUBuffer;
+            if (resource instanceof GPUBuffer) bindings.push({ buffer: resource, offset: 0, size: undefined });
+            else if (resource != null && (resource as GPUBufferBinding).buffer instanceof GPUBuffer)
+              bindings.push({ buffer: resource.buffer, offset: resource.offset ?? 0, size: resource.size });
+            else refuse('the step binds a texture or sampler');
+          }
+          open.bindings.set(group, bindings);
+          return group;
+        },
+    );
+    patch(
+      GPUComputePassEncoder.prototype,
+      'setPipeline',
+      (original) =>
+        function (this: GPUComputePassEncoder, p: GPUComputePipeline) {
+          pipeline = p;
+          return original.call(this, p);
+        },
+    );
+    patch(
+      GPUComputePassEncoder.prototype,
+      'setBindGroup',
+      (original) =>
+        function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['setBindGroup']>) {
+          if (args.length > 2 && args[2] != null && (args[2] as ArrayLike<number>).length > 0) refuse('the step uses dynamic offsets');
+          bindGroup = { group: args[0], bindGroup: args[1] as GPUBindGroup };
+          return (original as (...a: unknown[]) => undefined).apply(this, args);
+        } as GPUComputePassEncoder['setBindGroup'],
+    );
+    patch(
+      GPUComputePassEncoder.prototype,
+      'dispatchWorkgroups',
+      (original) =>
+        function (this: GPUComputePassEncoder, x: number, y?: number, z?: number) {
+          if (pipeline == null || bindGroup == null || !open.bindings.has(bindGroup.bindGroup))
+            refuse('the step dispatches with state set before recording');
+          else
+            open.commands.push({
+              kind: 'dispatch',
+              pipeline,
+              group: bindGroup.group,
+              bindGroup: bindGroup.bindGroup,
+              workgroups: [x, y ?? 1, z ?? 1],
+            });
+          return original.call(this, x, y, z);
+        },
+    );
+    patch(
+      GPUComputePassEncoder.prototype,
+      'dispatchWorkgroupsIndirect',
+      (original) =>
+        function (this: GPUComputePassEncoder, ...args: Parameters<GPUComputePassEncoder['dispatchWorkgroupsIndirect']>) {
+          refuse('the step dispatches indirectly');
+          return original.apply(this, args);
+        },
+    );
+    patch(
+      GPUCommandEncoder.prototype,
+      'copyBufferToBuffer',
+      (original) =>
+        function (this: GPUCommandEncoder, ...args: unknown[]) {
+          const [src, srcOffset, dst, dstOffset, size] = args as [GPUBuffer, number, GPUBuffer, number, number | undefined];
+          if ((dst.usage & GPUBufferUsage.MAP_READ) !== 0) refuse('the step reads a tensor back to the host');
+          open.commands.push({ kind: 'copy', src, srcOffset, dst, dstOffset, size: size ?? src.size - srcOffset });
+          return (original as (...a: unknown[]) => undefined).apply(this, args);
+        } as GPUCommandEncoder['copyBufferToBuffer'],
+    );
     for (const key of ['copyBufferToTexture', 'copyTextureToBuffer', 'copyTextureToTexture', 'clearBuffer', 'beginRenderPass'] as const) {
-      patch(GPUCommandEncoder.prototype, key, (original) => function (this: GPUCommandEncoder, ...args: unknown[]) {
-        refuse(`the step uses ${key}`);
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
-      } as never);
+      patch(
+        GPUCommandEncoder.prototype,
+        key,
+        (original) =>
+          function (this: GPUCommandEncoder, ...args: unknown[]) {
+            refuse(`the step uses ${key}`);
+            return (original as (...a: unknown[]) => unknown).apply(this, args);
+          } as never,
+      );
     }
-    patch(GPUQueue.prototype, 'writeBuffer', (original) => function (this: GPUQueue, ...args: unknown[]) {
-      const [buffer, offset, data, dataOffset = 0, size] = args as [GPUBuffer, number, ArrayBufferView | ArrayBuffer, number | undefined, number | undefined];
-      const entry = ledger.get(buffer);
-      if (entry == null || entry.capture !== open) refuse('the step writes from the host into a buffer it did not make');
-      else if (open.borrowed.has(buffer)) {
-        refuse('the step writes from the host into a buffer another recording lent it');
-        stopLending();
-      } else {
-        entry.pinned = true;
-        const base = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-        const unit = data instanceof ArrayBuffer ? 1 : ((data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1);
-        const start = dataOffset * unit;
-        const bytes = base.slice(start, size == null ? undefined : start + size * unit);
-        open.writes.push({ buffer, offset, bytes });
-      }
-      return (original as (...a: unknown[]) => undefined).apply(this, args);
-    } as GPUQueue['writeBuffer']);
-    patch(GPUQueue.prototype, 'writeTexture', (original) => function (this: GPUQueue, ...args: unknown[]) {
-      refuse('the step writes a texture');
-      return (original as (...a: unknown[]) => undefined).apply(this, args);
-    } as GPUQueue['writeTexture']);
-    patch(GPUBuffer.prototype, 'mapAsync', (original) => function (this: GPUBuffer, ...args: unknown[]) {
-      refuse('the step reads a buffer back to the host');
-      return (original as (...a: unknown[]) => Promise<undefined>).apply(this, args);
-    } as GPUBuffer['mapAsync']);
+    patch(
+      GPUQueue.prototype,
+      'writeBuffer',
+      (original) =>
+        function (this: GPUQueue, ...args: unknown[]) {
+          const [buffer, offset, data, dataOffset = 0, size] = args as [
+            GPUBuffer,
+            number,
+            ArrayBufferView | ArrayBuffer,
+            number | undefined,
+            number | undefined,
+          ];
+          const entry = ledger.get(buffer);
+          if (entry == null || entry.capture !== open) refuse('the step writes from the host into a buffer it did not make');
+          else if (open.borrowed.has(buffer)) {
+            refuse('the step writes from the host into a buffer another recording lent it');
+            stopLending();
+          } else {
+            entry.pinned = true;
+            const base = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+            const unit = data instanceof ArrayBuffer ? 1 : ((data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1);
+            const start = dataOffset * unit;
+            const bytes = base.slice(start, size == null ? undefined : start + size * unit);
+            open.writes.push({ buffer, offset, bytes });
+          }
+          return (original as (...a: unknown[]) => undefined).apply(this, args);
+        } as GPUQueue['writeBuffer'],
+    );
+    patch(
+      GPUQueue.prototype,
+      'writeTexture',
+      (original) =>
+        function (this: GPUQueue, ...args: unknown[]) {
+          refuse('the step writes a texture');
+          return (original as (...a: unknown[]) => undefined).apply(this, args);
+        } as GPUQueue['writeTexture'],
+    );
+    patch(
+      GPUBuffer.prototype,
+      'mapAsync',
+      (original) =>
+        function (this: GPUBuffer, ...args: unknown[]) {
+          refuse('the step reads a buffer back to the host');
+          return (original as (...a: unknown[]) => Promise<undefined>).apply(this, args);
+        } as GPUBuffer['mapAsync'],
+    );
     return () => undo.reverse().forEach((u) => u());
   }
 }

@@ -127,12 +127,19 @@ async function register(options: RegisterOptions): Promise<WebGPURegistration> {
   }
   let adapter: GPUAdapter | null;
   try {
-    adapter = await gpu.requestAdapter(software ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : { powerPreference: 'high-performance' });
+    adapter = await gpu.requestAdapter(
+      software ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions) : { powerPreference: 'high-performance' },
+    );
   } catch (e) {
     return { ok: false, reason: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
   }
   if (adapter == null) {
-    return { ok: false, reason: software ? 'no software WebGPU adapter (Mesa\'s EGL and llvmpipe are needed: apt install libegl-mesa0 libgl1-mesa-dri)' : 'no WebGPU adapter on this machine (no GPU, or no Vulkan/Metal/D3D12 driver)' };
+    return {
+      ok: false,
+      reason: software
+        ? "no software WebGPU adapter (Mesa's EGL and llvmpipe are needed: apt install libegl-mesa0 libgl1-mesa-dri)"
+        : 'no WebGPU adapter on this machine (no GPU, or no Vulkan/Metal/D3D12 driver)',
+    };
   }
 
   const limits = adapter.limits;
@@ -186,7 +193,12 @@ async function register(options: RegisterOptions): Promise<WebGPURegistration> {
   if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => backend, 3);
   if (options.fastKernels !== false) registerFastKernels();
-  if (software) return { ok: true, adapterName: `${adapterName(info).replace('unnamed WebGPU adapter', 'Mesa llvmpipe')} (software, OpenGL ES compatibility mode)`, software: true };
+  if (software)
+    return {
+      ok: true,
+      adapterName: `${adapterName(info).replace('unnamed WebGPU adapter', 'Mesa llvmpipe')} (software, OpenGL ES compatibility mode)`,
+      software: true,
+    };
   const name = adapterName(info);
   const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
   return { ok: true, adapterName: name, software: fallback || SOFTWARE_RENDERERS.test(name) };

@@ -62,7 +62,9 @@ type Internals = { incrementIterations(): void };
 
 /** The optimizer's plain settings: a change means the uniforms baked into a recording are stale. */
 function settings(optimizer: tf.Optimizer): string {
-  return JSON.stringify(Object.entries(optimizer).filter(([k, v]) => k !== 'iterations_' && ['number', 'boolean', 'string'].includes(typeof v)));
+  return JSON.stringify(
+    Object.entries(optimizer).filter(([k, v]) => k !== 'iterations_' && ['number', 'boolean', 'string'].includes(typeof v)),
+  );
 }
 
 export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): ReplayingStep {
@@ -88,10 +90,18 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
   };
 
   // The inputs fit: the kind's key names their shapes and dtypes.
-  const stillValid = (r: Replayable) => r.variables.every(({ variable, buffer }) => !variable.isDisposed && recorder!.resourceOf(variable) === buffer);
+  const stillValid = (r: Replayable) =>
+    r.variables.every(({ variable, buffer }) => !variable.isDisposed && recorder!.resourceOf(variable) === buffer);
 
   function replay(r: Replayable, x: tf.Tensor, labels: tf.Tensor1D, norms: boolean): PendingStep {
-    const stats = recorder!.replay(r.recording, [[x, r.inputs[0]!], [labels, r.inputs[1]!]], r.stats) as tf.Tensor1D;
+    const stats = recorder!.replay(
+      r.recording,
+      [
+        [x, r.inputs[0]!],
+        [labels, r.inputs[1]!],
+      ],
+      r.stats,
+    ) as tf.Tensor1D;
     (optimizer as unknown as Internals).incrementIterations();
     report.replayed++;
     return { stats, norms };

@@ -35,9 +35,13 @@ export function useQueueUploads(backend: object, on: boolean): void {
   patched.set(backend, original);
   b.uploadToGPU = function (this: BackendInternals, dataId: object) {
     const data = this.tensorMap.get(dataId);
-    if (data == null || data.values == null || data.resource != null || !['float32', 'int32', 'bool'].includes(data.dtype)) return original.call(this, dataId);
+    if (data == null || data.values == null || data.resource != null || !['float32', 'int32', 'bool'].includes(data.dtype))
+      return original.call(this, dataId);
     const array = words(data);
-    const buffer = this.bufferManager.acquireBuffer(array.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+    const buffer = this.bufferManager.acquireBuffer(
+      array.byteLength,
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    );
     if (array.byteLength > 0) this.queue.writeBuffer(buffer, 0, array.buffer, array.byteOffset, array.byteLength);
     data.values = null; // as tfjs: once on the GPU, the host copy is dropped
     data.resource = buffer;

@@ -63,7 +63,11 @@ function compare(name: string, gpu: Float32Array, cpu: Float32Array, tolerance: 
 }
 
 /** Runs `compute` on the given backend over fresh tensors made from `arrays`; returns flat outputs. */
-async function onBackend(backend: string, arrays: { data: Float32Array; shape: number[] }[], compute: (...t: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
+async function onBackend(
+  backend: string,
+  arrays: { data: Float32Array; shape: number[] }[],
+  compute: (...t: tf.Tensor[]) => tf.Tensor[],
+): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   const inputs = arrays.map((a) => tf.tensor(a.data, a.shape));
   const outputs = compute(...inputs);
@@ -74,7 +78,9 @@ async function onBackend(backend: string, arrays: { data: Float32Array; shape: n
 
 /** The conv's filter and input gradients for upstream gradient dy, through tfjs's autodiff. */
 function convGrads(x: tf.Tensor, w: tf.Tensor, dy: tf.Tensor, c: ConvCase): tf.Tensor[] {
-  return tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad), dy)))([x, w]).reverse();
+  return tf
+    .grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad), dy)))([x, w])
+    .reverse();
 }
 
 function batchNormReference(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: tf.Tensor, epsilon: number): tf.Tensor[] {
@@ -91,7 +97,8 @@ function batchNormReference(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: 
 }
 
 function batchNormFused(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, r: tf.Tensor, epsilon: number): tf.Tensor[] {
-  const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, epsilon).y, r));
+  const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, epsilon).y, r));
   const { y, stats } = batchNormTraining(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, epsilon);
   stats.dispose();
   return [y, ...tf.grads(f)([x, gamma, beta])];
@@ -103,12 +110,24 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
   const results: KernelCheck[] = [];
   let seed = 1;
   for (const c of options.full === false ? CONV_CASES.slice(0, -1) : CONV_CASES) {
-    const xData = random(c.x.reduce((a, b) => a * b), seed++);
+    const xData = random(
+      c.x.reduce((a, b) => a * b),
+      seed++,
+    );
     const outShape = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.stride, 1, c.pad).outShape;
-    const dyData = random(outShape.reduce((a, b) => a * b), seed++);
+    const dyData = random(
+      outShape.reduce((a, b) => a * b),
+      seed++,
+    );
     const arrays = [
       { data: xData, shape: c.x },
-      { data: random(c.filter.reduce((a, b) => a * b), seed++), shape: c.filter },
+      {
+        data: random(
+          c.filter.reduce((a, b) => a * b),
+          seed++,
+        ),
+        shape: c.filter,
+      },
       { data: dyData, shape: outShape },
     ];
     const gpu = await onBackend('webgpu', arrays, (x, w, dy) => convGrads(x!, w!, dy!, c));
@@ -117,14 +136,28 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     results.push(compare(`Conv2DBackpropInput ${c.name}`, gpu[1]!, cpu[1]!, tolerance));
   }
   const reductions = [
-    { name: 'Σ over batch, height, width (a bias gradient, in chunks)', shape: [8, 32, 32, 6], axes: [0, 1, 2], mean: false, keepDims: false },
+    {
+      name: 'Σ over batch, height, width (a bias gradient, in chunks)',
+      shape: [8, 32, 32, 6],
+      axes: [0, 1, 2],
+      mean: false,
+      keepDims: false,
+    },
     { name: 'Σ over batch (a dense bias gradient)', shape: [64, 120], axes: [0], mean: false, keepDims: false },
     { name: 'mean over height, width (global average pool)', shape: [4, 8, 8, 32], axes: [1, 2], mean: true, keepDims: false },
     { name: 'mean over height, width, kept dims', shape: [2, 19, 17, 5], axes: [1, 2], mean: true, keepDims: true },
     { name: 'mean over height, width of two large images (in chunks)', shape: [2, 64, 64, 3], axes: [1, 2], mean: true, keepDims: false },
   ];
   for (const r of reductions) {
-    const arrays = [{ data: random(r.shape.reduce((a, b) => a * b), seed++), shape: r.shape }];
+    const arrays = [
+      {
+        data: random(
+          r.shape.reduce((a, b) => a * b),
+          seed++,
+        ),
+        shape: r.shape,
+      },
+    ];
     const reduce = (x: tf.Tensor) => [r.mean ? tf.mean(x, r.axes, r.keepDims) : tf.sum(x, r.axes, r.keepDims)];
     const [gpu] = await onBackend('webgpu', arrays, (x) => reduce(x!));
     const [cpu] = await onBackend('cpu', arrays, (x) => reduce(x!));
@@ -136,7 +169,8 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     const labels = { data: Float32Array.from({ length: 37 }, (_, i) => (i * 7) % 10), shape: [37] };
     const lossAndGradient = (fused: boolean) => (z: tf.Tensor | undefined, l: tf.Tensor | undefined) => {
       const classes = tf.cast(l!, 'int32') as tf.Tensor1D;
-      const f = (v: tf.Tensor) => (fused ? fusedCrossEntropy(classes, v, 10) : (tf.losses.softmaxCrossEntropy(tf.oneHot(classes, 10), v) as tf.Scalar));
+      const f = (v: tf.Tensor) =>
+        fused ? fusedCrossEntropy(classes, v, 10) : (tf.losses.softmaxCrossEntropy(tf.oneHot(classes, 10), v) as tf.Scalar);
       const { value, grad } = tf.valueAndGrad(f)(z!);
       // ×B: each entry is then O(1), so an error in the 1/B factor shows against the tolerance.
       const scaled = tf.mul(grad, 37);
@@ -163,7 +197,9 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     ];
     const gpu = await onBackend('webgpu', arrays, (x, g, b, r) => batchNormFused(x!, g!, b!, r!, 1e-3));
     const cpu = await onBackend('cpu', arrays, (x, g, b, r) => batchNormReference(x!, g!, b!, r!, 1e-3));
-    ['y', 'dx', 'dγ', 'dβ'].forEach((what, i) => results.push(compare(`fused batchnorm [${shape.join('×')}] ${what}`, gpu[i]!, cpu[i]!, tolerance)));
+    ['y', 'dx', 'dγ', 'dβ'].forEach((what, i) =>
+      results.push(compare(`fused batchnorm [${shape.join('×')}] ${what}`, gpu[i]!, cpu[i]!, tolerance)),
+    );
   }
   const w0 = random(1000, seed++);
   const gradients = [random(1000, seed++), random(1000, seed++), random(1000, seed++)];
@@ -177,9 +213,11 @@ export async function verifyWebGPUKernels(options: { tolerance?: number; full?: 
     optimizer.dispose();
     return out;
   };
-  const momentumRun = (nesterov: boolean) => (fused: boolean) => optimizerRun('momentum', () => (fused ? new FusedMomentumOptimizer(0.1, 0.9, nesterov) : tf.train.momentum(0.1, 0.9, nesterov)));
+  const momentumRun = (nesterov: boolean) => (fused: boolean) =>
+    optimizerRun('momentum', () => (fused ? new FusedMomentumOptimizer(0.1, 0.9, nesterov) : tf.train.momentum(0.1, 0.9, nesterov)));
   const sgdRun = (fused: boolean) => optimizerRun('sgd', () => (fused ? new FusedMomentumOptimizer(0.1, 0) : tf.train.sgd(0.1)));
-  const adamRun = (fused: boolean) => optimizerRun('adam', () => (fused ? new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-7) : tf.train.adam(0.01, 0.9, 0.999, 1e-7)));
+  const adamRun = (fused: boolean) =>
+    optimizerRun('adam', () => (fused ? new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-7) : tf.train.adam(0.01, 0.9, 0.999, 1e-7)));
   const runs = [
     ['fused SGD momentum, 3 steps', momentumRun(false)],
     ['fused SGD Nesterov momentum, 3 steps', momentumRun(true)],

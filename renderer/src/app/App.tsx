@@ -18,7 +18,12 @@ import { Toolbar } from './Toolbar';
 
 export function App() {
   useEffect(() => {
-    const offs = [installShortcuts(), installLifecycle(), listenToTrainer(), api().on('menu.command', ({ command }) => runCommand(command))];
+    const offs = [
+      installShortcuts(),
+      installLifecycle(),
+      listenToTrainer(),
+      api().on('menu.command', ({ command }) => runCommand(command)),
+    ];
     return () => offs.forEach((off) => off());
   }, []);
   return (

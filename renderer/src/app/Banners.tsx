@@ -10,7 +10,8 @@ export function ConnectionBanner() {
   if (state !== 'lost') return null;
   return (
     <div className="banner banner-lost" role="alert" data-testid="connection-lost">
-      Lost the connection to the NetCanvas server. Your graph is safe in this tab; reconnecting… (if it does not come back, restart <code>npm run web</code> and reload).
+      Lost the connection to the NetCanvas server. Your graph is safe in this tab; reconnecting… (if it does not come back, restart{' '}
+      <code>npm run web</code> and reload).
     </div>
   );
 }

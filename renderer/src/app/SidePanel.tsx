@@ -18,7 +18,14 @@ export function SidePanel() {
     <aside className={`side-panel tab-${tab}`}>
       <nav className="tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'on' : ''} data-testid={`tab-${t.id}`} onClick={() => useUi.getState().setTab(t.id)}>
+          <button
+            key={t.id}
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'on' : ''}
+            data-testid={`tab-${t.id}`}
+            onClick={() => useUi.getState().setTab(t.id)}
+          >
             {t.label}
           </button>
         ))}

@@ -49,7 +49,12 @@ export function Toolbar() {
       <div className="toolbar-group">{EDIT.map(button)}</div>
       <div className="doc-name" data-testid="doc-name">
         {name}
-        {dirty && <span className="dirty-dot" title="Unsaved changes"> ●</span>}
+        {dirty && (
+          <span className="dirty-dot" title="Unsaved changes">
+            {' '}
+            ●
+          </span>
+        )}
       </div>
     </header>
   );

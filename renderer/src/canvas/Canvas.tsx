@@ -70,7 +70,8 @@ export function Canvas() {
       let sized: Map<NodeId, { width: number; height: number }> | null = null;
       let selectionChanged = false;
       for (const change of changes) {
-        if (change.type === 'position' && change.position) positions[change.id] = { x: Math.round(change.position.x), y: Math.round(change.position.y) };
+        if (change.type === 'position' && change.position)
+          positions[change.id] = { x: Math.round(change.position.x), y: Math.round(change.position.y) };
         if (change.type === 'dimensions' && change.dimensions) {
           sized ??= new Map(sizes);
           sized.set(change.id, change.dimensions);
@@ -100,15 +101,20 @@ export function Canvas() {
     if (!type) return;
     event.preventDefault();
     const p = screenToFlow({ x: event.clientX, y: event.clientY });
-    editorStore().getState().perform(addNode, { type, position: { x: Math.round(p.x - 100), y: Math.round(p.y - 30) } });
+    editorStore()
+      .getState()
+      .perform(addNode, { type, position: { x: Math.round(p.x - 100), y: Math.round(p.y - 30) } });
   }, []);
 
-  const explainRefusal = useCallback((_: unknown, state: { isValid: boolean | null; fromNode: { id: string } | null; toNode: { id: string } | null }) => {
-    if (state.isValid === false && state.fromNode && state.toNode) {
-      setRefusal(connectionRefusal(editorStore().getState().doc, state.fromNode.id, state.toNode.id));
-      setTimeout(() => setRefusal(null), 3000);
-    }
-  }, []);
+  const explainRefusal = useCallback(
+    (_: unknown, state: { isValid: boolean | null; fromNode: { id: string } | null; toNode: { id: string } | null }) => {
+      if (state.isValid === false && state.fromNode && state.toNode) {
+        setRefusal(connectionRefusal(editorStore().getState().doc, state.fromNode.id, state.toNode.id));
+        setTimeout(() => setRefusal(null), 3000);
+      }
+    },
+    [],
+  );
 
   return (
     <div className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>

@@ -35,14 +35,25 @@ function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
         <span className="layer-shape" title="Output shape (without the batch axis)">
           {data.shape}
         </span>
-        {data.paramCount && <span className="layer-params" title="Trainable parameters">{data.paramCount} params</span>}
+        {data.paramCount && (
+          <span className="layer-params" title="Trainable parameters">
+            {data.paramCount} params
+          </span>
+        )}
       </div>
       {(data.settings || data.field) && (
         <div className="layer-row layer-small">
           <span className="layer-settings" title={data.settings}>
             {data.settings}
           </span>
-          {data.field && <span className="layer-field" title="Receptive field of one output unit, in input pixels, and the jump between neighbouring units">{data.field}</span>}
+          {data.field && (
+            <span
+              className="layer-field"
+              title="Receptive field of one output unit, in input pixels, and the jump between neighbouring units"
+            >
+              {data.field}
+            </span>
+          )}
         </div>
       )}
       {(data.message ?? data.warning) && <div className="layer-message">{data.message ?? data.warning}</div>}

@@ -90,7 +90,13 @@ export function portRanks(edges: readonly GraphEdge[]): Map<GraphEdge, number> {
   return ranks;
 }
 
-export function toFlowNodes(doc: GraphDoc, check: CheckResult, selection: Selection, sizes: Sizes, previous: Map<NodeId, LayerFlowNode>): LayerFlowNode[] {
+export function toFlowNodes(
+  doc: GraphDoc,
+  check: CheckResult,
+  selection: Selection,
+  sizes: Sizes,
+  previous: Map<NodeId, LayerFlowNode>,
+): LayerFlowNode[] {
   const selected = new Set(selection.nodes);
   const incoming = new Map<NodeId, number>();
   for (const e of doc.edges) incoming.set(e.target, (incoming.get(e.target) ?? 0) + 1);
@@ -132,7 +138,8 @@ export function toFlowEdges(doc: GraphDoc, check: CheckResult, selection: Select
     const className = check.nodes[e.target]?.status === 'error' ? 'edge-error' : undefined;
     const isSelected = selected.has(id);
     const old = previous.get(id);
-    if (old && old.label === label && old.targetHandle === targetHandle && old.className === className && old.selected === isSelected) return old;
+    if (old && old.label === label && old.targetHandle === targetHandle && old.className === className && old.selected === isSelected)
+      return old;
     return {
       id,
       source: e.source,

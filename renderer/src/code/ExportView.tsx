@@ -33,7 +33,15 @@ export default function ExportView({ target }: { target: ExportTarget }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    const ed = monaco.editor.create(host.current!, { value: '', readOnly: true, wordWrap: 'on', automaticLayout: true, minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false });
+    const ed = monaco.editor.create(host.current!, {
+      value: '',
+      readOnly: true,
+      wordWrap: 'on',
+      automaticLayout: true,
+      minimap: { enabled: false },
+      fontSize: 13,
+      scrollBeyondLastLine: false,
+    });
     editor.current = ed;
     return () => ed.dispose();
   }, []);

@@ -64,7 +64,8 @@ export function PathDialog() {
   const typed = name.trim();
   const chosen = typed && (typed.startsWith('/') || /^[A-Za-z]:[\\/]/.test(typed)) ? typed : dir && typed ? join(dir, typed) : null;
   const shown = request.mode === 'folder' ? entries.filter((e) => e.kind === 'folder') : entries;
-  const pick = (entry: FileEntry) => (entry.kind === 'folder' ? setDir(entry.path) : request.mode === 'open' ? close(entry.path) : setName(entry.name));
+  const pick = (entry: FileEntry) =>
+    entry.kind === 'folder' ? setDir(entry.path) : request.mode === 'open' ? close(entry.path) : setName(entry.name);
 
   return (
     <div className="modal-backdrop" role="dialog" aria-label={request.title}>
@@ -79,7 +80,11 @@ export function PathDialog() {
         <ul className="file-list">
           {shown.map((e) => (
             <li key={e.path}>
-              <button className={`file-entry ${e.kind}`} onClick={() => pick(e)} onDoubleClick={() => e.kind === 'folder' && request.mode === 'folder' && close(e.path)}>
+              <button
+                className={`file-entry ${e.kind}`}
+                onClick={() => pick(e)}
+                onDoubleClick={() => e.kind === 'folder' && request.mode === 'folder' && close(e.path)}
+              >
                 {e.kind === 'folder' ? '📁' : '📄'} {e.name}
               </button>
             </li>
@@ -88,8 +93,18 @@ export function PathDialog() {
         </ul>
         {error && <div className="field-error">{error}</div>}
         <label className="field">
-          {request.mode === 'save' ? 'File name or full path' : request.mode === 'folder' ? 'Folder (empty: the current one)' : 'File name or full path'}
-          <input data-testid="path-input" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && chosen && close(chosen)} autoFocus />
+          {request.mode === 'save'
+            ? 'File name or full path'
+            : request.mode === 'folder'
+              ? 'Folder (empty: the current one)'
+              : 'File name or full path'}
+          <input
+            data-testid="path-input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && chosen && close(chosen)}
+            autoFocus
+          />
         </label>
         <div className="modal-buttons">
           <button onClick={() => close(null)}>Cancel</button>

@@ -32,7 +32,9 @@ export function RecoveryBanner() {
     setFound(null);
   };
   const discard = () => {
-    void api().request('recovery.clear', {}).catch(() => {});
+    void api()
+      .request('recovery.clear', {})
+      .catch(() => {});
     setFound(null);
   };
   return (

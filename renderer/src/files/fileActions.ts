@@ -76,7 +76,10 @@ export async function importModelFile(): Promise<boolean> {
       return false;
     }
     install({ ...parsed.doc, layout: autoLayout(parsed.doc) }, null);
-    const notes = [...imported.notes, ...(imported.hadWeights ? ['its weights are not loaded here ("netcanvas import" saves them as a checkpoint)'] : [])];
+    const notes = [
+      ...imported.notes,
+      ...(imported.hadWeights ? ['its weights are not loaded here ("netcanvas import" saves them as a checkpoint)'] : []),
+    ];
     notify(`Imported ${imported.path}${notes.length ? `. Note: ${notes.join('; ')}` : ''}`);
     return true;
   } catch (err) {
@@ -92,7 +95,9 @@ async function writeTo(path: string): Promise<boolean> {
     const written = await api().request('file.write', { path, text: serializeGraph(doc) });
     // Mark exactly what was written as saved, even if an edit landed while writing.
     editorStore().setState({ savedDoc: doc, filePath: written.path });
-    void api().request('recovery.clear', {}).catch(() => {});
+    void api()
+      .request('recovery.clear', {})
+      .catch(() => {});
     notify(`Saved ${written.path}`);
     return true;
   } catch (err) {
@@ -143,7 +148,9 @@ export async function exportGraphTo(target: ExportTarget): Promise<boolean> {
   const defaultName = target === 'onnx' ? `${base}.onnx` : `${base}-${target}`;
   try {
     const answer = await api().request('file.saveDialog', { defaultName, kind: 'export' });
-    const path = answer.unsupported ? await askForPath('save', `Export to ${target} (a folder for code, a file for ONNX)`, defaultName) : answer.path;
+    const path = answer.unsupported
+      ? await askForPath('save', `Export to ${target} (a folder for code, a file for ONNX)`, defaultName)
+      : answer.path;
     if (!path) return false;
     const { paths } = await api().request('export.write', { graph: doc as unknown as Record<string, unknown>, target, path });
     notify(paths.length === 1 ? `Exported ${paths[0]}` : `Exported ${paths.length} files to ${path}`);

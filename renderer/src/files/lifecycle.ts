@@ -24,7 +24,9 @@ export function installLifecycle(): () => void {
     if (title === lastTitle) return;
     lastTitle = title;
     document.title = title;
-    void api().request('window.setTitle', { title, dirty: isDirty(s) }).catch(() => {});
+    void api()
+      .request('window.setTitle', { title, dirty: isDirty(s) })
+      .catch(() => {});
   };
   syncTitle();
   const unsubscribe = store.subscribe(syncTitle);
@@ -41,7 +43,9 @@ export function installLifecycle(): () => void {
     const s = store.getState();
     if (!isDirty(s) || s.doc === recovered) return;
     recovered = s.doc;
-    void api().request('recovery.save', { text: serializeGraph(s.doc), path: s.filePath }).catch(() => {});
+    void api()
+      .request('recovery.save', { text: serializeGraph(s.doc), path: s.filePath })
+      .catch(() => {});
   }, AUTOSAVE_MS);
 
   const offOpen = api().on('file.openRequested', ({ path }) => {

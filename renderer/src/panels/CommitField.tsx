@@ -24,9 +24,22 @@ export function CommitField<A>({ label, value, placeholder, help, commit }: Prop
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label>
         {label}
-        <input value={text} placeholder={placeholder} spellCheck={false} onChange={(e) => setText(e.target.value)} onBlur={run} onKeyDown={(e) => e.key === 'Enter' && run()} />
+        <input
+          value={text}
+          placeholder={placeholder}
+          spellCheck={false}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={run}
+          onKeyDown={(e) => e.key === 'Enter' && run()}
+        />
       </label>
-      {error ? <div className="field-error" role="alert">{error}</div> : help && <div className="field-help">{help}</div>}
+      {error ? (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      ) : (
+        help && <div className="field-help">{help}</div>
+      )}
     </div>
   );
 }

@@ -88,7 +88,9 @@ function GraphInspector() {
     <div className="inspector">
       <h2 className="panel-title">Graph</h2>
       <CommitField key={`name-${name}`} label="Name" value={name} commit={(text) => ({ action: renameGraph, args: { name: text } })} />
-      <p className="panel-doc">Select a layer to edit it. Drag layers from the left; connect the round handles (output at the bottom, inputs on top).</p>
+      <p className="panel-doc">
+        Select a layer to edit it. Drag layers from the left; connect the round handles (output at the bottom, inputs on top).
+      </p>
       <ProblemsList />
     </div>
   );

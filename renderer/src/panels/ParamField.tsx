@@ -22,7 +22,9 @@ export function ParamField({ nodeId, name, spec, written, effective }: Props) {
 
   const commit = (raw: string) => {
     if (raw === paramToText(written ?? effective)) return setError(null);
-    const outcome = editorStore().getState().perform(setParam, { nodeId, name, value: textToParam(spec, raw) });
+    const outcome = editorStore()
+      .getState()
+      .perform(setParam, { nodeId, name, value: textToParam(spec, raw) });
     setError('error' in outcome ? outcome.error : null);
   };
 
@@ -59,11 +61,24 @@ export function ParamField({ nodeId, name, spec, written, effective }: Props) {
         />
       )}
       {written !== undefined && !spec.required && (
-        <button className="link-button" title="Use the default" onClick={() => editorStore().getState().perform(removeParam, { nodeId, name })}>
+        <button
+          className="link-button"
+          title="Use the default"
+          onClick={() => editorStore().getState().perform(removeParam, { nodeId, name })}
+        >
           reset
         </button>
       )}
-      {error ? <div className="field-error" role="alert">{error}</div> : <div className="field-help">{spec.doc}{hint ? ` (${hint})` : ''}</div>}
+      {error ? (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      ) : (
+        <div className="field-help">
+          {spec.doc}
+          {hint ? ` (${hint})` : ''}
+        </div>
+      )}
     </div>
   );
 }

@@ -11,7 +11,16 @@ export function ProblemsList() {
     <ul className="problems">
       {diagnostics.map((d, i) => (
         <li key={i} className={`problem problem-${d.severity}`}>
-          <button className="link-button problem-text" disabled={!d.nodeId} onClick={() => d.nodeId && editorStore().getState().select({ nodes: [d.nodeId], edges: [] })}>
+          <button
+            className="link-button problem-text"
+            disabled={!d.nodeId}
+            onClick={() =>
+              d.nodeId &&
+              editorStore()
+                .getState()
+                .select({ nodes: [d.nodeId], edges: [] })
+            }
+          >
             {d.message}
           </button>
           {d.fix && (

@@ -15,7 +15,10 @@ import { useDatasetSample } from './useDatasetSample';
 
 const VIEW = 224;
 
-export function fieldBox(field: { size: readonly number[]; jump: readonly number[]; start: readonly number[] }, unit: readonly [number, number]) {
+export function fieldBox(
+  field: { size: readonly number[]; jump: readonly number[]; start: readonly number[] },
+  unit: readonly [number, number],
+) {
   const top = field.start[0]! + unit[0] * field.jump[0]! - (field.size[0]! - 1) / 2;
   const left = field.start[1]! + unit[1] * field.jump[1]! - (field.size[1]! - 1) / 2;
   return { top, left, height: field.size[0]!, width: field.size[1]! };
@@ -27,7 +30,8 @@ export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
   const report = check.nodes[nodeId];
   const inputShape = check.inputId ? check.nodes[check.inputId]?.outputShape : null;
   const source = useEditor((s) => String((s.doc.dataset as { source?: unknown } | undefined)?.source ?? EMBEDDED_MNIST));
-  const fitsInput = (shape: readonly number[] | undefined) => !!shape && !!inputShape && shape.length === inputShape.length && shape.every((d, i) => d === inputShape[i]);
+  const fitsInput = (shape: readonly number[] | undefined) =>
+    !!shape && !!inputShape && shape.length === inputShape.length && shape.every((d, i) => d === inputShape[i]);
   const runSample = useTraining((s) => s.sample);
   const fromRun = runSample && fitsInput(runSample.shape) ? runSample : null;
   const fetched = useDatasetSample(source, fromRun === null && !!inputShape && inputShape.length === 3);
@@ -78,7 +82,14 @@ export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
   return (
     <section className="rf-view" data-testid="rf-view">
       <h3>Receptive field</h3>
-      <canvas ref={canvas} width={VIEW} height={VIEW} className="rf-canvas" data-testid="rf-canvas" data-picture={fromRun ? 'run' : datasetSample ? 'dataset' : 'grid'} />
+      <canvas
+        ref={canvas}
+        width={VIEW}
+        height={VIEW}
+        className="rf-canvas"
+        data-testid="rf-canvas"
+        data-picture={fromRun ? 'run' : datasetSample ? 'dataset' : 'grid'}
+      />
       <p className="rf-caption muted" data-testid="rf-caption">
         {fromRun
           ? 'A test digit the last run misclassified.'
@@ -91,16 +102,31 @@ export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
                 : 'Input grid.'}
       </p>
       <p className="rf-facts">
-        Unit ({clamped[0]}, {clamped[1]}) of {out[0]}×{out[1]} sees <b>{field.size[0]}×{field.size[1]}</b> input pixels; neighbouring units are{' '}
-        <b>{field.jump[0]}</b> px apart.{outside && ' Part of its field lies in the zero padding.'}
+        Unit ({clamped[0]}, {clamped[1]}) of {out[0]}×{out[1]} sees{' '}
+        <b>
+          {field.size[0]}×{field.size[1]}
+        </b>{' '}
+        input pixels; neighbouring units are <b>{field.jump[0]}</b> px apart.{outside && ' Part of its field lies in the zero padding.'}
       </p>
       <label className="rf-slider">
         row
-        <input type="range" min={0} max={(out[0] ?? 1) - 1} value={clamped[0]} onChange={(e) => setUnit([Number(e.target.value), clamped[1]])} />
+        <input
+          type="range"
+          min={0}
+          max={(out[0] ?? 1) - 1}
+          value={clamped[0]}
+          onChange={(e) => setUnit([Number(e.target.value), clamped[1]])}
+        />
       </label>
       <label className="rf-slider">
         column
-        <input type="range" min={0} max={(out[1] ?? 1) - 1} value={clamped[1]} onChange={(e) => setUnit([clamped[0], Number(e.target.value)])} />
+        <input
+          type="range"
+          min={0}
+          max={(out[1] ?? 1) - 1}
+          value={clamped[1]}
+          onChange={(e) => setUnit([clamped[0], Number(e.target.value)])}
+        />
       </label>
     </section>
   );

@@ -26,7 +26,12 @@ export function SummaryBar() {
         <b>{formatBytes(check.totals.activationSize * batch * BYTES_PER_FLOAT)}</b> activations at batch
       </span>
       <span className="stat batch-field" title="Batch size (the training config's)">
-        <CommitField key={`batch-${batch}`} label="×" value={String(batch)} commit={(t) => ({ action: setTraining, args: { patch: { batchSize: Number(t) } } })} />
+        <CommitField
+          key={`batch-${batch}`}
+          label="×"
+          value={String(batch)}
+          commit={(t) => ({ action: setTraining, args: { patch: { batchSize: Number(t) } } })}
+        />
       </span>
       <button
         className={`stat problems-count ${errors ? 'has-errors' : warnings ? 'has-warnings' : 'clean'}`}

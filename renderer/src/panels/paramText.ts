@@ -11,7 +11,11 @@ export function paramToText(value: unknown): string {
 }
 
 function numberList(text: string): number[] | null {
-  const parts = text.replace(/[[\]()×x]/g, ',').split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .replace(/[[\]()×x]/g, ',')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 0) return null;
   const numbers = parts.map(Number);
   return numbers.every((n) => !Number.isNaN(n)) ? numbers : null;

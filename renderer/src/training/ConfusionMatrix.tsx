@@ -22,7 +22,12 @@ export function ConfusionMatrix({ confusion, classNames }: { confusion: readonly
             {row.map((count, j) => {
               const diagonal = i === j;
               const strength = diagonal ? count / Math.max(1, rowTotals[i]!) : count / max;
-              const background = count === 0 ? 'transparent' : diagonal ? `rgba(34,197,94,${0.15 + 0.6 * strength})` : `rgba(239,68,68,${0.15 + 0.7 * strength})`;
+              const background =
+                count === 0
+                  ? 'transparent'
+                  : diagonal
+                    ? `rgba(34,197,94,${0.15 + 0.6 * strength})`
+                    : `rgba(239,68,68,${0.15 + 0.7 * strength})`;
               return (
                 <td key={j} style={{ background }} title={`true ${classNames[i] ?? i}, predicted ${classNames[j] ?? j}: ${count}`}>
                   {count || ''}

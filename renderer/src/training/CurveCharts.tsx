@@ -8,8 +8,14 @@ const COLOURS = { train: '#6366f1', validation: '#f97316', compareTrain: '#94a3b
 
 function linesFor(curves: Curves, metric: 'loss' | 'accuracy'): [Line, Line] {
   return metric === 'loss'
-    ? [{ x: curves.batchX, y: curves.batchLoss }, { x: curves.epochX, y: curves.validationLoss }]
-    : [{ x: curves.batchX, y: curves.batchAccuracy }, { x: curves.epochX, y: curves.validationAccuracy }];
+    ? [
+        { x: curves.batchX, y: curves.batchLoss },
+        { x: curves.epochX, y: curves.validationLoss },
+      ]
+    : [
+        { x: curves.batchX, y: curves.batchAccuracy },
+        { x: curves.epochX, y: curves.validationAccuracy },
+      ];
 }
 
 function seriesFor(run: Run, compare: Run | undefined): uPlot.Series[] {
@@ -29,9 +35,12 @@ function seriesFor(run: Run, compare: Run | undefined): uPlot.Series[] {
 
 export function CurveCharts({ run }: { run: Run }) {
   const tick = useTraining((s) => s.tick);
-  const compare = useTraining((s) => (s.compareRunId && s.compareRunId !== run.runId ? s.runs.find((r) => r.runId === s.compareRunId) : undefined));
+  const compare = useTraining((s) =>
+    s.compareRunId && s.compareRunId !== run.runId ? s.runs.find((r) => r.runId === s.compareRunId) : undefined,
+  );
   const series = seriesFor(run, compare);
-  const data = (metric: 'loss' | 'accuracy') => () => alignLines([...linesFor(run.curves, metric), ...(compare ? linesFor(compare.curves, metric) : [])]);
+  const data = (metric: 'loss' | 'accuracy') => () =>
+    alignLines([...linesFor(run.curves, metric), ...(compare ? linesFor(compare.curves, metric) : [])]);
   return (
     <div className="charts">
       <UPlotChart title="Loss" series={series} data={data('loss')} tick={tick} testId="loss-chart" />

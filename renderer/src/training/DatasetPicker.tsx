@@ -12,14 +12,25 @@ export const EMBEDDED_MNIST = 'embedded:mnist';
 async function browse(kind: 'dataset-file' | 'dataset-folder') {
   try {
     const answer = await api().request('file.openDialog', { kind });
-    const path = answer.unsupported ? await askForPath(kind === 'dataset-folder' ? 'folder' : 'open', kind === 'dataset-folder' ? 'Choose a dataset folder' : 'Choose a dataset file') : answer.path;
+    const path = answer.unsupported
+      ? await askForPath(
+          kind === 'dataset-folder' ? 'folder' : 'open',
+          kind === 'dataset-folder' ? 'Choose a dataset folder' : 'Choose a dataset file',
+        )
+      : answer.path;
     if (path) editorStore().getState().perform(setDataset, { source: path });
   } catch (err) {
     useUi.getState().notify(`Could not choose a dataset: ${messageOf(err)}`, 'error');
   }
 }
 
-export const DatasetPicker = memo(function DatasetPicker({ limit, setLimit }: { limit: number | undefined; setLimit: (n: number | undefined) => void }) {
+export const DatasetPicker = memo(function DatasetPicker({
+  limit,
+  setLimit,
+}: {
+  limit: number | undefined;
+  setLimit: (n: number | undefined) => void;
+}) {
   const source = useEditor((s) => String((s.doc.dataset as { source?: unknown } | undefined)?.source ?? EMBEDDED_MNIST));
   const [limitText, setLimitText] = useState(limit ? String(limit) : '');
   const embedded = source === EMBEDDED_MNIST;

@@ -17,7 +17,8 @@ function filterPixels(layer: LayerFilters, f: number, scale: number): number[] {
   const pixels: number[] = [];
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
-      for (let c = 0; c < inC; c++) pixels.push(Math.round(127.5 + (127.5 * (layer.values[((y * kw + x) * inC + c) * outC + f] ?? 0)) / scale));
+      for (let c = 0; c < inC; c++)
+        pixels.push(Math.round(127.5 + (127.5 * (layer.values[((y * kw + x) * inC + c) * outC + f] ?? 0)) / scale));
   return pixels;
 }
 
@@ -46,7 +47,13 @@ function Row({ label, layer, scale }: { label: string; layer: LayerFilters; scal
  * Every layer in `now` (after an epoch while the run goes on, or trained: `epoch` null), below its
  * filters from `before` when known.
  */
-export function FiltersView({ before, now }: { before?: readonly LayerFilters[]; now: { readonly epoch: number | null; readonly layers: readonly LayerFilters[] } | null }) {
+export function FiltersView({
+  before,
+  now,
+}: {
+  before?: readonly LayerFilters[];
+  now: { readonly epoch: number | null; readonly layers: readonly LayerFilters[] } | null;
+}) {
   const nodes = useEditor((s) => s.doc.nodes);
   if (!now || now.layers.length === 0) return null;
   const { epoch } = now;

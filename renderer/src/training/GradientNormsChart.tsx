@@ -30,8 +30,20 @@ export const GradientNormsChart = memo(function GradientNormsChart({ norms, epoc
   const data = (): uPlot.AlignedData => [layers.map((_, i) => i), ...shown.map((n) => layers.map((id) => n[id] ?? null))];
   return (
     <div className="gradient-norms">
-      <UPlotChart title="Gradient norm per layer (log scale)" series={series} data={data} tick={epochs} height={160} testId="gradient-chart" xLabel="layer" logY xNames={layers} />
-      <p className="chart-note">Layers left to right: {layers.join(' → ')}. Much smaller norms in early layers mean their gradients vanish.</p>
+      <UPlotChart
+        title="Gradient norm per layer (log scale)"
+        series={series}
+        data={data}
+        tick={epochs}
+        height={160}
+        testId="gradient-chart"
+        xLabel="layer"
+        logY
+        xNames={layers}
+      />
+      <p className="chart-note">
+        Layers left to right: {layers.join(' → ')}. Much smaller norms in early layers mean their gradients vanish.
+      </p>
     </div>
   );
 });

@@ -23,10 +23,19 @@ export function RunHistory() {
           {runs.map((r) => (
             <tr key={r.runId}>
               <td>
-                {r.label} <span className="muted">{r.status}{accuracyOf(r.done?.metrics.testAccuracy)}</span>
+                {r.label}{' '}
+                <span className="muted">
+                  {r.status}
+                  {accuracyOf(r.done?.metrics.testAccuracy)}
+                </span>
               </td>
               <td>
-                <input type="radio" name="active-run" checked={r.runId === active} onChange={() => useTraining.getState().setActive(r.runId)} />
+                <input
+                  type="radio"
+                  name="active-run"
+                  checked={r.runId === active}
+                  onChange={() => useTraining.getState().setActive(r.runId)}
+                />
               </td>
               <td>
                 <input

@@ -38,8 +38,8 @@ export function RunStatus({ run }: { run: Run }) {
       )}
       {run.started && (
         <div className="muted">
-          {run.started.dataset.name}: {formatInteger(run.started.dataset.trainCount)} train, {formatInteger(run.started.dataset.validationCount)} validation,{' '}
-          {formatInteger(run.started.dataset.testCount)} test samples
+          {run.started.dataset.name}: {formatInteger(run.started.dataset.trainCount)} train,{' '}
+          {formatInteger(run.started.dataset.validationCount)} validation, {formatInteger(run.started.dataset.testCount)} test samples
         </div>
       )}
       {run.error && (

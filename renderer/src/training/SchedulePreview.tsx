@@ -15,7 +15,9 @@ const fmt = (lr: number) => (lr === 0 ? '0' : lr >= 0.001 && lr < 1000 ? String(
 
 export function SchedulePreview({ config }: { config: TrainingConfig }) {
   const epochs = config.epochs;
-  const shown = Array.from({ length: Math.min(epochs, MAX_BARS) }, (_, i) => (epochs <= MAX_BARS ? i : Math.round((i * (epochs - 1)) / (MAX_BARS - 1))));
+  const shown = Array.from({ length: Math.min(epochs, MAX_BARS) }, (_, i) =>
+    epochs <= MAX_BARS ? i : Math.round((i * (epochs - 1)) / (MAX_BARS - 1)),
+  );
   const rates = shown.map((epoch) => ({ epoch, lr: learningRateAt(config, epoch) }));
   const top = Math.max(...rates.map((r) => r.lr), Number.MIN_VALUE);
   const slot = WIDTH / rates.length;
@@ -23,7 +25,12 @@ export function SchedulePreview({ config }: { config: TrainingConfig }) {
   const last = rates.at(-1)!.lr;
   return (
     <figure className="schedule-preview" data-testid="schedule-preview">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={`learning rate by epoch, ${fmt(first)} to ${fmt(last)}`}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`learning rate by epoch, ${fmt(first)} to ${fmt(last)}`}
+      >
         {rates.map(({ epoch, lr }, i) => {
           // Never quite zero height, so that a decayed epoch still shows where it is.
           const h = Math.max(1, (lr / top) * HEIGHT);

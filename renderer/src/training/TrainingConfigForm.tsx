@@ -6,8 +6,14 @@ import { setTraining } from '../store/actions';
 import { SchedulePreview } from './SchedulePreview';
 import { editorStore, useEditor } from '../store/editorStore';
 
-const numberPatch = (key: string) => (text: string) => ({ action: setTraining, args: { patch: { [key]: text.trim() === '' ? undefined : Number(text) } } });
-const schedulePatch = (schedule: Schedule, key: string) => (text: string) => ({ action: setTraining, args: { patch: { schedule: { ...schedule, [key]: Number(text) } } } });
+const numberPatch = (key: string) => (text: string) => ({
+  action: setTraining,
+  args: { patch: { [key]: text.trim() === '' ? undefined : Number(text) } },
+});
+const schedulePatch = (schedule: Schedule, key: string) => (text: string) => ({
+  action: setTraining,
+  args: { patch: { schedule: { ...schedule, [key]: Number(text) } } },
+});
 
 const SCHEDULES: Record<Schedule['type'], string> = {
   constant: 'constant',
@@ -69,12 +75,26 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
       </label>
       {s.type === 'step' && (
         <>
-          <CommitField key={`every-${s.everyEpochs}`} label="Every N epochs" value={String(s.everyEpochs)} commit={schedulePatch(s, 'everyEpochs')} />
+          <CommitField
+            key={`every-${s.everyEpochs}`}
+            label="Every N epochs"
+            value={String(s.everyEpochs)}
+            commit={schedulePatch(s, 'everyEpochs')}
+          />
           <CommitField key={`gamma-${s.gamma}`} label="γ" value={String(s.gamma)} commit={schedulePatch(s, 'gamma')} />
         </>
       )}
-      {s.type === 'inverseTime' && <CommitField key={`decay-${s.decay}`} label="Decay" value={String(s.decay)} commit={schedulePatch(s, 'decay')} />}
-      {s.type === 'cosine' && <CommitField key={`min-${s.minLearningRate}`} label="Final rate" value={String(s.minLearningRate)} commit={schedulePatch(s, 'minLearningRate')} />}
+      {s.type === 'inverseTime' && (
+        <CommitField key={`decay-${s.decay}`} label="Decay" value={String(s.decay)} commit={schedulePatch(s, 'decay')} />
+      )}
+      {s.type === 'cosine' && (
+        <CommitField
+          key={`min-${s.minLearningRate}`}
+          label="Final rate"
+          value={String(s.minLearningRate)}
+          commit={schedulePatch(s, 'minLearningRate')}
+        />
+      )}
       {field('Weight decay λ', 'weightDecay', 'L2 on all weights; override per layer in the inspector')}
       {field('Batch size', 'batchSize')}
       {field('Epochs', 'epochs')}

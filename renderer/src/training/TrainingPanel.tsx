@@ -43,7 +43,14 @@ export function TrainingPanel() {
         <button data-testid="stop-button" disabled={!running} onClick={() => runId && void stopTraining(runId)}>
           Stop
         </button>
-        <label className="inline-field" title={pytorch ? 'The PyTorch runner picks its own device' : 'The best hardware is a GPU when one is found, else the CPU. Choose the CPU if the GPU runs out of memory or misbehaves.'}>
+        <label
+          className="inline-field"
+          title={
+            pytorch
+              ? 'The PyTorch runner picks its own device'
+              : 'The best hardware is a GPU when one is found, else the CPU. Choose the CPU if the GPU runs out of memory or misbehaves.'
+          }
+        >
           on
           <select data-testid="hardware" value={hardware} disabled={pytorch} onChange={(e) => setHardware(e.target.value as Hardware)}>
             <option value="auto">the best hardware found</option>

@@ -26,7 +26,11 @@ export async function startTraining(dataset: DatasetChoice): Promise<void> {
   try {
     const { runId } = await api().request('train.start', {
       graph: doc as unknown as Record<string, unknown>,
-      dataset: { source: dataset.source, ...(dataset.limit ? { limit: dataset.limit } : {}), ...(dataset.testLimit ? { testLimit: dataset.testLimit } : {}) },
+      dataset: {
+        source: dataset.source,
+        ...(dataset.limit ? { limit: dataset.limit } : {}),
+        ...(dataset.testLimit ? { testLimit: dataset.testLimit } : {}),
+      },
       ...(runner ? { runner } : {}),
       // The PyTorch runner picks its own device.
       ...(runner !== 'pytorch' && BACKENDS[hardware] ? { backend: BACKENDS[hardware] } : {}),

@@ -31,7 +31,14 @@ export interface Run {
   readonly startedAt: number;
   readonly started: Started | null;
   readonly curves: Curves;
-  readonly progress: { epoch: number; epochs: number; batch: number; batchesPerEpoch: number; samplesPerSecond: number; etaSeconds: number | null };
+  readonly progress: {
+    epoch: number;
+    epochs: number;
+    batch: number;
+    batchesPerEpoch: number;
+    samplesPerSecond: number;
+    etaSeconds: number | null;
+  };
   readonly done: Done | null;
   readonly error: { message: string; kind: string } | null;
   readonly log: string[];
@@ -113,7 +120,13 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
       c.batchX.push(event.step / Math.max(1, event.batchesPerEpoch));
       c.batchLoss.push(event.loss);
       c.batchAccuracy.push(event.accuracy);
-      const progress = { ...run.progress, epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, samplesPerSecond: event.samplesPerSecond };
+      const progress = {
+        ...run.progress,
+        epoch: event.epoch,
+        batch: event.batch,
+        batchesPerEpoch: event.batchesPerEpoch,
+        samplesPerSecond: event.samplesPerSecond,
+      };
       return { ...run, progress };
     }
     case 'epoch':
@@ -126,11 +139,23 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
       c.gradientNorms.push({ ...event.gradientNorms });
       return {
         ...run,
-        progress: { ...run.progress, epoch: event.epoch, epochs: event.epochs, samplesPerSecond: event.samplesPerSecond, etaSeconds: event.etaSeconds },
+        progress: {
+          ...run.progress,
+          epoch: event.epoch,
+          epochs: event.epochs,
+          samplesPerSecond: event.samplesPerSecond,
+          etaSeconds: event.etaSeconds,
+        },
         filters: event.filters ? { epoch: event.epoch, layers: event.filters } : run.filters,
       };
     case 'done':
-      return { ...run, status: event.stopped ? 'stopped' : 'done', done: event, progress: { ...run.progress, etaSeconds: 0 }, filters: event.filters ? { epoch: null, layers: event.filters } : run.filters };
+      return {
+        ...run,
+        status: event.stopped ? 'stopped' : 'done',
+        done: event,
+        progress: { ...run.progress, etaSeconds: 0 },
+        filters: event.filters ? { epoch: null, layers: event.filters } : run.filters,
+      };
     case 'error':
       return { ...run, status: 'error', error: { message: event.message, kind: event.kind } };
     case 'log':
@@ -169,4 +194,5 @@ export const useTraining = create<TrainingState>()((set, get) => ({
   setLastDataset: (lastDataset) => set({ lastDataset }),
 }));
 
-export const activeRun = (s: { runs: readonly Run[]; activeRunId: string | null }): Run | undefined => s.runs.find((r) => r.runId === s.activeRunId);
+export const activeRun = (s: { runs: readonly Run[]; activeRunId: string | null }): Run | undefined =>
+  s.runs.find((r) => r.runId === s.activeRunId);

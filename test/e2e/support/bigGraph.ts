@@ -10,7 +10,12 @@ export function residualTower(totalNodes = 300): GraphDoc {
   while (nodes.length < totalNodes) {
     const b = block++;
     const ids = [`conv${b}`, `bn${b}`, `relu${b}`, `add${b}`];
-    const types: [string, Record<string, unknown>][] = [['conv2d', { filters: 16, kernelSize: 3, padding: 'same' }], ['batchNorm', {}], ['relu', {}], ['add', {}]];
+    const types: [string, Record<string, unknown>][] = [
+      ['conv2d', { filters: 16, kernelSize: 3, padding: 'same' }],
+      ['batchNorm', {}],
+      ['relu', {}],
+      ['add', {}],
+    ];
     ids.forEach((id, i) => {
       if (nodes.length >= totalNodes) return;
       nodes.push({ id, type: types[i]![0], params: types[i]![1] });

@@ -4,7 +4,9 @@ import type { GraphDoc } from '../../../engine/graph/types';
 
 /** Reads the editor's document through the test handle main.tsx puts on window. */
 export async function docOf(page: Page): Promise<GraphDoc> {
-  return page.evaluate(() => (window as unknown as { netcanvasEditor: { store: { getState(): { doc: GraphDoc } } } }).netcanvasEditor.store.getState().doc);
+  return page.evaluate(
+    () => (window as unknown as { netcanvasEditor: { store: { getState(): { doc: GraphDoc } } } }).netcanvasEditor.store.getState().doc,
+  );
 }
 
 export async function paneBox(page: Page) {

@@ -21,7 +21,11 @@ let built = false;
 /** What `npm run build:renderer` does, into RENDERER_DIR, once per process (a few seconds). */
 export function buildRenderer(): void {
   if (built && existsSync(join(RENDERER_DIR, 'index.html'))) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--outDir', RENDERER_DIR, '--emptyOutDir', '--logLevel', 'error'], { stdio: 'inherit' });
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--config', 'renderer/vite.config.ts', '--outDir', RENDERER_DIR, '--emptyOutDir', '--logLevel', 'error'],
+    { stdio: 'inherit' },
+  );
   built = true;
 }
 
@@ -33,7 +37,12 @@ export interface RunningHost {
 export async function startHost(): Promise<RunningHost> {
   buildRenderer();
   const mod = (await import(pathToFileURL(SERVER_ENTRY).href)) as {
-    startWebServer(options: { port?: number; host: string; rendererDir: string; dataDir?: string }): Promise<{ url: string; token: string; close(): Promise<void> | void }>;
+    startWebServer(options: {
+      port?: number;
+      host: string;
+      rendererDir: string;
+      dataDir?: string;
+    }): Promise<{ url: string; token: string; close(): Promise<void> | void }>;
   };
   // A fresh data folder: recovery copies and recent files of one run never leak into the next.
   const dataDir = mkdtempSync(join(tmpdir(), 'netcanvas-e2e-data-'));

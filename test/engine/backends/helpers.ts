@@ -14,7 +14,13 @@ export async function compute(backend: string, f: () => tf.Tensor | tf.Tensor[])
 
 /** A float tensor of `shape` filled with seeded values in [-1, 1), on the current backend. */
 export function rand(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(seededValues(shape.reduce((a, b) => a * b, 1), seed), shape);
+  return tf.tensor(
+    seededValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 /** max |a − b| ≤ tol · max(1, max |b|): absolute for small values, relative for large ones. */

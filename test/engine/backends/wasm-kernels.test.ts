@@ -11,7 +11,12 @@ import { registerWasmTrainingKernels } from '../../../engine/train/backends/wasm
 import { compute, expectClose, expectKernelMatchesCpu, rand } from './helpers';
 
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
-const explicit = (t: number, b: number, l: number, r: number): Pad => [[0, 0], [t, b], [l, r], [0, 0]];
+const explicit = (t: number, b: number, l: number, r: number): Pad => [
+  [0, 0],
+  [t, b],
+  [l, r],
+  [0, 0],
+];
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -110,7 +115,10 @@ describe('MaxPoolGrad', () => {
     [[2, 6, 6, 2], 2, 2, explicit(1, 1, 0, 1)],
   ];
   for (const [shape, k, s, pad] of cases) {
-    for (const [label, offset] of [['mixed sign', 0], ['all negative', -2]] as const) {
+    for (const [label, offset] of [
+      ['mixed sign', 0],
+      ['all negative', -2],
+    ] as const) {
       it(`x ${shape} k ${k} s ${s} pad ${JSON.stringify(pad)} (${label})`, async () => {
         const x = () => tf.add(rand(shape, 11), offset);
         const fwd = () => tf.maxPool(x() as tf.Tensor4D, k, s, pad as never);
@@ -138,7 +146,12 @@ describe('MaxPoolGrad', () => {
 });
 
 describe('BatchMatMul / _FusedMatMul with transposes', () => {
-  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
     it(`2-D transposeA ${ta} transposeB ${tb}`, async () => {
       const a = () => rand(ta ? [37, 19] : [19, 37], 21);
       const b = () => rand(tb ? [23, 37] : [37, 23], 22);

@@ -30,8 +30,20 @@ describe('diagnostics', () => {
 
   it('names both shapes at a mismatched add and offers the 1×1 projection', () => {
     const doc = graphOf(
-      [IN, ['a', 'conv2d', { filters: 8, kernelSize: 3, strides: 2, padding: 'same' }], ['b', 'conv2d', { filters: 4, kernelSize: 1 }], ['sum', 'add'], ['r', 'relu']],
-      [['in', 'a'], ['in', 'b'], ['a', 'sum', 0], ['b', 'sum', 1], ['sum', 'r']],
+      [
+        IN,
+        ['a', 'conv2d', { filters: 8, kernelSize: 3, strides: 2, padding: 'same' }],
+        ['b', 'conv2d', { filters: 4, kernelSize: 1 }],
+        ['sum', 'add'],
+        ['r', 'relu'],
+      ],
+      [
+        ['in', 'a'],
+        ['in', 'b'],
+        ['a', 'sum', 0],
+        ['b', 'sum', 1],
+        ['sum', 'r'],
+      ],
     );
     const [d] = checkGraph(doc).diagnostics;
     expect(d).toMatchObject({ code: 'add-shape-mismatch', nodeId: 'sum' });
@@ -42,10 +54,24 @@ describe('diagnostics', () => {
   });
 
   it('reports spatial and rank mismatches at concat', () => {
-    const spatial = graphOf([IN, ['p', 'maxPool2d'], ['cat', 'concat']], [['in', 'p'], ['in', 'cat', 0], ['p', 'cat', 1]]);
+    const spatial = graphOf(
+      [IN, ['p', 'maxPool2d'], ['cat', 'concat']],
+      [
+        ['in', 'p'],
+        ['in', 'cat', 0],
+        ['p', 'cat', 1],
+      ],
+    );
     expect(checkGraph(spatial).diagnostics[0]).toMatchObject({ code: 'concat-spatial-mismatch', nodeId: 'cat' });
     expect(checkGraph(spatial).diagnostics[0]!.message).toContain('28×28 but input 1 is 14×14');
-    const rank = graphOf([IN, ['f', 'flatten'], ['cat', 'concat']], [['in', 'f'], ['in', 'cat', 0], ['f', 'cat', 1]]);
+    const rank = graphOf(
+      [IN, ['f', 'flatten'], ['cat', 'concat']],
+      [
+        ['in', 'f'],
+        ['in', 'cat', 0],
+        ['f', 'cat', 1],
+      ],
+    );
     expect(codes(rank)).toEqual([['concat-rank-mismatch', 'cat']]);
   });
 
@@ -70,7 +96,13 @@ describe('diagnostics', () => {
   it('reports every independent problem in one pass', () => {
     const doc = graphOf(
       [IN, ['c', 'conv2d', { filters: 0, kernelSize: 3 }], ['x', 'conv3d', {}], ['d', 'dense', { units: 2, unitz: 3 }], ['sum', 'add']],
-      [['in', 'c'], ['in', 'x'], ['in', 'd'], ['in', 'sum'], ['ghost', 'sum']],
+      [
+        ['in', 'c'],
+        ['in', 'x'],
+        ['in', 'd'],
+        ['in', 'sum'],
+        ['ghost', 'sum'],
+      ],
     );
     const found = codes(doc);
     expect(found).toEqual(
@@ -95,7 +127,15 @@ describe('diagnostics', () => {
   });
 
   it('finds cycles and names them', () => {
-    const doc = graphOf([IN, ['a', 'relu'], ['b', 'relu'], ['c', 'relu']], [['in', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'b']]);
+    const doc = graphOf(
+      [IN, ['a', 'relu'], ['b', 'relu'], ['c', 'relu']],
+      [
+        ['in', 'a'],
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'b'],
+      ],
+    );
     const r = checkGraph(doc);
     expect(codes(doc)).toEqual([['cycle', expect.any(String)]]);
     expect(r.diagnostics[0]!.message).toContain('cycle: b → c → b');
@@ -104,7 +144,14 @@ describe('diagnostics', () => {
   });
 
   it('warns about disconnected parts once, at their start', () => {
-    const doc = graphOf([IN, ['r', 'relu'], ['lost', 'conv2d', { filters: 1, kernelSize: 3 }], ['lost2', 'relu'], ['lost3', 'relu']], [['in', 'r'], ['lost', 'lost2'], ['lost2', 'lost3']]);
+    const doc = graphOf(
+      [IN, ['r', 'relu'], ['lost', 'conv2d', { filters: 1, kernelSize: 3 }], ['lost2', 'relu'], ['lost3', 'relu']],
+      [
+        ['in', 'r'],
+        ['lost', 'lost2'],
+        ['lost2', 'lost3'],
+      ],
+    );
     const r = checkGraph(doc);
     expect(r.ok).toBe(true);
     expect(r.diagnostics).toHaveLength(1);
@@ -114,13 +161,23 @@ describe('diagnostics', () => {
   });
 
   it('needs exactly one input node', () => {
-    expect(codes(chain(['r', 'relu']))).toEqual([['no-input', null], ['unreachable', 'r']]);
+    expect(codes(chain(['r', 'relu']))).toEqual([
+      ['no-input', null],
+      ['unreachable', 'r'],
+    ]);
     const two = graphOf([IN, ['in2', 'input', { shape: [3] }], ['r', 'relu']], [['in', 'r']]);
     expect(codes(two)).toEqual(expect.arrayContaining([['several-inputs', 'in2']]));
   });
 
   it('counts inputs against arity', () => {
-    const extra = graphOf([IN, ['a', 'relu'], ['c', 'conv2d', { filters: 1, kernelSize: 1 }]], [['in', 'a'], ['in', 'c'], ['a', 'c']]);
+    const extra = graphOf(
+      [IN, ['a', 'relu'], ['c', 'conv2d', { filters: 1, kernelSize: 1 }]],
+      [
+        ['in', 'a'],
+        ['in', 'c'],
+        ['a', 'c'],
+      ],
+    );
     expect(codes(extra)).toEqual([['extra-input', 'c']]);
     expect(checkGraph(extra).diagnostics[0]!.message).toBe('c (conv2d) takes 1 input but has 2');
   });
@@ -139,33 +196,76 @@ describe('diagnostics', () => {
   it('orders merge inputs by targetPort, not by edge order', () => {
     const doc = graphOf(
       [IN, ['a', 'conv2d', { filters: 2, kernelSize: 1 }], ['b', 'conv2d', { filters: 3, kernelSize: 1 }], ['cat', 'concat']],
-      [['in', 'a'], ['in', 'b'], ['b', 'cat', 1], ['a', 'cat', 0]],
+      [
+        ['in', 'a'],
+        ['in', 'b'],
+        ['b', 'cat', 1],
+        ['a', 'cat', 0],
+      ],
     );
     expect(checkGraph(doc).nodes.cat!.inputs).toEqual(['a', 'b']);
-    const dup = graphOf([IN, ['a', 'relu'], ['sum', 'add']], [['in', 'a'], ['a', 'sum', 0], ['in', 'sum', 0]]);
+    const dup = graphOf(
+      [IN, ['a', 'relu'], ['sum', 'add']],
+      [
+        ['in', 'a'],
+        ['a', 'sum', 0],
+        ['in', 'sum', 0],
+      ],
+    );
     expect(codes(dup)).toContainEqual(['duplicate-port', 'sum']);
   });
 
   it('warns where merged inputs step at different rates', () => {
     const doc = graphOf(
-      [IN, ['p', 'maxPool2d', { poolSize: 2, strides: 1, padding: 'same' }], ['c', 'conv2d', { filters: 1, kernelSize: 3, padding: 'same' }], ['sum', 'add']],
-      [['in', 'p'], ['in', 'c'], ['p', 'sum', 0], ['c', 'sum', 1]],
+      [
+        IN,
+        ['p', 'maxPool2d', { poolSize: 2, strides: 1, padding: 'same' }],
+        ['c', 'conv2d', { filters: 1, kernelSize: 3, padding: 'same' }],
+        ['sum', 'add'],
+      ],
+      [
+        ['in', 'p'],
+        ['in', 'c'],
+        ['p', 'sum', 0],
+        ['c', 'sum', 1],
+      ],
     );
     expect(codes(doc)).toEqual([]);
     const up = graphOf(
       [IN, ['p', 'maxPool2d'], ['u', 'upsample2d'], ['c', 'conv2d', { filters: 1, kernelSize: 3, padding: 'same' }], ['sum', 'add']],
-      [['in', 'p'], ['p', 'u'], ['in', 'c'], ['u', 'sum', 0], ['c', 'sum', 1]],
+      [
+        ['in', 'p'],
+        ['p', 'u'],
+        ['in', 'c'],
+        ['u', 'sum', 0],
+        ['c', 'sum', 1],
+      ],
     );
     expect(codes(up)).toEqual([]); // jump back to 1 after upsampling
     const strided = graphOf(
       [IN, ['s', 'conv2d', { filters: 1, kernelSize: 1, strides: 2 }], ['p', 'maxPool2d'], ['sum', 'add']],
-      [['in', 's'], ['in', 'p'], ['s', 'sum', 0], ['p', 'sum', 1]],
+      [
+        ['in', 's'],
+        ['in', 'p'],
+        ['s', 'sum', 0],
+        ['p', 'sum', 1],
+      ],
     );
     expect(codes(strided)).toEqual([]);
     // Same 26×26 shape, but one branch steps 2 pixels per unit and the other 1.
     const mixed = graphOf(
-      [['in', 'input', { shape: [52, 52, 1] }], ['p', 'maxPool2d'], ['c', 'conv2d', { filters: 1, kernelSize: 27 }], ['sum', 'add']],
-      [['in', 'p'], ['in', 'c'], ['p', 'sum', 0], ['c', 'sum', 1]],
+      [
+        ['in', 'input', { shape: [52, 52, 1] }],
+        ['p', 'maxPool2d'],
+        ['c', 'conv2d', { filters: 1, kernelSize: 27 }],
+        ['sum', 'add'],
+      ],
+      [
+        ['in', 'p'],
+        ['in', 'c'],
+        ['p', 'sum', 0],
+        ['c', 'sum', 1],
+      ],
     );
     const r = checkGraph(mixed);
     expect(r.ok).toBe(true);
@@ -174,7 +274,16 @@ describe('diagnostics', () => {
   });
 
   it('never throws on malformed documents built in code', () => {
-    const weird = { format: 'netcanvas.graph', version: 1, name: 'w', nodes: [{ id: 'a', type: 'dense', params: { units: 'ten' } }, { id: 'a', type: 'relu', params: {} }], edges: [{ source: 'a', target: 'a' }] } as unknown as GraphDoc;
+    const weird = {
+      format: 'netcanvas.graph',
+      version: 1,
+      name: 'w',
+      nodes: [
+        { id: 'a', type: 'dense', params: { units: 'ten' } },
+        { id: 'a', type: 'relu', params: {} },
+      ],
+      edges: [{ source: 'a', target: 'a' }],
+    } as unknown as GraphDoc;
     const r = checkGraph(weird);
     expect(r.ok).toBe(false);
     expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['duplicate-id', 'invalid-param', 'cycle']));

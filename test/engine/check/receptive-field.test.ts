@@ -14,14 +14,23 @@ type T4 = tf.Tensor4D;
 
 function padded(x: T4, padding: unknown): [T4, 'valid' | 'same'] {
   if (typeof padding !== 'number') return [x, padding as 'valid' | 'same'];
-  return [tf.pad(x, [[0, 0], [padding, padding], [padding, padding], [0, 0]]), 'valid'];
+  return [
+    tf.pad(x, [
+      [0, 0],
+      [padding, padding],
+      [padding, padding],
+      [0, 0],
+    ]),
+    'valid',
+  ];
 }
 
 /** All-ones kernel with explicit zeros between dilated taps (tfjs has no gradient for dilated conv). */
 function onesKernel([kh, kw]: readonly number[], [dh, dw]: readonly number[], cin: number, filters: number): tf.Tensor4D {
   const [eh, ew] = [dh! * (kh! - 1) + 1, dw! * (kw! - 1) + 1];
   const k = tf.buffer([eh, ew, cin, filters]);
-  for (let r = 0; r < eh; r += dh!) for (let c = 0; c < ew; c += dw!) for (let i = 0; i < cin; i++) for (let f = 0; f < filters; f++) k.set(1, r, c, i, f);
+  for (let r = 0; r < eh; r += dh!)
+    for (let c = 0; c < ew; c += dw!) for (let i = 0; i < cin; i++) for (let f = 0; f < filters; f++) k.set(1, r, c, i, f);
   return k.toTensor() as tf.Tensor4D;
 }
 
@@ -40,7 +49,12 @@ function forward(doc: GraphDoc, x: T4): Map<string, T4> {
         break;
       case 'conv2d': {
         const [input, pad] = padded(ins[0]!, p.padding);
-        y = tf.conv2d(input, onesKernel(pair(p.kernelSize), pair(p.dilation), ins[0]!.shape[3], p.filters as number), pair(p.strides) as [number, number], pad);
+        y = tf.conv2d(
+          input,
+          onesKernel(pair(p.kernelSize), pair(p.dilation), ins[0]!.shape[3], p.filters as number),
+          pair(p.strides) as [number, number],
+          pad,
+        );
         break;
       }
       case 'maxPool2d':
@@ -70,7 +84,7 @@ function forward(doc: GraphDoc, x: T4): Map<string, T4> {
 
 /** Bounding box [rowStart, rowEnd, colStart, colEnd] of the input pixels unit (i, j) of `node` depends on. */
 function dependencyBox(doc: GraphDoc, node: string, i: number, j: number): [number, number, number, number] {
-  const shape = (doc.nodes[0]!.params.shape as number[]);
+  const shape = doc.nodes[0]!.params.shape as number[];
   const g = tf.grad((x: tf.Tensor) => {
     const y = forward(doc, x as T4).get(node)!;
     return y.slice([0, i, j, 0], [1, 1, 1, y.shape[3]]).sum();
@@ -106,7 +120,11 @@ describe('receptive fields', () => {
     [5, 3],
     [7, 2],
   ])("the lecture's rule: a K×K conv (K = %i) then a P×P pool (P = %i) sees a K+P−1 patch", (k, p) => {
-    const doc = chain(['in', 'input', { shape: [24, 24, 1] }], ['c', 'conv2d', { filters: 1, kernelSize: k }], ['p', 'maxPool2d', { poolSize: p }]);
+    const doc = chain(
+      ['in', 'input', { shape: [24, 24, 1] }],
+      ['c', 'conv2d', { filters: 1, kernelSize: k }],
+      ['p', 'maxPool2d', { poolSize: p }],
+    );
     expect(checkGraph(doc).nodes.p!.receptiveField!.size).toEqual([k + p - 1, k + p - 1]);
     expectFieldMatchesBruteForce(doc, 'p', 2, 2);
   });
@@ -134,7 +152,14 @@ describe('receptive fields', () => {
         ['sum', 'add'],
         ['pool', 'maxPool2d', {}],
       ],
-      [['in', 'stem'], ['stem', 'a'], ['a', 'b'], ['b', 'sum', 0], ['stem', 'sum', 1], ['sum', 'pool']],
+      [
+        ['in', 'stem'],
+        ['stem', 'a'],
+        ['a', 'b'],
+        ['b', 'sum', 0],
+        ['stem', 'sum', 1],
+        ['sum', 'pool'],
+      ],
     );
     expect(checkGraph(doc).nodes.sum!.receptiveField!.size).toEqual([7, 7]);
     expectFieldMatchesBruteForce(doc, 'sum', 8, 8);
@@ -142,7 +167,11 @@ describe('receptive fields', () => {
   });
 
   it('follows nearest upsampling (jump shrinks, size stays)', () => {
-    const doc = chain(['in', 'input', { shape: [16, 16, 1] }], ['c', 'conv2d', { filters: 1, kernelSize: 3, strides: 2 }], ['u', 'upsample2d', { size: 2 }]);
+    const doc = chain(
+      ['in', 'input', { shape: [16, 16, 1] }],
+      ['c', 'conv2d', { filters: 1, kernelSize: 3, strides: 2 }],
+      ['u', 'upsample2d', { size: 2 }],
+    );
     const rf = checkGraph(doc).nodes.u!.receptiveField!;
     expect(rf.size).toEqual([3, 3]);
     expect(rf.jump).toEqual([1, 1]);
@@ -151,7 +180,12 @@ describe('receptive fields', () => {
   });
 
   it('becomes null once the tensor is no longer spatial', () => {
-    const doc = chain(['in', 'input', { shape: [8, 8, 1] }], ['c', 'conv2d', { filters: 1, kernelSize: 3 }], ['f', 'flatten'], ['d', 'dense', { units: 2 }]);
+    const doc = chain(
+      ['in', 'input', { shape: [8, 8, 1] }],
+      ['c', 'conv2d', { filters: 1, kernelSize: 3 }],
+      ['f', 'flatten'],
+      ['d', 'dense', { units: 2 }],
+    );
     const r = checkGraph(doc);
     expect(r.nodes.c!.receptiveField).not.toBeNull();
     expect(r.nodes.f!.receptiveField).toBeNull();

@@ -36,7 +36,12 @@ describe('netcanvas check', () => {
     expect(Object.keys(json)).toEqual(['ok', 'nodes', 'totals', 'diagnostics']);
     expect(json.ok).toBe(true);
     expect(json.totals).toMatchObject({ params: 61706, macs: 416520 });
-    expect(json.nodes.s2).toMatchObject({ outputShape: [14, 14, 6], params: 0, macs: 0, receptiveField: { size: [6, 6], jump: [2, 2], start: [0.5, 0.5] } });
+    expect(json.nodes.s2).toMatchObject({
+      outputShape: [14, 14, 6],
+      params: 0,
+      macs: 0,
+      receptiveField: { size: [6, 6], jump: [2, 2], start: [0.5, 0.5] },
+    });
     expect(json.nodes.flat.receptiveField).toBeNull();
   });
 
@@ -83,7 +88,7 @@ describe('netcanvas check', () => {
 });
 
 describe('netcanvas help', () => {
-  it('prints every command with --help, and one command\'s usage with COMMAND --help', async () => {
+  it("prints every command with --help, and one command's usage with COMMAND --help", async () => {
     const all = await netcanvas('--help');
     expect(all.code).toBe(0);
     for (const name of ['check', 'train', 'evaluate', 'predict', 'export', 'import']) expect(all.stdout).toContain(`netcanvas ${name} `);

@@ -35,7 +35,10 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
     const r = await netcanvas('train', graphFile, '--json', '--limit', '200', '--epochs', '2', '--batch-size', '16');
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
     expect(events[0]!.type).toBe('started');
     expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false, checkpoint: join(dir, 'mlp.weights.json') });
     expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([1, 2]);
@@ -83,7 +86,10 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
   });
 
   it('--runner pytorch trains the exported script and prints the same events', async () => {
-    const torch = await run('/usr/bin/python3', ['-c', 'import torch']).then(() => true, () => false);
+    const torch = await run('/usr/bin/python3', ['-c', 'import torch']).then(
+      () => true,
+      () => false,
+    );
     const file = join(dir, 'mlp-torch.json');
     writeFileSync(file, JSON.stringify(tinyMlp({ epochs: 2 })));
     if (!torch) {
@@ -93,7 +99,10 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
     }
     const r = await netcanvas('train', file, '--runner', 'pytorch', '--json', '--limit', '300', '--epochs', '2');
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
     expect(events[0]!.type).toBe('started');
     const epochs = events.filter((e) => e.type === 'epoch');
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
@@ -109,7 +118,9 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
     const file = join(dir, 'mlp-saved-runner.json');
     writeFileSync(file, JSON.stringify(tinyMlp({ epochs: 1, runner: 'pytorch' })));
     // A Python that does not exist: the PyTorch runner's own message proves which runner ran.
-    const r = await run(process.execPath, ['bin/netcanvas.mjs', 'train', file], { env: { ...process.env, NETCANVAS_PYTHON: '/nonexistent/python3' } }).then(
+    const r = await run(process.execPath, ['bin/netcanvas.mjs', 'train', file], {
+      env: { ...process.env, NETCANVAS_PYTHON: '/nonexistent/python3' },
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (err: { code: number; stderr: string }) => err,
     );
@@ -128,7 +139,10 @@ describe.skipIf(!software.ok)('netcanvas train --backend webgpu (software adapte
     const env = { ...process.env, NETCANVAS_WEBGPU_SOFTWARE: '1' };
     const r = await netcanvasWith(env, 'train', file, '--json', '--backend', 'webgpu', '--limit', '320', '--batch-size', '32');
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
     expect(events[0]).toMatchObject({ type: 'started', backend: { name: 'webgpu', device: expect.stringMatching(/llvmpipe/) } });
     expect(events.at(-1)).toMatchObject({ type: 'done', checkpoint: join(dir, 'gpu-mlp.weights.json') });
     const done = events.at(-1) as unknown as { metrics: { testLoss: number; testAccuracy: number } };

@@ -11,7 +11,10 @@ beforeAll(async () => {
 });
 
 function chain(shape: number[], layers: { type: string; params?: Record<string, unknown> }[]): GraphDoc {
-  const nodes = [{ id: 'in', type: 'input', params: { shape } }, ...layers.map((l, i) => ({ id: `n${i}`, type: l.type, params: l.params ?? {} }))];
+  const nodes = [
+    { id: 'in', type: 'input', params: { shape } },
+    ...layers.map((l, i) => ({ id: `n${i}`, type: l.type, params: l.params ?? {} })),
+  ];
   const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id }));
   return { format: 'netcanvas.graph', version: 1, name: 'chain', nodes, edges };
 }
@@ -46,12 +49,15 @@ describe('compileGraph', () => {
   const paddings = ['valid', 'same', 0, 1, 2] as const;
   it.each(paddings)('conv2d, maxPool2d and avgPool2d with padding %s match the checker', (padding) => {
     expectMatchesChecker(
-      chain([29, 27, 3], [
-        { type: 'conv2d', params: { filters: 4, kernelSize: [3, 5], strides: 2, padding } },
-        { type: 'conv2d', params: { filters: 5, kernelSize: 3, dilation: 2, padding, useBias: false } },
-        { type: 'maxPool2d', params: { poolSize: 3, strides: 1, padding: padding === 2 ? 1 : padding } },
-        { type: 'avgPool2d', params: { poolSize: [2, 3], strides: [1, 2], padding: padding === 2 ? 1 : padding } },
-      ]),
+      chain(
+        [29, 27, 3],
+        [
+          { type: 'conv2d', params: { filters: 4, kernelSize: [3, 5], strides: 2, padding } },
+          { type: 'conv2d', params: { filters: 5, kernelSize: 3, dilation: 2, padding, useBias: false } },
+          { type: 'maxPool2d', params: { poolSize: 3, strides: 1, padding: padding === 2 ? 1 : padding } },
+          { type: 'avgPool2d', params: { poolSize: [2, 3], strides: [1, 2], padding: padding === 2 ? 1 : padding } },
+        ],
+      ),
     );
   });
 
@@ -82,9 +88,27 @@ describe('compileGraph', () => {
         { id: 'soft', type: 'softmax', params: {} },
       ],
       edges: [
-        ['in', 'conv'], ['conv', 'bn'], ['bn', 'lrelu'], ['lrelu', 'sig'], ['lrelu', 'th'], ['sig', 'sum'], ['th', 'sum'],
-        ['sum', 'relu'], ['relu', 'cat'], ['lrelu', 'cat'], ['cat', 'mp'], ['mp', 'ap'], ['ap', 'up'], ['up', 'up2'],
-        ['up2', 'gap'], ['up2', 'flat'], ['gap', 'cat2'], ['flat', 'cat2'], ['cat2', 'drop'], ['drop', 'dense'], ['dense', 'soft'],
+        ['in', 'conv'],
+        ['conv', 'bn'],
+        ['bn', 'lrelu'],
+        ['lrelu', 'sig'],
+        ['lrelu', 'th'],
+        ['sig', 'sum'],
+        ['th', 'sum'],
+        ['sum', 'relu'],
+        ['relu', 'cat'],
+        ['lrelu', 'cat'],
+        ['cat', 'mp'],
+        ['mp', 'ap'],
+        ['ap', 'up'],
+        ['up', 'up2'],
+        ['up2', 'gap'],
+        ['up2', 'flat'],
+        ['gap', 'cat2'],
+        ['flat', 'cat2'],
+        ['cat2', 'drop'],
+        ['drop', 'dense'],
+        ['dense', 'soft'],
       ].map(([source, target]) => ({ source: source!, target: target! })),
     };
     const used = new Set(branchy.nodes.map((n) => n.type));
@@ -100,7 +124,16 @@ describe('compileGraph', () => {
   });
 
   it('pads convolutions with explicit zeros and keeps dropout off at prediction time', () => {
-    const compiled = compileGraph(chain([3, 3, 1], [{ type: 'dropout', params: { rate: 0.5 } }, { type: 'avgPool2d', params: { poolSize: 3, strides: 1, padding: 1 } }]), tf);
+    const compiled = compileGraph(
+      chain(
+        [3, 3, 1],
+        [
+          { type: 'dropout', params: { rate: 0.5 } },
+          { type: 'avgPool2d', params: { poolSize: 3, strides: 1, padding: 1 } },
+        ],
+      ),
+      tf,
+    );
     const x = tf.ones([1, 3, 3, 1]);
     const y = compiled.model.predict(x) as tf.Tensor;
     // Corner window: 4 real ones out of 9 cells (zeros counted, as PyTorch's default does).

@@ -16,7 +16,13 @@ beforeAll(async () => {
 /** A graph that is a chain of layers from an input of `shape`. */
 function chain(shape: number[], layers: [id: string, type: string, params: Record<string, unknown>][]): GraphDoc {
   const nodes = [{ id: 'in', type: 'input', params: { shape } }, ...layers.map(([id, type, params]) => ({ id, type, params }))];
-  return { format: 'netcanvas.graph', version: 1, name: 'chain', nodes, edges: nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id })) };
+  return {
+    format: 'netcanvas.graph',
+    version: 1,
+    name: 'chain',
+    nodes,
+    edges: nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id })),
+  };
 }
 
 /** input → (pad 2) conv → relu → pool → conv → flatten → dense. */
@@ -45,12 +51,18 @@ it('tells a conv fed by the data alone (through padding) from one behind trainab
 
 /** One forward and backward pass of `compiled` on x: the loss Σy² and every weight's gradient. */
 const stepOf = (compiled: CompiledGraph, x: tf.Tensor) => () =>
-  tf.variableGrads(() => tf.sum(tf.square(compiled.logitsModel.apply(x, { training: true }) as tf.Tensor)), compiled.model.trainableWeights.map((w) => w.read() as tf.Variable));
+  tf.variableGrads(
+    () => tf.sum(tf.square(compiled.logitsModel.apply(x, { training: true }) as tf.Tensor)),
+    compiled.model.trainableWeights.map((w) => w.read() as tf.Variable),
+  );
 
 type ProfiledKernel = Awaited<ReturnType<typeof tf.profile>>['kernels'][number];
 
 /** How many kernels of the pass `counted` picks: a conv's input gradients by default. */
-async function inputGradients(step: () => { value: tf.Scalar; grads: tf.NamedTensorMap }, counted = (k: ProfiledKernel) => k.name === 'Conv2DBackpropInput'): Promise<number> {
+async function inputGradients(
+  step: () => { value: tf.Scalar; grads: tf.NamedTensorMap },
+  counted = (k: ProfiledKernel) => k.name === 'Conv2DBackpropInput',
+): Promise<number> {
   const info = await tf.profile(async () => {
     const { value, grads } = step();
     await value.data();
@@ -116,7 +128,14 @@ it('trains an MLP’s first dense layer without the gradient of the flattened im
 
 it('keeps the activation and bias of the layer it rewires, and leaves other layers alone', () => {
   expect(skipInputGradient(tf, tf.layers.maxPooling2d({ poolSize: 2 }))).toBe(false);
-  const layer = tf.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'relu', useBias: true, biasInitializer: 'ones', kernelInitializer: 'ones' });
+  const layer = tf.layers.conv2d({
+    filters: 2,
+    kernelSize: 2,
+    activation: 'relu',
+    useBias: true,
+    biasInitializer: 'ones',
+    kernelInitializer: 'ones',
+  });
   const x = tf.tensor4d([-1, -1, -1, -1, 1, 1, 1, 1], [2, 2, 2, 1]);
   const stock = layer.apply(x) as tf.Tensor;
   skipInputGradient(tf, layer);

@@ -42,7 +42,9 @@ describe('CIFAR-10 binary loader', () => {
     write(join(dir, 'data_batch_1.bin'), cifarBatch([1, 2]).subarray(0, 3073 + 100));
     const err = await loadDataset(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatasetError);
-    expect((err as Error).message).toMatch(/data_batch_1\.bin: truncated: 3173 bytes is not a whole number of 3073-byte records \(record 1 has only 100 bytes\)/);
+    expect((err as Error).message).toMatch(
+      /data_batch_1\.bin: truncated: 3173 bytes is not a whole number of 3073-byte records \(record 1 has only 100 bytes\)/,
+    );
   });
 
   it('reports a label beyond the class list', async () => {

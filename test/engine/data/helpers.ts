@@ -20,7 +20,13 @@ export function write(path: string, bytes: Uint8Array | string): string {
 }
 
 /** IDX images file: `count` images of rows×cols, pixel value = f(image, index within image). */
-export function idxImages(count: number, rows: number, cols: number, f = (n: number, p: number) => (n * 7 + p) % 256, magic = 2051): Buffer {
+export function idxImages(
+  count: number,
+  rows: number,
+  cols: number,
+  f = (n: number, p: number) => (n * 7 + p) % 256,
+  magic = 2051,
+): Buffer {
   const header = Buffer.alloc(16);
   header.writeUInt32BE(magic, 0);
   header.writeUInt32BE(count, 4);

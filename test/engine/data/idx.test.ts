@@ -87,7 +87,9 @@ describe('IDX loader', () => {
 
   it('rejects a wrong magic number, naming the file', async () => {
     const dir = idxFolder({ 'train-images-idx3-ubyte': idxImages(6, 4, 3, undefined, 0x12345678) });
-    expect(await problem(dir)).toMatch(/train-images-idx3-ubyte: not an IDX images file: magic number 305419896 \(0x12345678\), expected 2051/);
+    expect(await problem(dir)).toMatch(
+      /train-images-idx3-ubyte: not an IDX images file: magic number 305419896 \(0x12345678\), expected 2051/,
+    );
   });
 
   it('recognises swapped images and labels files', async () => {
@@ -97,7 +99,9 @@ describe('IDX loader', () => {
 
   it('reports a truncated images file with what the header promised', async () => {
     const dir = idxFolder({ 'train-images-idx3-ubyte': idxImages(6, 4, 3).subarray(0, 50) });
-    expect(await problem(dir)).toMatch(/train-images-idx3-ubyte: truncated: the header promises 6 images of 4×3 \(88 bytes\) but the file has 50 bytes/);
+    expect(await problem(dir)).toMatch(
+      /train-images-idx3-ubyte: truncated: the header promises 6 images of 4×3 \(88 bytes\) but the file has 50 bytes/,
+    );
   });
 
   it('reports a truncated gzip file', async () => {

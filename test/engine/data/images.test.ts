@@ -4,7 +4,9 @@ import { DatasetError, loadDataset } from '../../../engine/data';
 import { jpg, png, tempDir, write } from './helpers';
 
 const root = tempDir();
-const gray = (v: number) => (x: number, y: number): [number, number, number] => [(v + x + y) % 256, (v + x + y) % 256, (v + x + y) % 256];
+const gray =
+  (v: number) =>
+  (x: number, y: number): [number, number, number] => [(v + x + y) % 256, (v + x + y) % 256, (v + x + y) % 256];
 const red = (x: number, y: number): [number, number, number] => [200, 10 * x, 10 * y];
 
 describe('image folder loader', () => {

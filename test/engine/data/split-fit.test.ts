@@ -62,7 +62,9 @@ describe('checkDatasetFits', () => {
   it('explains a shape or class mismatch in the user’s terms', () => {
     expect(checkDatasetFits(cifar, [28, 28, 1], 10)).toBe("the dataset's images are 32×32×3 but the graph's input is 28×28×1");
     expect(checkDatasetFits(cifar, [32, 32, 3], 5)).toBe('the dataset has 10 classes but the final layer has 5 units');
-    expect(checkDatasetFits({ shape: [4], numClasses: 3 }, [28, 28, 1], 3)).toBe("the dataset's samples have 4 features but the graph's input is 28×28×1");
+    expect(checkDatasetFits({ shape: [4], numClasses: 3 }, [28, 28, 1], 3)).toBe(
+      "the dataset's samples have 4 features but the graph's input is 28×28×1",
+    );
     expect(checkDatasetFits({ shape: [784], numClasses: 10 }, [28, 28, 1], 1)).toBe(
       "the dataset's samples have 784 features but the graph's input is 28×28×1 (the same number of values, arranged differently: change the input shape); the dataset has 10 classes but the final layer has 1 unit",
     );
@@ -85,7 +87,9 @@ describe('loadDataset dispatch', () => {
 
   it('rejects a limit that is not a positive whole number, and an unknown normalisation', async () => {
     await expect(loadDataset('embedded:mnist', { limit: 0 })).rejects.toThrow('limit must be a whole number of at least 1, got 0');
-    await expect(loadDataset('embedded:mnist', { normalization: 'zscore' as 'unit' })).rejects.toThrow(/normalization must be 'unit' or 'standard'/);
+    await expect(loadDataset('embedded:mnist', { normalization: 'zscore' as 'unit' })).rejects.toThrow(
+      /normalization must be 'unit' or 'standard'/,
+    );
   });
 
   it('standardises CSV features per feature using training statistics', async () => {

@@ -18,12 +18,20 @@ describe('the export test corpus', () => {
     const windows = steps.filter((s) => s.type === 'conv2d' || s.type === 'maxPool2d' || s.type === 'avgPool2d');
     for (const type of ['conv2d', 'maxPool2d', 'avgPool2d']) {
       const mine = windows.filter((s) => s.type === type);
-      expect(mine.some((s) => s.params.padding === 'same' && !isSymmetric(windowPads(s))), `${type} asymmetric same`).toBe(true);
-      expect(mine.some((s) => typeof s.params.padding === 'number' && hasPadding(windowPads(s))), `${type} int padding`).toBe(true);
+      expect(
+        mine.some((s) => s.params.padding === 'same' && !isSymmetric(windowPads(s))),
+        `${type} asymmetric same`,
+      ).toBe(true);
+      expect(
+        mine.some((s) => typeof s.params.padding === 'number' && hasPadding(windowPads(s))),
+        `${type} int padding`,
+      ).toBe(true);
     }
     expect(steps.some((s) => s.type === 'conv2d' && JSON.stringify(s.params.dilation) !== '1')).toBe(true);
     expect(steps.some((s) => s.type === 'conv2d' && s.params.strides !== 1)).toBe(true);
-    expect(new Set(steps.filter((s) => s.type === 'upsample2d').map((s) => s.params.interpolation))).toEqual(new Set(['nearest', 'bilinear']));
+    expect(new Set(steps.filter((s) => s.type === 'upsample2d').map((s) => s.params.interpolation))).toEqual(
+      new Set(['nearest', 'bilinear']),
+    );
     expect(steps.some((s) => s.type === 'batchNorm' && s.outputShape.length === 1)).toBe(true);
   });
 

@@ -90,15 +90,17 @@ export const GENERATED: GraphDoc[] = [
 
 export function templates(): GraphDoc[] {
   const dir = join(import.meta.dirname, '../../../templates');
-  return readdirSync(dir)
-    // Training a template leaves its checkpoint (NAME.weights.json, git-ignored) beside it.
-    .filter((f) => f.endsWith('.json') && !f.endsWith('.weights.json'))
-    .sort()
-    .map((f) => {
-      const r = parseGraph(readFileSync(join(dir, f), 'utf8'));
-      if (!r.ok) throw new Error(`${f}: ${r.error}`);
-      return r.doc;
-    });
+  return (
+    readdirSync(dir)
+      // Training a template leaves its checkpoint (NAME.weights.json, git-ignored) beside it.
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.weights.json'))
+      .sort()
+      .map((f) => {
+        const r = parseGraph(readFileSync(join(dir, f), 'utf8'));
+        if (!r.ok) throw new Error(`${f}: ${r.error}`);
+        return r.doc;
+      })
+  );
 }
 
 export const ALL_CASES = (): GraphDoc[] => [...templates(), ...GENERATED];

@@ -50,7 +50,7 @@ describe('netcanvas export', () => {
     expect(JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8')).layers).toEqual(JSON.parse(readFileSync(checkpoint, 'utf8')).layers);
   });
 
-  it('exits 1 with the checker\'s message for a graph with errors', async () => {
+  it("exits 1 with the checker's message for a graph with errors", async () => {
     const bad = join(work.path, 'bad.json');
     writeFileSync(
       bad,
@@ -77,7 +77,9 @@ describe('netcanvas export', () => {
     expect(stderr).toMatch(/no such file/);
     const other = join(work.path, 'other.weights.json');
     writeFileSync(other, serializeWeights({ layers: { fc1: { kernel: { shape: [2, 2], data: new Float32Array(4) } } } }));
-    expect(await main(['export', join(templates, 'lenet5.json'), '--to', 'onnx', '--checkpoint', other, '-o', join(work.path, 'x.onnx')])).toBe(2);
+    expect(
+      await main(['export', join(templates, 'lenet5.json'), '--to', 'onnx', '--checkpoint', other, '-o', join(work.path, 'x.onnx')]),
+    ).toBe(2);
     expect(stderr).toMatch(/the weights have no kernel for node/);
   });
 });
@@ -112,7 +114,9 @@ describe('netcanvas import', () => {
     model.config.layers.push({ class_name: 'GRU', config: { name: 'rnn', units: 4 } } as never);
     writeFileSync(keras, JSON.stringify(model));
     expect(await main(['import', keras, '-o', join(work.path, 'rnn.json')])).toBe(2);
-    expect(stderr).toBe(`netcanvas: ${keras}: 1 layer of the Keras model could not be imported:\n  GRU rnn: no NetCanvas layer does this\n`);
+    expect(stderr).toBe(
+      `netcanvas: ${keras}: 1 layer of the Keras model could not be imported:\n  GRU rnn: no NetCanvas layer does this\n`,
+    );
     expect(existsSync(join(work.path, 'rnn.json'))).toBe(false);
 
     writeFileSync(join(work.path, 'junk.bin'), 'hello');

@@ -33,7 +33,14 @@ function sequential(...layers: tf.layers.Layer[]): tf.LayersModel {
 const MODELS: Record<string, () => tf.LayersModel> = {
   'a LeNet-style CNN (activations inside layers, L2, batch norm, pooling, dropout)': () =>
     sequential(
-      L.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu', kernelRegularizer: tf.regularizers.l2({ l2: 0.001 }) }),
+      L.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 6,
+        kernelSize: 5,
+        padding: 'same',
+        activation: 'relu',
+        kernelRegularizer: tf.regularizers.l2({ l2: 0.001 }),
+      }),
       L.maxPooling2d({ poolSize: 2 }),
       L.conv2d({ filters: 16, kernelSize: [5, 3], strides: [2, 1], useBias: false }),
       L.batchNormalization({ momentum: 0.9, epsilon: 1e-4 }),
@@ -49,7 +56,12 @@ const MODELS: Record<string, () => tf.LayersModel> = {
       L.zeroPadding2d({ inputShape: [9, 9, 3], padding: 2 }),
       L.conv2d({ filters: 4, kernelSize: 3, dilationRate: 2 }),
       L.leakyReLU({ alpha: 0.1 }),
-      L.zeroPadding2d({ padding: [[1, 1], [1, 1]] }),
+      L.zeroPadding2d({
+        padding: [
+          [1, 1],
+          [1, 1],
+        ],
+      }),
       L.averagePooling2d({ poolSize: 2, strides: 2 }),
       L.upSampling2d({ size: [2, 2] }),
       L.upSampling2d({ size: [2, 3], interpolation: 'bilinear' }),
@@ -82,12 +94,18 @@ const MODELS: Record<string, () => tf.LayersModel> = {
 
 /** The tfjs model's weights under the imported node ids, in the app's checkpoint roles (same layouts). */
 function weightsOf(model: tf.LayersModel): WeightsFile {
-  const roles: Record<string, string[]> = { Conv2D: ['kernel', 'bias'], Dense: ['kernel', 'bias'], BatchNormalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'] };
+  const roles: Record<string, string[]> = {
+    Conv2D: ['kernel', 'bias'],
+    Dense: ['kernel', 'bias'],
+    BatchNormalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+  };
   const layers: Record<string, Record<string, { shape: number[]; data: Float32Array }>> = {};
   for (const layer of model.layers) {
     const names = roles[layer.getClassName()];
     if (!names) continue;
-    layers[toIdentifier(layer.name)] = Object.fromEntries(layer.getWeights().map((w, i) => [names[i]!, { shape: w.shape, data: w.dataSync() as Float32Array }]));
+    layers[toIdentifier(layer.name)] = Object.fromEntries(
+      layer.getWeights().map((w, i) => [names[i]!, { shape: w.shape, data: w.dataSync() as Float32Array }]),
+    );
   }
   return { layers };
 }
@@ -126,7 +144,8 @@ describe('importKeras with TensorFlow.js models', () => {
     // Every Keras layer that became a node of its own name has tfjs's output shape.
     for (const layer of model.layers) {
       const node = check.nodes[toIdentifier(layer.name)];
-      if (node && !layer.getConfig().activation) expect([layer.name, node.outputShape]).toEqual([layer.name, (layer.outputShape as number[]).slice(1)]);
+      if (node && !layer.getConfig().activation)
+        expect([layer.name, node.outputShape]).toEqual([layer.name, (layer.outputShape as number[]).slice(1)]);
     }
 
     const compiled = compileGraph(doc, tf);
@@ -173,7 +192,9 @@ describe('importKeras with TensorFlow.js models', () => {
 
     // Shape-dependent refusals: tfjs's Softmax layer defaults to axis 1, the height of an image.
     const softmax = tf.model({ inputs: input, outputs: s });
-    expect(errorOf(() => importKeras(keras(softmax))).unsupported).toEqual(['Softmax sm: normalises axis 1; NetCanvas normalises the last axis']);
+    expect(errorOf(() => importKeras(keras(softmax))).unsupported).toEqual([
+      'Softmax sm: normalises axis 1; NetCanvas normalises the last axis',
+    ]);
   });
 
   it('refuses channels_first with a way out', () => {
@@ -189,7 +210,12 @@ describe('importKeras with TensorFlow.js models', () => {
     const topology = model.toJSON(null, false) as { config: { layers: unknown[] } };
     const fromModelJson = importKeras(JSON.stringify({ format: 'layers-model', modelTopology: topology, weightsManifest: [] }));
     const legacy = importKeras(JSON.stringify({ class_name: 'Sequential', config: topology.config.layers }));
-    for (const { doc } of [fromModelJson, legacy]) expect(doc.nodes.map((n) => [n.id, n.type])).toEqual([['input_', 'input'], ['d', 'dense'], ['d_relu', 'relu']]);
+    for (const { doc } of [fromModelJson, legacy])
+      expect(doc.nodes.map((n) => [n.id, n.type])).toEqual([
+        ['input_', 'input'],
+        ['d', 'dense'],
+        ['d_relu', 'relu'],
+      ]);
   });
 });
 
@@ -201,10 +227,48 @@ const KERAS3 = {
     name: 'tiny_resnet',
     trainable: true,
     layers: [
-      { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 12, 12, 1], dtype: 'float32', sparse: false, name: 'pixels' }, registered_name: null, name: 'pixels', inbound_nodes: [] },
+      {
+        module: 'keras.layers',
+        class_name: 'InputLayer',
+        config: { batch_shape: [null, 12, 12, 1], dtype: 'float32', sparse: false, name: 'pixels' },
+        registered_name: null,
+        name: 'pixels',
+        inbound_nodes: [],
+      },
       ...[
-        ['stem', 'Conv2D', { filters: 8, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1, activation: 'relu', use_bias: true, kernel_regularizer: { module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.0005 }, registered_name: null } }, ['pixels']],
-        ['conv', 'Conv2D', { filters: 8, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1, activation: 'linear', use_bias: false }, ['stem']],
+        [
+          'stem',
+          'Conv2D',
+          {
+            filters: 8,
+            kernel_size: [3, 3],
+            strides: [1, 1],
+            padding: 'same',
+            data_format: 'channels_last',
+            dilation_rate: [1, 1],
+            groups: 1,
+            activation: 'relu',
+            use_bias: true,
+            kernel_regularizer: { module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.0005 }, registered_name: null },
+          },
+          ['pixels'],
+        ],
+        [
+          'conv',
+          'Conv2D',
+          {
+            filters: 8,
+            kernel_size: [3, 3],
+            strides: [1, 1],
+            padding: 'same',
+            data_format: 'channels_last',
+            dilation_rate: [1, 1],
+            groups: 1,
+            activation: 'linear',
+            use_bias: false,
+          },
+          ['stem'],
+        ],
         ['bn', 'BatchNormalization', { axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true }, ['conv']],
         ['skip', 'Add', {}, [['stem', 'bn']]],
         ['act', 'LeakyReLU', { negative_slope: 0.05 }, ['skip']],
@@ -214,11 +278,25 @@ const KERAS3 = {
       ].map(([name, cls, config, inputs]) => ({
         module: 'keras.layers',
         class_name: cls,
-        config: { name, trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null }, ...(config as object) },
+        config: {
+          name,
+          trainable: true,
+          dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null },
+          ...(config as object),
+        },
         registered_name: null,
         build_config: { input_shape: [null, 12, 12, 8] },
         name,
-        inbound_nodes: [{ args: (inputs as unknown[]).map(function tensor(i): unknown { return Array.isArray(i) ? i.map(tensor) : { class_name: '__keras_tensor__', config: { shape: [null, 12, 12, 8], dtype: 'float32', keras_history: [i, 0, 0] } }; }), kwargs: {} }],
+        inbound_nodes: [
+          {
+            args: (inputs as unknown[]).map(function tensor(i): unknown {
+              return Array.isArray(i)
+                ? i.map(tensor)
+                : { class_name: '__keras_tensor__', config: { shape: [null, 12, 12, 8], dtype: 'float32', keras_history: [i, 0, 0] } };
+            }),
+            kwargs: {},
+          },
+        ],
       })),
     ],
     input_layers: [['pixels', 0, 0]],
@@ -234,8 +312,23 @@ describe('importKeras with a Keras 3 file', () => {
     const { doc, notes } = importKeras(JSON.stringify(KERAS3));
     expect(notes).toEqual([]);
     expect(doc.name).toBe('tiny_resnet');
-    expect(doc.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['pixels:input', 'stem:conv2d', 'stem_relu:relu', 'conv:conv2d', 'bn:batchNorm', 'skip:add', 'act:leakyRelu', 'gap:globalAvgPool2d', 'drop:dropout', 'logits:dense', 'logits_softmax:softmax']);
-    expect(doc.edges.filter((e) => e.target === 'skip')).toEqual([{ source: 'stem_relu', target: 'skip', targetPort: 0 }, { source: 'bn', target: 'skip', targetPort: 1 }]);
+    expect(doc.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
+      'pixels:input',
+      'stem:conv2d',
+      'stem_relu:relu',
+      'conv:conv2d',
+      'bn:batchNorm',
+      'skip:add',
+      'act:leakyRelu',
+      'gap:globalAvgPool2d',
+      'drop:dropout',
+      'logits:dense',
+      'logits_softmax:softmax',
+    ]);
+    expect(doc.edges.filter((e) => e.target === 'skip')).toEqual([
+      { source: 'stem_relu', target: 'skip', targetPort: 0 },
+      { source: 'bn', target: 'skip', targetPort: 1 },
+    ]);
     expect(doc.nodes.find((n) => n.id === 'act')!.params).toEqual({ alpha: 0.05 });
     expect(doc.training).toEqual({ layerWeightDecay: { stem: 0.0005 } });
     const check = checkGraph(doc as GraphDoc);
@@ -246,9 +339,14 @@ describe('importKeras with a Keras 3 file', () => {
   });
 });
 
-describe('importKeras with our own Keras export\'s layers', () => {
+describe("importKeras with our own Keras export's layers", () => {
   it('folds NegInfPadding2D into the max pooling after it and reads ResizeBilinearTF as bilinear upsampling', () => {
-    const layer = (class_name: string, name: string, config: object) => ({ module: null, class_name, registered_name: `netcanvas>${class_name}`, config: { name, ...config } });
+    const layer = (class_name: string, name: string, config: object) => ({
+      module: null,
+      class_name,
+      registered_name: `netcanvas>${class_name}`,
+      config: { name, ...config },
+    });
     const { doc } = importKeras(
       JSON.stringify({
         class_name: 'Sequential',
@@ -256,7 +354,10 @@ describe('importKeras with our own Keras export\'s layers', () => {
           layers: [
             { class_name: 'InputLayer', config: { batch_shape: [null, 6, 6, 2], name: 'pixels' } },
             layer('NegInfPadding2D', 'pool_pad', { pad: 1 }),
-            { class_name: 'MaxPooling2D', config: { name: 'pool', pool_size: [3, 3], strides: [2, 2], padding: 'valid', data_format: 'channels_last' } },
+            {
+              class_name: 'MaxPooling2D',
+              config: { name: 'pool', pool_size: [3, 3], strides: [2, 2], padding: 'valid', data_format: 'channels_last' },
+            },
             layer('ResizeBilinearTF', 'up', { size: [2, 2] }),
           ],
         },
@@ -275,9 +376,21 @@ describe('importKeras with files that are not Keras models', () => {
   it.each([
     ['not JSON', '{"class_name": "Sequential", ', /^the file is not valid JSON \(/],
     ['a list', '[1, 2]', /^this JSON is not a Keras model: expected \{"class_name"/],
-    ['a layer, not a model', '{"class_name": "Dense", "config": {"units": 3}}', /^a Keras "Dense" is not a model; expected Sequential or Functional$/],
-    ['layers that are not a list', '{"class_name": "Functional", "config": {"layers": 3}}', /^the model's "layers" is not a list of layers$/],
-    ['no input shape', '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {"units": 3}}]}}', /declares no input shape/],
+    [
+      'a layer, not a model',
+      '{"class_name": "Dense", "config": {"units": 3}}',
+      /^a Keras "Dense" is not a model; expected Sequential or Functional$/,
+    ],
+    [
+      'layers that are not a list',
+      '{"class_name": "Functional", "config": {"layers": 3}}',
+      /^the model's "layers" is not a list of layers$/,
+    ],
+    [
+      'no input shape',
+      '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Dense", "config": {"units": 3}}]}}',
+      /declares no input shape/,
+    ],
     ['an empty model', '{"class_name": "Functional", "config": {"layers": []}}', /^the model has no layers$/],
     ['a NetCanvas graph', '{"format": "netcanvas.graph", "version": 1, "nodes": []}', /open it instead of importing it/],
   ])('%s: one clear message', (_name, text, message) => {
@@ -287,7 +400,16 @@ describe('importKeras with files that are not Keras models', () => {
   });
 
   it('a layer with a garbled config is listed, not thrown', () => {
-    const err = errorOf(() => importKeras(JSON.stringify({ class_name: 'Sequential', config: { layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 'x'] } }] } })));
-    expect(err.unsupported).toEqual(['InputLayer layer_1: input shape [x]: NetCanvas needs fixed sizes, an image [H, W, C] or a vector [N]']);
+    const err = errorOf(() =>
+      importKeras(
+        JSON.stringify({
+          class_name: 'Sequential',
+          config: { layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 'x'] } }] },
+        }),
+      ),
+    );
+    expect(err.unsupported).toEqual([
+      'InputLayer layer_1: input shape [x]: NetCanvas needs fixed sizes, an image [H, W, C] or a vector [N]',
+    ]);
   });
 });

@@ -58,7 +58,10 @@ describe.skipIf(!python)('Keras export is well-formed', () => {
   afterAll(() => work.remove());
 
   it.each(cases.map((doc, i) => [doc.name, doc, i] as const))('%s', (_name, doc, i) => {
-    const calls = JSON.parse(readFileSync(join(work.path, `case${String(i).padStart(2, '0')}`, 'structure.json'), 'utf8')) as Record<string, Call>;
+    const calls = JSON.parse(readFileSync(join(work.path, `case${String(i).padStart(2, '0')}`, 'structure.json'), 'utf8')) as Record<
+      string,
+      Call
+    >;
     const plan = planExport(doc);
     const steps = liveSteps(plan);
     const varOf = (id: string) => (plan.byId.get(id)!.type === 'input' ? 'inputs' : plan.byId.get(id)!.name);

@@ -19,9 +19,15 @@ describe('importOnnx', () => {
   it.each(ALL_CASES().map((doc) => [doc.name, doc] as const))('round-trips %s', async (_name, doc) => {
     const ref = await reference(doc);
     const onnx = exportGraph(doc, 'onnx', { weights: ref.weights }).files[0]!;
-    const imported = importOnnx(Uint8Array.from(atob(onnx.text), (c) => c.charCodeAt(0)), doc.name);
+    const imported = importOnnx(
+      Uint8Array.from(atob(onnx.text), (c) => c.charCodeAt(0)),
+      doc.name,
+    );
 
-    const types = (d: typeof doc) => liveSteps(planExport(d)).map((s) => s.type).sort();
+    const types = (d: typeof doc) =>
+      liveSteps(planExport(d))
+        .map((s) => s.type)
+        .sort();
     expect(types(imported.doc)).toEqual(types(doc));
 
     const compiled = compileGraph(imported.doc, tf);
@@ -55,7 +61,10 @@ describe('importOnnx', () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ImportError);
-      expect((err as ImportError).unsupported).toEqual(['Erf erf: no NetCanvas layer does this', 'Softmax sm: its input b is not something NetCanvas can represent']);
+      expect((err as ImportError).unsupported).toEqual([
+        'Erf erf: no NetCanvas layer does this',
+        'Softmax sm: its input b is not something NetCanvas can represent',
+      ]);
     }
   });
 

@@ -23,7 +23,7 @@ describe('ONNX export computes what the app computes', () => {
     await session.release();
   });
 
-  it('refuses a graph with errors, with the checker\'s message', () => {
+  it("refuses a graph with errors, with the checker's message", () => {
     const doc = ALL_CASES()[0]!;
     const broken = { ...doc, nodes: doc.nodes.map((n) => (n.type === 'dense' ? { ...n, params: { units: -3 } } : n)) };
     expect(() => exportGraph(broken, 'onnx')).toThrow(/units/);

@@ -38,7 +38,10 @@ describe.skipIf(!torch.ok)('PyTorch export computes what the app computes', () =
       writeFileSync(join(dir, 'name.txt'), doc.name);
       if (TORCH_ONNX.includes(doc.name)) writeFileSync(join(dir, 'export-onnx'), '');
     }
-    const run = spawnSync(torch.ok ? torch.python : 'python3', [join(import.meta.dirname, 'run-pytorch.py'), work.path], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(torch.ok ? torch.python : 'python3', [join(import.meta.dirname, 'run-pytorch.py'), work.path], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (run.status !== 0) throw new Error(`run-pytorch.py failed: ${run.stderr}`);
   }, 180_000);
   afterAll(() => work.remove());
@@ -60,7 +63,7 @@ describe.skipIf(!torch.ok)('PyTorch export computes what the app computes', () =
     }
   });
 
-  it.each(TORCH_ONNX)('imports PyTorch\'s own ONNX export of %s (NCHW) back into the same function', async (name) => {
+  it.each(TORCH_ONNX)("imports PyTorch's own ONNX export of %s (NCHW) back into the same function", async (name) => {
     const i = cases.findIndex((d) => d.name === name);
     const bytes = readFileSync(join(work.path, `case${String(i).padStart(2, '0')}`, 'torch.onnx'));
     const imported = importOnnx(bytes, name);

@@ -42,7 +42,13 @@ export async function reference(doc: GraphDoc, batch = 2, seed = 7): Promise<Ref
       }),
     );
   }
-  const checkpoint = JSON.stringify({ format: 'netcanvas.weights', version: 1, graphName: doc.name, savedAt: '', layers: await captureWeights(compiled) });
+  const checkpoint = JSON.stringify({
+    format: 'netcanvas.weights',
+    version: 1,
+    graphName: doc.name,
+    savedAt: '',
+    layers: await captureWeights(compiled),
+  });
   const shape = [batch, ...model.inputs[0]!.shape.slice(1).map(Number)];
   const inputData = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
   const x = tf.tensor(inputData, shape);

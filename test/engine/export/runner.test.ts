@@ -24,60 +24,84 @@ const work = scratchDir('runner');
 afterAll(() => work.remove());
 
 describe('runPytorchTraining', () => {
-  it.skipIf(!findTorchPython().ok)('trains LeNet-5 with PyTorch and reports the app\'s events', async () => {
-    const events: TrainerEvent[] = [];
-    const checkpointPath = join(work.path, 'lenet.weights.json');
-    const code = await runPytorchTraining(
-      lenet,
-      { runId: 'run-1', dataset: { source: 'embedded:mnist', limit: 400, testLimit: 100 }, config: { epochs: 2, batchSize: 50, validationSplit: 0.1 }, device: 'cpu', checkpointPath },
-      (e) => events.push(e),
-    );
-    const errors = events.filter((e) => e.type === 'error');
-    expect(errors).toEqual([]);
-    expect(code).toBe(0);
-    const types = events.map((e) => e.type).filter((t) => t !== 'batch' && t !== 'log');
-    expect(types).toEqual(['started', 'epoch', 'epoch', 'done']);
-    expect(events.every((e) => e.runId === 'run-1')).toBe(true);
-    const started = events[0] as Extract<TrainerEvent, { type: 'started' }>;
-    expect(started.dataset).toMatchObject({ trainCount: 360, validationCount: 40, testCount: 100, shape: [28, 28, 1] });
-    const check = checkGraph(lenet);
-    expect(started.params).toBe(check.totals.params); // PyTorch counts parameters as the checker does
-    const epochs = events.filter((e): e is Extract<TrainerEvent, { type: 'epoch' }> => e.type === 'epoch');
-    expect(epochs[1]!.trainLoss).toBeLessThan(epochs[0]!.trainLoss);
-    const learning = check.order.filter((id) => ['conv2d', 'dense'].includes(check.nodes[id]!.type));
-    expect(Object.keys(epochs[0]!.gradientNorms).sort()).toEqual([...learning].sort());
-    const done = events.at(-1) as Extract<TrainerEvent, { type: 'done' }>;
-    expect(done.metrics.epochsCompleted).toBe(2);
-    expect(done.metrics.testAccuracy).toBeGreaterThan(0.2);
-    expect(done.confusion.flat().reduce((a, b) => a + b, 0)).toBe(100);
-    expect(done.checkpoint).toBe(checkpointPath);
+  it.skipIf(!findTorchPython().ok)(
+    "trains LeNet-5 with PyTorch and reports the app's events",
+    async () => {
+      const events: TrainerEvent[] = [];
+      const checkpointPath = join(work.path, 'lenet.weights.json');
+      const code = await runPytorchTraining(
+        lenet,
+        {
+          runId: 'run-1',
+          dataset: { source: 'embedded:mnist', limit: 400, testLimit: 100 },
+          config: { epochs: 2, batchSize: 50, validationSplit: 0.1 },
+          device: 'cpu',
+          checkpointPath,
+        },
+        (e) => events.push(e),
+      );
+      const errors = events.filter((e) => e.type === 'error');
+      expect(errors).toEqual([]);
+      expect(code).toBe(0);
+      const types = events.map((e) => e.type).filter((t) => t !== 'batch' && t !== 'log');
+      expect(types).toEqual(['started', 'epoch', 'epoch', 'done']);
+      expect(events.every((e) => e.runId === 'run-1')).toBe(true);
+      const started = events[0] as Extract<TrainerEvent, { type: 'started' }>;
+      expect(started.dataset).toMatchObject({ trainCount: 360, validationCount: 40, testCount: 100, shape: [28, 28, 1] });
+      const check = checkGraph(lenet);
+      expect(started.params).toBe(check.totals.params); // PyTorch counts parameters as the checker does
+      const epochs = events.filter((e): e is Extract<TrainerEvent, { type: 'epoch' }> => e.type === 'epoch');
+      expect(epochs[1]!.trainLoss).toBeLessThan(epochs[0]!.trainLoss);
+      const learning = check.order.filter((id) => ['conv2d', 'dense'].includes(check.nodes[id]!.type));
+      expect(Object.keys(epochs[0]!.gradientNorms).sort()).toEqual([...learning].sort());
+      const done = events.at(-1) as Extract<TrainerEvent, { type: 'done' }>;
+      expect(done.metrics.epochsCompleted).toBe(2);
+      expect(done.metrics.testAccuracy).toBeGreaterThan(0.2);
+      expect(done.confusion.flat().reduce((a, b) => a + b, 0)).toBe(100);
+      expect(done.checkpoint).toBe(checkpointPath);
 
-    // The checkpoint written by PyTorch loads into the app's own model (layouts converted back).
-    await tf.setBackend('cpu');
-    const compiled = compileGraph(lenet, tf);
-    applyCheckpoint(tf, compiled, await readCheckpoint(checkpointPath));
-    compiled.model.dispose();
-  }, 120_000);
+      // The checkpoint written by PyTorch loads into the app's own model (layouts converted back).
+      await tf.setBackend('cpu');
+      const compiled = compileGraph(lenet, tf);
+      applyCheckpoint(tf, compiled, await readCheckpoint(checkpointPath));
+      compiled.model.dispose();
+    },
+    120_000,
+  );
 
-  it.skipIf(!findTorchPython().ok)('trains with DistributedDataParallel over two processes (gloo, CPU)', async () => {
-    const events: TrainerEvent[] = [];
-    const code = await runPytorchTraining(
-      lenet,
-      { runId: 'ddp', dataset: { source: 'embedded:mnist', limit: 200, testLimit: 50 }, config: { epochs: 1, batchSize: 25 }, device: 'cpu', processes: 2 },
-      (e) => events.push(e),
-    );
-    expect(events.filter((e) => e.type === 'error')).toEqual([]);
-    expect(code).toBe(0);
-    const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
-    expect(started.backend.detail).toMatch(/2 processes/);
-    // Only rank 0 reports, and the epoch's metrics cover both processes' shards.
-    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
-  }, 120_000);
+  it.skipIf(!findTorchPython().ok)(
+    'trains with DistributedDataParallel over two processes (gloo, CPU)',
+    async () => {
+      const events: TrainerEvent[] = [];
+      const code = await runPytorchTraining(
+        lenet,
+        {
+          runId: 'ddp',
+          dataset: { source: 'embedded:mnist', limit: 200, testLimit: 50 },
+          config: { epochs: 1, batchSize: 25 },
+          device: 'cpu',
+          processes: 2,
+        },
+        (e) => events.push(e),
+      );
+      expect(events.filter((e) => e.type === 'error')).toEqual([]);
+      expect(code).toBe(0);
+      const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
+      expect(started.backend.detail).toMatch(/2 processes/);
+      // Only rank 0 reports, and the epoch's metrics cover both processes' shards.
+      expect(events.filter((e) => e.type === 'epoch')).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'done')).toHaveLength(1);
+    },
+    120_000,
+  );
 
   it('says clearly when no Python with torch is found', async () => {
     const events: TrainerEvent[] = [];
-    const code = await runPytorchTraining(lenet, { runId: 'r', dataset: { source: 'embedded:mnist' }, pythons: ['/nonexistent/python3'] }, (e) => events.push(e));
+    const code = await runPytorchTraining(
+      lenet,
+      { runId: 'r', dataset: { source: 'embedded:mnist' }, pythons: ['/nonexistent/python3'] },
+      (e) => events.push(e),
+    );
     expect(code).toBe(1);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'error', kind: 'backend' });

@@ -38,15 +38,26 @@ describe('TensorFlow.js export computes what the app computes', () => {
     model.dispose();
   });
 
-  it('train.ts trains under Node (tsx) and prints the trainer\'s events', () => {
+  it("train.ts trains under Node (tsx) and prints the trainer's events", () => {
     const doc = ALL_CASES().find((d) => d.name === 'MLP')!;
     const dir = join(work.path, 'mlp-train');
     mkdirSync(dir);
-    for (const f of exportGraph(doc, 'tfjs', { datasetsDir: join(import.meta.dirname, '../../../datasets') }).files) writeFileSync(join(dir, f.name), f.text);
+    for (const f of exportGraph(doc, 'tfjs', { datasetsDir: join(import.meta.dirname, '../../../datasets') }).files)
+      writeFileSync(join(dir, f.name), f.text);
     const tsx = join(import.meta.dirname, '../../../node_modules/.bin/tsx');
-    const run = spawnSync(tsx, ['train.ts', '--epochs', '2', '--limit', '64', '--batch-size', '32', '--save', 'trained.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-    const events = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; trainLoss?: number; learningRate?: number });
-    expect(events.map((e) => e.type), run.stderr).toEqual(['started', 'epoch', 'epoch', 'done']);
+    const run = spawnSync(tsx, ['train.ts', '--epochs', '2', '--limit', '64', '--batch-size', '32', '--save', 'trained.json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const events = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type: string; trainLoss?: number; learningRate?: number });
+    expect(
+      events.map((e) => e.type),
+      run.stderr,
+    ).toEqual(['started', 'epoch', 'epoch', 'done']);
     // The MLP template uses SGD with an inverse-time schedule: ε₀ / (1 + 0.5·epoch).
     expect(events[1]!.learningRate).toBeCloseTo(0.05);
     expect(events[2]!.learningRate).toBeCloseTo(0.05 / 1.5);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { checkGraph } from '../../../engine/check/checkGraph';
-import { addNode, connect, connectionRefusal, disconnect, insertBefore, removeNodes, setLabel, setParam } from '../../../engine/graph/edits';
+import {
+  addNode,
+  connect,
+  connectionRefusal,
+  disconnect,
+  insertBefore,
+  removeNodes,
+  setLabel,
+  setParam,
+} from '../../../engine/graph/edits';
 import { chain, graphOf } from '../../helpers/graphs';
 
 const base = chain(['in', 'input', { shape: [28, 28, 1] }], ['c', 'conv2d', { filters: 4, kernelSize: 3 }], ['r', 'relu']);
@@ -25,7 +34,18 @@ describe('edits', () => {
   });
 
   it('replaces the input of a single-input node and numbers merge ports', () => {
-    const g = graphOf([['in', 'input', { shape: [4] }], ['a', 'relu'], ['b', 'relu'], ['s', 'add']], [['in', 'a'], ['in', 'b']]);
+    const g = graphOf(
+      [
+        ['in', 'input', { shape: [4] }],
+        ['a', 'relu'],
+        ['b', 'relu'],
+        ['s', 'add'],
+      ],
+      [
+        ['in', 'a'],
+        ['in', 'b'],
+      ],
+    );
     const one = connect(connect(g, 'in', 'a'), 'b', 'a');
     expect(one.edges.filter((e) => e.target === 'a')).toEqual([{ source: 'b', target: 'a' }]);
     const merged = connect(connect(g, 'a', 's'), 'b', 's');
@@ -64,7 +84,10 @@ describe('starter params', () => {
       if (type === 'input' || type === 'add' || type === 'concat') continue;
       const doc = chain(['in', 'input', starterParams('input')], ['n', type, starterParams(type)]);
       const r = checkGraph(doc);
-      expect(r.diagnostics.filter((d) => d.code === 'invalid-param'), type).toEqual([]);
+      expect(
+        r.diagnostics.filter((d) => d.code === 'invalid-param'),
+        type,
+      ).toEqual([]);
     }
   });
 });

@@ -47,8 +47,16 @@ describe('graph file format v1', () => {
     ['nodes missing', '{"format": "netcanvas.graph", "version": 1}', /^nodes: expected an array, got nothing/],
     ['a node without id', withNodes([{ type: 'relu' }]), /^nodes\[0\]\.id: expected a string, got nothing/],
     ['a required param missing', withNodes([{ id: 'd', type: 'dense', params: {} }]), /^nodes\[0\]\.params\.units: is required/],
-    ['a bad kernel pair', withNodes([{ id: 'c', type: 'conv2d', params: { filters: 1, kernelSize: [3] } }]), /kernelSize: expected a positive integer or a pair/],
-    ['a bad padding', withNodes([{ id: 'c', type: 'conv2d', params: { filters: 1, kernelSize: 3, padding: 'full' } }]), /padding: expected "valid", "same" or a non-negative integer, got "full"/],
+    [
+      'a bad kernel pair',
+      withNodes([{ id: 'c', type: 'conv2d', params: { filters: 1, kernelSize: [3] } }]),
+      /kernelSize: expected a positive integer or a pair/,
+    ],
+    [
+      'a bad padding',
+      withNodes([{ id: 'c', type: 'conv2d', params: { filters: 1, kernelSize: 3, padding: 'full' } }]),
+      /padding: expected "valid", "same" or a non-negative integer, got "full"/,
+    ],
     ['a bad edge', withNodes([], { edges: [{ source: 'a' }] }), /^edges\[0\]\.target: expected a string/],
     ['a negative port', withNodes([], { edges: [{ source: 'a', target: 'b', targetPort: -1 }] }), /^edges\[0\]\.targetPort/],
   ])('refuses %s with one clear message and no document', (_name, text, message) => {

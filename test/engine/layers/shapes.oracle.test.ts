@@ -33,7 +33,11 @@ function tfjsOutput(c: Case): { shape: number[]; trainable: number } {
     case 'maxPool2d':
     case 'avgPool2d': {
       const make = c.type === 'maxPool2d' ? tf.layers.maxPooling2d : tf.layers.averagePooling2d;
-      layer = make({ poolSize: (p.poolSize as number) ?? 2, strides: (p.strides as number) ?? (p.poolSize as number) ?? 2, padding: padding as 'valid' | 'same' });
+      layer = make({
+        poolSize: (p.poolSize as number) ?? 2,
+        strides: (p.strides as number) ?? (p.poolSize as number) ?? 2,
+        padding: padding as 'valid' | 'same',
+      });
       break;
     }
     case 'globalAvgPool2d':
@@ -71,7 +75,10 @@ function tfjsOutput(c: Case): { shape: number[]; trainable: number } {
       layer = tf.layers.dense({ units: p.units as number, useBias: (p.useBias as boolean) ?? true });
       break;
     case 'upsample2d':
-      layer = tf.layers.upSampling2d({ size: [(p.size as number) ?? 2, (p.size as number) ?? 2], interpolation: (p.interpolation as 'nearest' | 'bilinear') ?? 'nearest' });
+      layer = tf.layers.upSampling2d({
+        size: [(p.size as number) ?? 2, (p.size as number) ?? 2],
+        interpolation: (p.interpolation as 'nearest' | 'bilinear') ?? 'nearest',
+      });
       break;
     default:
       throw new Error(`no tfjs oracle for ${c.type}`);
@@ -84,7 +91,11 @@ function tfjsOutput(c: Case): { shape: number[]; trainable: number } {
 
 function ours(c: Case): { shape: number[] | null; trainable: number; ok: boolean } {
   const inputs = c.inputs ?? [c.input];
-  const nodes: [string, string, Record<string, unknown>?][] = inputs.map((s, i) => [`in${i}`, i === 0 ? 'input' : 'relu', i === 0 ? { shape: s } : {}]);
+  const nodes: [string, string, Record<string, unknown>?][] = inputs.map((s, i) => [
+    `in${i}`,
+    i === 0 ? 'input' : 'relu',
+    i === 0 ? { shape: s } : {},
+  ]);
   // Extra inputs come from the one input through a shape-changing path when needed; here the
   // multi-input cases use identical shapes, or concat differing channels via a 1×1 conv.
   const edges: [string, string, number?][] = [];
@@ -100,7 +111,11 @@ function ours(c: Case): { shape: number[] | null; trainable: number; ok: boolean
 }
 
 const cases: Case[] = [];
-for (const input of [[28, 28, 1], [7, 9, 3], [32, 32, 3]]) {
+for (const input of [
+  [28, 28, 1],
+  [7, 9, 3],
+  [32, 32, 3],
+]) {
   for (const kernelSize of [1, 3, 5])
     for (const strides of [1, 2, 3])
       for (const padding of ['valid', 'same', 1, 2])
@@ -111,8 +126,10 @@ for (const input of [[28, 28, 1], [7, 9, 3], [32, 32, 3]]) {
       for (const strides of [undefined, 1, 2])
         for (const padding of ['valid', 'same', 1])
           cases.push({ type, input, params: { poolSize, ...(strides ? { strides } : {}), padding } });
-  for (const size of [1, 2, 3]) for (const interpolation of ['nearest', 'bilinear']) cases.push({ type: 'upsample2d', input, params: { size, interpolation } });
-  for (const type of ['globalAvgPool2d', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'softmax', 'dropout', 'batchNorm', 'flatten']) cases.push({ type, input, params: {} });
+  for (const size of [1, 2, 3])
+    for (const interpolation of ['nearest', 'bilinear']) cases.push({ type: 'upsample2d', input, params: { size, interpolation } });
+  for (const type of ['globalAvgPool2d', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'softmax', 'dropout', 'batchNorm', 'flatten'])
+    cases.push({ type, input, params: {} });
   cases.push({ type: 'add', input, params: {}, inputs: [input, input, input] });
   cases.push({ type: 'concat', input, params: {}, inputs: [input, [input[0]!, input[1]!, 5]] });
 }

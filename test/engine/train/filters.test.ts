@@ -17,7 +17,14 @@ const template = (name: string) => JSON.parse(readFileSync(`templates/${name}.js
 async function run(graph: StartRequest['graph'], checkpointPath?: string) {
   const events: TrainerEvent[] = [];
   const last = await train(
-    { type: 'start', runId: 'filters', graph, dataset: { source: 'embedded:mnist', limit: 512, testLimit: 64 }, config: { epochs: 1, batchSize: 32 }, ...(checkpointPath ? { checkpointPath } : {}) },
+    {
+      type: 'start',
+      runId: 'filters',
+      graph,
+      dataset: { source: 'embedded:mnist', limit: 512, testLimit: 64 },
+      config: { epochs: 1, batchSize: 32 },
+      ...(checkpointPath ? { checkpointPath } : {}),
+    },
     { onEvent: (e) => void events.push(e) },
   );
   const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
@@ -25,7 +32,7 @@ async function run(graph: StartRequest['graph'], checkpointPath?: string) {
   return { started, epochs, last };
 }
 
-it('sends LeNet-5\'s first conv filters before and after training; the trained ones are the checkpoint\'s kernel', async () => {
+it("sends LeNet-5's first conv filters before and after training; the trained ones are the checkpoint's kernel", async () => {
   const checkpointPath = join(dir, 'lenet5.weights.json');
   const { started, epochs, last } = await run(template('lenet5'), checkpointPath);
   expect(last.type).toBe('done');

@@ -7,7 +7,10 @@ const data = { source: 'embedded:mnist', limit: 600, testLimit: 200 };
 describe('trainer process (child_process.fork of engine/train/entry.ts)', { timeout: 120_000 }, () => {
   it('trains in the forked process: the loss goes down and events arrive in order', async () => {
     const c = collect();
-    const run = startTrainerProcess({ type: 'start', runId: 'p1', graph: tinyCnn({ epochs: 2, learningRate: 0.01 }), dataset: data }, c.onEvent);
+    const run = startTrainerProcess(
+      { type: 'start', runId: 'p1', graph: tinyCnn({ epochs: 2, learningRate: 0.01 }), dataset: data },
+      c.onEvent,
+    );
     expect(run.pid).toBeGreaterThan(0);
     const last = await run.done;
     expect(last.type).toBe('done');

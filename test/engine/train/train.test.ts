@@ -18,7 +18,10 @@ const dir = mkdtempSync(join(tmpdir(), 'netcanvas-train-'));
 describe('train (in process)', () => {
   it('reports started, batches, epochs and done with test metrics', async () => {
     const c = collect();
-    const last = await train({ type: 'start', runId: 'r', graph: tinyMlp(), dataset: data }, { onEvent: c.onEvent, clock: steppingClock() });
+    const last = await train(
+      { type: 'start', runId: 'r', graph: tinyMlp(), dataset: data },
+      { onEvent: c.onEvent, clock: steppingClock() },
+    );
     expect(last.type).toBe('done');
     const started = c.of('started')[0]!;
     expect(started.dataset).toMatchObject({ trainCount: 288, validationCount: 32, testCount: 200, shape: [28, 28, 1] });
@@ -51,7 +54,14 @@ describe('train (in process)', () => {
 
   it('follows the learning-rate schedule per epoch', async () => {
     const c = collect();
-    const graph = tinyMlp({ optimizer: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true, epochs: 3, schedule: { type: 'step', everyEpochs: 1, gamma: 0.5 } });
+    const graph = tinyMlp({
+      optimizer: 'sgd',
+      learningRate: 0.1,
+      momentum: 0.9,
+      nesterov: true,
+      epochs: 3,
+      schedule: { type: 'step', everyEpochs: 1, gamma: 0.5 },
+    });
     await train({ type: 'start', runId: 'lr', graph, dataset: { ...data, limit: 64 } }, { onEvent: c.onEvent });
     expect(c.of('epoch').map((e) => e.learningRate)).toEqual([0.1, 0.05, 0.025]);
   });
@@ -59,7 +69,10 @@ describe('train (in process)', () => {
   it('adds weight decay to the loss, globally and per layer', async () => {
     const loss = async (training: Record<string, unknown>) => {
       const c = collect();
-      await train({ type: 'start', runId: 'wd', graph: tinyMlp({ epochs: 1, ...training }), dataset: { ...data, limit: 64 } }, { onEvent: c.onEvent });
+      await train(
+        { type: 'start', runId: 'wd', graph: tinyMlp({ epochs: 1, ...training }), dataset: { ...data, limit: 64 } },
+        { onEvent: c.onEvent },
+      );
       return c.of('epoch')[0]!.trainLoss;
     };
     const plain = await loss({});
@@ -130,7 +143,7 @@ describe('train (in process)', () => {
     t.dispose();
   });
 
-  it('leaves batch norm\'s moving statistics alone for a refused step', async () => {
+  it("leaves batch norm's moving statistics alone for a refused step", async () => {
     const t = hostStep(tinyCnn({ optimizer: 'sgd', momentum: 0.9 }), tf.train.momentum(0.1, 0.9));
     const before = await t.weights();
     const [x, labels] = [tf.fill([4, 28, 28, 1], NaN), labels4()];
@@ -156,13 +169,26 @@ describe('train (in process)', () => {
     // A spatial output (the FCN template's) is told how to stay fully convolutional.
     const fcn = JSON.parse(readFileSync(new URL('../../../templates/fcn.json', import.meta.url), 'utf8'));
     const c = await train({ type: 'start', runId: 'd', graph: fcn, dataset: data }, { onEvent: () => {} });
-    expect(c.type === 'error' && c.kind === 'dataset' && c.message).toMatch(/output is 28×28×2 per sample.*: end the graph in a 1×1 conv with 10 filters and a global average pool/);
-    const missing = await train({ type: 'start', runId: 'd', graph, dataset: { source: join(dir, 'nothing-here') } }, { onEvent: () => {} });
+    expect(c.type === 'error' && c.kind === 'dataset' && c.message).toMatch(
+      /output is 28×28×2 per sample.*: end the graph in a 1×1 conv with 10 filters and a global average pool/,
+    );
+    const missing = await train(
+      { type: 'start', runId: 'd', graph, dataset: { source: join(dir, 'nothing-here') } },
+      { onEvent: () => {} },
+    );
     expect(missing).toMatchObject({ type: 'error', kind: 'dataset' });
     const broken = { ...graph, edges: graph.edges.filter((e) => e.target !== 'flat') };
-    expect(await train({ type: 'start', runId: 'g', graph: broken, dataset: data }, { onEvent: () => {} })).toMatchObject({ type: 'error', kind: 'graph' });
-    expect(await train({ type: 'start', runId: 'c', graph, dataset: data, config: { batchSize: 0 } }, { onEvent: () => {} })).toMatchObject({ type: 'error', kind: 'config' });
-    expect(await train({ type: 'start', runId: 'b', graph, dataset: data, backend: 'abacus' }, { onEvent: () => {} })).toMatchObject({ type: 'error', kind: 'backend' });
+    expect(await train({ type: 'start', runId: 'g', graph: broken, dataset: data }, { onEvent: () => {} })).toMatchObject({
+      type: 'error',
+      kind: 'graph',
+    });
+    expect(await train({ type: 'start', runId: 'c', graph, dataset: data, config: { batchSize: 0 } }, { onEvent: () => {} })).toMatchObject(
+      { type: 'error', kind: 'config' },
+    );
+    expect(await train({ type: 'start', runId: 'b', graph, dataset: data, backend: 'abacus' }, { onEvent: () => {} })).toMatchObject({
+      type: 'error',
+      kind: 'backend',
+    });
   });
 });
 
@@ -184,7 +210,10 @@ describe('checkpoints', () => {
     expect(correct / ds.test!.count).toBeCloseTo(c.of('done')[0]!.metrics.testAccuracy!, 6);
     trained.dispose();
     const saved = JSON.parse(readFileSync(checkpointPath, 'utf8'));
-    expect(saved.layers.h1.map((w: { name: string; shape: number[] }) => [w.name, w.shape])).toEqual([['kernel', [784, 32]], ['bias', [32]]]);
+    expect(saved.layers.h1.map((w: { name: string; shape: number[] }) => [w.name, w.shape])).toEqual([
+      ['kernel', [784, 32]],
+      ['bias', [32]],
+    ]);
   });
 
   it('refuses a checkpoint whose shapes do not fit, naming the layer', async () => {
@@ -201,7 +230,10 @@ describe('Coalescer', () => {
   it('forwards at most one value per 50 ms, dropping the ones in between', () => {
     let now = 0;
     const sent: number[] = [];
-    const c = new Coalescer<number>((v) => sent.push(v), () => now);
+    const c = new Coalescer<number>(
+      (v) => sent.push(v),
+      () => now,
+    );
     for (let i = 0; i < 100; i++) {
       now = i * 10;
       c.offer(i);

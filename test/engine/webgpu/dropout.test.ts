@@ -55,7 +55,8 @@ it('passes the gradient through the mask it drew, and advances its counter in pl
   const state: DropoutState = { seed: 7, counter: null };
   const x = tf.randomNormal([4096], 0, 1, 'float32', 3);
   const { value, grad } = tf.valueAndGrad((a: tf.Tensor) => tf.sum(dropoutTraining(a, 0.5, state)))(x);
-  const bufferOf = (t: tf.Tensor) => (tf.backend() as unknown as { tensorMap: { get(id: object): { resource: unknown } } }).tensorMap.get(t.dataId)!.resource;
+  const bufferOf = (t: tf.Tensor) =>
+    (tf.backend() as unknown as { tensorMap: { get(id: object): { resource: unknown } } }).tensorMap.get(t.dataId)!.resource;
   const buffer = bufferOf(state.counter!);
   const y = tf.tidy(() => dropoutTraining(x, 0.5, state));
   const g = (await grad.data()) as Float32Array;

@@ -15,7 +15,8 @@ import { train, type StartRequest } from '../../../engine/train/train';
 import { classifyError, describeFault, recordError, recordLoss, watchFaults } from '../../../engine/train/webgpu/faults';
 import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
 
-const template = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../../templates', `${name}.json`), 'utf8')) as StartRequest['graph'];
+const template = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../../../templates', `${name}.json`), 'utf8')) as StartRequest['graph'];
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-faults-'));
 let registered = false;
 
@@ -38,11 +39,20 @@ describe('GPU faults as Dawn words them', () => {
   }
 
   it('classifies out of memory, sizes over a limit (with both sizes) and anything else', () => {
-    expect(classifyError(new GPUOutOfMemoryError('Out of memory.\n    at IncrementMemoryUsage (DeviceNull.cpp:319)'))).toEqual({ kind: 'memory', message: 'Out of memory.' });
-    const binding = classifyError(new GPUValidationError('Binding size (205520896) of [Buffer (unlabeled)] is larger than the maximum storage buffer binding size (134217728).\n - While validating entries[0]'));
+    expect(classifyError(new GPUOutOfMemoryError('Out of memory.\n    at IncrementMemoryUsage (DeviceNull.cpp:319)'))).toEqual({
+      kind: 'memory',
+      message: 'Out of memory.',
+    });
+    const binding = classifyError(
+      new GPUValidationError(
+        'Binding size (205520896) of [Buffer (unlabeled)] is larger than the maximum storage buffer binding size (134217728).\n - While validating entries[0]',
+      ),
+    );
     expect(binding).toMatchObject({ kind: 'limit', bytes: { asked: 205520896, limit: 134217728 } });
     expect(describeFault(binding, 'Some GPU', 2048)).toContain('a tensor of 196 MiB; this GPU takes at most 128 MiB in one buffer');
-    expect(classifyError(new GPUValidationError('Buffer size (10000000000000) exceeds the max buffer size limit (268435456).'))).toMatchObject({ kind: 'limit', bytes: { asked: 1e13, limit: 268435456 } });
+    expect(
+      classifyError(new GPUValidationError('Buffer size (10000000000000) exceeds the max buffer size limit (268435456).')),
+    ).toMatchObject({ kind: 'limit', bytes: { asked: 1e13, limit: 268435456 } });
     expect(classifyError(new GPUValidationError('Error while parsing WGSL: unresolved identifier'))).toMatchObject({ kind: 'error' });
   });
 
@@ -67,8 +77,10 @@ describe('GPU faults as Dawn words them', () => {
 });
 
 describe('training through a GPU fault', () => {
-  const run = async (request: Omit<StartRequest, 'type' | 'runId' | 'backend'>, onEvent: Parameters<typeof train>[1]['onEvent'] = () => {}) =>
-    train({ type: 'start', runId: 'fault', backend: 'webgpu', ...request }, { onEvent });
+  const run = async (
+    request: Omit<StartRequest, 'type' | 'runId' | 'backend'>,
+    onEvent: Parameters<typeof train>[1]['onEvent'] = () => {},
+  ) => train({ type: 'start', runId: 'fault', backend: 'webgpu', ...request }, { onEvent });
   const dataset = { source: 'embedded:mnist', limit: 4096, testLimit: 128 };
 
   it('stops with the binding limit and the batch size, and leaves the last checkpoint alone', async (ctx) => {
@@ -78,7 +90,9 @@ describe('training through a GPU fault', () => {
     const last = await run({ graph: template('resnet-small'), dataset, config: { epochs: 1, batchSize: 2048 }, checkpointPath });
     expect(last).toMatchObject({ type: 'error', kind: 'backend', checkpoint: null });
     const message = (last as { message: string }).message;
-    expect(message).toMatch(/^training stopped by epoch 1, batch \d+: the GPU \(null-backend\) cannot hold one of this graph's tensors at this batch size \(a tensor of \d+ MiB; this GPU takes at most 128 MiB in one buffer\)/);
+    expect(message).toMatch(
+      /^training stopped by epoch 1, batch \d+: the GPU \(null-backend\) cannot hold one of this graph's tensors at this batch size \(a tensor of \d+ MiB; this GPU takes at most 128 MiB in one buffer\)/,
+    );
     expect(message).toContain('Try a smaller batch size (now 2048)');
     expect(message).toContain('No checkpoint was saved');
     expect(readFileSync(checkpointPath, 'utf8')).toBe('the last good weights');
@@ -87,9 +101,14 @@ describe('training through a GPU fault', () => {
   it('stops when the GPU runs out of memory, never reporting the zeros it read', async (ctx) => {
     if (!registered) ctx.skip('Dawn (the webgpu package) is not loadable here');
     const events: string[] = [];
-    const last = await run({ graph: template('resnet-small'), dataset, config: { epochs: 2, batchSize: 1024 } }, (e) => void events.push(e.type));
+    const last = await run(
+      { graph: template('resnet-small'), dataset, config: { epochs: 2, batchSize: 1024 } },
+      (e) => void events.push(e.type),
+    );
     expect(last).toMatchObject({ type: 'error', kind: 'backend' });
-    expect((last as { message: string }).message).toMatch(/the GPU \(null-backend\) ran out of memory\. Try a smaller batch size \(now 1024\)/);
+    expect((last as { message: string }).message).toMatch(
+      /the GPU \(null-backend\) ran out of memory\. Try a smaller batch size \(now 1024\)/,
+    );
     expect(events).not.toContain('epoch');
   });
 
@@ -104,7 +123,12 @@ describe('training through a GPU fault', () => {
   it('evaluate and predict, forced onto a GPU that faults, say so instead of giving numbers', async (ctx) => {
     if (!registered) ctx.skip('Dawn (the webgpu package) is not loadable here');
     const checkpointPath = join(dir, 'lenet.weights.json');
-    const trainedRun = await run({ graph: template('lenet5'), dataset: { ...dataset, limit: 256 }, config: { epochs: 1, batchSize: 64 }, checkpointPath });
+    const trainedRun = await run({
+      graph: template('lenet5'),
+      dataset: { ...dataset, limit: 256 },
+      config: { epochs: 1, batchSize: 64 },
+      checkpointPath,
+    });
     expect(trainedRun, JSON.stringify(trainedRun)).toMatchObject({ type: 'done' });
     const trained = await loadTrained(template('lenet5'), checkpointPath, { backend: 'webgpu' });
     try {
@@ -128,6 +152,8 @@ describe('training through a GPU fault', () => {
     });
     expect(lostAt).toBeGreaterThan(0);
     expect(last).toMatchObject({ type: 'error', kind: 'backend' });
-    expect((last as { message: string }).message).toMatch(/^training stopped by epoch 1, batch \d+: the GPU \(null-backend\) stopped working: device was destroyed/);
+    expect((last as { message: string }).message).toMatch(
+      /^training stopped by epoch 1, batch \d+: the GPU \(null-backend\) stopped working: device was destroyed/,
+    );
   });
 });

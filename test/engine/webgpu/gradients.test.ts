@@ -27,7 +27,9 @@ async function gradients(reduce: 'sum' | 'mean') {
     const x = tf.randomNormal(c.shape, 0, 1, 'float32', 7);
     const reducedShape = tf.tidy(() => (reduce === 'sum' ? tf.sum(x, c.axis, c.keepDims) : tf.mean(x, c.axis, c.keepDims)).shape);
     const w = tf.randomUniform(reducedShape, 0.5, 2, 'float32', 11);
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(reduce === 'sum' ? tf.sum(v, c.axis, c.keepDims) : tf.mean(v, c.axis, c.keepDims), w)))(x);
+    const g = tf.grad((v: tf.Tensor) =>
+      tf.sum(tf.mul(reduce === 'sum' ? tf.sum(v, c.axis, c.keepDims) : tf.mean(v, c.axis, c.keepDims), w)),
+    )(x);
     out.push(Array.from(await g.data()));
     tf.dispose([x, w, g]);
   }
@@ -96,35 +98,39 @@ it('uploads no host array of the input’s size on WebGPU', { timeout: 120_000 }
   x.dispose();
 });
 
-it('gives ReLU’s gradient in one launch on WebGPU, bit for bit tfjs-core’s (NaN, ±∞ and −0 included)', { timeout: 120_000 }, async (ctx) => {
-  if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
-  await tf.setBackend('webgpu');
-  // Every pairing of an input sign (or NaN) with an upstream gradient sign (or NaN, ±∞), 1,600 times.
-  const xs = [-2, -0, 0, 1.5, NaN];
-  const dys = [-3, 0, 2.5, NaN, Infinity, -Infinity];
-  const pairs = xs.flatMap((x) => dys.map((dy) => [x, dy] as const));
-  const n = pairs.length * 1600;
-  const x = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => pairs[i % pairs.length]![0]));
-  const dy = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => pairs[i % pairs.length]![1]));
-  /** The gradient's values, and the tfjs kernels run to get them (ours is not one: it launches directly). */
-  const gradient = async () => {
-    let values: number[] = [];
-    const info = await tf.profile(async () => {
-      const g = tf.grad((v: tf.Tensor) => tf.relu(v))(x, dy);
-      values = Array.from(await g.data());
-      g.dispose();
-    });
-    return { values, kernels: info.kernels.map((k) => k.name) };
-  };
-  const stock = await gradient();
-  expect(stock.kernels).toEqual(expect.arrayContaining(['Step', 'Multiply']));
-  registerDeviceGradients();
-  const ours = await gradient();
-  expect(ours.kernels).not.toContain('Step');
-  expect(ours.kernels).not.toContain('Multiply');
-  expect(ours.values.length).toBe(n);
-  expect(ours.values).toEqual(stock.values);
-  expect(ours.values.some((v) => Object.is(v, -0))).toBe(true); // the −0 cases are really there
-  expect(ours.values.some(Number.isNaN)).toBe(true);
-  tf.dispose([x, dy]);
-});
+it(
+  'gives ReLU’s gradient in one launch on WebGPU, bit for bit tfjs-core’s (NaN, ±∞ and −0 included)',
+  { timeout: 120_000 },
+  async (ctx) => {
+    if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
+    await tf.setBackend('webgpu');
+    // Every pairing of an input sign (or NaN) with an upstream gradient sign (or NaN, ±∞), 1,600 times.
+    const xs = [-2, -0, 0, 1.5, NaN];
+    const dys = [-3, 0, 2.5, NaN, Infinity, -Infinity];
+    const pairs = xs.flatMap((x) => dys.map((dy) => [x, dy] as const));
+    const n = pairs.length * 1600;
+    const x = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => pairs[i % pairs.length]![0]));
+    const dy = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => pairs[i % pairs.length]![1]));
+    /** The gradient's values, and the tfjs kernels run to get them (ours is not one: it launches directly). */
+    const gradient = async () => {
+      let values: number[] = [];
+      const info = await tf.profile(async () => {
+        const g = tf.grad((v: tf.Tensor) => tf.relu(v))(x, dy);
+        values = Array.from(await g.data());
+        g.dispose();
+      });
+      return { values, kernels: info.kernels.map((k) => k.name) };
+    };
+    const stock = await gradient();
+    expect(stock.kernels).toEqual(expect.arrayContaining(['Step', 'Multiply']));
+    registerDeviceGradients();
+    const ours = await gradient();
+    expect(ours.kernels).not.toContain('Step');
+    expect(ours.kernels).not.toContain('Multiply');
+    expect(ours.values.length).toBe(n);
+    expect(ours.values).toEqual(stock.values);
+    expect(ours.values.some((v) => Object.is(v, -0))).toBe(true); // the −0 cases are really there
+    expect(ours.values.some(Number.isNaN)).toBe(true);
+    tf.dispose([x, dy]);
+  },
+);

@@ -18,34 +18,41 @@ const registration = await registerWebGPUBackend({ software: true });
 
 const ADD_ONE: InPlaceKernel = { key: 'testAddOne', writable: ['w'], readable: [], uniforms: [], body: 'w[i] = w[i] + 1.0;' };
 
-it.for(['sgd', 'adam'] as const)('trains with every weight, slot and moving statistic updated in place (%s)', { timeout: 120_000 }, async (optimizerName, ctx) => {
-  if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
-  await tf.setBackend('webgpu');
-  const resolved = resolveTrainingConfig({ optimizer: optimizerName, learningRate: 0.01, momentum: 0.9 });
-  if (!resolved.ok) throw new Error(resolved.error);
-  const acceleration = await accelerationFor('webgpu');
-  const compiled = compileGraph(residualCnn(), tf, { seed: 0, ...acceleration.compile });
-  const optimizer = acceleration.buildOptimizer(tf, resolved.config);
-  const step = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, acceleration.guard, acceleration.crossEntropy);
-  const x = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 1);
-  const labels = tf.tensor1d([1, 2, 3, 4], 'int32') as tf.Tensor1D;
-  // Weights, moving statistics and the optimizer's slots (not its iteration count, made per call).
-  const state = async () => [...compiled.model.weights.map((w) => w.read()), ...(await optimizer.getWeights()).filter((w) => w.name !== 'iter').map((w) => w.tensor)];
-  const values = async () => Promise.all((await state()).map(async (t) => Array.from(await t.data())));
-  // The first step may replace a buffer still shared with its initial value; from then on, in place.
-  await readSteps(tf, [await step.run(x, labels)]);
-  const ids = (await state()).map((t) => t.dataId);
-  const before = await values();
-  await readSteps(tf, [await step.run(x, labels), await step.run(x, labels, { norms: false })]);
-  expect((await state()).map((t) => t.dataId)).toEqual(ids);
-  const after = await values();
-  // Every weight with a gradient, every slot, the moving statistics and the β powers moved.
-  const moved = after.filter((v, i) => v.some((n, j) => n !== before[i]![j])).length;
-  expect(moved).toBe(after.length);
-  tf.dispose([x, labels]);
-  compiled.model.dispose();
-  optimizer.dispose();
-});
+it.for(['sgd', 'adam'] as const)(
+  'trains with every weight, slot and moving statistic updated in place (%s)',
+  { timeout: 120_000 },
+  async (optimizerName, ctx) => {
+    if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
+    await tf.setBackend('webgpu');
+    const resolved = resolveTrainingConfig({ optimizer: optimizerName, learningRate: 0.01, momentum: 0.9 });
+    if (!resolved.ok) throw new Error(resolved.error);
+    const acceleration = await accelerationFor('webgpu');
+    const compiled = compileGraph(residualCnn(), tf, { seed: 0, ...acceleration.compile });
+    const optimizer = acceleration.buildOptimizer(tf, resolved.config);
+    const step = makeTrainStep(tf, compiled, resolved.config, 10, optimizer, acceleration.guard, acceleration.crossEntropy);
+    const x = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 1);
+    const labels = tf.tensor1d([1, 2, 3, 4], 'int32') as tf.Tensor1D;
+    // Weights, moving statistics and the optimizer's slots (not its iteration count, made per call).
+    const state = async () => [
+      ...compiled.model.weights.map((w) => w.read()),
+      ...(await optimizer.getWeights()).filter((w) => w.name !== 'iter').map((w) => w.tensor),
+    ];
+    const values = async () => Promise.all((await state()).map(async (t) => Array.from(await t.data())));
+    // The first step may replace a buffer still shared with its initial value; from then on, in place.
+    await readSteps(tf, [await step.run(x, labels)]);
+    const ids = (await state()).map((t) => t.dataId);
+    const before = await values();
+    await readSteps(tf, [await step.run(x, labels), await step.run(x, labels, { norms: false })]);
+    expect((await state()).map((t) => t.dataId)).toEqual(ids);
+    const after = await values();
+    // Every weight with a gradient, every slot, the moving statistics and the β powers moved.
+    const moved = after.filter((v, i) => v.some((n, j) => n !== before[i]![j])).length;
+    expect(moved).toBe(after.length);
+    tf.dispose([x, labels]);
+    compiled.model.dispose();
+    optimizer.dispose();
+  },
+);
 
 it('applies a guarded step when the flag is a cast from bool, and skips it when 0', async (ctx) => {
   if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
@@ -54,7 +61,11 @@ it('applies a guarded step when the flag is a cast from bool, and skips it when 
   const optimizer = new FusedMomentumOptimizer(0.1, 0.9);
   const g = tf.fill([2000], 1);
   const flag = (finite: boolean) => tf.tidy(() => tf.isFinite(tf.scalar(finite ? 1 : NaN)).cast('float32'));
-  for (const [finite, expected] of [[true, 0.9], [false, 0.9], [true, 0.71]] as const) {
+  for (const [finite, expected] of [
+    [true, 0.9],
+    [false, 0.9],
+    [true, 0.71],
+  ] as const) {
     const ok = flag(finite);
     expect(optimizer.applyGradientsIf({ [w.name]: g }, ok)).toBe(true);
     ok.dispose();

@@ -36,7 +36,10 @@ beforeAll(async () => {
     sizes.delete(this);
     return destroy.call(this);
   };
-  restore.push(() => (GPUDevice.prototype.createBuffer = create), () => (GPUBuffer.prototype.destroy = destroy));
+  restore.push(
+    () => (GPUDevice.prototype.createBuffer = create),
+    () => (GPUBuffer.prototype.destroy = destroy),
+  );
 });
 
 afterAll(() => {
@@ -53,7 +56,14 @@ async function peakOf(replay: boolean): Promise<number> {
   peak = live;
   const graph = JSON.parse(readFileSync(join(__dirname, '../../../templates/resnet-small.json'), 'utf8')) as StartRequest['graph'];
   const last = await train(
-    { type: 'start', runId: 'memory', backend: 'webgpu', graph, dataset: { source: 'embedded:mnist', limit: 2048, testLimit: 128 }, config: { epochs: 2, batchSize: 16 } },
+    {
+      type: 'start',
+      runId: 'memory',
+      backend: 'webgpu',
+      graph,
+      dataset: { source: 'embedded:mnist', limit: 2048, testLimit: 128 },
+      config: { epochs: 2, batchSize: 16 },
+    },
     { onEvent: () => {} },
   );
   expect(last).toMatchObject({ type: 'done' });
@@ -64,7 +74,9 @@ it('replayed training holds no more GPU memory than training through tfjs', { ti
   if (!registered) ctx.skip('Dawn (the webgpu package) is not loadable here');
   const plain = await peakOf(false);
   const replayed = await peakOf(true);
-  console.log(`resnet-small, batch 16, peak GPU memory: ${(plain / 2 ** 20).toFixed(1)} MiB through tfjs, ${(replayed / 2 ** 20).toFixed(1)} MiB replayed`);
+  console.log(
+    `resnet-small, batch 16, peak GPU memory: ${(plain / 2 ** 20).toFixed(1)} MiB through tfjs, ${(replayed / 2 ** 20).toFixed(1)} MiB replayed`,
+  );
   expect(replayed).toBeLessThan(plain * 1.1);
 });
 
@@ -78,6 +90,16 @@ it('keeps a training split larger than the GPU can bind on the host, and trains'
   delete process.env.NETCANVAS_WEBGPU_REPLAY;
   retireWebGPUBackend();
   const graph = JSON.parse(readFileSync(join(__dirname, '../../../templates/fashion-cnn.json'), 'utf8')) as StartRequest['graph'];
-  const last = await train({ type: 'start', runId: 'fashion', backend: 'webgpu', graph, dataset: { source: FASHION, testLimit: 128 }, config: { epochs: 1, batchSize: 64 } }, { onEvent: () => {} });
+  const last = await train(
+    {
+      type: 'start',
+      runId: 'fashion',
+      backend: 'webgpu',
+      graph,
+      dataset: { source: FASHION, testLimit: 128 },
+      config: { epochs: 1, batchSize: 64 },
+    },
+    { onEvent: () => {} },
+  );
   expect(last, JSON.stringify(last).slice(0, 300)).toMatchObject({ type: 'done', metrics: { epochsCompleted: 1 } });
 });

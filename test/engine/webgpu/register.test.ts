@@ -24,7 +24,9 @@ describe('registerWebGPUBackend', () => {
   });
 
   it('names adapters from whatever info fields Dawn fills', () => {
-    expect(adapterName({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100' } as GPUAdapterInfo)).toBe('nvidia hopper NVIDIA H100');
+    expect(adapterName({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100' } as GPUAdapterInfo)).toBe(
+      'nvidia hopper NVIDIA H100',
+    );
     expect(adapterName(undefined)).toBe('unnamed WebGPU adapter');
   });
 });

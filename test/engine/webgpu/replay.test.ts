@@ -41,7 +41,10 @@ async function trainer(graph: GraphDoc, optimizerName: 'sgd' | 'adam', replay: b
 function batch(i: number, n: number, shape: number[]) {
   return {
     x: tf.randomNormal([n, ...shape], 0, 1, 'float32', 100 + i),
-    labels: tf.tensor1d(Array.from({ length: n }, (_, k) => (k * 3 + i) % 10), 'int32') as tf.Tensor1D,
+    labels: tf.tensor1d(
+      Array.from({ length: n }, (_, k) => (k * 3 + i) % 10),
+      'int32',
+    ) as tf.Tensor1D,
   };
 }
 
@@ -55,63 +58,71 @@ async function stepBoth(a: TrainStep, b: TrainStep, i: number, shape: number[], 
   return [ra!, rb!];
 }
 
-it.for(['sgd', 'adam'] as const)('replays the residual CNN (batch norm, dropout) exactly as tfjs trains it (%s)', { timeout: 240_000 }, async (optimizerName, ctx) => {
-  if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
-  await tf.setBackend('webgpu');
-  const live = recorderFor(tf.backend()).live;
-  const replayed = await trainer(residualCnn(), optimizerName, true);
-  const reference = await trainer(residualCnn(), optimizerName, false);
-  for (let i = 0; i < 10; i++) {
-    const [r, ref] = await stepBoth(replayed.step, reference.step, i, [32, 32, 3]);
-    expect(r).toEqual(ref);
-  }
-  expect(await replayed.values()).toEqual(await reference.values());
-  const report = (replayed.step as ReplayingStep).replay;
-  expect(report.off).toEqual({});
-  // Steps 0 and 3 warm their kinds up, 1–2 and 7 record; 4, 5, 6, 8 and 9 are replayed.
-  expect(report.replayed).toBe(5);
-  replayed.dispose();
-  reference.dispose();
-  expect(recorderFor(tf.backend()).live).toBe(live);
-});
-
-it('records again after a learning-rate change or a replaced weight, runs a short batch through tfjs, and trains as tfjs does', { timeout: 120_000 }, async (ctx) => {
-  if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
-  await tf.setBackend('webgpu');
-  const replayed = await trainer(lenet5(), 'sgd', true);
-  const reference = await trainer(lenet5(), 'sgd', false);
-  const report = (replayed.step as ReplayingStep).replay;
-  const steps = async (from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const [r, ref] = await stepBoth(replayed.step, reference.step, i * 4, [28, 28, 1]); // no norms: one kind of step
+it.for(['sgd', 'adam'] as const)(
+  'replays the residual CNN (batch norm, dropout) exactly as tfjs trains it (%s)',
+  { timeout: 240_000 },
+  async (optimizerName, ctx) => {
+    if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
+    await tf.setBackend('webgpu');
+    const live = recorderFor(tf.backend()).live;
+    const replayed = await trainer(residualCnn(), optimizerName, true);
+    const reference = await trainer(residualCnn(), optimizerName, false);
+    for (let i = 0; i < 10; i++) {
+      const [r, ref] = await stepBoth(replayed.step, reference.step, i, [32, 32, 3]);
       expect(r).toEqual(ref);
     }
-  };
-  await steps(0, 5);
-  expect(report.replayed).toBe(2);
-  for (const t of [replayed, reference]) setLearningRate(t.optimizer, 0.05);
-  await steps(5, 8); // recorded twice with the new rate, then replayed
-  expect(report.replayed).toBe(3);
-  // As a checkpoint restore does: same values, a new buffer.
-  for (const t of [replayed, reference]) {
-    const kernel = t.compiled.model.weights[0]!.read() as tf.Variable;
-    const copy = kernel.add(0);
-    kernel.assign(copy);
-    copy.dispose();
-  }
-  await steps(8, 11);
-  expect(report.replayed).toBe(4);
-  // An epoch's short last batch runs through tfjs, and the full batches replay again after it.
-  const plainBefore = report.plain;
-  const [short, shortRef] = await stepBoth(replayed.step, reference.step, 44, [28, 28, 1], 3);
-  expect(short).toEqual(shortRef);
-  expect(report.plain).toBe(plainBefore + 1);
-  await steps(12, 13);
-  expect(report.replayed).toBe(5);
-  expect(await replayed.values()).toEqual(await reference.values());
-  replayed.dispose();
-  reference.dispose();
-});
+    expect(await replayed.values()).toEqual(await reference.values());
+    const report = (replayed.step as ReplayingStep).replay;
+    expect(report.off).toEqual({});
+    // Steps 0 and 3 warm their kinds up, 1–2 and 7 record; 4, 5, 6, 8 and 9 are replayed.
+    expect(report.replayed).toBe(5);
+    replayed.dispose();
+    reference.dispose();
+    expect(recorderFor(tf.backend()).live).toBe(live);
+  },
+);
+
+it(
+  'records again after a learning-rate change or a replaced weight, runs a short batch through tfjs, and trains as tfjs does',
+  { timeout: 120_000 },
+  async (ctx) => {
+    if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
+    await tf.setBackend('webgpu');
+    const replayed = await trainer(lenet5(), 'sgd', true);
+    const reference = await trainer(lenet5(), 'sgd', false);
+    const report = (replayed.step as ReplayingStep).replay;
+    const steps = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const [r, ref] = await stepBoth(replayed.step, reference.step, i * 4, [28, 28, 1]); // no norms: one kind of step
+        expect(r).toEqual(ref);
+      }
+    };
+    await steps(0, 5);
+    expect(report.replayed).toBe(2);
+    for (const t of [replayed, reference]) setLearningRate(t.optimizer, 0.05);
+    await steps(5, 8); // recorded twice with the new rate, then replayed
+    expect(report.replayed).toBe(3);
+    // As a checkpoint restore does: same values, a new buffer.
+    for (const t of [replayed, reference]) {
+      const kernel = t.compiled.model.weights[0]!.read() as tf.Variable;
+      const copy = kernel.add(0);
+      kernel.assign(copy);
+      copy.dispose();
+    }
+    await steps(8, 11);
+    expect(report.replayed).toBe(4);
+    // An epoch's short last batch runs through tfjs, and the full batches replay again after it.
+    const plainBefore = report.plain;
+    const [short, shortRef] = await stepBoth(replayed.step, reference.step, 44, [28, 28, 1], 3);
+    expect(short).toEqual(shortRef);
+    expect(report.plain).toBe(plainBefore + 1);
+    await steps(12, 13);
+    expect(report.replayed).toBe(5);
+    expect(await replayed.values()).toEqual(await reference.values());
+    replayed.dispose();
+    reference.dispose();
+  },
+);
 
 it('never replays a step that draws host data each time (the portable dropout), and says why', { timeout: 120_000 }, async (ctx) => {
   if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
@@ -125,7 +136,9 @@ it('never replays a step that draws host data each time (the portable dropout), 
   }
   const report = (t.step as ReplayingStep).replay;
   expect(report.replayed).toBe(0);
-  expect(Object.values(report.off)).toEqual([expect.stringMatching(/not the same from one run to the next \(host write \d+ of \d+ .* wrote different values\)/)]);
+  expect(Object.values(report.off)).toEqual([
+    expect.stringMatching(/not the same from one run to the next \(host write \d+ of \d+ .* wrote different values\)/),
+  ]);
   expect(results.every((r) => r.finite)).toBe(true);
   t.dispose();
 });
@@ -174,7 +187,10 @@ it('lets go of a recording without breaking replayed steps not yet submitted', a
   const step: TrainStep = {
     trackedLayers: [],
     guard: 'device',
-    run: async (x, labels) => ({ stats: tf.tidy(() => tf.stack([tf.sum(x), tf.sum(labels.cast('float32'))]) as tf.Tensor1D), norms: false }),
+    run: async (x, labels) => ({
+      stats: tf.tidy(() => tf.stack([tf.sum(x), tf.sum(labels.cast('float32'))]) as tf.Tensor1D),
+      norms: false,
+    }),
   };
   const optimizer = tf.train.sgd(0.1);
   const replay = replayingStep(step, optimizer);

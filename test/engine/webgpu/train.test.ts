@@ -29,7 +29,10 @@ const dir = mkdtempSync(join(tmpdir(), 'netcanvas-webgpu-'));
 
 async function run(backend: string, graph: ReturnType<typeof tinyCnn>) {
   const c = collect();
-  const last = await train({ type: 'start', runId: backend, graph, dataset: data, backend }, { onEvent: c.onEvent, clock: steppingClock() });
+  const last = await train(
+    { type: 'start', runId: backend, graph, dataset: data, backend },
+    { onEvent: c.onEvent, clock: steppingClock() },
+  );
   return { last, c };
 }
 
@@ -86,16 +89,30 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     [0.9, true, 'mlp'],
     // Batch norm: its moving statistics wait for the guard, and no update steps a weight to ∞.
     [0.9, false, 'cnn'],
-  ] as const)('ends a diverging run with finite weights saved (steps guarded on the device), momentum %s, Nesterov %s, %s', { timeout: 120_000 }, async (momentum, nesterov, net) => {
-    const checkpointPath = join(dir, `diverged-${momentum}-${nesterov}-${net}.weights.json`);
-    const graph = (net === 'mlp' ? tinyMlp : tinyCnn)({ optimizer: 'sgd', momentum, nesterov, learningRate: 10, weightDecay: 100, epochs: 3 });
-    const last = await train({ type: 'start', runId: 'nan', graph, dataset: data, backend: 'webgpu', checkpointPath }, { onEvent: () => {} });
-    expect(last).toMatchObject({ type: 'error', kind: 'diverged', checkpoint: checkpointPath });
-    for (const w of Object.values((await readCheckpoint(checkpointPath)).layers).flat()) {
-      const values = new Float32Array(Buffer.from(w.data, 'base64').buffer.slice(0));
-      expect(values.every(Number.isFinite)).toBe(true);
-    }
-  });
+  ] as const)(
+    'ends a diverging run with finite weights saved (steps guarded on the device), momentum %s, Nesterov %s, %s',
+    { timeout: 120_000 },
+    async (momentum, nesterov, net) => {
+      const checkpointPath = join(dir, `diverged-${momentum}-${nesterov}-${net}.weights.json`);
+      const graph = (net === 'mlp' ? tinyMlp : tinyCnn)({
+        optimizer: 'sgd',
+        momentum,
+        nesterov,
+        learningRate: 10,
+        weightDecay: 100,
+        epochs: 3,
+      });
+      const last = await train(
+        { type: 'start', runId: 'nan', graph, dataset: data, backend: 'webgpu', checkpointPath },
+        { onEvent: () => {} },
+      );
+      expect(last).toMatchObject({ type: 'error', kind: 'diverged', checkpoint: checkpointPath });
+      for (const w of Object.values((await readCheckpoint(checkpointPath)).layers).flat()) {
+        const values = new Float32Array(Buffer.from(w.data, 'base64').buffer.slice(0));
+        expect(values.every(Number.isFinite)).toBe(true);
+      }
+    },
+  );
 
   it('masks a non-finite step for an optimizer without a device guard (tfjs SGD): weights unchanged', async () => {
     await tf.setBackend('webgpu');
@@ -138,9 +155,17 @@ describe.skipIf(skip)('training on WebGPU (software adapter)', () => {
     };
     const shape = [2, 28, 28, 1];
     const labels = tf.tensor1d([1, 2], 'int32') as tf.Tensor1D;
-    const [good, bad, later] = [tf.randomNormal(shape, 0, 1, 'float32', 1), tf.fill(shape, NaN), tf.randomNormal(shape, 0, 1, 'float32', 2)];
+    const [good, bad, later] = [
+      tf.randomNormal(shape, 0, 1, 'float32', 1),
+      tf.fill(shape, NaN),
+      tf.randomNormal(shape, 0, 1, 'float32', 2),
+    ];
     const queued = make();
-    const results = await readSteps(tf, [await queued.step.run(good, labels), await queued.step.run(bad, labels), await queued.step.run(later, labels)]);
+    const results = await readSteps(tf, [
+      await queued.step.run(good, labels),
+      await queued.step.run(bad, labels),
+      await queued.step.run(later, labels),
+    ]);
     expect(results.map((r) => r.finite)).toEqual([true, false, true]);
     const reference = make();
     await readSteps(tf, [await reference.step.run(good, labels)]);

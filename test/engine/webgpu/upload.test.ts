@@ -13,7 +13,9 @@ it('uploads float32, int32 and bool tensors intact, without mapped buffers', { t
   if (!registration.ok) ctx.skip(`no software WebGPU adapter: ${registration.reason}`);
   await tf.setBackend('webgpu');
   const backend = tf.backend();
-  const device = (backend as unknown as { device: { createBuffer: (d: { size: number; usage: number; mappedAtCreation?: boolean }) => unknown } }).device;
+  const device = (
+    backend as unknown as { device: { createBuffer: (d: { size: number; usage: number; mappedAtCreation?: boolean }) => unknown } }
+  ).device;
   const original = device.createBuffer;
   let staging = 0;
   device.createBuffer = function (this: unknown, d: { size: number; usage: number; mappedAtCreation?: boolean }) {

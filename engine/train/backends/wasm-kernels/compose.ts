@@ -11,12 +11,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export type WasmBackend = BackendWasm;
 
 /** Runs the registered `wasm` kernel `name` and returns its single output. */
-export function runWasm(
-  backend: WasmBackend,
-  name: string,
-  inputs: tf.NamedTensorInfoMap,
-  attrs: tf.NamedAttrMap = {},
-): tf.TensorInfo {
+export function runWasm(backend: WasmBackend, name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
   const kernel = tf.getKernel(name, 'wasm');
   if (kernel == null) throw new Error(`wasm kernel '${name}' is not registered`);
   const out = kernel.kernelFunc({ inputs, attrs, backend });

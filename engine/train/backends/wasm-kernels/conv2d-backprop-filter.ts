@@ -20,7 +20,11 @@ interface Attrs {
   filterShape: [number, number, number, number];
 }
 
-function conv2dBackpropFilter({ inputs, attrs, backend }: {
+function conv2dBackpropFilter({
+  inputs,
+  attrs,
+  backend,
+}: {
   inputs: tf.NamedTensorInfoMap;
   attrs?: tf.NamedAttrMap;
   backend: unknown;
@@ -64,7 +68,12 @@ function conv2dBackpropFilter({ inputs, attrs, backend }: {
     {
       strides: [1, 1],
       dilations: [strideHeight, strideWidth],
-      pad: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
+      pad: [
+        [0, 0],
+        [top, Math.max(bottom, 0)],
+        [left, Math.max(right, 0)],
+        [0, 0],
+      ],
       dataFormat: 'NHWC',
     },
   ); // [ci, fh, fw, co]

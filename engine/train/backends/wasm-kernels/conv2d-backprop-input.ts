@@ -28,7 +28,14 @@ function dilate(wasm: WasmBackend, dy: tf.TensorInfo, sh: number, sw: number, te
   const [n, oh, ow, c] = dy.shape as [number, number, number, number];
   const r = runWasm(wasm, tf.Reshape, { x: dy }, { shape: [n, oh, 1, ow, 1, c] });
   temps.push(r);
-  const paddings = [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]];
+  const paddings = [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ];
   const padded = runWasm(wasm, tf.PadV2, { x: r }, { paddings, constantValue: 0 });
   temps.push(padded);
   const out = runWasm(wasm, tf.Reshape, { x: padded }, { shape: [n, oh * sh, ow * sw, c] });
@@ -78,7 +85,12 @@ export function conv2dBackpropInputConfig(stock: tf.KernelConfig | undefined): t
       {
         strides: [1, 1],
         dilations: [1, 1],
-        pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
+        pad: [
+          [0, 0],
+          [padTop, padBottom],
+          [padLeft, padRight],
+          [0, 0],
+        ],
         dataFormat: 'NHWC',
       },
     );

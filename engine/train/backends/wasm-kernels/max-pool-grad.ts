@@ -20,7 +20,11 @@ interface Attrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-function maxPoolGrad({ inputs, attrs, backend }: {
+function maxPoolGrad({
+  inputs,
+  attrs,
+  backend,
+}: {
   inputs: tf.NamedTensorInfoMap;
   attrs?: tf.NamedAttrMap;
   backend: unknown;
