@@ -5,24 +5,15 @@
  * either is missing it skips and prints why.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findElectron } from '../../electron/start/electronInstall';
 
-/** The binary `npx electron` would run, without triggering its download (requiring 'electron' would). */
-function electronBinary(): string | null {
-  const dir = resolve('node_modules/electron');
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const relative = readFileSync(pathFile, 'utf8').trim();
-  const base = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist');
-  const binary = join(base, relative);
-  return existsSync(binary) ? binary : null;
-}
-
-const binary = electronBinary();
+// Located as `npx electron` would, without triggering its download (requiring 'electron' would).
+const binary = findElectron(resolve('.'))?.binary ?? null;
 const skipReason = !binary
   ? 'Electron binary not downloaded: this machine cannot fetch it; runs on machines where `npx electron --version` works'
   : process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY
