@@ -6,6 +6,7 @@
  */
 import type { UtilityProcess } from 'electron';
 import type { TrainerEvent } from '../../engine/train/protocol';
+import { causeLine } from '../../engine/train/stderr';
 import type { TrainerLauncher } from '../services/training';
 
 /** The part of Electron's `utilityProcess` used here; tests pass a fake. */
@@ -50,11 +51,7 @@ export function createUtilityTrainerLauncher(
     child.on('exit', (code: number) => {
       if (finished) return;
       finished = true;
-      const lastLine = stderrTail
-        .split('\n')
-        .filter((l) => l.trim() && !/^\s+at /.test(l))
-        .pop()
-        ?.trim();
+      const lastLine = causeLine(stderrTail);
       onExit(`exit code ${code}${lastLine ? `: ${lastLine}` : ''}`);
     });
     child.postMessage(request);

@@ -12,6 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrainerEvent } from './protocol';
+import { causeLine } from './stderr';
 import type { StartRequest, TerminalEvent } from './train';
 
 export interface TrainerProcess {
@@ -77,16 +78,12 @@ export function startTrainerProcess(
   });
   const died = (why: string) => {
     if (settled) return;
-    const lastLine = stderrTail
-      .trim()
-      .split('\n')
-      .filter((l) => l.trim() && !/^\s+at /.test(l))
-      .pop();
+    const lastLine = causeLine(stderrTail);
     const event: TerminalEvent = {
       type: 'error',
       runId: request.runId,
       kind: 'internal',
-      message: `the trainer process stopped unexpectedly (${why})${lastLine ? `: ${lastLine.trim()}` : ''}; the graph is intact, you can train again`,
+      message: `the trainer process stopped unexpectedly (${why})${lastLine ? `: ${lastLine}` : ''}; the graph is intact, you can train again`,
     };
     onEvent(event);
     finish(event);

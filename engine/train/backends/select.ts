@@ -36,6 +36,16 @@ export interface SelectOptions {
   exclude?: Partial<Record<BackendName, string>>;
 }
 
+/**
+ * tfjs's CPU backend greets its first tensor in Node with a five-line banner ("Hi, looks like you
+ * are running TensorFlow.js in Node.js … install our node backend"). NetCanvas tries that backend
+ * first and the backend report says why it was skipped, in one line: the banner is off.
+ */
+function quietCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu != null && cpu.firstUse === true) cpu.firstUse = false;
+}
+
 async function tryCpu(): Promise<ProbeResult> {
   if (!(await tf.setBackend('cpu'))) return { ok: false, reason: 'tfjs cpu backend failed to initialise' };
   return { ok: true, tfjsName: 'cpu', detail: 'plain JavaScript (slowest)' };
@@ -65,6 +75,7 @@ async function run(probe: Probe, forced: boolean): Promise<ProbeResult> {
 const device = (result: ProbeResult & { ok: true }) => (result.device != null ? { device: result.device } : {});
 
 export async function selectBackend(preferred?: string, options: SelectOptions = {}): Promise<BackendChoice> {
+  quietCpuBanner();
   const probeFor = (name: BackendName) => options.probes?.[name] ?? PROBES[name];
   const valid = BACKEND_NAMES.join(', ');
 

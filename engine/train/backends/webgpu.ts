@@ -4,13 +4,18 @@
  * (`../webgpu/register`). Any vendor and OS Dawn supports (Vulkan, Metal, D3D12).
  *
  * A software adapter (Mesa's llvmpipe, SwiftShader) computes correctly but far slower than the
- * wasm backend, so the automatic choice passes it over; `--backend webgpu` still uses it.
+ * wasm backend, so the automatic choice passes it over, and on Linux does not ask Dawn at all where
+ * no GPU device exists (../webgpu/vulkan); `--backend webgpu` still uses it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gpuDeviceProblem } from '../webgpu/vulkan';
 import type { ProbeResult } from './probe';
 
 export async function tryWebGPU(options: { forced?: boolean } = {}): Promise<ProbeResult> {
-  const { registerWebGPUBackend } = await import('../webgpu/register');
+  const { registerWebGPUBackend, webGPURegistrationStarted } = await import('../webgpu/register');
+  const asked = options.forced === true || process.env.NETCANVAS_WEBGPU_SOFTWARE === '1' || webGPURegistrationStarted();
+  const noDevice = asked ? null : gpuDeviceProblem();
+  if (noDevice != null) return { ok: false, reason: noDevice };
   const registration = await registerWebGPUBackend();
   if (!registration.ok) return { ok: false, reason: registration.reason };
   if (registration.software && options.forced !== true) {

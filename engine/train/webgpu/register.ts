@@ -17,6 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { recordError, recordLoss } from './faults';
 import { registerFastKernels } from './kernels';
+import { vulkanProblem } from './vulkan';
 
 export type WebGPURegistration =
   | { ok: true; adapterName: string; /** A CPU renderer (llvmpipe, SwiftShader…), not a GPU. */ software: boolean }
@@ -61,6 +62,11 @@ export function registerWebGPUBackend(options?: RegisterOptions): Promise<WebGPU
   return registered;
 }
 
+/** Whether a registration was asked for (and not retired) in this process, whatever its answer. */
+export function webGPURegistrationStarted(): boolean {
+  return registered != null;
+}
+
 /**
  * After a device fault (./faults): drops tfjs's backend and destroys the device, so that the next
  * registration starts on a new one. Needed because tfjs-webgpu's buffer pool keeps the invalid
@@ -101,12 +107,15 @@ async function loadDawn(): Promise<DawnModule | string> {
 }
 
 async function register(options: RegisterOptions): Promise<WebGPURegistration> {
+  const software = options.software ?? process.env.NETCANVAS_WEBGPU_SOFTWARE === '1';
+  // Dawn asked for a GPU where it cannot find one prints its own warning to the terminal (./vulkan).
+  const noGpu = software || options.dawnFlags != null ? null : vulkanProblem();
+  if (noGpu != null) return { ok: false, reason: noGpu };
   const dawn = await loadDawn();
   if (typeof dawn === 'string') return { ok: false, reason: dawn };
   // Imported before `navigator.gpu` exists (below), so that the package's own browser-only
   // registration stays off; its Node bundle registers all its kernels on import.
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
-  const software = options.software ?? process.env.NETCANVAS_WEBGPU_SOFTWARE === '1';
   // Mesa's EGL needs a platform that works without a display server.
   if (software) process.env.EGL_PLATFORM ??= 'surfaceless';
   let gpu: GPU;

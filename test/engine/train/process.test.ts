@@ -53,4 +53,25 @@ describe('trainer process (child_process.fork of engine/train/entry.ts)', { time
     expect(last.type === 'error' && last.message).toMatch(/trainer process stopped unexpectedly \(killed by SIGKILL\).*graph is intact/);
     expect(c.events.at(-1)).toBe(last);
   });
+
+  it("never quotes a library's start-up warning as the reason a killed trainer died", async () => {
+    // The software WebGPU adapter (Mesa through Dawn) prints Dawn's own "Warning: … artificially
+    // reduced …" lines to the trainer's stderr as it starts; the kill comes after.
+    const c = collect();
+    let run: ReturnType<typeof startTrainerProcess> | null = null;
+    run = startTrainerProcess(
+      { type: 'start', runId: 'p4', graph: tinyCnn({ epochs: 200 }), dataset: data, backend: 'webgpu' },
+      (e) => {
+        c.onEvent(e);
+        if (e.type === 'started') run!.kill();
+      },
+      { env: { ...process.env, NETCANVAS_WEBGPU_SOFTWARE: '1' } },
+    );
+    const last = await run.done;
+    expect(last.type).toBe('error');
+    const message = last.type === 'error' ? last.message : '';
+    if (c.of('started').length > 0)
+      expect(message).toMatch(/^the trainer process stopped unexpectedly \(killed by SIGKILL\); the graph is intact/);
+    expect(message).not.toMatch(/Warning|artificially reduced|Vulkan|operator\(\)/);
+  });
 });
