@@ -18,6 +18,7 @@ import type { DatasetRequest, TrainerEvent } from '../../train/protocol';
 import { ExportError, exportGraph } from '../index';
 import type { WeightsFile } from '../weights';
 import { findTorchPythonAsync } from './python-env';
+import { TORCHRUN_FLAGS } from './train-script';
 
 export interface PytorchRunOptions {
   readonly runId: string;
@@ -75,9 +76,7 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
   if (opts.device) script.push('--device', opts.device);
   if (opts.checkpointPath) script.push('--save', opts.checkpointPath);
   const processes = opts.processes ?? 1;
-  // torchrun's launcher. "--redirects 2 --tee 2" (stderr to its logs and to us, stdout untouched) is
-  // explicit because torch 1.13's default "0" parses to None on Python 3.11 and crashes the launcher.
-  const launcher = ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${processes}`, '--redirects', '2', '--tee', '2'];
+  const launcher = ['-m', 'torch.distributed.run', `--nproc_per_node=${processes}`, ...TORCHRUN_FLAGS];
   const args = processes > 1 ? [...launcher, ...script] : script;
 
   const child = spawn(python.python, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });

@@ -246,9 +246,10 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
   return [
     `"""Trains ${plan.doc.name} (exported from NetCanvas) with PyTorch.`,
     '',
-    '    python train.py [--data PATH] [--epochs N] [--batch-size N] [--device cuda|mps|cpu]',
-    '                    [--weights weights.json] [--save trained.json] [--limit N]',
-    '    torchrun --nproc_per_node=4 train.py ...   # DistributedDataParallel; --batch-size is per process',
+    '    python3 train.py [--data PATH] [--epochs N] [--batch-size N] [--device cuda|mps|cpu]',
+    '                     [--weights weights.json] [--save trained.json] [--limit N]',
+    `    torchrun --nproc_per_node=4 ${TORCHRUN_FLAGS.join(' ')} train.py ...`,
+    '        # DistributedDataParallel, --batch-size per process; see README.md for the two flags',
     '',
     'Prints one JSON object per line, the events of the in-app trainer: started, batch, epoch, done, error.',
     '"""',
@@ -309,6 +310,19 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
   ].join('\n');
 }
 
+/**
+ * torchrun on one machine (a free rendezvous port), with "--redirects 2 --tee 2" (stderr to its logs
+ * and to us, stdout untouched) spelled out: torch 1.13 on Python ≥ 3.11 (Debian 12) reads its own
+ * default "0" as None and its launcher crashes; 1 and 2 are read. The runner and the README use it.
+ */
+export const TORCHRUN_FLAGS = ['--standalone', '--redirects', '2', '--tee', '2'] as const;
+
+/** The README's training commands, run as written by the tests. */
+export const README_COMMANDS = [
+  'python3 train.py --epochs 5 --save trained.json',
+  `torchrun --nproc_per_node=4 ${TORCHRUN_FLAGS.join(' ')} train.py --batch-size 64`,
+];
+
 export function emitPytorchReadme(plan: ExportPlan): string {
   return `# ${plan.doc.name} — PyTorch export
 
@@ -334,9 +348,18 @@ Exported from NetCanvas. Files:
 ## Training
 
 \`\`\`
-python train.py --epochs 5 --device cuda --save trained.json
-torchrun --nproc_per_node=4 train.py --batch-size 64    # 4 GPUs, 64 per GPU
+${README_COMMANDS.join('\n')}
 \`\`\`
+
+- \`train.py\` trains on the best device it finds (CUDA, Apple's MPS, else the CPU); \`--device cuda|mps|cpu\` picks
+  one. On Windows the first command is \`py train.py …\`.
+- \`torchrun\` starts one process per GPU (DistributedDataParallel; \`--batch-size\` is per process); without GPUs the
+  processes share the CPU. \`--redirects 2 --tee 2\` keeps each process's error output in torchrun's logs and prints
+  it too; standard output, where the events go, is untouched. PyTorch 1.13 on Python 3.11 or newer (Debian 12's
+  \`python3-torch\`) needs these two flags: without them its launcher stops at once with
+  \`AttributeError: 'NoneType' object has no attribute 'get'\`, as it cannot read its own default (\`--redirects 0\`).
+  PyTorch 2 reads the default and accepts the flags alike. Where \`torchrun\` is not on the PATH (after
+  \`pip install --user\`), \`python3 -m torch.distributed.run\` is the same command.
 
 Each line of output is one JSON event (\`started\`, \`batch\`, \`epoch\`, \`done\`, \`error\`), the same schema as the
 NetCanvas trainer, so the app can draw the curves. \`--save\` writes weights the app can load.
