@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    // Tests that put tfjs on its cpu backend themselves get its "Hi, looks like you are running
+    // TensorFlow.js in Node.js" banner, once per file: noise (the product turns it off in selectBackend).
+    onConsoleLog: (log) => !/looks like you are running TensorFlow\.js in Node\.js/.test(log),
   },
 });
