@@ -13,8 +13,9 @@ export async function probeHost(url: string): Promise<string | null> {
     await fetch(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(8000) });
     return null;
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; name?: string } };
-    return e.cause?.code ?? e.cause?.name ?? e.name;
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    // Our own 8 s limit is a TimeoutError without a cause; undici's own failures carry one.
+    return e.cause?.code ?? e.cause?.message ?? (/^(TimeoutError|AbortError)$/.test(e.name) ? e.name : e.message);
   }
 }
 
