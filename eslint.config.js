@@ -1,6 +1,6 @@
 // Layering is enforced here, and the tests run this lint (test/lint.test.ts), so a violation
 // fails `npm test`: engine/ never imports the UI or Electron; the renderer never imports Node
-// or Electron; the pure engine (graph, layers, check) never loads TensorFlow.js or Node built-ins.
+// or Electron; the pure engine (graph, layers, check, lesson) never loads TensorFlow.js or Node built-ins.
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = [
@@ -59,7 +59,7 @@ export default tseslint.config(
   },
   {
     // The parts the editor runs on every keystroke: no tensor library, no Node.
-    files: ['engine/graph/**/*.ts', 'engine/layers/**/*.ts', 'engine/check/**/*.ts'],
+    files: ['engine/graph/**/*.ts', 'engine/layers/**/*.ts', 'engine/check/**/*.ts', 'engine/lesson/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -102,6 +102,29 @@ const COMMANDS: Record<string, Command> = {
       return runExport({ file: requireFile(file, this.usage), to: s('to'), out: s('out'), checkpoint: s('checkpoint') });
     },
   },
+  grade: {
+    summary: "mark students' graphs against a lesson's checks; a folder becomes one gradebook",
+    usage: 'netcanvas grade SUBMISSION.json|DIR --lesson LESSON.json [--train] [--json | --csv OUT.csv] [--backend NAME]',
+    options: {
+      lesson: { type: 'string' },
+      train: { type: 'boolean' },
+      json: { type: 'boolean' },
+      csv: { type: 'string' },
+      backend: { type: 'string' },
+    },
+    async run(values, [target]) {
+      const { runGrade } = await import('./grade');
+      const s = (k: string) => values[k] as string | undefined;
+      return runGrade({
+        target: requireFile(target, this.usage),
+        lesson: s('lesson'),
+        train: Boolean(values.train),
+        json: Boolean(values.json),
+        csv: s('csv'),
+        backend: s('backend'),
+      });
+    },
+  },
   import: {
     summary: 'turn an ONNX model or a Keras model JSON into a graph file (ONNX weights as a checkpoint beside it)',
     usage: 'netcanvas import MODEL.onnx|MODEL.json [-o OUT.json]',

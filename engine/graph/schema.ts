@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { getLayer } from '../layers/registry';
 import { validateParam } from '../layers/params';
+import { lessonSchema } from '../lesson/schema';
 
 const id = z.string().min(1, 'expected a non-empty id');
 
@@ -35,6 +36,8 @@ export const graphSchema = z
     layout: z.record(z.string(), position).optional(),
     training: z.record(z.string(), z.unknown()).optional(),
     dataset: z.record(z.string(), z.unknown()).optional(),
+    /** An exercise built on this graph (engine/lesson). */
+    lesson: lessonSchema.optional(),
   })
   .superRefine((doc, ctx) => {
     doc.nodes.forEach((n, i) => {

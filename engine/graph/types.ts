@@ -4,6 +4,8 @@
  * Nothing derived (shapes, parameter counts) is ever stored here: the checker derives it.
  */
 
+import type { Lesson } from '../lesson/schema';
+
 /** A node id as written in the file. Kept a plain string so hand-written files need no ceremony. */
 export type NodeId = string;
 
@@ -45,6 +47,8 @@ export interface GraphDoc {
   readonly training?: Readonly<Record<string, unknown>>;
   /** Dataset reference; interpreted by engine/data. */
   readonly dataset?: Readonly<Record<string, unknown>>;
+  /** An exercise: instructions, locks and checks (engine/lesson). */
+  readonly lesson?: Lesson;
   readonly [extra: string]: unknown;
 }
 
