@@ -35,7 +35,13 @@ const lesson: Lesson = {
 };
 
 const graph = (units: number): GraphDoc => ({
-  ...chain(['in', 'input', { shape: [28, 28, 1] }], ['flat', 'flatten'], ['h', 'dense', { units }], ['r', 'relu'], ['out', 'dense', { units: 10 }]),
+  ...chain(
+    ['in', 'input', { shape: [28, 28, 1] }],
+    ['flat', 'flatten'],
+    ['h', 'dense', { units }],
+    ['r', 'relu'],
+    ['out', 'dense', { units: 10 }],
+  ),
   training: { optimizer: 'adam', learningRate: 0.003, batchSize: 32 },
   dataset: { source: 'embedded:mnist' },
 });
@@ -50,7 +56,10 @@ writeFileSync(join(classDir, 'bob.json'), JSON.stringify(graph(8)));
 writeFileSync(join(classDir, 'dave.json'), '{"format": "netcanvas.graph", "version": 1, "nodes": [');
 // Carol claims a lesson with no locks, and a result she never earned; she changed the locked output.
 const carol = { ...graph(32), nodes: graph(32).nodes.map((n) => (n.id === 'out' ? { ...n, params: { units: 12 } } : n)) };
-writeFileSync(join(classDir, 'carol', 'submission.json'), JSON.stringify({ ...carol, lesson: { ...lesson, locked: {} }, submission: { points: 6 } }));
+writeFileSync(
+  join(classDir, 'carol', 'submission.json'),
+  JSON.stringify({ ...carol, lesson: { ...lesson, locked: {} }, submission: { points: 6 } }),
+);
 writeFileSync(join(classDir, 'alice.weights.json'), '{}');
 
 describe('netcanvas grade', { timeout: 180_000 }, () => {
@@ -58,7 +67,14 @@ describe('netcanvas grade', { timeout: 180_000 }, () => {
     const r = await netcanvas('grade', classDir, '--lesson', lessonFile, '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const { submissions } = JSON.parse(r.stdout) as { submissions: { file: string; points: number; maxPoints: number; checks: { id: string; passed: boolean | null; points: number; message: string }[] }[] };
+    const { submissions } = JSON.parse(r.stdout) as {
+      submissions: {
+        file: string;
+        points: number;
+        maxPoints: number;
+        checks: { id: string; passed: boolean | null; points: number; message: string }[];
+      }[];
+    };
     expect(submissions.map((s) => [s.file, s.points, s.maxPoints])).toEqual([
       ['alice.json', 3, 6],
       ['bob.json', 1, 6],
@@ -72,7 +88,9 @@ describe('netcanvas grade', { timeout: 180_000 }, () => {
       ['wide', true, 2],
       ['acc', null, 0],
     ]);
-    expect(alice!.checks[3]!.message).toBe('not graded: trained checks run only with --train (1 epoch on 300 training samples of embedded:mnist, tested on 200, seed 3)');
+    expect(alice!.checks[3]!.message).toBe(
+      'not graded: trained checks run only with --train (1 epoch on 300 training samples of embedded:mnist, tested on 200, seed 3)',
+    );
     expect(bob!.checks[2]).toEqual({ id: 'wide', passed: false, points: 0, message: 'h has 6,280 parameters; at least 25,000 wanted' });
     expect(carol!.checks[0]).toEqual({
       id: 'locked',
@@ -80,7 +98,12 @@ describe('netcanvas grade', { timeout: 180_000 }, () => {
       points: 0,
       message: 'no points: out.units was changed from 10 to 12, but the lesson locks out',
     });
-    expect(dave!.checks[0]).toMatchObject({ id: 'file', passed: false, points: 0, message: expect.stringMatching(/^not a graph file NetCanvas can read: not valid JSON/) });
+    expect(dave!.checks[0]).toMatchObject({
+      id: 'file',
+      passed: false,
+      points: 0,
+      message: expect.stringMatching(/^not a graph file NetCanvas can read: not valid JSON/),
+    });
   });
 
   it('writes a CSV gradebook: file, each check, total, and why', async () => {
@@ -91,8 +114,12 @@ describe('netcanvas grade', { timeout: 180_000 }, () => {
     const lines = readFileSync(out, 'utf8').split('\n');
     expect(lines[0]).toBe('file,locked,valid,wide,acc,total,max,feedback');
     expect(lines[1]).toBe('alice.json,ok,1,2,not graded,3,6,not graded without --train: acc');
-    expect(lines[2]).toBe('bob.json,ok,1,0,not graded,1,6,"wide: h has 6,280 parameters; at least 25,000 wanted | not graded without --train: acc"');
-    expect(lines[3]).toMatch(/^carol\/submission\.json,changed,0,0,not graded,0,6,"locked: no points: out\.units was changed from 10 to 12/);
+    expect(lines[2]).toBe(
+      'bob.json,ok,1,0,not graded,1,6,"wide: h has 6,280 parameters; at least 25,000 wanted | not graded without --train: acc"',
+    );
+    expect(lines[3]).toMatch(
+      /^carol\/submission\.json,changed,0,0,not graded,0,6,"locked: no points: out\.units was changed from 10 to 12/,
+    );
     expect(lines[4]).toMatch(/^dave\.json,unreadable,0,0,0,0,6,"?file: not a graph file NetCanvas can read: not valid JSON/);
   });
 
@@ -142,7 +169,9 @@ describe('netcanvas grade', { timeout: 180_000 }, () => {
     writeFileSync(join(trainDir, 'erin.json'), JSON.stringify(broken));
     const r = await netcanvas('grade', trainDir, '--lesson', lessonFile, '--train', '--json');
     expect(r.code).toBe(0);
-    const { submissions } = JSON.parse(r.stdout) as { submissions: { file: string; points: number; checks: { id: string; passed: boolean | null; message: string }[] }[] };
+    const { submissions } = JSON.parse(r.stdout) as {
+      submissions: { file: string; points: number; checks: { id: string; passed: boolean | null; message: string }[] }[];
+    };
     const acc = (i: number) => submissions[i]!.checks.find((c) => c.id === 'acc')!;
     expect(acc(0).passed).toBe(true);
     expect(acc(0).message).toMatch(/^test accuracy \d+\.\d\d% after 1 epoch; at least 50% wanted$/);
