@@ -2,14 +2,14 @@ import type { GraphDoc, GraphNode, NodeId, Shape } from '../graph/types';
 import type { ReceptiveField } from '../layers/conv-math';
 import { closestName, resolveParams } from '../layers/params';
 import { LAYER_TYPES, getLayer } from '../layers/registry';
-import { formatShape, type LayerContext, type LayerSpec } from '../layers/spec';
+import { formatShape, trainableCount, type AnyLayerSpec, type LayerContext, type WeightSpec } from '../layers/spec';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { analyseTopology, reachableFrom } from './topology';
 import type { CheckResult, NodeReport, NodeStatus } from './types';
 
 interface Prepared {
   readonly node: GraphNode;
-  readonly spec: LayerSpec | undefined;
+  readonly spec: AnyLayerSpec | undefined;
   readonly values: Record<string, unknown>;
   readonly valid: boolean;
 }
@@ -49,7 +49,7 @@ function report(
   status: NodeStatus,
   inputs: readonly NodeId[],
   inputShapes: readonly (Shape | null)[],
-  rest?: { outputShape: Shape; params: number; macs: number; receptiveField: ReceptiveField | null },
+  rest?: { outputShape: Shape; weights: readonly WeightSpec[]; params: number; macs: number; receptiveField: ReceptiveField | null },
 ): NodeReport {
   return {
     id: p.node.id,
@@ -58,6 +58,7 @@ function report(
     inputs,
     inputShapes,
     outputShape: rest?.outputShape ?? null,
+    weights: rest?.weights ?? [],
     params: rest?.params ?? 0,
     macs: rest?.macs ?? 0,
     receptiveField: rest?.receptiveField ?? null,
@@ -164,9 +165,11 @@ export function checkGraph(doc: GraphDoc): CheckResult {
     warnOnJumpMismatch(id, ins, inFields, diagnostics);
     const receptiveField = spec.receptiveField(ctx, inFields, outcome.shape);
     fields.set(id, receptiveField);
+    const weights = spec.weights(ctx, outcome.shape);
     const rest = {
       outputShape: outcome.shape,
-      params: spec.trainableParams(ctx, outcome.shape),
+      weights,
+      params: trainableCount(weights),
       macs: spec.macs(ctx, outcome.shape),
       receptiveField,
     };

@@ -1,5 +1,6 @@
 import type { NodeId, Shape } from '../graph/types';
 import type { ReceptiveField } from '../layers/conv-math';
+import type { WeightSpec } from '../layers/spec';
 import type { Diagnostic } from './diagnostics';
 
 /**
@@ -15,7 +16,9 @@ export interface NodeReport {
   /** Input shapes in port order (null where unknown). */
   readonly inputShapes: readonly (Shape | null)[];
   readonly outputShape: Shape | null;
-  /** Trainable parameters. */
+  /** The tensors it keeps, from the layer's spec (roles, shapes, trainable, decayed); [] unless `ok`. */
+  readonly weights: readonly WeightSpec[];
+  /** Trainable parameters (the trainable weights' sizes summed). */
   readonly params: number;
   /** Multiply-accumulates per sample. */
   readonly macs: number;

@@ -6,6 +6,7 @@
 import type { NodeId, Shape } from '../graph/types';
 import { padBefore, padTotal } from '../layers/conv-math';
 import { pair, type Padding } from '../layers/params';
+import { LAYERS } from '../layers/registry';
 import type { ExportPlan, Step } from './plan';
 
 export interface Pads {
@@ -41,7 +42,7 @@ export const hasPadding = (p: Pads) => p.top + p.bottom + p.left + p.right > 0;
 export type VectorSegment = { readonly image: readonly [number, number, number] } | { readonly features: number };
 
 /**
- * For each dense layer fed (through element-wise layers and concats) by a flatten of an image,
+ * For each dense layer fed (through layers that keep their input's layout, and concats) by a flatten of an image,
  * the segments of its input. Channels-first targets reorder those kernel rows from HWC to CHW.
  * Dense layers fed only by plain features are absent: their kernels need no reordering.
  */
@@ -55,14 +56,7 @@ export function denseInputSegments(plan: ExportPlan): Map<NodeId, VectorSegment[
       const s = step.inputShapes[0]!;
       segments.set(step.id, s.length === 3 ? [{ image: [s[0]!, s[1]!, s[2]!] }] : [{ features: out[0]! }]);
     } else if (step.type === 'concat') segments.set(step.id, inputs.flat());
-    else if (
-      (step.inputs.length === 1 || step.type === 'add') &&
-      step.type !== 'dense' &&
-      step.type !== 'globalAvgPool2d' &&
-      step.type !== 'input'
-    ) {
-      segments.set(step.id, inputs[0]!);
-    }
+    else if (LAYERS[step.type].keepsLayout) segments.set(step.id, inputs[0]!);
   }
   const result = new Map<NodeId, VectorSegment[]>();
   for (const step of plan.steps) {

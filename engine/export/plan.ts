@@ -8,6 +8,7 @@ import type { Diagnostic } from '../check/diagnostics';
 import type { CheckResult } from '../check/types';
 import type { GraphDoc, NodeId, Shape } from '../graph/types';
 import { isLayerType, type LayerType } from '../layers/registry';
+import type { WeightSpec } from '../layers/spec';
 import { uniqueIdentifiers } from './identifiers';
 
 /** The graph cannot be exported; `diagnostics` are the checker's errors, as the canvas shows them. */
@@ -32,6 +33,8 @@ export interface Step {
   readonly inputs: readonly NodeId[];
   readonly inputShapes: readonly Shape[];
   readonly outputShape: Shape;
+  /** What the node keeps, from the layer registry: roles in tfjs's order, shapes in the app's layout. */
+  readonly weights: readonly WeightSpec[];
 }
 
 export interface ExportPlan {
@@ -74,6 +77,7 @@ export function planExport(doc: GraphDoc): ExportPlan {
       inputs: report.inputs,
       inputShapes: report.inputShapes.map((s) => s!),
       outputShape: report.outputShape,
+      weights: report.weights,
     };
   });
   const byId = new Map(steps.map((s) => [s.id, s]));

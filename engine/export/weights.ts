@@ -2,19 +2,19 @@
  * Weights for an export, in the trainer's checkpoint format (engine/train/checkpoint.ts,
  * "netcanvas.weights" v1: per node id, a list of `{name, shape, dtype, data}` with little-endian
  * float32 data in base64), so a checkpoint from `netcanvas train` exports as is and weights saved
- * by an exported script load back into the app. Tensors are in the app's tfjs (channels-last) layouts:
+ * by an exported script load back into the app. Which tensors each layer keeps, by role, and their
+ * shapes in the app's tfjs (channels-last) layouts come from the layer registry (`LayerSpec.weights`):
  *
  *   conv2d    kernel [kh, kw, cin, cout] (HWIO), bias [cout]
  *   dense     kernel [in, out], bias [out]; `in` is in the app's flatten order (H, W, C row-major)
  *   batchNorm gamma, beta, moving_mean, moving_variance, each [C]
  *
- * Each exporter documents and does its own conversion from these layouts. Pure TS (no Buffer), so
+ * Each exporter maps every role to its own layout in one table typed over the registry. Pure TS (no Buffer), so
  * the renderer's code panel can export too.
  */
 import { mulberry32 } from '../data/random';
 import { base64ToFloats, floatsToBase64 } from './base64';
 import type { NodeId } from '../graph/types';
-import { pair } from '../layers/params';
 import type { ExportPlan, Step } from './plan';
 import { ExportError } from './plan';
 
@@ -30,26 +30,9 @@ export interface WeightsFile {
   readonly layers: Readonly<Record<NodeId, LayerWeights>>;
 }
 
-/** The tensors each learning layer type carries, in tfjs's order, with shapes in the app's layout. */
-export function expectedWeights(step: Step): Record<string, number[]> {
-  const p = step.params;
-  switch (step.type) {
-    case 'conv2d': {
-      const [kh, kw] = pair(p.kernelSize);
-      const cout = p.filters as number;
-      return { kernel: [kh, kw, step.inputShapes[0]![2]!, cout], ...(p.useBias ? { bias: [cout] } : {}) };
-    }
-    case 'dense': {
-      const units = p.units as number;
-      return { kernel: [step.inputShapes[0]![0]!, units], ...(p.useBias ? { bias: [units] } : {}) };
-    }
-    case 'batchNorm': {
-      const c = step.outputShape[step.outputShape.length - 1]!;
-      return { gamma: [c], beta: [c], moving_mean: [c], moving_variance: [c] };
-    }
-    default:
-      return {};
-  }
+/** The tensors a step carries (the layer registry's), by role, with shapes in the app's layout. */
+export function expectedWeights(step: Step): Record<string, readonly number[]> {
+  return Object.fromEntries(step.weights.map((w) => [w.role, w.shape]));
 }
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -70,21 +53,21 @@ export function checkWeightsFit(plan: ExportPlan, weights: WeightsFile): void {
 }
 
 /**
- * Fresh weights for a graph nobody has trained yet: He-normal kernels (as the app initialises
- * them), zero biases, γ = 1, β = 0 and the identity's running statistics. Seeded, so exports repeat.
+ * Fresh weights for a graph nobody has trained yet, started as the layer registry says (He-normal
+ * kernels, as the app initialises them; zero biases; γ = 1, β = 0 and the identity's running
+ * statistics). Seeded, so exports repeat.
  */
 export function initialWeights(plan: ExportPlan, seed = 42): WeightsFile {
   const random = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const layers: Record<NodeId, Record<string, WeightTensor>> = {};
   for (const step of plan.steps) {
-    const expected = Object.entries(expectedWeights(step));
-    if (expected.length === 0) continue;
+    if (step.weights.length === 0) continue;
     layers[step.id] = Object.fromEntries(
-      expected.map(([name, shape]) => {
-        const std = name === 'kernel' ? Math.sqrt(2 / size(shape.slice(0, -1))) : 0;
-        const one = name === 'gamma' || name === 'moving_variance';
-        return [name, { shape, data: Float32Array.from({ length: size(shape) }, () => (std ? normal() * std : one ? 1 : 0)) }];
+      step.weights.map(({ role, shape, init }) => {
+        const std = init === 'heNormal' ? Math.sqrt(2 / size(shape.slice(0, -1))) : 0;
+        const fill = init === 'ones' ? 1 : 0;
+        return [role, { shape, data: Float32Array.from({ length: size(shape) }, () => (std ? normal() * std : fill)) }];
       }),
     );
   }

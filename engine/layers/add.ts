@@ -42,5 +42,6 @@ export const add: LayerSpec = {
     return { shape: first };
   },
   receptiveField: (_ctx, fields) => largestField(fields),
+  keepsLayout: true,
   ...NO_COST,
 };

@@ -1,4 +1,5 @@
 import { elementwiseLayer } from './elementwise';
+import type { LayerSpec } from './spec';
 
 const base = elementwiseLayer({
   type: 'batchNorm',
@@ -39,8 +40,19 @@ const base = elementwiseLayer({
   },
 });
 
-/** γ and β per channel are trainable; the running statistics are not (as PyTorch counts them). */
-export const batchNorm = {
+type Role = 'gamma' | 'beta' | 'moving_mean' | 'moving_variance';
+
+/** γ and β per channel are learned; the running statistics are the layer's own (not counted as parameters, as in PyTorch). */
+export const batchNorm: LayerSpec<Role> = {
   ...base,
-  trainableParams: (_ctx: unknown, output: readonly number[]) => 2 * output[output.length - 1]!,
+  weights(_ctx, output) {
+    const channels = [output[output.length - 1]!];
+    const one = (role: Role, trainable: boolean, init: 'zeros' | 'ones') => ({ role, shape: channels, trainable, decayed: false, init });
+    return [
+      one('gamma', true, 'ones'),
+      one('beta', true, 'zeros'),
+      one('moving_mean', false, 'zeros'),
+      one('moving_variance', false, 'ones'),
+    ];
+  },
 };

@@ -35,5 +35,6 @@ export const concat: LayerSpec = {
     return { shape: [...first.slice(0, last), joined] };
   },
   receptiveField: (_ctx, fields) => largestField(fields),
+  keepsLayout: false,
   ...NO_COST,
 };

@@ -1,6 +1,6 @@
 import { fieldThroughWindow, outputLength, effectiveKernel } from './conv-math';
 import { pair } from './params';
-import { formatShape, isSpatial, needsSpatial, type LayerContext, type LayerSpec } from './spec';
+import { formatShape, isSpatial, kernelAndBias, needsSpatial, type LayerContext, type LayerSpec } from './spec';
 
 function geometry(params: LayerContext['params']) {
   return {
@@ -12,7 +12,7 @@ function geometry(params: LayerContext['params']) {
 }
 
 /** A bank of learned K×K filters slid over the image: the lecture's "convolution as learned filters". */
-export const conv2d: LayerSpec = {
+export const conv2d: LayerSpec<'kernel' | 'bias'> = {
   type: 'conv2d',
   label: 'Conv 2D',
   category: 'conv',
@@ -71,12 +71,11 @@ export const conv2d: LayerSpec = {
     const { kernel, strides, dilation, padding } = geometry(ctx.params);
     return fieldThroughWindow(field, [input[0], input[1]], kernel, strides, dilation, padding);
   },
-  trainableParams(ctx) {
+  weights(ctx) {
     const [kh, kw] = pair(ctx.params.kernelSize);
-    const cin = ctx.inputs[0]![2]!;
-    const filters = ctx.params.filters as number;
-    return kh * kw * cin * filters + (ctx.params.useBias ? filters : 0);
+    return kernelAndBias([kh, kw, ctx.inputs[0]![2]!, ctx.params.filters as number], ctx.params.useBias);
   },
+  keepsLayout: false,
   macs(ctx, output) {
     const [kh, kw] = pair(ctx.params.kernelSize);
     return output[0]! * output[1]! * output[2]! * kh * kw * ctx.inputs[0]![2]!;

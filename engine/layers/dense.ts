@@ -1,7 +1,7 @@
-import { formatShape, isSpatial, type LayerSpec } from './spec';
+import { formatShape, isSpatial, kernelAndBias, type LayerSpec } from './spec';
 
 /** Every output unit connected to every input: the classifier head. */
-export const dense: LayerSpec = {
+export const dense: LayerSpec<'kernel' | 'bias'> = {
   type: 'dense',
   label: 'Dense',
   category: 'dense',
@@ -32,9 +32,7 @@ export const dense: LayerSpec = {
     return { shape: [ctx.params.units as number] };
   },
   receptiveField: () => null,
-  trainableParams(ctx) {
-    const units = ctx.params.units as number;
-    return ctx.inputs[0]![0]! * units + (ctx.params.useBias ? units : 0);
-  },
+  weights: (ctx) => kernelAndBias([ctx.inputs[0]![0]!, ctx.params.units as number], ctx.params.useBias),
+  keepsLayout: false,
   macs: (ctx) => ctx.inputs[0]![0]! * (ctx.params.units as number),
 };

@@ -16,6 +16,7 @@ export function elementwiseLayer(meta: {
     arity: { min: 1, max: 1 },
     outputShape: ({ inputs: [input] }) => ({ shape: input! }),
     receptiveField: (_ctx, [field]) => field ?? null,
+    keepsLayout: true,
     ...NO_COST,
   };
 }

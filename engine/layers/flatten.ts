@@ -10,5 +10,6 @@ export const flatten: LayerSpec = {
   arity: { min: 1, max: 1 },
   outputShape: ({ inputs: [input] }) => ({ shape: [input!.reduce((a, b) => a * b, 1)] }),
   receptiveField: () => null,
+  keepsLayout: false,
   ...NO_COST,
 };

@@ -13,5 +13,6 @@ export const globalAvgPool2d: LayerSpec = {
     return { shape: [input[2]] };
   },
   receptiveField: () => null,
+  keepsLayout: false,
   ...NO_COST,
 };

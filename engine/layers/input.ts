@@ -13,5 +13,6 @@ export const input: LayerSpec = {
   arity: { min: 0, max: 0 },
   outputShape: ({ params }) => ({ shape: params.shape as number[] }),
   receptiveField: (_ctx, _fields, output) => (isSpatial(output) ? INPUT_FIELD : null),
+  keepsLayout: false,
   ...NO_COST,
 };

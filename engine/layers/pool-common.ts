@@ -56,6 +56,7 @@ export function poolLayer(meta: { type: string; label: string; doc: string }): L
       const padding = ctx.params.padding as 'valid' | 'same' | number;
       return fieldThroughWindow(field, [input[0], input[1]], pair(ctx.params.poolSize), pair(ctx.params.strides), [1, 1], padding);
     },
+    keepsLayout: false,
     ...NO_COST,
   };
 }

@@ -27,7 +27,30 @@ export interface LayerContext {
 
 export type ShapeOutcome = { readonly shape: Shape } | { readonly problem: LayerProblem };
 
-export interface LayerSpec {
+/**
+ * The names a layer's tensors go by, in checkpoints (engine/train/checkpoint.ts) and in every
+ * exporter's weight mapping: tfjs's and Keras's own names for them.
+ */
+export type WeightRole = 'kernel' | 'bias' | 'gamma' | 'beta' | 'moving_mean' | 'moving_variance';
+
+/** One tensor a layer keeps. Its shape is in the app's layout (tfjs, channels-last). */
+export interface WeightSpec<R extends WeightRole = WeightRole> {
+  readonly role: R;
+  readonly shape: readonly number[];
+  /** Learned by the optimizer; false: the layer updates it itself while training (batch norm's running statistics). */
+  readonly trainable: boolean;
+  /** The L2 penalty λ·Σw² of `training.weightDecay` / `layerWeightDecay` applies to it (kernels; not biases or γ/β). */
+  readonly decayed: boolean;
+  /** How a fresh one starts: He-normal (fan-in: the product of every axis but the last), zeros or ones. */
+  readonly init: 'heNormal' | 'zeros' | 'ones';
+}
+
+/**
+ * `R`: the roles the layer can carry. Leave it out for a layer without weights; a layer with weights
+ * names them (`LayerSpec<'kernel' | 'bias'>`), and every exporter's weight table must then map each
+ * of them (a compile error until it does).
+ */
+export interface LayerSpec<R extends WeightRole = never> {
   readonly type: string;
   /** Palette and node title. */
   readonly label: string;
@@ -41,8 +64,18 @@ export interface LayerSpec {
   outputShape(ctx: LayerContext): ShapeOutcome;
   /** Field of one output unit, or null once the tensor is no longer spatial. */
   receptiveField(ctx: LayerContext, fields: readonly (ReceptiveField | null)[], output: Shape): ReceptiveField | null;
-  /** Trainable parameters, counted as PyTorch does (batchNorm: 2·C). */
-  trainableParams(ctx: LayerContext, output: Shape): number;
+  /**
+   * The tensors it keeps, in tfjs's order (the compiled layer's `weights`), from its params and
+   * input shapes; [] when it has none. The trainer's weight decay, the checkpoint's expected
+   * weights, the parameter count and every exporter's weight mapping are derived from this.
+   */
+  weights(ctx: LayerContext, output: Shape): readonly WeightSpec<R>[];
+  /**
+   * Its output keeps its input's layout: entry i sits where input entry i sat (element-wise maps,
+   * softmax, add). Exporters follow a flatten's row order through such layers to the dense layer
+   * that reads it.
+   */
+  readonly keepsLayout: boolean;
   /** Multiply-accumulates per sample. */
   macs(ctx: LayerContext, output: Shape): number;
   /**
@@ -52,11 +85,27 @@ export interface LayerSpec {
   trainVsTest?(params: Readonly<Record<string, unknown>>): { readonly training: string; readonly test: string };
 }
 
+/** A spec of any layer kind, as the registry hands them out. */
+export type AnyLayerSpec = LayerSpec<WeightRole>;
+
 /** Defaults for layers that neither learn nor multiply; spread into a spec and override. */
 export const NO_COST = {
-  trainableParams: () => 0,
+  weights: () => [],
   macs: () => 0,
 } as const;
+
+/** A learned kernel (He-normal, decayed) and, with `useBias`, a bias per output unit (zeros, not decayed). */
+export function kernelAndBias(kernel: readonly number[], useBias: unknown): WeightSpec<'kernel' | 'bias'>[] {
+  const units = kernel[kernel.length - 1]!;
+  const weights: WeightSpec<'kernel' | 'bias'>[] = [{ role: 'kernel', shape: kernel, trainable: true, decayed: true, init: 'heNormal' }];
+  if (useBias) weights.push({ role: 'bias', shape: [units], trainable: true, decayed: false, init: 'zeros' });
+  return weights;
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Trainable parameters, counted as PyTorch does (batchNorm: 2·C, its running statistics left out). */
+export const trainableCount = (weights: readonly WeightSpec[]) => weights.reduce((n, w) => n + (w.trainable ? size(w.shape) : 0), 0);
 
 export const isSpatial = (s: Shape | undefined): s is readonly [number, number, number] => s !== undefined && s.length === 3;
 

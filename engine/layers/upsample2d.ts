@@ -29,5 +29,6 @@ export const upsample2d: LayerSpec = {
       start: field.start,
     };
   },
+  keepsLayout: false,
   ...NO_COST,
 };

@@ -11,6 +11,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../compile/compile';
+import { nodeWeights, type LayerVariable } from '../compile/weights';
 
 export const CHECKPOINT_FORMAT = 'netcanvas.weights';
 
@@ -45,31 +46,19 @@ export function defaultCheckpointPath(graphPath: string): string {
   return join(dirname(graphPath), `${basename(graphPath, ext)}.weights.json`);
 }
 
-/** `lenet5/c1/kernel` or `c1/kernel_1` → `kernel` (tfjs scopes and uniquifies variable names). */
-function role(weightName: string): string {
-  const last = weightName.split('/').pop() ?? weightName;
-  return last.replace(/_\d+$/, '');
-}
-
-/** Every node's weights (trainable and running statistics), read from the model now. */
+/** Every node's weights (trainable and running statistics) by role, in the registry's order, read from the model now. */
 export async function captureWeights(compiled: CompiledGraph): Promise<Record<string, CheckpointWeight[]>> {
   const layers: Record<string, CheckpointWeight[]> = {};
-  for (const [nodeId, name] of compiled.layerNames) {
-    const layer = findLayer(compiled.model, name);
-    if (!layer || layer.weights.length === 0) continue;
+  for (const [nodeId, weights] of nodeWeights(compiled)) {
     layers[nodeId] = await Promise.all(
-      layer.weights.map(async (w) => {
-        const values = (await w.read().data()) as Float32Array;
+      weights.map(async ({ spec, variable }) => {
+        const values = (await variable.read().data()) as Float32Array;
         const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-        return { name: role(w.originalName), shape: [...w.shape] as number[], dtype: 'float32' as const, data: bytes.toString('base64') };
+        return { name: spec.role, shape: [...spec.shape], dtype: 'float32' as const, data: bytes.toString('base64') };
       }),
     );
   }
   return layers;
-}
-
-function findLayer(model: tfType.LayersModel, name: string): tfType.layers.Layer | null {
-  return model.layers.find((l) => l.name === name) ?? null;
 }
 
 /** Writes atomically (temp file, then rename) so a crash mid-write never leaves half a checkpoint. */
@@ -116,31 +105,29 @@ const showShape = (s: readonly (number | null)[]) => s.join('×');
  * the model untouched. Throws CheckpointError naming the first layer that does not fit.
  */
 export function applyCheckpoint(tf: typeof tfType, compiled: CompiledGraph, checkpoint: Checkpoint): void {
-  const assignments: { variable: tfType.LayersModel['weights'][number]; values: Float32Array; shape: number[] }[] = [];
-  const expected = new Set<string>();
-  for (const [nodeId, name] of compiled.layerNames) {
-    const layer = findLayer(compiled.model, name);
-    if (!layer || layer.weights.length === 0) continue;
-    expected.add(nodeId);
+  const assignments: { variable: LayerVariable; values: Float32Array; shape: number[] }[] = [];
+  const expected = nodeWeights(compiled);
+  for (const [nodeId, weights] of expected) {
     const saved = checkpoint.layers[nodeId];
     if (!saved) throw new CheckpointError(`the checkpoint has no weights for layer "${nodeId}" (it was saved from a different graph)`);
-    if (saved.length !== layer.weights.length) {
-      throw new CheckpointError(`layer "${nodeId}" has ${layer.weights.length} weight tensors but the checkpoint has ${saved.length}`);
+    if (saved.length !== weights.length) {
+      throw new CheckpointError(`layer "${nodeId}" has ${weights.length} weight tensors but the checkpoint has ${saved.length}`);
     }
-    layer.weights.forEach((w, i) => {
-      const s = saved[i]!;
-      const fits = s.shape.length === w.shape.length && s.shape.every((d, k) => d === w.shape[k]);
+    for (const { spec, variable } of weights) {
+      const s = saved.find((w) => w.name === spec.role);
+      if (!s) throw new CheckpointError(`layer "${nodeId}": the checkpoint has no ${spec.role} (it was saved from a different graph)`);
+      const fits = s.shape.length === spec.shape.length && s.shape.every((d, k) => d === spec.shape[k]);
       if (!fits) {
         throw new CheckpointError(
-          `layer "${nodeId}": the checkpoint's ${s.name} is ${showShape(s.shape)} but the graph needs ${showShape(w.shape)}; the graph changed since it was trained`,
+          `layer "${nodeId}": the checkpoint's ${s.name} is ${showShape(s.shape)} but the graph needs ${showShape(spec.shape)}; the graph changed since it was trained`,
         );
       }
       const bytes = Buffer.from(s.data, 'base64');
       const count = s.shape.reduce((a, b) => a * b, 1);
       if (bytes.byteLength !== count * 4) throw new CheckpointError(`layer "${nodeId}": the checkpoint's ${s.name} data is truncated`);
       const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-      assignments.push({ variable: w, values, shape: s.shape });
-    });
+      assignments.push({ variable, values, shape: s.shape });
+    }
   }
   for (const nodeId of Object.keys(checkpoint.layers)) {
     if (!expected.has(nodeId))

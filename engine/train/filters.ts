@@ -8,6 +8,7 @@
  *   const before = await inputFilters(compiled, graph); // [{ nodeId: 'C1', shape: [5, 5, 1, 6], values: [...150] }]
  */
 import type { CompiledGraph } from '../compile/compile';
+import { nodeWeights } from '../compile/weights';
 import type { GraphDoc } from '../graph/types';
 import type { LayerFilters } from './protocol';
 
@@ -18,10 +19,13 @@ export async function inputFilters(compiled: CompiledGraph, graph: GraphDoc): Pr
   const inputId = compiled.check.inputId;
   if (inputId == null) return [];
   const out: LayerFilters[] = [];
+  const weights = nodeWeights(compiled);
   for (const node of graph.nodes) {
     if (node.type !== 'conv2d' || !graph.edges.some((e) => e.target === node.id && e.source === inputId)) continue;
-    const name = compiled.layerNames.get(node.id);
-    const kernel = name == null ? undefined : compiled.model.getLayer(name).getWeights()[0];
+    const kernel = weights
+      .get(node.id)
+      ?.find((w) => w.spec.role === 'kernel')
+      ?.variable.read();
     if (kernel == null || kernel.rank !== 4 || kernel.size > MAX_VALUES) continue;
     const [kh, kw, inC, outC] = kernel.shape as [number, number, number, number];
     if (inC !== 1 && inC !== 3) continue; // not an image's channels

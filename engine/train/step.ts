@@ -18,6 +18,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../graph/training';
 import type { CompiledGraph } from '../compile/compile';
 import { collectGuarded } from '../compile/guardedUpdates';
+import { nodeWeights } from '../compile/weights';
 import { runInPlace, type InPlaceKernel } from './webgpu/inplace';
 
 type Tf = typeof tfType;
@@ -91,19 +92,13 @@ export function makeTrainStep(
 ): TrainStep {
   const tracked: TrackedLayer[] = [];
   const decayed: { variable: tfType.Variable; lambda: number }[] = [];
-  for (const [nodeId, name] of compiled.layerNames) {
-    let layer: tfType.layers.Layer;
-    try {
-      layer = compiled.model.getLayer(name);
-    } catch {
-      continue; // nodes without a layer of their own (none today, but an input has no weights)
-    }
-    const variables = layer.trainableWeights.map((w) => w.read() as tfType.Variable);
-    if (variables.length === 0) continue;
-    tracked.push({ nodeId, variables });
+  for (const [nodeId, weights] of nodeWeights(compiled)) {
+    const learned = weights.filter((w) => w.spec.trainable && w.variable.trainable);
+    if (learned.length === 0) continue;
+    tracked.push({ nodeId, variables: learned.map((w) => w.variable.read() as tfType.Variable) });
     const lambda = config.layerWeightDecay[nodeId] ?? config.weightDecay;
-    // Kernels only (rank ≥ 2): biases and batchNorm's γ/β are not decayed, as the config documents.
-    if (lambda > 0) for (const v of variables) if (v.rank >= 2) decayed.push({ variable: v, lambda });
+    // The roles the layer registry marks as decayed (kernels; not biases or batch norm's γ/β).
+    if (lambda > 0) for (const w of learned) if (w.spec.decayed) decayed.push({ variable: w.variable.read() as tfType.Variable, lambda });
   }
   const allVariables = tracked.flatMap((t) => t.variables);
   /** Device guard: 1 until a step is not finite, then 0 for good (the trainer stops there). */

@@ -17,8 +17,8 @@ export interface KerasEmitContext {
   readonly out: string;
   /** The Keras layer name (the node's identifier; weights and the code panel refer to it). */
   readonly layer: string;
-  /** `kernel_regularizer=…` argument text for conv/dense with L2 decay, or ''. */
-  readonly regularizer: string;
+  /** `kernel_regularizer=…` arguments for the weights the layer registry marks as decayed, when λ > 0. */
+  readonly regularizers: readonly string[];
 }
 
 export interface KerasCode {
@@ -29,8 +29,9 @@ export interface KerasCode {
 export type KerasEmitter = (ctx: KerasEmitContext) => KerasCode;
 
 const named = (ctx: KerasEmitContext) => `name=${pyString(ctx.layer)}`;
+/** The node's own layer (which carries its weights, and so their regularizers). */
 const call = (ctx: KerasEmitContext, layer: string, args: string[], input = ctx.inputs[0]!) =>
-  `${ctx.out} = ${layer}(${[...args, named(ctx)].join(', ')})(${input})`;
+  `${ctx.out} = ${layer}(${[...args, ...ctx.regularizers, named(ctx)].join(', ')})(${input})`;
 
 /** Int padding: an explicit padding layer (zeros; −∞ before max pooling), then a "valid" window. */
 function padded(ctx: KerasEmitContext, fill: 'zero' | 'negInf', build: (x: string, padding: string) => string): KerasCode {
@@ -75,7 +76,6 @@ export const KERAS_EMITTERS: Record<LayerType, KerasEmitter> = {
       if (dilation[0] !== 1 || dilation[1] !== 1) args.push(`dilation_rate=${pyPair(dilation)}`);
       if (!p.useBias) args.push('use_bias=False');
       args.push('kernel_initializer="he_normal"');
-      if (ctx.regularizer) args.push(ctx.regularizer);
       return call(ctx, 'layers.Conv2D', args, x);
     }),
   maxPool2d: pool('MaxPooling2D'),
@@ -108,7 +108,6 @@ export const KERAS_EMITTERS: Record<LayerType, KerasEmitter> = {
     const args = [String(ctx.step.params.units)];
     if (!ctx.step.params.useBias) args.push('use_bias=False');
     args.push('kernel_initializer="he_normal"');
-    if (ctx.regularizer) args.push(ctx.regularizer);
     return { lines: [call(ctx, 'layers.Dense', args)] };
   },
   softmax: (ctx) => ({ lines: [call(ctx, 'layers.Softmax', ['axis=-1'])] }),

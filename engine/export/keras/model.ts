@@ -12,19 +12,19 @@ export function emitKerasModel(plan: ExportPlan): string {
   const helpers = new Set<KerasHelper>();
   const weighted: [string, string, string[]][] = [];
   for (const step of steps) {
-    const lambda = decay.get(step.id);
+    const l2 = decay.get(step.id);
     const code = KERAS_EMITTERS[step.type]({
       step,
       inputs: step.inputs.map((id) => vars.get(id)!),
       out: vars.get(step.id)!,
       layer: step.name,
-      regularizer: lambda ? `kernel_regularizer=regularizers.L2(${pyNumber(lambda)})` : '',
+      // Keras names each weight's regularizer after the weight: kernel_regularizer, bias_regularizer…
+      regularizers: l2 ? l2.roles.map((role) => `${role}_regularizer=regularizers.L2(${pyNumber(l2.lambda)})`) : [],
     });
     body.push(...code.lines);
     for (const h of code.helpers ?? []) helpers.add(h);
-    if (step.type === 'conv2d' || step.type === 'dense')
-      weighted.push([step.id, step.name, step.params.useBias ? ['kernel', 'bias'] : ['kernel']]);
-    if (step.type === 'batchNorm') weighted.push([step.id, step.name, ['gamma', 'beta', 'moving_mean', 'moving_variance']]);
+    // Keras names the weights as tfjs does, in the same order: the registry's roles, unchanged.
+    if (step.weights.length > 0) weighted.push([step.id, step.name, step.weights.map((w) => w.role)]);
   }
   const endsInSoftmax = plan.output.type === 'softmax';
   const output = vars.get(plan.output.id)!;

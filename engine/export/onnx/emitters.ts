@@ -3,29 +3,45 @@
  * input and transposes it once to NCHW, the layout ONNX's Conv/Pool ops use; a flatten transposes
  * back to NHWC first, so it flattens in the app's order and dense kernels are used as they are.
  */
-import type { LayerType } from '../../layers/registry';
+import type { LayerType, PerWeightRole, WeightRoleOf } from '../../layers/registry';
+import type { WeightRole } from '../../layers/spec';
 import { pair } from '../../layers/params';
 import { windowPads } from '../geometry';
 import type { Step } from '../plan';
 import type { WeightTensor } from '../weights';
 import type { OnnxNode, OnnxTensor } from './model-proto';
 
-export interface OnnxEmitContext {
+export interface OnnxEmitContext<R extends WeightRole = WeightRole> {
   readonly step: Step;
   /** Input tensor names in port order. */
   readonly inputs: readonly string[];
   /** The name this step's output must have. */
   readonly output: string;
-  readonly weights: Readonly<Record<string, WeightTensor>> | undefined;
   /** Records a node. */
   node(op: string, inputs: readonly string[], outputs: readonly string[], attributes?: OnnxNode['attributes']): void;
   /** Records an initializer and returns its name. */
   constant(suffix: string, tensor: Omit<OnnxTensor, 'name'>): string;
+  /** Records the step's weight `role` in ONNX's layout (ONNX_WEIGHTS) and returns its name; null when the step has none (a bias turned off). */
+  weight(role: R): string | null;
 }
 
-export type OnnxEmitter = (ctx: OnnxEmitContext) => void;
+export type OnnxEmitter<R extends WeightRole = never> = (ctx: OnnxEmitContext<R>) => void;
 
-const f32 = (t: WeightTensor) => Float32Array.from(t.data);
+/** `same`: as the app keeps it. `oihw`: a conv kernel, HWIO in the app, OIHW for ONNX's Conv. */
+export type OnnxLayout = 'same' | 'oihw';
+
+/** For every layer type with weights, each role it can carry: a compile error until a new weighted layer is mapped. */
+export const ONNX_WEIGHTS: PerWeightRole<OnnxLayout> = {
+  conv2d: { kernel: 'oihw', bias: 'same' },
+  batchNorm: { gamma: 'same', beta: 'same', moving_mean: 'same', moving_variance: 'same' },
+  dense: { kernel: 'same', bias: 'same' },
+};
+
+/** A weight as an ONNX initializer: its dims and values in `layout`. */
+export function onnxTensor(t: WeightTensor, layout: OnnxLayout): Omit<OnnxTensor, 'name'> {
+  if (layout === 'same') return { dims: t.shape, floats: Float32Array.from(t.data) };
+  return { dims: [t.shape[3]!, t.shape[2]!, t.shape[0]!, t.shape[1]!], floats: hwioToOihw(t) };
+}
 
 /** HWIO (the app) → OIHW (ONNX Conv). */
 function hwioToOihw(t: WeightTensor): Float32Array {
@@ -63,21 +79,15 @@ function pool(op: 'MaxPool' | 'AveragePool'): OnnxEmitter {
   };
 }
 
-export const ONNX_EMITTERS: Record<LayerType, OnnxEmitter> = {
+export const ONNX_EMITTERS: { readonly [T in LayerType]: OnnxEmitter<WeightRoleOf<T>> } = {
   input: () => {
     throw new Error('the input is created by the ONNX exporter itself');
   },
   conv2d(ctx) {
-    const w = ctx.weights!;
     const p = ctx.step.params;
-    const kernel = w.kernel!;
-    const weight = ctx.constant('weight', {
-      dims: [kernel.shape[3]!, kernel.shape[2]!, kernel.shape[0]!, kernel.shape[1]!],
-      floats: hwioToOihw(kernel),
-    });
-    const inputs = [ctx.inputs[0]!, weight];
-    if (w.bias) inputs.push(ctx.constant('bias', { dims: w.bias.shape, floats: f32(w.bias) }));
-    ctx.node('Conv', inputs, [ctx.output], {
+    const kernel = ctx.weight('kernel')!;
+    const bias = ctx.weight('bias');
+    ctx.node('Conv', [ctx.inputs[0]!, kernel, ...(bias ? [bias] : [])], [ctx.output], {
       kernel_shape: [...pair(p.kernelSize)],
       strides: [...pair(p.strides)],
       dilations: [...pair(p.dilation)],
@@ -114,10 +124,7 @@ export const ONNX_EMITTERS: Record<LayerType, OnnxEmitter> = {
       [ctx.output],
     ),
   batchNorm(ctx) {
-    const w = ctx.weights!;
-    const names = (['gamma', 'beta', 'moving_mean', 'moving_variance'] as const).map((k) =>
-      ctx.constant(k, { dims: w[k]!.shape, floats: f32(w[k]!) }),
-    );
+    const names = (['gamma', 'beta', 'moving_mean', 'moving_variance'] as const).map((role) => ctx.weight(role)!);
     ctx.node('BatchNormalization', [ctx.inputs[0]!, ...names], [ctx.output], { epsilon: { float: ctx.step.params.epsilon as number } });
   },
   add: (ctx) => ctx.node('Sum', ctx.inputs, [ctx.output]),
@@ -129,10 +136,10 @@ export const ONNX_EMITTERS: Record<LayerType, OnnxEmitter> = {
     ctx.node('Flatten', [nhwc], [ctx.output], { axis: 1 });
   },
   dense(ctx) {
-    const w = ctx.weights!;
-    const kernel = ctx.constant('kernel', { dims: w.kernel!.shape, floats: f32(w.kernel!) });
-    if (!w.bias) return ctx.node('MatMul', [ctx.inputs[0]!, kernel], [ctx.output]);
-    ctx.node('Gemm', [ctx.inputs[0]!, kernel, ctx.constant('bias', { dims: w.bias.shape, floats: f32(w.bias) })], [ctx.output]);
+    const kernel = ctx.weight('kernel')!;
+    const bias = ctx.weight('bias');
+    if (!bias) return ctx.node('MatMul', [ctx.inputs[0]!, kernel], [ctx.output]);
+    ctx.node('Gemm', [ctx.inputs[0]!, kernel, bias], [ctx.output]);
   },
   // Channels are axis 1 in NCHW and in [batch, N] alike.
   softmax: (ctx) => ctx.node('Softmax', ctx.inputs, [ctx.output], { axis: 1 }),

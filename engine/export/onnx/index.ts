@@ -10,7 +10,9 @@ import { bytesToBase64 } from '../base64';
 import { liveSteps, type ExportPlan } from '../plan';
 import type { ExportOptions, ExportResult } from '../types';
 import type { WeightsFile } from '../weights';
-import { ONNX_EMITTERS } from './emitters';
+import type { WeightRole } from '../../layers/spec';
+import { weightEntry } from '../../layers/registry';
+import { ONNX_EMITTERS, ONNX_WEIGHTS, onnxTensor, type OnnxEmitContext, type OnnxEmitter } from './emitters';
 import { encodeModel, type OnnxGraph } from './model-proto';
 
 export const ONNX_INPUT = 'input';
@@ -45,11 +47,10 @@ export function buildOnnxGraph(plan: ExportPlan, weights: WeightsFile): OnnxGrap
     const own = [ONNX_INPUT, ONNX_OUTPUT, 'input_nchw'].includes(step.name) ? `${step.name}_` : step.name;
     const output = isLast && !imageOutput ? ONNX_OUTPUT : own;
     let count = 0;
-    ONNX_EMITTERS[step.type]({
+    const ctx: OnnxEmitContext = {
       step,
       inputs: step.inputs.map((id) => tensorOf.get(id)!),
       output,
-      weights: weights.layers[step.id],
       node(op, inputs, outputs, attributes) {
         graph.nodes.push({ op, inputs, outputs, name: `${step.name}_${op.toLowerCase()}${count++ ? `_${count}` : ''}`, attributes });
       },
@@ -58,7 +59,14 @@ export function buildOnnxGraph(plan: ExportPlan, weights: WeightsFile): OnnxGrap
         graph.initializers.push({ name, ...tensor });
         return name;
       },
-    });
+      weight(role) {
+        const tensor = weights.layers[step.id]?.[role];
+        const layout = weightEntry(ONNX_WEIGHTS, step.type, role);
+        if (!tensor || !layout) return null;
+        return ctx.constant(role, onnxTensor(tensor, layout));
+      },
+    };
+    (ONNX_EMITTERS[step.type] as OnnxEmitter<WeightRole>)(ctx);
     tensorOf.set(step.id, output);
   }
   if (imageOutput) {

@@ -6,6 +6,7 @@ import { denseInputSegments } from '../geometry';
 import { liveSteps, type ExportPlan } from '../plan';
 import { className, indent, pyString } from '../python';
 import { PYTORCH_EMITTERS, type PyHelper } from './emitters';
+import { nodeLayerEntry, WEIGHT_IO } from './weight-map';
 
 const HELPERS: Record<PyHelper, string[]> = {
   resize_bilinear_tf: [
@@ -38,87 +39,6 @@ const HELPERS: Record<PyHelper, string[]> = {
   ],
 };
 
-const WEIGHT_IO = [
-  'def read_checkpoint(path):',
-  '    """{node id: {role: tensor}} from a NetCanvas checkpoint ("netcanvas.weights": base64 little-endian float32)."""',
-  '    with open(path) as f:',
-  '        saved = json.load(f)',
-  '    if saved.get("format") != "netcanvas.weights" or saved.get("version") != 1:',
-  '        raise ValueError(f"{path} is not a NetCanvas checkpoint (netcanvas.weights, version 1)")',
-  '    decode = lambda w: torch.frombuffer(bytearray(base64.b64decode(w["data"])), dtype=torch.float32).reshape(w["shape"])',
-  '    return {node: {w["name"]: decode(w) for w in tensors} for node, tensors in saved["layers"].items()}',
-  '',
-  '',
-  'def _hwc_rows_to_chw(segments, rows):',
-  '    """Row order of a dense kernel fed by a flatten: the app flattens [H, W, C] channels-last,',
-  '    PyTorch flattens [C, H, W]. Returns, for each PyTorch input position, the app\'s row."""',
-  '    if not segments:',
-  '        return torch.arange(rows)',
-  '    order, offset = [], 0',
-  '    for segment in segments:',
-  '        if len(segment) == 3:',
-  '            h, w, c = segment',
-  '            order.append(torch.arange(h * w * c).reshape(h, w, c).permute(2, 0, 1).reshape(-1) + offset)',
-  '            offset += h * w * c',
-  '        else:',
-  '            order.append(torch.arange(segment[0]) + offset)',
-  '            offset += segment[0]',
-  '    return torch.cat(order)',
-  '',
-  '',
-  'def load_netcanvas_weights(model, path):',
-  '    """Loads a NetCanvas checkpoint (the app\'s channels-last tfjs layouts) into `model`:',
-  '    conv kernels HWIO -> OIHW, dense kernels [in, out] -> [out, in] with rows reordered after a',
-  '    flatten, batch-norm gamma/beta/moving statistics -> weight/bias/running_mean/running_var."""',
-  '    layers = read_checkpoint(path)',
-  '    with torch.no_grad():',
-  '        for node_id, (attr, kind) in NODE_LAYERS.items():',
-  '            if node_id not in layers:',
-  '                raise KeyError(f"{path} has no weights for node {node_id}")',
-  '            w, module = layers[node_id], getattr(model, attr)',
-  '            if kind == "conv2d":',
-  '                module.weight.copy_(w["kernel"].permute(3, 2, 0, 1))',
-  '            elif kind == "dense":',
-  '                order = _hwc_rows_to_chw(FLATTENED_INPUTS.get(node_id), w["kernel"].shape[0])',
-  '                module.weight.copy_(w["kernel"][order].t())',
-  '            else:',
-  '                module.weight.copy_(w["gamma"])',
-  '                module.bias.copy_(w["beta"])',
-  '                module.running_mean.copy_(w["moving_mean"])',
-  '                module.running_var.copy_(w["moving_variance"])',
-  '                continue',
-  '            if module.bias is not None:',
-  '                module.bias.copy_(w["bias"])',
-  '',
-  '',
-  'def save_netcanvas_weights(model, path):',
-  '    """The inverse of load_netcanvas_weights: a checkpoint in the app\'s layouts, which the app can load."""',
-  '    def entry(name, t):',
-  '        t = t.detach().cpu().float().contiguous()',
-  '        data = base64.b64encode(t.numpy().astype("<f4").tobytes()).decode("ascii")',
-  '        return {"name": name, "shape": list(t.shape), "dtype": "float32", "data": data}',
-  '',
-  '    layers = {}',
-  '    for node_id, (attr, kind) in NODE_LAYERS.items():',
-  '        module = getattr(model, attr)',
-  '        if kind == "conv2d":',
-  '            out = [entry("kernel", module.weight.permute(2, 3, 1, 0))]',
-  '        elif kind == "dense":',
-  '            order = _hwc_rows_to_chw(FLATTENED_INPUTS.get(node_id), module.weight.shape[1])',
-  '            kernel = torch.empty_like(module.weight.t())',
-  '            kernel[order] = module.weight.t()',
-  '            out = [entry("kernel", kernel)]',
-  '        else:',
-  '            out = [entry("gamma", module.weight), entry("beta", module.bias),',
-  '                   entry("moving_mean", module.running_mean), entry("moving_variance", module.running_var)]',
-  '        if kind != "batchNorm" and module.bias is not None:',
-  '            out.append(entry("bias", module.bias))',
-  '        layers[node_id] = out',
-  '    with open(path, "w") as f:',
-  '        json.dump({"format": "netcanvas.weights", "version": 1, "graphName": GRAPH_NAME,',
-  '                   "savedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "layers": layers}, f)',
-];
-
 /** The Python class name of the exported model. */
 export const pytorchClassName = (plan: ExportPlan) => className(plan.doc.name);
 
@@ -128,13 +48,11 @@ export function emitPytorchModel(plan: ExportPlan): string {
   const init: string[] = [];
   const forward: string[] = [];
   const helpers = new Set<PyHelper>();
-  const stateful: [string, string, string][] = [];
   for (const step of steps) {
     const self = `self.${step.name}`;
     const code = PYTORCH_EMITTERS[step.type](step, self);
     if (code.module) init.push(`${self} = ${code.module}`);
     for (const h of code.helpers ?? []) helpers.add(h);
-    if (step.type === 'conv2d' || step.type === 'dense' || step.type === 'batchNorm') stateful.push([step.id, step.name, step.type]);
     const inputs = step.inputs.map((id) => varOf.get(id)!);
     if (step === plan.output && step.type === 'softmax') forward.push('if return_logits:', `    return ${inputs[0]}`);
     forward.push(...code.forward(inputs, varOf.get(step.id)!));
@@ -164,9 +82,9 @@ export function emitPytorchModel(plan: ExportPlan): string {
     `GRAPH_NAME = ${pyString(plan.doc.name)}`,
     `OUTPUT_IS_PROBABILITIES = ${plan.output.type === 'softmax' ? 'True' : 'False'}`,
     '',
-    '# Layers with weights: node id in the graph -> (attribute, layer type).',
+    '# Layers with weights: node id in the graph -> (attribute, [(role in the checkpoint, tensor attribute, layout)]).',
     'NODE_LAYERS = {',
-    ...stateful.map(([id, attr, type]) => `    ${pyString(id)}: (${pyString(attr)}, ${pyString(type)}),`),
+    ...steps.filter((s) => s.weights.length > 0).map((s) => `    ${nodeLayerEntry(s)}`),
     '}',
     '',
     '# Dense layers fed by a flatten: where their input rows came from ([H, W, C] images, [N] features).',

@@ -8,6 +8,7 @@ import { PY_LEARNING_RATE_AT, pyLiteral, pyString } from '../python';
 import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
 import { pytorchClassName } from './model';
+import { torchWeight } from './weight-map';
 import { PYTHON_DATA } from './script-data';
 
 const TRAIN_LOOP = String.raw`
@@ -62,8 +63,8 @@ def evaluate(model, x, y, num_classes, batch_size):
 
 
 def l2_penalty(model):
-    """λ·Σw² per conv/dense kernel, as the app adds it to the loss (biases and batch norm are not decayed)."""
-    terms = [lam * getattr(model, attr).weight.pow(2).sum() for attr, lam in WEIGHT_DECAY.items()]
+    """λ·Σw² per decayed tensor (kernels), as the app adds it to the loss (biases and batch norm are not decayed)."""
+    terms = [lam * getattr(getattr(model, attr), name).pow(2).sum() for attr, (lam, names) in WEIGHT_DECAY.items() for name in names]
     return sum(terms) if terms else 0.0
 
 
@@ -233,6 +234,7 @@ if __name__ == "__main__":
 export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): string {
   const { config, decay, dataset } = exportTraining(plan);
   const nameOf = new Map(plan.steps.map((s) => [s.id, s.name]));
+  const decayedTensors = (id: string, roles: readonly string[]) => roles.map((r) => torchWeight(plan.byId.get(id)!.type, r).attr);
   const out = plan.output.outputShape;
   const settings = {
     optimizer: config.optimizer,
@@ -276,8 +278,8 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
     '',
     '# The graph\'s training settings (its "training" field, defaults filled in).',
     `CONFIG = ${pyLiteral(settings)}`,
-    '# L2 penalty λ per layer attribute (kernels only).',
-    `WEIGHT_DECAY = ${pyLiteral(Object.fromEntries([...decay].map(([id, l]) => [nameOf.get(id)!, l])))}`,
+    '# L2 penalty: layer attribute -> (λ, the tensors it applies to).',
+    `WEIGHT_DECAY = ${pyLiteral(Object.fromEntries([...decay].map(([id, d]) => [nameOf.get(id)!, [d.lambda, decayedTensors(id, d.roles)]])))}`,
     '# Class scores per sample (0: the output is not a vector, so this script cannot train it).',
     `OUTPUT_UNITS = ${out.length === 1 ? out[0] : 0}`,
     `OUTPUT_SHAPE = ${pyLiteral([...out])}`,

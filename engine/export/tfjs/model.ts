@@ -48,9 +48,8 @@ export function emitTfjsModel(plan: ExportPlan): string {
     });
     negInf ||= code.needsNegInfPadding === true;
     body.push(...code.lines);
-    if (step.type === 'conv2d' || step.type === 'dense')
-      weighted.push([step.id, step.name, step.params.useBias ? ['kernel', 'bias'] : ['kernel']]);
-    if (step.type === 'batchNorm') weighted.push([step.id, step.name, ['gamma', 'beta', 'moving_mean', 'moving_variance']]);
+    // The checkpoint's layouts are tfjs's own: the registry's roles, in order, are the layer's weights.
+    if (step.weights.length > 0) weighted.push([step.id, step.name, step.weights.map((w) => w.role)]);
   }
   const output = vars.get(plan.output.id)!;
   const endsInSoftmax = plan.output.type === 'softmax';

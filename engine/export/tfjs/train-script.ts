@@ -11,7 +11,6 @@ export function emitTfjsTrainScript(plan: ExportPlan, opts: ExportOptions): stri
   const { config, decay, dataset } = exportTraining(plan);
   const defaultData =
     dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : dataset;
-  const layerOf = new Map(plan.steps.map((s) => [s.id, s.name]));
   return `/**
  * Trains the exported ${plan.doc.name} with TensorFlow.js under Node.
  *
@@ -26,7 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { buildModel, INPUT_SHAPE, loadWeights, saveWeights } from './model';
+import { buildModel, INPUT_SHAPE, loadWeights, NODE_LAYERS, saveWeights } from './model';
 
 interface Settings {
   optimizer: 'sgd' | 'adam';
@@ -39,8 +38,8 @@ interface Settings {
 }
 /** The graph's training settings (its "training" field, defaults filled in). */
 const CONFIG: Settings = ${JSON.stringify({ optimizer: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, nesterov: config.nesterov, schedule: config.schedule, epochs: config.epochs, batchSize: config.batchSize })};
-/** L2 λ per tfjs layer name, applied to kernels only (λ·Σw² added to the loss). */
-const WEIGHT_DECAY: Record<string, number> = ${JSON.stringify(Object.fromEntries([...decay].map(([id, l]) => [layerOf.get(id), l])))};
+/** L2 penalty λ·Σw² added to the loss, per node id, on the weights (by role) it applies to: kernels. */
+const WEIGHT_DECAY: Record<string, { lambda: number; roles: string[] }> = ${JSON.stringify(Object.fromEntries(decay))};
 
 const { values: args } = parseArgs({
   options: {
@@ -136,7 +135,11 @@ async function main() {
         const scores = logitsModel.apply(x, { training: true }) as tf.Tensor;
         // logitsModel stops before a final softmax, so the loss sees raw scores either way (stable).
         const data = tf.losses.softmaxCrossEntropy(labels, scores);
-        const l2 = Object.entries(WEIGHT_DECAY).map(([name, lambda]) => tf.sum(tf.square(model.getLayer(name).getWeights()[0]!)).mul(lambda));
+        const l2 = Object.entries(WEIGHT_DECAY).flatMap(([nodeId, { lambda, roles }]) => {
+          const [layerName, names] = NODE_LAYERS[nodeId]!;
+          const weights = model.getLayer(layerName).getWeights();
+          return roles.map((role) => tf.sum(tf.square(weights[names.indexOf(role)]!)).mul(lambda));
+        });
         return l2.reduce((a: tf.Scalar, b) => a.add(b) as tf.Scalar, data as tf.Scalar);
       }, true)!;
       const predicted = tf.tidy(() => (logitsModel.predict(x) as tf.Tensor).argMax(-1).equal(labels.argMax(-1)).sum());

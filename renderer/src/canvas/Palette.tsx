@@ -1,6 +1,6 @@
 /** Every layer kind, grouped by the catalogue's categories: drag one onto the canvas, or click to add it in the middle. */
 import { LAYERS } from '../../../engine/layers/registry';
-import { CATEGORIES, type LayerSpec } from '../../../engine/layers/spec';
+import { CATEGORIES, type AnyLayerSpec } from '../../../engine/layers/spec';
 import { addNode } from '../store/actions';
 import { editorStore } from '../store/editorStore';
 import { viewCentre } from './flowInstance';
@@ -9,7 +9,7 @@ export const PALETTE_MIME = 'application/x-netcanvas-layer';
 
 const GROUPS = CATEGORIES.map((c) => ({
   ...c,
-  layers: (Object.values(LAYERS) as LayerSpec[]).filter((l) => l.category === c.id),
+  layers: (Object.values(LAYERS) as AnyLayerSpec[]).filter((l) => l.category === c.id),
 }));
 
 export function Palette() {

@@ -2,8 +2,9 @@
 torch.onnx) on given inputs, one process for many cases (importing torch is slow).
 
 usage: run-pytorch.py CASES_DIR  -- each sub-folder holds model.py, weights.json, input.json;
-writes output.json there (channels-last, like the app) and resaved.json (the weights saved back
-by the export's save_netcanvas_weights), or error.txt.
+writes output.json there (channels-last, like the app), resaved.json (the weights saved back
+by the export's save_netcanvas_weights) and state.json (the module's tensors and what was loaded
+into each), or error.txt.
 """
 import importlib.util
 import json
@@ -27,6 +28,14 @@ for case in sorted(os.listdir(root)):
         module.load_netcanvas_weights(model, os.path.join(folder, "weights.json"))
         # And back: what PyTorch saves must be the app's layouts again.
         module.save_netcanvas_weights(model, os.path.join(folder, "resaved.json"))
+        # For the layer registry's weights test: every tensor of the module's state (trained by the
+        # optimizer or not), and which module tensor each checkpoint role of NODE_LAYERS went into.
+        trained = {name for name, p in model.named_parameters() if p.requires_grad}
+        state = {name: {"shape": list(t.shape), "trainable": name in trained}
+                 for name, t in model.state_dict().items() if not name.endswith("num_batches_tracked")}
+        mapped = {node: [[role, f"{attr}.{name}"] for role, name, _ in tensors] for node, (attr, tensors) in module.NODE_LAYERS.items()}
+        with open(os.path.join(folder, "state.json"), "w") as f:
+            json.dump({"state": state, "mapped": mapped}, f)
         model.eval()
         with open(os.path.join(folder, "input.json")) as f:
             given = json.load(f)
