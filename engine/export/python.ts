@@ -1,4 +1,5 @@
-/** Small helpers for writing Python source: literals and indentation. */
+/** Small helpers for writing Python source: literals, indentation, branches. */
+import { SCHEDULES } from '../graph/schedules';
 
 /** A number as Python reads it, without float noise (`1 - 0.99` → `0.01`). */
 export function pyNumber(value: number): string {
@@ -46,16 +47,36 @@ export function pyLiteral(value: unknown): string {
   return `{${entries.join(', ')}}`;
 }
 
-/** The app's learning-rate schedules (engine/graph/training.ts) in Python; both exported training scripts embed it. */
-export const PY_LEARNING_RATE_AT = String.raw`def learning_rate_at(epoch, epochs):
-    """The app's schedules (engine/graph/training.ts), stepped once per epoch (0-based)."""
-    lr, s = CONFIG["learningRate"], CONFIG["schedule"]
-    if s["type"] == "step":
-        return lr * s.get("gamma", 0.5) ** (epoch // s.get("everyEpochs", 1))
-    if s["type"] == "inverseTime":
-        return lr / (1 + s.get("decay", 1) * epoch)
-    if s["type"] == "cosine":
-        span, low = max(1, epochs - 1), s.get("minLearningRate", 0)
-        return low + 0.5 * (lr - low) * (1 + math.cos(math.pi * min(epoch, span) / span))
-    return lr
-`;
+/**
+ * A Python function that branches on one value: a branch per case (from a table typed over every
+ * case, so none is forgotten) and a ValueError for anything else (a hand-edited CONFIG).
+ */
+export function pyDispatch(def: {
+  signature: string;
+  doc: string;
+  /** Lines before the branches; they set the variables the cases use. */
+  setup: readonly string[];
+  /** The variable branched on (set in `setup`). */
+  on: string;
+  cases: Readonly<Record<string, string>>;
+  /** What the value is, for the error ("optimizer"). */
+  what: string;
+}): string {
+  const branches = Object.entries(def.cases).flatMap(([key, expr]) => [`if ${def.on} == ${pyString(key)}:`, `    return ${expr}`]);
+  return [
+    `def ${def.signature}:`,
+    `    """${def.doc}"""`,
+    ...indent([...def.setup, ...branches, `raise ValueError(f"unknown ${def.what} {${def.on}!r}")`]),
+    '',
+  ].join('\n');
+}
+
+/** The app's learning-rate schedules (engine/graph/schedules.ts) in Python; both exported training scripts embed it. */
+export const PY_LEARNING_RATE_AT = pyDispatch({
+  signature: 'learning_rate_at(epoch, epochs)',
+  doc: "The app's schedules (engine/graph/schedules.ts), stepped once per epoch (0-based).",
+  setup: ['lr, s = CONFIG["learningRate"], CONFIG["schedule"]', 'kind = s["type"]'],
+  on: 'kind',
+  cases: Object.fromEntries(Object.entries(SCHEDULES).map(([type, spec]) => [type, spec.python])),
+  what: 'learning-rate schedule',
+});

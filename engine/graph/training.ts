@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { formatPath } from './schema';
+import { SCHEDULES, type ScheduleSpec } from './schedules';
 
 const schedule = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('constant') }),
@@ -15,12 +16,19 @@ const schedule = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
 ]);
 
+export const OPTIMIZERS = ['sgd', 'adam'] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+
 export const trainingSchema = z.looseObject({
-  optimizer: z.enum(['sgd', 'adam']).default('adam'),
+  optimizer: z.enum(OPTIMIZERS).default('adam'),
   learningRate: z.number().gt(0).lte(10).default(0.001),
   /** SGD only. */
   momentum: z.number().min(0).lt(1).default(0.9),
   nesterov: z.boolean().default(false),
+  /** Adam only: the decay of its running mean of gradients (β1) and of squared gradients (β2), and its ε. Defaults as tfjs and Keras. */
+  adamBeta1: z.number().min(0).lt(1).default(0.9),
+  adamBeta2: z.number().min(0).lt(1).default(0.999),
+  adamEpsilon: z.number().gt(0).lte(1).default(1e-7),
   schedule: schedule.default({ type: 'constant' }),
   /** L2 penalty λ added to the loss as λ·Σw² for every weight (not biases or batchNorm). */
   weightDecay: z.number().min(0).default(0),
@@ -45,20 +53,16 @@ export function resolveTrainingConfig(raw: unknown): { ok: true; config: Trainin
   return { ok: false, error: `training.${formatPath(issue.path)}: ${issue.message}` };
 }
 
-/** Learning rate for a 0-based epoch; the schedule steps once per epoch. */
+/** Learning rate for a 0-based epoch; the schedule steps once per epoch (formulas: ./schedules). */
 export function learningRateAt(config: TrainingConfig, epoch: number): number {
-  const lr = config.learningRate;
-  const s = config.schedule;
-  switch (s.type) {
-    case 'constant':
-      return lr;
-    case 'step':
-      return lr * s.gamma ** Math.floor(epoch / s.everyEpochs);
-    case 'inverseTime':
-      return lr / (1 + s.decay * epoch);
-    case 'cosine': {
-      const span = Math.max(1, config.epochs - 1);
-      return s.minLearningRate + 0.5 * (lr - s.minLearningRate) * (1 + Math.cos((Math.PI * Math.min(epoch, span)) / span));
-    }
-  }
+  return scheduleRate(config.schedule, config.learningRate, epoch, config.epochs);
+}
+
+function scheduleRate<S extends Schedule>(s: S, lr: number, epoch: number, epochs: number): number {
+  return (SCHEDULES[s.type] as unknown as ScheduleSpec<S>).rate(lr, s, epoch, epochs);
+}
+
+/** For exhaustive switches: a value that cannot exist unless a case was forgotten (then it does not compile). */
+export function unreachable(value: never, what: string): never {
+  throw new Error(`unknown ${what} ${JSON.stringify(value)}`);
 }

@@ -8,7 +8,7 @@
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { CompileOptions } from '../compile/compile';
-import type { TrainingConfig } from '../graph/training';
+import { unreachable, type TrainingConfig } from '../graph/training';
 import { buildOptimizer } from './config';
 import type { GpuFault } from './webgpu/faults';
 import type { CrossEntropy, StepGuard, TrainStep } from './step';
@@ -81,10 +81,15 @@ export async function accelerationFor(tfjsBackend: string): Promise<Acceleration
   return {
     compile: { batchNormTraining: fusedBatchNormTraining, dropoutTraining },
     buildOptimizer(_tf, config) {
-      // The same defaults as `buildOptimizer`'s tf.train.adam(lr): β1 0.9, β2 0.999, the backend's ε.
-      if (config.optimizer === 'adam') return new FusedAdamOptimizer(config.learningRate, 0.9, 0.999);
-      // Plain SGD too (momentum 0: a = g, w ← w − lr·g to the bit), for its in-place update.
-      return new FusedMomentumOptimizer(config.learningRate, config.momentum, config.nesterov && config.momentum > 0);
+      switch (config.optimizer) {
+        case 'adam':
+          return new FusedAdamOptimizer(config.learningRate, config.adamBeta1, config.adamBeta2, config.adamEpsilon);
+        case 'sgd':
+          // Plain SGD too (momentum 0: a = g, w ← w − lr·g to the bit), for its in-place update.
+          return new FusedMomentumOptimizer(config.learningRate, config.momentum, config.nesterov && config.momentum > 0);
+        default:
+          return unreachable(config.optimizer, 'optimizer');
+      }
     },
     guard: 'device',
     crossEntropy: fusedCrossEntropy,

@@ -3,7 +3,7 @@
  * defaults filled in; and the tfjs optimizer it asks for.
  */
 import type * as tfType from '@tensorflow/tfjs';
-import { resolveTrainingConfig, type TrainingConfig } from '../graph/training';
+import { resolveTrainingConfig, unreachable, type TrainingConfig } from '../graph/training';
 
 type Tf = typeof tfType;
 
@@ -19,9 +19,15 @@ export function mergeTrainingConfig(
 
 /** SGD (optionally with momentum, optionally Nesterov) or Adam, at the schedule's first rate. */
 export function buildOptimizer(tf: Tf, config: TrainingConfig): tfType.Optimizer {
-  if (config.optimizer === 'adam') return tf.train.adam(config.learningRate);
-  if (config.momentum > 0) return tf.train.momentum(config.learningRate, config.momentum, config.nesterov);
-  return tf.train.sgd(config.learningRate);
+  const lr = config.learningRate;
+  switch (config.optimizer) {
+    case 'adam':
+      return tf.train.adam(lr, config.adamBeta1, config.adamBeta2, config.adamEpsilon);
+    case 'sgd':
+      return config.momentum > 0 ? tf.train.momentum(lr, config.momentum, config.nesterov) : tf.train.sgd(lr);
+    default:
+      return unreachable(config.optimizer, 'optimizer');
+  }
 }
 
 /**

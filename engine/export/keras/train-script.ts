@@ -3,9 +3,17 @@
  * per-layer L2 (as kernel regularizers in model.py), `model.fit`, and the app's JSON events.
  */
 import type { ExportPlan } from '../plan';
-import { PY_LEARNING_RATE_AT, pyLiteral, pyString } from '../python';
+import type { Optimizer } from '../../graph/training';
+import { scriptConfig } from '../../graph/training-options';
+import { PY_LEARNING_RATE_AT, pyDispatch, pyLiteral, pyString } from '../python';
 import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
+
+/** Each optimizer in Keras, as the app's trainer builds it (engine/train/config.ts). */
+const KERAS_OPTIMIZERS: Record<Optimizer, string> = {
+  adam: 'keras.optimizers.Adam(learning_rate=CONFIG["learningRate"], beta_1=CONFIG["adamBeta1"], beta_2=CONFIG["adamBeta2"], epsilon=CONFIG["adamEpsilon"])',
+  sgd: 'keras.optimizers.SGD(learning_rate=CONFIG["learningRate"], momentum=CONFIG["momentum"], nesterov=CONFIG["nesterov"])',
+};
 
 const BODY = String.raw`
 def emit(event):
@@ -46,6 +54,14 @@ def load_csv(path, limit):
 
 ${PY_LEARNING_RATE_AT}
 
+${pyDispatch({
+  signature: 'make_optimizer()',
+  doc: "The graph's optimizer, with its settings.",
+  setup: ['kind = CONFIG["optimizer"]'],
+  on: 'kind',
+  cases: KERAS_OPTIMIZERS,
+  what: 'optimizer',
+})}
 class Events(keras.callbacks.Callback):
     """The in-app trainer's epoch events, one JSON line each."""
 
@@ -74,10 +90,7 @@ def main():
     model, logits_model = build_model()
     if ARGS.weights and ARGS.weights != "none":
         load_netcanvas_weights(model, ARGS.weights)
-    if CONFIG["optimizer"] == "adam":
-        optimizer = keras.optimizers.Adam(learning_rate=CONFIG["learningRate"], epsilon=1e-7)
-    else:
-        optimizer = keras.optimizers.SGD(learning_rate=CONFIG["learningRate"], momentum=CONFIG["momentum"], nesterov=CONFIG["nesterov"])
+    optimizer = make_optimizer()
     logits_model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     emit({"type": "started", "backend": {"name": "keras-" + keras.backend.backend(), "detail": f"Keras {keras.__version__}", "skipped": []},
           "dataset": {"name": ARGS.data, "trainCount": len(x), "validationCount": int(len(x) * CONFIG["validationSplit"]), "testCount": 0 if test is None else len(test[0]),
@@ -103,15 +116,7 @@ export function emitKerasTrainScript(plan: ExportPlan, opts: ExportOptions): str
   const { config, dataset } = exportTraining(plan);
   const data =
     dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : (dataset ?? '');
-  const settings = {
-    optimizer: config.optimizer,
-    learningRate: config.learningRate,
-    momentum: config.momentum,
-    nesterov: config.nesterov,
-    schedule: config.schedule,
-    validationSplit: config.validationSplit,
-    seed: config.seed,
-  };
+  const settings = scriptConfig(config, 'keras');
   return [
     `"""Trains ${plan.doc.name} (exported from NetCanvas) with Keras 3 (any backend: TensorFlow, JAX, PyTorch).`,
     '',

@@ -4,12 +4,20 @@
  * printing the in-app trainer's events (engine/train/protocol.ts) as one JSON object per line.
  */
 import type { ExportPlan } from '../plan';
-import { PY_LEARNING_RATE_AT, pyLiteral, pyString } from '../python';
+import type { Optimizer } from '../../graph/training';
+import { scriptConfig } from '../../graph/training-options';
+import { PY_LEARNING_RATE_AT, pyDispatch, pyLiteral, pyString } from '../python';
 import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
 import { pytorchClassName } from './model';
 import { torchWeight } from './weight-map';
 import { PYTHON_DATA } from './script-data';
+
+/** Each optimizer in PyTorch, as the app's trainer builds it (engine/train/config.ts). */
+const TORCH_OPTIMIZERS: Record<Optimizer, string> = {
+  adam: 'torch.optim.Adam(params, lr=CONFIG["learningRate"], betas=(CONFIG["adamBeta1"], CONFIG["adamBeta2"]), eps=CONFIG["adamEpsilon"])',
+  sgd: 'torch.optim.SGD(params, lr=CONFIG["learningRate"], momentum=CONFIG["momentum"], nesterov=CONFIG["nesterov"] and CONFIG["momentum"] > 0)',
+};
 
 const TRAIN_LOOP = String.raw`
 def emit(event):
@@ -19,6 +27,14 @@ def emit(event):
 
 ${PY_LEARNING_RATE_AT}
 
+${pyDispatch({
+  signature: 'make_optimizer(params)',
+  doc: "The graph's optimizer, with its settings (ε as the app's, where PyTorch's default differs).",
+  setup: ['kind = CONFIG["optimizer"]'],
+  on: 'kind',
+  cases: TORCH_OPTIMIZERS,
+  what: 'optimizer',
+})}
 def pick_device(wanted):
     if WORLD > 1 and wanted in (None, "cuda") and torch.cuda.is_available():
         return torch.device("cuda", LOCAL_RANK)
@@ -110,12 +126,7 @@ def train():
         load_netcanvas_weights(net, ARGS.weights)
         net.to(DEVICE)
     model = DistributedDataParallel(net, device_ids=[DEVICE.index] if DEVICE.type == "cuda" else None) if WORLD > 1 else net
-    if CONFIG["optimizer"] == "adam":
-        # tfjs's Adam uses ε = 1e-7; match it so both trainers take the same steps.
-        optimizer = torch.optim.Adam(model.parameters(), lr=CONFIG["learningRate"], eps=1e-7)
-    else:
-        optimizer = torch.optim.SGD(model.parameters(), lr=CONFIG["learningRate"], momentum=CONFIG["momentum"],
-                                    nesterov=CONFIG["nesterov"] and CONFIG["momentum"] > 0)
+    optimizer = make_optimizer(model.parameters())
 
     sampler = DistributedSampler(TensorDataset(x_train, y_train), seed=CONFIG["seed"]) if WORLD > 1 else None
     loader = DataLoader(TensorDataset(x_train, y_train), batch_size=ARGS.batch_size, shuffle=sampler is None,
@@ -236,15 +247,7 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
   const nameOf = new Map(plan.steps.map((s) => [s.id, s.name]));
   const decayedTensors = (id: string, roles: readonly string[]) => roles.map((r) => torchWeight(plan.byId.get(id)!.type, r).attr);
   const out = plan.output.outputShape;
-  const settings = {
-    optimizer: config.optimizer,
-    learningRate: config.learningRate,
-    momentum: config.momentum,
-    nesterov: config.nesterov,
-    schedule: config.schedule,
-    validationSplit: config.validationSplit,
-    seed: config.seed,
-  };
+  const settings = scriptConfig(config, 'pytorch');
   return [
     `"""Trains ${plan.doc.name} (exported from NetCanvas) with PyTorch.`,
     '',

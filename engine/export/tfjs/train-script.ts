@@ -3,12 +3,40 @@
  * reads an IDX folder (raw or .gz) or a CSV file, and trains with the graph's optimizer, schedule
  * and per-layer L2, printing one JSON event per line (started / epoch / done / error).
  */
+import { SCHEDULES } from '../../graph/schedules';
+import { OPTIMIZERS, type Optimizer } from '../../graph/training';
+import { scriptConfig } from '../../graph/training-options';
 import type { ExportPlan } from '../plan';
 import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
 
+/** Each optimizer in TensorFlow.js, as the app's trainer builds it (engine/train/config.ts). */
+const TFJS_OPTIMIZERS: Record<Optimizer, string> = {
+  adam: 'tf.train.adam(CONFIG.learningRate, CONFIG.adamBeta1, CONFIG.adamBeta2, CONFIG.adamEpsilon)',
+  sgd: 'tf.train.momentum(CONFIG.learningRate, CONFIG.momentum, CONFIG.nesterov)',
+};
+
+/** A switch over every case, returning each one's expression (exhaustive over the union `on` is typed as). */
+const tsSwitch = (on: string, cases: Readonly<Record<string, string>>) =>
+  [`  switch (${on}) {`, ...Object.entries(cases).map(([key, expr]) => `    case '${key}':\n      return ${expr};`), '  }'].join('\n');
+
+const q = (s: string) => `'${s}'`;
+
+/** The TypeScript type of a setting in the emitted CONFIG. */
+function settingType(name: string, value: unknown): string {
+  if (name === 'optimizer') return OPTIMIZERS.map(q).join(' | ');
+  if (name === 'schedule') {
+    const types = Object.entries(SCHEDULES).map(
+      ([type, spec]) => `{ type: '${type}'${spec.fields.map(([f]) => `; ${f}: number`).join('')} }`,
+    );
+    return types.join(' | ');
+  }
+  return typeof value;
+}
+
 export function emitTfjsTrainScript(plan: ExportPlan, opts: ExportOptions): string {
   const { config, decay, dataset } = exportTraining(plan);
+  const settings = scriptConfig(config, 'tfjs');
   const defaultData =
     dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : dataset;
   return `/**
@@ -27,25 +55,21 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, INPUT_SHAPE, loadWeights, NODE_LAYERS, saveWeights } from './model';
 
-interface Settings {
-  optimizer: 'sgd' | 'adam';
-  learningRate: number;
-  momentum: number;
-  nesterov: boolean;
-  schedule: { type: 'constant' | 'step' | 'inverseTime' | 'cosine'; everyEpochs?: number; gamma?: number; decay?: number; minLearningRate?: number };
-  epochs: number;
-  batchSize: number;
-}
 /** The graph's training settings (its "training" field, defaults filled in). */
-const CONFIG: Settings = ${JSON.stringify({ optimizer: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, nesterov: config.nesterov, schedule: config.schedule, epochs: config.epochs, batchSize: config.batchSize })};
+interface Settings {
+${Object.entries(settings)
+  .map(([name, value]) => `  ${name}: ${settingType(name, value)};`)
+  .join('\n')}
+}
+const CONFIG: Settings = ${JSON.stringify(settings)};
 /** L2 penalty λ·Σw² added to the loss, per node id, on the weights (by role) it applies to: kernels. */
 const WEIGHT_DECAY: Record<string, { lambda: number; roles: string[] }> = ${JSON.stringify(Object.fromEntries(decay))};
 
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string', default: ${JSON.stringify(defaultData ?? '')} },
-    epochs: { type: 'string', default: String(CONFIG.epochs) },
-    'batch-size': { type: 'string', default: String(CONFIG.batchSize) },
+    epochs: { type: 'string', default: '${config.epochs}' },
+    'batch-size': { type: 'string', default: '${config.batchSize}' },
     weights: { type: 'string' },
     save: { type: 'string' },
     limit: { type: 'string' },
@@ -87,17 +111,16 @@ function loadCsv(path: string, limit: number): { x: Float32Array; y: Int32Array;
   return { x, y: Int32Array.from(kept.map((r) => Number(r[at]))), count: kept.length };
 }
 
+/** The app's schedules (engine/graph/schedules.ts), stepped once per epoch (0-based). */
 function learningRateAt(epoch: number): number {
-  const s = CONFIG.schedule;
   const lr = CONFIG.learningRate;
-  if (s.type === 'step') return lr * (s.gamma ?? 0.5) ** Math.floor(epoch / (s.everyEpochs ?? 1));
-  if (s.type === 'inverseTime') return lr / (1 + (s.decay ?? 1) * epoch);
-  if (s.type === 'cosine') {
-    const span = Math.max(1, epochs - 1);
-    const min = s.minLearningRate ?? 0;
-    return min + 0.5 * (lr - min) * (1 + Math.cos((Math.PI * Math.min(epoch, span)) / span));
-  }
-  return lr;
+  const s = CONFIG.schedule;
+${tsSwitch('s.type', Object.fromEntries(Object.entries(SCHEDULES).map(([type, spec]) => [type, spec.typescript])))}
+}
+
+/** The graph's optimizer, with its settings. */
+function makeOptimizer(): tf.Optimizer {
+${tsSwitch('CONFIG.optimizer', TFJS_OPTIMIZERS)}
 }
 
 const epochs = Number(args.epochs);
@@ -111,9 +134,8 @@ async function main() {
   const { model, logitsModel } = buildModel();
   if (args.weights) loadWeights(model, JSON.parse(readFileSync(args.weights, 'utf8')));
   const numClasses = model.outputs[0]!.shape[1] as number;
-  const optimizer =
-    CONFIG.optimizer === 'adam' ? tf.train.adam(CONFIG.learningRate) : tf.train.momentum(CONFIG.learningRate, CONFIG.momentum, CONFIG.nesterov);
-  emit({ type: 'started', backend: { name: tf.getBackend(), detail: 'exported TensorFlow.js script', skipped: [] }, dataset: { name: args.data, trainCount: train.count, validationCount: 0, testCount: 0, shape: INPUT_SHAPE, classNames: Array.from({ length: numClasses }, (_, i) => String(i)) }, params: model.countParams(), config: CONFIG });
+  const optimizer = makeOptimizer();
+  emit({ type: 'started', backend: { name: tf.getBackend(), detail: 'exported TensorFlow.js script', skipped: [] }, dataset: { name: args.data, trainCount: train.count, validationCount: 0, testCount: 0, shape: INPUT_SHAPE, classNames: Array.from({ length: numClasses }, (_, i) => String(i)) }, params: model.countParams(), config: { ...CONFIG, epochs, batchSize } });
   const started = Date.now();
   let trainLoss = 0;
   let trainAccuracy = 0;

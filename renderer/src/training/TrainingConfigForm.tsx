@@ -1,6 +1,12 @@
-/** The document's `training` block as a form; each change is an undoable action, refused with the field's message when invalid. */
-import { memo } from 'react';
-import { resolveTrainingConfig, type Schedule } from '../../../engine/graph/training';
+/**
+ * The document's `training` block as a form; each change is an undoable action, refused with the field's message when invalid.
+ * What it shows, in which order, comes from the training-options table (engine/graph/training-options.ts): its number
+ * fields are drawn from there, the three controls below are the form's own.
+ */
+import { Fragment, memo, type ReactNode } from 'react';
+import { SCHEDULE_TYPES, SCHEDULES } from '../../../engine/graph/schedules';
+import { resolveTrainingConfig, type Schedule, type TrainingConfig } from '../../../engine/graph/training';
+import { TRAINING_OPTIONS, type TrainingOption, type TrainingOptionName } from '../../../engine/graph/training-options';
 import { CommitField } from '../panels/CommitField';
 import { setTraining } from '../store/actions';
 import { SchedulePreview } from './SchedulePreview';
@@ -15,90 +21,79 @@ const schedulePatch = (schedule: Schedule, key: string) => (text: string) => ({
   args: { patch: { schedule: { ...schedule, [key]: Number(text) } } },
 });
 
-const SCHEDULES: Record<Schedule['type'], string> = {
-  constant: 'constant',
-  step: 'step (× γ every N epochs)',
-  inverseTime: 'inverse time ε₀/(1+decay·t)',
-  cosine: 'cosine',
+type Set = (patch: Record<string, unknown>) => void;
+
+const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, set: Set) => ReactNode> = {
+  runner: (c, set) => (
+    <label className="field">
+      Runner
+      <select
+        value={c.runner ?? 'tfjs'}
+        // The default is left out of the file, so untouched graphs stay as they were.
+        onChange={(e) => set({ runner: e.target.value === 'tfjs' ? undefined : e.target.value })}
+        data-testid="runner"
+        title="TensorFlow.js trains inside NetCanvas; PyTorch runs the exported PyTorch script with Python 3 and torch on this machine"
+      >
+        <option value="tfjs">TensorFlow.js</option>
+        <option value="pytorch">PyTorch</option>
+      </select>
+    </label>
+  ),
+  optimizer: (c, set) => (
+    <label className="field">
+      Optimizer
+      <select value={c.optimizer} onChange={(e) => set({ optimizer: e.target.value })} data-testid="optimizer">
+        <option value="adam">Adam</option>
+        <option value="sgd">SGD (momentum)</option>
+      </select>
+    </label>
+  ),
+  schedule: (c, set) => {
+    const s = c.schedule as Schedule & Readonly<Record<string, unknown>>;
+    return (
+      <>
+        <label className="field">
+          Schedule
+          <select value={s.type} onChange={(e) => set({ schedule: { type: e.target.value } })} data-testid="schedule">
+            {SCHEDULE_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {SCHEDULES[type].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {SCHEDULES[s.type].fields.map(([field, label]) => (
+          <CommitField key={`${field}-${String(s[field])}`} label={label} value={String(s[field])} commit={schedulePatch(s, field)} />
+        ))}
+      </>
+    );
+  },
 };
 
-/** What μ means for the step: v ← μ·v − ε·g averages roughly the last 1/(1 − μ) gradients (μ < 1: the schema's bound). */
-function momentumHelp(mu: number): string {
-  if (mu === 0) return 'v ← μv − εg; 0: plain SGD, each step follows its own minibatch';
-  return `v ← μv − εg: each step follows about the last ${+(1 / (1 - mu)).toPrecision(2)} minibatches’ gradients`;
-}
+const OPTIONS = Object.entries(TRAINING_OPTIONS) as [TrainingOptionName, TrainingOption][];
 
 export const TrainingConfigForm = memo(function TrainingConfigForm() {
   const training = useEditor((s) => s.doc.training);
   const resolved = resolveTrainingConfig(training);
   if (!resolved.ok) return <p className="field-error">{resolved.error}</p>;
   const c = resolved.config;
-  const s = c.schedule;
-  const set = (patch: Record<string, unknown>) => editorStore().getState().perform(setTraining, { patch });
-  const field = (label: string, key: keyof typeof c, help?: string) => (
-    <CommitField key={`${key}-${String(c[key])}`} label={label} value={String(c[key])} help={help} commit={numberPatch(key)} />
-  );
+  const set: Set = (patch) => editorStore().getState().perform(setTraining, { patch });
   return (
     <section className="train-section config-grid">
       <h3>Training</h3>
-      <label className="field">
-        Runner
-        <select
-          value={c.runner ?? 'tfjs'}
-          // The default is left out of the file, so untouched graphs stay as they were.
-          onChange={(e) => set({ runner: e.target.value === 'tfjs' ? undefined : e.target.value })}
-          data-testid="runner"
-          title="TensorFlow.js trains inside NetCanvas; PyTorch runs the exported PyTorch script with Python 3 and torch on this machine"
-        >
-          <option value="tfjs">TensorFlow.js</option>
-          <option value="pytorch">PyTorch</option>
-        </select>
-      </label>
-      <label className="field">
-        Optimizer
-        <select value={c.optimizer} onChange={(e) => set({ optimizer: e.target.value })} data-testid="optimizer">
-          <option value="adam">Adam</option>
-          <option value="sgd">SGD (momentum)</option>
-        </select>
-      </label>
-      {field('Learning rate', 'learningRate')}
-      {c.optimizer === 'sgd' && field('Momentum', 'momentum', momentumHelp(c.momentum))}
-      <label className="field">
-        Schedule
-        <select value={s.type} onChange={(e) => set({ schedule: { type: e.target.value } })} data-testid="schedule">
-          {Object.entries(SCHEDULES).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      {s.type === 'step' && (
-        <>
+      {OPTIONS.map(([name, { form }]) => {
+        if ('control' in form) return <Fragment key={name}>{CONTROLS[form.control](c, set)}</Fragment>;
+        if (!('field' in form) || (form.optimizer && form.optimizer !== c.optimizer)) return null;
+        return (
           <CommitField
-            key={`every-${s.everyEpochs}`}
-            label="Every N epochs"
-            value={String(s.everyEpochs)}
-            commit={schedulePatch(s, 'everyEpochs')}
+            key={`${name}-${String(c[name])}`}
+            label={form.field}
+            value={String(c[name])}
+            help={form.help?.(c)}
+            commit={numberPatch(name)}
           />
-          <CommitField key={`gamma-${s.gamma}`} label="γ" value={String(s.gamma)} commit={schedulePatch(s, 'gamma')} />
-        </>
-      )}
-      {s.type === 'inverseTime' && (
-        <CommitField key={`decay-${s.decay}`} label="Decay" value={String(s.decay)} commit={schedulePatch(s, 'decay')} />
-      )}
-      {s.type === 'cosine' && (
-        <CommitField
-          key={`min-${s.minLearningRate}`}
-          label="Final rate"
-          value={String(s.minLearningRate)}
-          commit={schedulePatch(s, 'minLearningRate')}
-        />
-      )}
-      {field('Weight decay λ', 'weightDecay', 'L2 on all weights; override per layer in the inspector')}
-      {field('Batch size', 'batchSize')}
-      {field('Epochs', 'epochs')}
-      {field('Validation split', 'validationSplit')}
+        );
+      })}
       <SchedulePreview config={c} />
     </section>
   );
