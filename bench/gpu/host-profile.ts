@@ -13,7 +13,7 @@ import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import type { GraphDoc } from '../../engine/graph/types';
 import { accelerationFor } from '../../engine/train/acceleration';
-import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
+import { registerWebGPUBackend } from '../../engine/train/webgpu/device/register';
 import { lenet5, residualCnn } from '../train_models';
 import { runSteps, syntheticBatch, trainer } from './steps';
 
@@ -101,7 +101,7 @@ async function main() {
     s.dispose();
   }
   tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', submitEvery);
-  // On the prototypes, not the instances: the step recorder (engine/train/webgpu/recording.ts)
+  // On the prototypes, not the instances: the step recorder (engine/train/webgpu/replay/recording.ts)
   // hooks the prototypes while it records, and an instance method would hide its hook.
   wrap(
     GPUDevice.prototype as unknown as Record<string, unknown>,

@@ -14,9 +14,9 @@
  * predict a GPU's.
  */
 import * as tf from '@tensorflow/tfjs';
-import { filterGradGeometry, filterGradient, planWithSplits, splitPlan } from '../../engine/train/webgpu/conv2d-backprop-filter';
+import { filterGradGeometry, filterGradient, planWithSplits, splitPlan } from '../../engine/train/webgpu/kernels/conv2d-backprop-filter';
 import { registerFastKernels, restoreStockKernels } from '../../engine/train/webgpu/kernels';
-import { registerWebGPUBackend } from '../../engine/train/webgpu/register';
+import { registerWebGPUBackend } from '../../engine/train/webgpu/device/register';
 import { arg } from './args';
 
 const software = process.argv.includes('--software');

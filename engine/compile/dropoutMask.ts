@@ -1,7 +1,7 @@
 /**
  * Dropout's mask stream, the same on every backend: element i of a layer's n-th training mask is
  * kept when a PCG hash of (i, the layer's seed, n) falls under 1 − rate. The host computes it here
- * for the portable layer; WebGPU's kernel (engine/train/webgpu/dropout.ts) computes the same hash
+ * for the portable layer; WebGPU's kernel (engine/train/webgpu/kernels/dropout.ts) computes the same hash
  * on the GPU, so a seed gives the same masks — and the same loss curve — on either.
  *
  * @example

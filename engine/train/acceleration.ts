@@ -4,13 +4,14 @@
  * memory. On WebGPU every read waits for the GPU queue to drain and a step's cost is its launch
  * count, so: batch norm, dropout, Adam and SGD-with-momentum use NetCanvas's fused kernels, steps
  * are guarded on the device and read several at a time, the training set is uploaded once and
- * gathered on the GPU, and the step is recorded once and replayed (./webgpu/replay-step).
+ * gathered on the GPU, and the step is recorded once and replayed: the WebGPU runtime, ./webgpu
+ * (its map: ./webgpu/README.md), built by its one entry point `webgpuAcceleration`.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { CompileOptions } from '../compile/compile';
-import { unreachable, type TrainingConfig } from '../graph/training';
+import type { TrainingConfig } from '../graph/training';
 import { buildOptimizer } from './config';
-import type { GpuFault } from './webgpu/faults';
+import type { GpuFault } from './webgpu/device/faults';
 import type { CrossEntropy, StepGuard, TrainStep } from './step';
 
 type Tf = typeof tfType;
@@ -50,54 +51,9 @@ const PLAIN: Acceleration = {
   retireDevice() {},
 };
 
-/** Enough steps per read that the GPU queue stays full; few enough that curves stay live. */
-const WEBGPU_READ_EVERY = 8;
-
 export async function accelerationFor(tfjsBackend: string): Promise<Acceleration> {
   if (tfjsBackend !== 'webgpu') return PLAIN;
-  // Loaded only here: the WebGPU modules import tfjs-backend-webgpu, which CPU runs never need.
-  const [
-    { fusedBatchNormTraining },
-    { dropoutTraining },
-    { FusedMomentumOptimizer },
-    { FusedAdamOptimizer },
-    { replayingStep },
-    { fusedCrossEntropy },
-    { watchFaults },
-    { retireWebGPUBackend, deviceBufferBytes },
-  ] = await Promise.all([
-    import('./webgpu/batchnorm'),
-    import('./webgpu/dropout'),
-    import('./webgpu/momentum'),
-    import('./webgpu/adam'),
-    import('./webgpu/replay-step'),
-    import('./webgpu/cross-entropy'),
-    import('./webgpu/faults'),
-    import('./webgpu/register'),
-  ]);
-  const faults = watchFaults();
-  // An escape hatch, and what the GPU bench compares against.
-  const replay = process.env.NETCANVAS_WEBGPU_REPLAY !== '0';
-  return {
-    compile: { batchNormTraining: fusedBatchNormTraining, dropoutTraining },
-    buildOptimizer(_tf, config) {
-      switch (config.optimizer) {
-        case 'adam':
-          return new FusedAdamOptimizer(config.learningRate, config.adamBeta1, config.adamBeta2, config.adamEpsilon);
-        case 'sgd':
-          // Plain SGD too (momentum 0: a = g, w ← w − lr·g to the bit), for its in-place update.
-          return new FusedMomentumOptimizer(config.learningRate, config.momentum, config.nesterov && config.momentum > 0);
-        default:
-          return unreachable(config.optimizer, 'optimizer');
-      }
-    },
-    guard: 'device',
-    crossEntropy: fusedCrossEntropy,
-    readEvery: WEBGPU_READ_EVERY,
-    dataOnDevice: true,
-    deviceBufferBytes: deviceBufferBytes(),
-    wrapStep: (step, optimizer) => (replay ? replayingStep(step, optimizer) : step),
-    deviceFault: faults.fault,
-    retireDevice: retireWebGPUBackend,
-  };
+  // Loaded only here: the WebGPU runtime imports tfjs-backend-webgpu, which CPU runs never need.
+  const { webgpuAcceleration } = await import('./webgpu');
+  return webgpuAcceleration();
 }

@@ -36,7 +36,7 @@ export async function loadTrained(doc: GraphDoc, checkpointPath: string, options
     exclude: { webgpu: 'not used for evaluate and predict, which are short (--backend webgpu forces it)' },
   });
   if (tf.getBackend() !== choice.tfjsName) await tf.setBackend(choice.tfjsName);
-  const faults = choice.name === 'webgpu' ? await import('./webgpu/faults') : null;
+  const faults = choice.name === 'webgpu' ? await import('./webgpu/device/faults') : null;
   const watch = faults?.watchFaults();
   const compiled = compileGraph(doc, tf);
   try {

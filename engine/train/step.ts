@@ -19,7 +19,7 @@ import type { TrainingConfig } from '../graph/training';
 import type { CompiledGraph } from '../compile/compile';
 import { collectGuarded } from '../compile/guardedUpdates';
 import { nodeWeights } from '../compile/weights';
-import { runInPlace, type InPlaceKernel } from './webgpu/inplace';
+import { runInPlace, type InPlaceKernel } from './webgpu/fused/inplace';
 
 type Tf = typeof tfType;
 

@@ -20,7 +20,7 @@ import { batchSource, epochOrder, type BatchSource } from './batches';
 import { saveCheckpoint } from './checkpoint';
 import { Coalescer } from './coalesce';
 import { mergeTrainingConfig, setLearningRate } from './config';
-import { describeFault } from './webgpu/faults';
+import { describeFault } from './webgpu/device/faults';
 import { evaluateSplit } from './evaluate';
 import { inputFilters } from './filters';
 import type { BackendReport, LayerFilters, TrainerEvent, TrainerRequest } from './protocol';

@@ -171,8 +171,8 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
 
   it('after a GPU failure, "Train on the CPU instead" starts the run again on the CPU', async () => {
     await page.locator('[data-testid=tab-train]').click();
-    // The events a trainer sends when a laptop GPU runs out of memory (engine/train/webgpu/faults.ts
-    // makes them; test/engine/webgpu/faults.test.ts checks that on a real Dawn device).
+    // The events a trainer sends when a laptop GPU runs out of memory (engine/train/webgpu/device/faults.ts
+    // makes them; test/engine/train/webgpu/device/faults.test.ts checks that on a real Dawn device).
     await page.evaluate(() => {
       const training = (window as any).netcanvasEditor.training;
       training.getState().setLastDataset({ source: 'embedded:mnist', limit: 300, testLimit: 200 });

@@ -142,7 +142,7 @@ describe('dist-electron bundles', () => {
   // The GPU path as the packaged app loads it: Dawn's native addon and tfjs-webgpu, external to the
   // bundle, through its lazy imports; on Mesa's software adapter, since these machines have no GPU.
   it('trainer.cjs trains on WebGPU, naming the adapter', async (ctx) => {
-    const { registerWebGPUBackend } = await import('../../engine/train/webgpu/register');
+    const { registerWebGPUBackend } = await import('../../engine/train/webgpu/device/register');
     const here = await registerWebGPUBackend({ software: true });
     if (!here.ok) ctx.skip(`no software WebGPU adapter here: ${here.reason}`);
     const { events, last } = await trainInBundle('lenet5', { backend: 'webgpu' }, { NETCANVAS_WEBGPU_SOFTWARE: '1' });

@@ -1,18 +1,18 @@
 /**
  * The WebGPU probe: TensorFlow.js's WebGPU backend on a device from Dawn (the `webgpu` npm
  * package), with NetCanvas's training kernels registered over the stock ones
- * (`../webgpu/register`). Any vendor and OS Dawn supports (Vulkan, Metal, D3D12).
+ * (`../webgpu/device/register`). Any vendor and OS Dawn supports (Vulkan, Metal, D3D12).
  *
  * A software adapter (Mesa's llvmpipe, SwiftShader) computes correctly but far slower than the
  * wasm backend, so the automatic choice passes it over, and on Linux does not ask Dawn at all where
- * no GPU device exists (../webgpu/vulkan); `--backend webgpu` still uses it.
+ * no GPU device exists (../webgpu/device/vulkan); `--backend webgpu` still uses it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gpuDeviceProblem } from '../webgpu/vulkan';
+import { gpuDeviceProblem } from '../webgpu/device/vulkan';
 import type { ProbeResult } from './probe';
 
 export async function tryWebGPU(options: { forced?: boolean } = {}): Promise<ProbeResult> {
-  const { registerWebGPUBackend, webGPURegistrationStarted } = await import('../webgpu/register');
+  const { registerWebGPUBackend, webGPURegistrationStarted } = await import('../webgpu/device/register');
   const asked = options.forced === true || process.env.NETCANVAS_WEBGPU_SOFTWARE === '1' || webGPURegistrationStarted();
   const noDevice = asked ? null : gpuDeviceProblem();
   if (noDevice != null) return { ok: false, reason: noDevice };

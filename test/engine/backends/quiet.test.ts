@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { causeLine } from '../../../engine/train/stderr';
-import { driverManifestDirs, gpuDeviceProblem, vulkanProblem } from '../../../engine/train/webgpu/vulkan';
+import { driverManifestDirs, gpuDeviceProblem, vulkanProblem } from '../../../engine/train/webgpu/device/vulkan';
 
 const NOISE = /Couldn't load Vulkan|BackendVk|vkCreateInstance|artificially reduced|looks like you are running TensorFlow|={10,}/;
 // Inside the repo, so the child's bare imports resolve node_modules.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
+import { registerWebGPUBackend } from '../../../engine/train/webgpu/device/register';
 import { tinyMlp } from '../train/fixtures';
 
 const run = promisify(execFile);
@@ -129,7 +129,7 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
   });
 });
 
-// Mesa's software adapter stands in for a GPU (see test/engine/webgpu/train.test.ts).
+// Mesa's software adapter stands in for a GPU (see test/engine/train/webgpu/train.test.ts).
 const software = await registerWebGPUBackend({ software: true });
 
 describe.skipIf(!software.ok)('netcanvas train --backend webgpu (software adapter)', { timeout: 180_000 }, () => {

@@ -12,7 +12,7 @@ import { TRAINING_OPTIONS, type ScriptTarget, type TrainingOption, type Training
 import type { GraphDoc } from '../../../engine/graph/types';
 import { accelerationFor } from '../../../engine/train/acceleration';
 import { buildOptimizer } from '../../../engine/train/config';
-import { registerWebGPUBackend } from '../../../engine/train/webgpu/register';
+import { registerWebGPUBackend } from '../../../engine/train/webgpu/device/register';
 import { chain } from '../../helpers/graphs';
 
 /** Every option away from its default, so a script that hard-codes a default shows. */
