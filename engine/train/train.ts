@@ -9,25 +9,27 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkGraph } from '../check/checkGraph';
+import type { CheckResult } from '../check/types';
 import { CompileError, compileGraph, type CompiledGraph } from '../compile/compile';
 import { checkDatasetFits } from '../data/fit';
 import { loadDataset } from '../data/load';
 import { splitTrainValidation } from '../data/split';
 import { DatasetError, type Dataset } from '../data/types';
 import { learningRateAt, type TrainingConfig } from '../graph/training';
-import { accelerationFor, type Acceleration } from './acceleration';
-import { batchSource, epochOrder, type BatchSource } from './batches';
+import { accelerationFor } from './acceleration';
+import { batchSource } from './batches';
 import { saveCheckpoint } from './checkpoint';
 import { Coalescer } from './coalesce';
 import { mergeTrainingConfig, setLearningRate } from './config';
-import { describeFault } from './webgpu/device/faults';
+import { trainEpoch } from './epoch';
 import { evaluateSplit } from './evaluate';
 import { inputFilters } from './filters';
-import type { BackendReport, LayerFilters, TrainerEvent, TrainerRequest } from './protocol';
-import { makeTrainStep, readSteps, type PendingStep, type TrainStep } from './step';
+import type { BackendReport, LayerFilters, TrainerEvent } from './protocol';
+import { RunError, type Held, type RunState, type StartRequest } from './run-state';
+import { makeTrainStep } from './step';
+import { describeFault } from './webgpu/device/faults';
 
-export type StartRequest = Extract<TrainerRequest, { type: 'start' }>;
-type ErrorKind = Extract<TrainerEvent, { type: 'error' }>['kind'];
+export type { StartRequest } from './run-state';
 export type TerminalEvent = Extract<TrainerEvent, { type: 'done' | 'error' }>;
 
 export interface TrainHooks {
@@ -38,20 +40,7 @@ export interface TrainHooks {
   clock?: () => number;
 }
 
-/** A failure with the words the user will see and the kind the UI chooses actions by. */
-class RunError extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    message: string,
-    readonly checkpoint: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
 const MISCLASSIFIED_LIMIT = 100;
-/** Lets the event loop deliver a `stop` message between batches (tfjs CPU/WASM work is synchronous). */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function train(request: StartRequest, hooks: TrainHooks): Promise<TerminalEvent> {
   const { runId } = request;
@@ -84,6 +73,25 @@ export async function train(request: StartRequest, hooks: TrainHooks): Promise<T
   }
 }
 
+/**
+ * The run, step by step: the config and graph checked, a backend chosen, the data loaded and split,
+ * the model and its training step set up, the started event, the epochs, the final test and the
+ * done event. Each step throws a RunError with the user's words when it cannot go on.
+ */
+async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promise<TerminalEvent> {
+  const clock = hooks.clock ?? (() => performance.now());
+  const started = clock();
+  const config = resolveConfig(request);
+  const check = checkTrainable(request.graph);
+  const backend = await chooseBackend(request.backend);
+  const ds = await loadAndFit(request, check);
+  const state = await setUp(request, hooks, clock, config, backend, ds, held);
+  state.emit(await startedEvent(state, check.totals.params));
+  const outcome = await trainEpochs(state);
+  return finish(state, outcome, started);
+}
+
+/** The requested backend, or the best one that works here (and why each better one was skipped). */
 async function chooseBackend(preferred: string | undefined): Promise<BackendReport> {
   try {
     const { selectBackend } = await import('./backends/select');
@@ -100,7 +108,8 @@ async function chooseBackend(preferred: string | undefined): Promise<BackendRepo
   }
 }
 
-async function loadAndFit(request: StartRequest, compiledCheck: ReturnType<typeof checkGraph>): Promise<Dataset> {
+/** The dataset, refused when it does not fit the graph's input and output. */
+async function loadAndFit(request: StartRequest, compiledCheck: CheckResult): Promise<Dataset> {
   let ds: Dataset;
   try {
     ds = await loadDataset(request.dataset.source, {
@@ -131,27 +140,16 @@ async function loadAndFit(request: StartRequest, compiledCheck: ReturnType<typeo
   return ds;
 }
 
-/** What `run` has made so far, for `train` to dispose, and how to tell a GPU fault from other failures. */
-interface Held {
-  compiled?: CompiledGraph;
-  optimizer?: tf.Optimizer;
-  batches?: BatchSource;
-  step?: TrainStep;
-  acceleration?: Acceleration;
-  deviceFailure?(): RunError | null;
-}
-
-async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promise<TerminalEvent> {
-  const { runId } = request;
-  const emit = hooks.onEvent;
-  const clock = hooks.clock ?? (() => performance.now());
-  const started = clock();
-
+/** The graph's training settings with the request's overrides, defaults filled in. */
+function resolveConfig(request: StartRequest): TrainingConfig {
   const merged = mergeTrainingConfig(request.graph.training, request.config);
   if (!merged.ok) throw new RunError('config', merged.error);
-  const config: TrainingConfig = merged.config;
+  return merged.config;
+}
 
-  const check = checkGraph(request.graph);
+/** The checker's verdict, refusing a graph with errors or with nothing between input and output. */
+function checkTrainable(graph: StartRequest['graph']): CheckResult {
+  const check = checkGraph(graph);
   if (!check.ok) {
     const errors = check.diagnostics.filter((d) => d.severity === 'error');
     throw new RunError('graph', `the graph has errors; fix them before training: ${errors.map((d) => d.message).join('; ')}`);
@@ -162,8 +160,19 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
       'the graph has nothing to train: connect layers to the input node, ending in a dense layer with one unit per class',
     );
   }
-  const backend = await chooseBackend(request.backend);
-  const ds = await loadAndFit(request, check);
+  return check;
+}
+
+/** The split, the backend's acceleration, the compiled model, its optimizer, batches and step (each kept in `held` to dispose). */
+async function setUp(
+  request: StartRequest,
+  hooks: TrainHooks,
+  clock: () => number,
+  config: TrainingConfig,
+  backend: BackendReport,
+  ds: Dataset,
+  held: Held,
+): Promise<RunState> {
   const { train: trainSplit, validation } = splitTrainValidation(ds.train, config.validationSplit, config.seed);
   if (trainSplit.count === 0) throw new RunError('dataset', `${ds.name} has no training samples left after the validation split`);
 
@@ -181,10 +190,6 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
       `training stopped ${where}: ${describeFault(fault, backend.device ?? backend.name, batchSize)}.${unsaved}`,
     );
   });
-  const checkDevice = () => {
-    const failure = deviceFailure();
-    if (failure != null) throw failure;
-  };
   let compiled: CompiledGraph;
   try {
     compiled = compileGraph(request.graph, tf, { seed: config.seed, ...acceleration.compile });
@@ -199,12 +204,41 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
     makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard, acceleration.crossEntropy),
     optimizer,
   ));
-  const params = check.totals.params;
-
-  emit({
-    type: 'started',
-    runId,
+  return {
+    request,
+    emit: hooks.onEvent,
+    clock,
+    signal: hooks.signal,
+    config,
     backend,
+    ds,
+    trainSplit,
+    validation,
+    batchSize,
+    acceleration,
+    compiled,
+    optimizer,
+    batches,
+    step,
+    at: (place) => (where = place),
+    checkDevice() {
+      const failure = deviceFailure();
+      if (failure != null) throw failure;
+    },
+    async save() {
+      if (!request.checkpointPath) return null;
+      await saveCheckpoint(compiled, request.checkpointPath, { graphName: request.graph.name });
+      return request.checkpointPath;
+    },
+  };
+}
+
+async function startedEvent(run: RunState, params: number): Promise<TrainerEvent> {
+  const { ds, trainSplit, validation } = run;
+  return {
+    type: 'started',
+    runId: run.request.runId,
+    backend: run.backend,
     dataset: {
       name: ds.name,
       trainCount: trainSplit.count,
@@ -214,135 +248,47 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
       classNames: ds.classNames,
     },
     params,
-    config: config as unknown as Record<string, unknown>,
-    ...withFilters(await inputFilters(compiled, request.graph)),
-  });
-
-  const batchEvents = new Coalescer<TrainerEvent>(emit, clock);
-  const batchesPerEpoch = Math.ceil(trainSplit.count / batchSize);
-  const save = async (): Promise<string | null> => {
-    if (!request.checkpointPath) return null;
-    await saveCheckpoint(compiled, request.checkpointPath, { graphName: request.graph.name });
-    return request.checkpointPath;
+    config: run.config as unknown as Record<string, unknown>,
+    ...withFilters(await inputFilters(run.compiled, run.request.graph)),
   };
+}
 
+interface Outcome {
+  readonly stopped: boolean;
+  readonly epochsCompleted: number;
+  readonly lastTrain: { readonly loss: number; readonly accuracy: number } | null;
+}
+
+/** Every epoch at its scheduled rate, each validated and reported, until the last or a stop. */
+async function trainEpochs(run: RunState): Promise<Outcome> {
+  const { config, clock, step, emit, backend } = run;
+  const batchEvents = new Coalescer<TrainerEvent>(emit, clock);
+  const counter = { step: 0 };
   let stopped = false;
   let epochsCompleted = 0;
-  let lastTrain: { loss: number; accuracy: number } | null = null;
-  let globalStep = 0;
+  let lastTrain: Outcome['lastTrain'] = null;
   const epochSeconds: number[] = [];
 
   for (let epoch = 0; epoch < config.epochs && !stopped; epoch++) {
     const learningRate = learningRateAt(config, epoch);
-    setLearningRate(optimizer, learningRate);
-    const order = epochOrder(trainSplit.count, config.seed, epoch);
+    setLearningRate(run.optimizer, learningRate);
     const epochStart = clock();
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    const normSums = new Array<number>(step.trackedLayers.length).fill(0);
-    let normSteps = 0;
-
-    // Steps run ahead of their statistics on a GPU; `absorb` reads the queued ones in one transfer.
-    const queued: { step: PendingStep; batch: number; n: number }[] = [];
-    const absorb = async () => {
-      const taken = queued.splice(0);
-      const results = await readSteps(
-        tf,
-        taken.map((q) => q.step),
-      );
-      checkDevice();
-      for (let i = 0; i < results.length; i++) {
-        const result = results[i]!;
-        const { batch, n } = taken[i]!;
-        if (!result.finite) {
-          const checkpoint = await save();
-          const what = result.overflowed
-            ? 'an update stepped a weight to infinity'
-            : Number.isFinite(result.loss)
-              ? 'the gradients became infinite or NaN'
-              : `the loss became ${result.loss}`;
-          throw new RunError(
-            'diverged',
-            `training diverged at epoch ${epoch + 1}, batch ${batch}: ${what}. Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,
-            checkpoint,
-          );
-        }
-        globalStep++;
-        lossSum += result.loss * n;
-        correct += result.correct;
-        seen += n;
-        if (result.gradientNorms.length > 0) normSteps++;
-        result.gradientNorms.forEach((g, k) => (normSums[k]! += g));
-        const elapsed = Math.max(1e-6, (clock() - epochStart) / 1000);
-        batchEvents.offer({
-          type: 'batch',
-          runId,
-          epoch: epoch + 1,
-          batch,
-          batchesPerEpoch,
-          step: globalStep,
-          loss: result.loss,
-          accuracy: result.correct / n,
-          samplesPerSecond: seen / elapsed,
-        });
-      }
-    };
-
-    // On a GPU one group's read overlaps the next group's steps, so the GPU is never left idle
-    // while the host waits for a read and only then issues more work. One read at a time: its
-    // errors (divergence) surface when the next group is due, or at the epoch's end. Steps queued
-    // behind a bad one are skipped on the device (step.ts), so the weights kept are the good ones.
-    let reading: Promise<void> | null = null;
-    const settle = async () => {
-      const r = reading;
-      reading = null;
-      await r;
-    };
-
-    for (let b = 0; b < batchesPerEpoch; b++) {
-      await yieldToEventLoop();
-      if (hooks.signal?.aborted) {
-        stopped = true;
-        break;
-      }
-      const start = b * batchSize;
-      const end = Math.min(trainSplit.count, start + batchSize);
-      where = `by epoch ${epoch + 1}, batch ${b + 1}`; // steps are read a few at a time: at or before this one
-      const { x, labels } = batches.batch(order, start, end);
-      try {
-        // Norms only for the step whose statistics are read next: a sample per read, and far fewer launches.
-        const readsNext = queued.length + 1 >= acceleration.readEvery || b === batchesPerEpoch - 1;
-        queued.push({ step: await step.run(x, labels, { norms: readsNext }), batch: b + 1, n: end - start });
-      } finally {
-        tf.dispose([x, labels]);
-      }
-      if (queued.length < acceleration.readEvery) continue;
-      // With the host guard each step was read before it was applied: nothing to overlap, and a
-      // divergence must stop training before the next step.
-      if (acceleration.guard === 'host') await absorb();
-      else {
-        await settle();
-        reading = absorb();
-        reading.catch(() => {}); // handled: `settle` awaits it and rethrows
-      }
-    }
-    await settle();
-    await absorb();
-    if (seen === 0) break; // stopped before the epoch's first batch
+    const totals = await trainEpoch(run, epoch, learningRate, epochStart, batchEvents, counter);
+    stopped = totals.stopped;
+    if (totals.seen === 0) break; // stopped before the epoch's first batch
     const trainSeconds = (clock() - epochStart) / 1000;
-    lastTrain = { loss: lossSum / seen, accuracy: correct / seen };
+    lastTrain = { loss: totals.lossSum / totals.seen, accuracy: totals.correct / totals.seen };
     if (stopped) break; // a partial epoch is not reported as an epoch
-    where = `in epoch ${epoch + 1}'s validation`;
-    const val = validation.count > 0 ? await evaluateSplit(tf, compiled, validation, ds.shape, ds.numClasses) : null;
-    checkDevice();
+    run.at(`in epoch ${epoch + 1}'s validation`);
+    const val = run.validation.count > 0 ? await evaluateSplit(tf, run.compiled, run.validation, run.ds.shape, run.ds.numClasses) : null;
+    run.checkDevice();
     const seconds = (clock() - epochStart) / 1000;
     epochSeconds.push(seconds);
     epochsCompleted++;
     const mean = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
     emit({
       type: 'epoch',
-      runId,
+      runId: run.request.runId,
       epoch: epoch + 1,
       epochs: config.epochs,
       trainLoss: lastTrain.loss,
@@ -350,17 +296,22 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
       validationLoss: val?.loss ?? null,
       validationAccuracy: val?.accuracy ?? null,
       learningRate,
-      samplesPerSecond: seen / Math.max(1e-6, trainSeconds),
+      samplesPerSecond: totals.seen / Math.max(1e-6, trainSeconds),
       etaSeconds: mean * (config.epochs - epoch - 1),
       seconds,
       backend: backend.name,
       ...(backend.device != null ? { device: backend.device } : {}),
-      gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, normSums[i]! / Math.max(1, normSteps)])),
-      ...withFilters(await inputFilters(compiled, request.graph)),
+      gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, totals.normSums[i]! / Math.max(1, totals.normSteps)])),
+      ...withFilters(await inputFilters(run.compiled, run.request.graph)),
     });
   }
+  return { stopped, epochsCompleted, lastTrain };
+}
 
-  where = 'in the final test';
+/** The final test, the checkpoint and the done event. */
+async function finish(run: RunState, outcome: Outcome, started: number): Promise<TerminalEvent> {
+  const { ds, compiled } = run;
+  run.at('in the final test');
   const test =
     ds.test && ds.test.count > 0
       ? await evaluateSplit(tf, compiled, ds.test, ds.shape, ds.numClasses, {
@@ -368,20 +319,20 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
           normalization: ds.normalization,
         })
       : null;
-  checkDevice();
-  const checkpoint = await save();
-  const filters = await inputFilters(compiled, request.graph);
+  run.checkDevice();
+  const checkpoint = await run.save();
+  const filters = await inputFilters(compiled, run.request.graph);
   return {
     type: 'done',
-    runId,
-    stopped,
+    runId: run.request.runId,
+    stopped: outcome.stopped,
     metrics: {
       testLoss: test?.loss ?? null,
       testAccuracy: test?.accuracy ?? null,
-      trainLoss: lastTrain?.loss ?? null,
-      trainAccuracy: lastTrain?.accuracy ?? null,
-      seconds: (clock() - started) / 1000,
-      epochsCompleted,
+      trainLoss: outcome.lastTrain?.loss ?? null,
+      trainAccuracy: outcome.lastTrain?.accuracy ?? null,
+      seconds: (run.clock() - started) / 1000,
+      epochsCompleted: outcome.epochsCompleted,
     },
     confusion: test?.confusion ?? [],
     classNames: ds.classNames,
