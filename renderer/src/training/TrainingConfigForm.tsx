@@ -5,7 +5,7 @@
  */
 import { Fragment, memo, type ReactNode } from 'react';
 import { SCHEDULE_TYPES, SCHEDULES } from '../../../engine/graph/schedules';
-import { resolveTrainingConfig, type Schedule, type TrainingConfig } from '../../../engine/graph/training';
+import { resolveTrainingConfig, type Optimizer, type Schedule, type TrainingConfig } from '../../../engine/graph/training';
 import { TRAINING_OPTIONS, type TrainingOption, type TrainingOptionName } from '../../../engine/graph/training-options';
 import { CommitField } from '../panels/CommitField';
 import { setTraining } from '../store/actions';
@@ -22,6 +22,9 @@ const schedulePatch = (schedule: Schedule, key: string) => (text: string) => ({
 });
 
 type Set = (patch: Record<string, unknown>) => void;
+
+/** Every optimizer, in the order the select offers them: a new one does not compile until it has a label. */
+const OPTIMIZER_LABELS: Record<Optimizer, string> = { adam: 'Adam', sgd: 'SGD (momentum)' };
 
 const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, set: Set) => ReactNode> = {
   runner: (c, set) => (
@@ -43,8 +46,11 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
     <label className="field">
       Optimizer
       <select value={c.optimizer} onChange={(e) => set({ optimizer: e.target.value })} data-testid="optimizer">
-        <option value="adam">Adam</option>
-        <option value="sgd">SGD (momentum)</option>
+        {Object.entries(OPTIMIZER_LABELS).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
       </select>
     </label>
   ),
