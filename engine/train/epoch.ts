@@ -140,7 +140,8 @@ async function diverged(run: RunState, result: StepResult, epoch: number, batch:
       : `the loss became ${result.loss}`;
   return new RunError(
     'diverged',
-    `training diverged at epoch ${epoch + 1}, batch ${batch}: ${what}. Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,
+    `training diverged at epoch ${epoch + 1}, batch ${batch}: ${what}. ` +
+      `Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,
     checkpoint,
   );
 }

@@ -1,6 +1,7 @@
 /**
- * Adam whose update is 1 GPU launch per variable on WebGPU (in place, ./inplace) instead of tfjs's 14 (mul, mul, add, mul, square, mul, add, div, div, sqrt, add, div,
- * mul, add), plus 1 per step for the β powers.
+ * Adam whose update is 1 GPU launch per variable on WebGPU (in place, ./inplace) instead of tfjs's
+ * 14 (mul, mul, add, mul, square, mul, add, div, div, sqrt, add, div, mul, add), plus 1 per step
+ * for the β powers.
  * Adam is the templates' default optimizer, and on WebGPU in Node a step's cost is its launch
  * count. A drop-in for `tf.train.adam(lr, β1, β2, ε)`: the same state (`name/m`, `name/v`,
  * accBeta1/2) and the same maths as tfjs:

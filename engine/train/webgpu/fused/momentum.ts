@@ -24,14 +24,18 @@ const IN_PLACE = withGuard({
   writable: ['value', 'acc'],
   readable: ['grad'],
   uniforms: ['lr', 'momentum'],
-  body: 'let a = acc[i] * uniforms.momentum + grad[i]; let w = value[i] - uniforms.lr * a; if (finite(a) && finite(w)) { acc[i] = a; value[i] = w; }',
+  body: `let a = acc[i] * uniforms.momentum + grad[i];
+    let w = value[i] - uniforms.lr * a;
+    if (finite(a) && finite(w)) { acc[i] = a; value[i] = w; }`,
 });
 
 /** Nesterov: a ← m·a + g; w ← w − lr·(g + m·a). */
 const IN_PLACE_NESTEROV = withGuard({
   ...IN_PLACE.plain,
   key: 'ncMomentumNesterovInPlace',
-  body: 'let a = acc[i] * uniforms.momentum + grad[i]; let w = value[i] - uniforms.lr * (grad[i] + a * uniforms.momentum); if (finite(a) && finite(w)) { acc[i] = a; value[i] = w; }',
+  body: `let a = acc[i] * uniforms.momentum + grad[i];
+    let w = value[i] - uniforms.lr * (grad[i] + a * uniforms.momentum);
+    if (finite(a) && finite(w)) { acc[i] = a; value[i] = w; }`,
 });
 
 interface MomentumInternals {
