@@ -1,13 +1,13 @@
 /**
  * Every training option and how each part of the house handles it: the app's trainer, the WebGPU
  * path, the three emitted training scripts and the editor's training form. The table is exhaustive
- * over `TrainingConfig`, so a new schema field does not compile until its row says what each of
+ * over the schema's fields (`TrainingField`), so a new schema field does not compile until its row says what each of
  * them does with it (or why it is ignored), and it is read by the code it describes: each script's
  * CONFIG holds the options marked `config`, its flags default to those marked `flag`, the form shows
  * the `field`s in this order. test/engine/graph/training-options.test.ts checks every script
  * against it.
  */
-import type { Optimizer, TrainingConfig } from './training';
+import type { Optimizer, TrainingConfig, TrainingField } from './training';
 
 export type ScriptTarget = 'pytorch' | 'keras' | 'tfjs';
 
@@ -147,7 +147,7 @@ export const TRAINING_OPTIONS = {
     },
     form: { fileOnly: 'the templates fix it, so that a class sees the same runs' },
   },
-} satisfies Record<keyof TrainingConfig, TrainingOption>;
+} satisfies Record<TrainingField, TrainingOption>;
 
 export type TrainingOptionName = keyof typeof TRAINING_OPTIONS;
 

@@ -43,6 +43,11 @@ export const trainingSchema = z.looseObject({
 });
 
 export type TrainingConfig = z.output<typeof trainingSchema>;
+/**
+ * The schema's own fields, by name. (`TrainingConfig` also admits any other field, kept as the file
+ * has it, so `keyof TrainingConfig` is every string: tables that must list each field use this.)
+ */
+export type TrainingField = keyof { [K in keyof TrainingConfig as string extends K ? never : number extends K ? never : K]: true };
 export type Schedule = TrainingConfig['schedule'];
 
 /** Defaults filled in, or a message naming the bad field ("training.learningRate: …"). */
