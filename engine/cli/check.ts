@@ -64,8 +64,8 @@ export function renderCheck(name: string, result: CheckResult, labels: Record<st
   return lines.join('\n');
 }
 
-export function runCheck(args: { file: string; json: boolean }): number {
-  const doc = readGraphFile(args.file);
+export async function runCheck(args: { file: string; json: boolean }): Promise<number> {
+  const doc = await readGraphFile(args.file);
   const result = checkGraph(doc);
   if (args.json) out(JSON.stringify(checkJson(result), null, 2));
   else {

@@ -36,7 +36,7 @@ export async function runEvaluate(args: {
   limit?: string;
   json: boolean;
 }): Promise<number> {
-  const doc = readGraphFile(args.file);
+  const doc = await readGraphFile(args.file);
   const limit = positiveInt('limit', args.limit);
   const trained = await trainedModel(doc, args.file, args.checkpoint, args.backend);
   try {
@@ -89,10 +89,10 @@ export async function runPredict(args: {
 }): Promise<number> {
   if (!args.input)
     throw new CliError('missing --input IMAGE_OR_CSV; usage: netcanvas predict FILE --input IMAGE_OR_CSV [--checkpoint PATH]');
-  const doc = readGraphFile(args.file);
+  const doc = await readGraphFile(args.file);
   const trained = await trainedModel(doc, args.file, args.checkpoint, args.backend);
   try {
-    const input = readPredictInput(args.input, trained.inputShape);
+    const input = await readPredictInput(args.input, trained.inputShape);
     const probs = await predictBatch(trained, input.x, input.count);
     const failure = trained.gpuFailure();
     if (failure) throw new CliError(failure);

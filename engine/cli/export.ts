@@ -3,11 +3,12 @@
  * OUT is a folder (created; the complete export) or, for a single model file, a path ending in
  * .py / .ts / .onnx. Exit codes: 0 written, 1 the graph has errors, 2 unusable input.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
 import { defaultDatasetsDir } from '../data/embedded';
 import { EXPORT_TARGETS, ExportError, exportGraph, type ExportTarget, type ExportedFile } from '../export';
 import { parseWeights } from '../export/weights';
+import { JSON_FILE_MAX_BYTES, readTextBounded, writeFileAtomic } from '../io';
 import { CliError, out, readGraphFile } from './io';
 
 export interface ExportArgs {
@@ -32,14 +33,14 @@ function target(to: string | undefined): ExportTarget {
   return to as ExportTarget;
 }
 
-function readCheckpoint(path: string) {
+async function readCheckpoint(path: string) {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = await readTextBounded(path, { maxBytes: JSON_FILE_MAX_BYTES, what: 'a checkpoint may be' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new CliError(
-      `cannot read the checkpoint ${path}: ${code === 'ENOENT' ? 'no such file (train the graph first)' : (err as Error).message}`,
+      code === 'ENOENT' ? `cannot read the checkpoint ${path}: no such file (train the graph first)` : (err as Error).message,
     );
   }
   try {
@@ -49,15 +50,13 @@ function readCheckpoint(path: string) {
   }
 }
 
-function write(path: string, file: ExportedFile): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, file.text, file.encoding === 'base64' ? 'base64' : 'utf8');
-}
+const write = (path: string, file: ExportedFile) =>
+  writeFileAtomic(path, file.encoding === 'base64' ? Buffer.from(file.text, 'base64') : file.text);
 
-export function runExport(args: ExportArgs): number {
+export async function runExport(args: ExportArgs): Promise<number> {
   const to = target(args.to);
-  const doc = readGraphFile(args.file);
-  const weights = args.checkpoint ? readCheckpoint(args.checkpoint) : undefined;
+  const doc = await readGraphFile(args.file);
+  const weights = args.checkpoint ? await readCheckpoint(args.checkpoint) : undefined;
   let files: ExportedFile[];
   try {
     files = exportGraph(doc, to, { weights, datasetsDir: defaultDatasetsDir() }).files;
@@ -72,7 +71,7 @@ export function runExport(args: ExportArgs): number {
   const single = MODEL_FILE[to];
   const isFolder = existsSync(outPath) ? statSync(outPath).isDirectory() : extname(outPath).toLowerCase() !== single.ext;
   if (!isFolder) {
-    write(
+    await write(
       outPath,
       files.find((f) => f.name === single.name)!,
     );
@@ -80,7 +79,7 @@ export function runExport(args: ExportArgs): number {
     if (files.length > 1) out(`  (only the model; give a folder for the complete export: ${files.map((f) => f.name).join(', ')})`);
     return 0;
   }
-  for (const f of files) write(join(outPath, f.name), f);
+  for (const f of files) await write(join(outPath, f.name), f);
   out(`wrote ${files.length} file${files.length === 1 ? '' : 's'} to ${outPath}: ${files.map((f) => f.name).join(', ')}`);
   out(weights ? `  weights: from ${args.checkpoint}` : '  weights: initial (pass --checkpoint PATH for trained ones)');
   return 0;

@@ -4,30 +4,20 @@
  * `evaluate` and `export --checkpoint` read. What cannot be imported is listed, one layer a line,
  * and nothing is written. Exit codes: 0 written, 2 unusable input.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { checkGraph } from '../check/checkGraph';
 import { importModel } from '../export/import-model';
 import { ImportError } from '../export/types';
 import { serializeWeights } from '../export/weights';
 import { serializeGraph } from '../graph/load';
+import { MODEL_FILE_MAX_BYTES, readFileBounded, writeFileAtomic } from '../io';
 import { defaultCheckpointPath } from '../train/checkpoint';
 import { CliError, out } from './io';
 
 export interface ImportArgs {
   readonly file: string;
   readonly out: string | undefined;
-}
-
-function readBytes(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(
-      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : (err as Error).message}`,
-    );
-  }
 }
 
 /** MODEL.onnx → MODEL.json beside it; a Keras MODEL.json → MODEL.netcanvas.json (never the input itself). */
@@ -37,8 +27,8 @@ function defaultOut(file: string): string {
   return plain === resolve(file) ? resolve(`${stem}.netcanvas.json`) : plain;
 }
 
-export function runImport(args: ImportArgs): number {
-  const bytes = readBytes(args.file);
+export async function runImport(args: ImportArgs): Promise<number> {
+  const bytes = await readFileBounded(args.file, { maxBytes: MODEL_FILE_MAX_BYTES, what: 'a model file may be' });
   let imported;
   try {
     imported = importModel(bytes, args.file);
@@ -49,7 +39,7 @@ export function runImport(args: ImportArgs): number {
   const outPath = args.out ? resolve(args.out) : defaultOut(args.file);
   // Only an OUT the user named may be overwritten: a default one could be a graph they edited.
   if (!args.out && existsSync(outPath)) throw new CliError(`${outPath} already exists; choose where to write the graph with -o OUT.json`);
-  writeFileSync(outPath, serializeGraph(imported.doc));
+  await writeFileAtomic(outPath, serializeGraph(imported.doc));
 
   const check = checkGraph(imported.doc);
   const kind = imported.format === 'onnx' ? 'ONNX model' : 'Keras model';
@@ -58,7 +48,7 @@ export function runImport(args: ImportArgs): number {
   );
   if (Object.keys(imported.weights.layers).length > 0) {
     const weightsPath = defaultCheckpointPath(outPath);
-    writeFileSync(weightsPath, serializeWeights(imported.weights, imported.doc.name));
+    await writeFileAtomic(weightsPath, serializeWeights(imported.weights, imported.doc.name));
     out(`  weights: ${weightsPath}`);
   } else out('  weights: none in the file (train the graph to get some)');
   for (const note of imported.notes) out(`  note: ${note}`);

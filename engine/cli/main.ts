@@ -4,7 +4,8 @@
  * Exit codes: 0 success, 1 the graph has errors (or training failed), 2 unusable input.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CliError } from './io';
+import { IoError } from '../io';
+import { CliError, warn } from './io';
 
 interface Command {
   readonly summary: string;
@@ -179,11 +180,16 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(parsed.values, parsed.positionals);
   } catch (err) {
     if (err instanceof CliError) {
-      process.stderr.write(`netcanvas: ${err.message}\n`);
+      warn(err.message);
       return err.code;
     }
+    // A file that cannot be read or written (missing, a device, too large, a full disk): unusable input.
+    if (err instanceof IoError) {
+      warn(err.message);
+      return 2;
+    }
     // A bug of ours, not the user's: say so plainly, keep the detail for a report.
-    process.stderr.write(`netcanvas: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    warn(`internal error: ${(err as Error)?.message ?? String(err)}`);
     if (process.env.NETCANVAS_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
     return 70;
   }

@@ -2,10 +2,10 @@
  * Inputs for `netcanvas predict`: an image (PNG/JPEG, converted to the graph's input size and
  * channels, scaled to [0, 1] like the 'unit' training data) or a CSV of feature rows.
  */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
+import { checkImageSize, DATASET_FILE_MAX_BYTES, IMAGE_FILE_MAX_BYTES, readFileBounded } from '../io';
 import { CliError } from './io';
 
 export interface PredictInput {
@@ -15,16 +15,8 @@ export interface PredictInput {
   readonly names: string[];
 }
 
-function readBytes(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-}
-
 function decodeImage(path: string, bytes: Buffer): { width: number; height: number; rgba: Uint8Array } {
+  checkImageSize(bytes, path);
   try {
     if (bytes[0] === 0x89 && bytes[1] === 0x50) {
       const png = pngjs.PNG.sync.read(bytes);
@@ -41,12 +33,12 @@ function decodeImage(path: string, bytes: Buffer): { width: number; height: numb
 }
 
 /** Nearest-neighbour resize to the input's H×W, then grey (mean of RGB) or RGB. */
-function imageToInput(path: string, shape: readonly number[]): PredictInput {
+async function imageToInput(path: string, shape: readonly number[]): Promise<PredictInput> {
   if (shape.length !== 3 || (shape[2] !== 1 && shape[2] !== 3)) {
     throw new CliError(`${path}: the graph's input is ${shape.join('×')}, which an image cannot fill (it needs H×W×1 or H×W×3)`);
   }
   const [h, w, c] = shape as [number, number, number];
-  const img = decodeImage(path, readBytes(path));
+  const img = decodeImage(path, await readFileBounded(path, { maxBytes: IMAGE_FILE_MAX_BYTES, what: 'an image may be' }));
   const x = new Float32Array(h * w * c);
   for (let i = 0; i < h; i++) {
     const sy = Math.min(img.height - 1, Math.floor(((i + 0.5) * img.height) / h));
@@ -61,9 +53,9 @@ function imageToInput(path: string, shape: readonly number[]): PredictInput {
   return { x, count: 1, names: [path] };
 }
 
-function csvToInput(path: string, shape: readonly number[]): PredictInput {
+async function csvToInput(path: string, shape: readonly number[]): Promise<PredictInput> {
   const features = shape.reduce((a, b) => a * b, 1);
-  const lines = readBytes(path)
+  const lines = (await readFileBounded(path, { maxBytes: DATASET_FILE_MAX_BYTES, what: 'a CSV file may be' }))
     .toString('utf8')
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '');
@@ -88,7 +80,7 @@ function csvToInput(path: string, shape: readonly number[]): PredictInput {
   return { x, count: rows.length, names };
 }
 
-export function readPredictInput(path: string, shape: readonly number[]): PredictInput {
+export function readPredictInput(path: string, shape: readonly number[]): Promise<PredictInput> {
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') return csvToInput(path, shape);
   if (ext === '.png' || ext === '.jpg' || ext === '.jpeg') return imageToInput(path, shape);

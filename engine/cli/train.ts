@@ -11,7 +11,7 @@ import type { PytorchRunOptions } from '../export/pytorch/runner';
 import type { GraphDoc } from '../graph/types';
 import type { TrainerEvent } from '../train/protocol';
 import { batchBar, doneLines, epochLine, startedLines } from './progress';
-import { CliError, out, readGraphFile } from './io';
+import { CliError, out, readGraphFile, warn } from './io';
 
 export interface TrainArgs {
   file: string;
@@ -46,7 +46,7 @@ export function datasetSource(data: string | undefined, graphSource: unknown, gr
 const USER_ERRORS = new Set(['graph', 'dataset', 'config', 'backend']);
 
 export async function runTrain(args: TrainArgs): Promise<number> {
-  const graph = readGraphFile(args.file);
+  const graph = await readGraphFile(args.file);
   const epochs = positiveInt('epochs', args.epochs);
   const batchSize = positiveInt('batch-size', args.batchSize);
   const limit = positiveInt('limit', args.limit);
@@ -78,7 +78,7 @@ export async function runTrain(args: TrainArgs): Promise<number> {
         return doneLines(e).forEach((l) => out(l));
       case 'error':
         clearBar();
-        process.stderr.write(`netcanvas: ${e.message}\n`);
+        warn(e.message);
         return;
       case 'log':
         return out(e.message);

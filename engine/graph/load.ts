@@ -62,6 +62,8 @@ export function validateGraph(value: unknown): LoadResult {
  *   if (!r.ok) console.error(r.error); // "nodes[3].params.filters: expected a positive integer, got -3"
  */
 export function parseGraph(text: string): LoadResult {
+  // Notepad and spreadsheets save a UTF-8 byte-order mark; JSON.parse would call it a syntax error.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);
