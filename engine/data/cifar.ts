@@ -63,14 +63,14 @@ export function decodeCifarBatch(
   return take;
 }
 
-async function loadBatches(dir: string, files: string[], numClasses: number, limit: number): Promise<Split> {
+async function loadBatches(dir: string, files: string[], numClasses: number, limit: number, maxBytes?: number): Promise<Split> {
   // Sizes are only known once each file is read; read them all (or until the limit), then copy once.
   const buffers: { path: string; bytes: Uint8Array }[] = [];
   let records = 0;
   for (const file of files) {
     if (records >= limit) break;
     const path = join(dir, file);
-    const bytes = await readMaybeGzip(path);
+    const bytes = await readMaybeGzip(path, maxBytes);
     buffers.push({ path, bytes });
     records += Math.floor(bytes.length / RECORD);
   }
@@ -85,7 +85,11 @@ async function loadBatches(dir: string, files: string[], numClasses: number, lim
 }
 
 /** A CIFAR-10 binary folder (or the folder above `cifar-10-batches-bin`). */
-export async function loadCifarDir(dir: string, source: string, opts: { limit?: number; testLimit?: number } = {}): Promise<Dataset> {
+export async function loadCifarDir(
+  dir: string,
+  source: string,
+  opts: { limit?: number; testLimit?: number; maxFileBytes?: number } = {},
+): Promise<Dataset> {
   const root = await findCifarDir(dir);
   if (!root) throw new DatasetError(`${dir}: no CIFAR-10 batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin) here`);
   const names = await listDir(root);
@@ -94,9 +98,9 @@ export async function loadCifarDir(dir: string, source: string, opts: { limit?: 
     .sort((a, b) => Number(TRAIN_BATCH.exec(a)![1]) - Number(TRAIN_BATCH.exec(b)![1]));
   if (trainFiles.length === 0) throw new DatasetError(`${root}: has test_batch.bin but no data_batch_N.bin training batches`);
   const classNames = (await readClassList(join(root, 'batches.meta.txt'))) ?? CIFAR10_NAMES;
-  const train = await loadBatches(root, trainFiles, classNames.length, opts.limit ?? Infinity);
+  const train = await loadBatches(root, trainFiles, classNames.length, opts.limit ?? Infinity, opts.maxFileBytes);
   const test = names.includes('test_batch.bin')
-    ? await loadBatches(root, ['test_batch.bin'], classNames.length, opts.testLimit ?? opts.limit ?? Infinity)
+    ? await loadBatches(root, ['test_batch.bin'], classNames.length, opts.testLimit ?? opts.limit ?? Infinity, opts.maxFileBytes)
     : null;
   return {
     name: basename(root) === 'cifar-10-batches-bin' ? 'CIFAR-10' : basename(root),

@@ -20,6 +20,8 @@ interface Table {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^\+?\d+$/;
+/** Integer labels are class indices, one output unit each: past this the label is surely not one. */
+export const MAX_CSV_CLASS = 65535;
 
 /** Splits one line on commas, honouring double quotes ("a, b" and "" for a literal quote). */
 export function splitCsvLine(line: string): string[] {
@@ -101,10 +103,22 @@ function readRows(table: Table, labelAt: number, width: number, limit: number): 
         const what = cell === '' ? 'empty cell' : `"${cell}" is not a number`;
         throw new DatasetError(`${table.path}:${row.line}:${j + 1}: ${what} (${columnName(table, j)}); feature columns must hold numbers`);
       }
-      x[r * features + f++] = Number(cell);
+      const value = Math.fround(Number(cell));
+      // Training would meet this as an infinite loss, and blame the learning rate.
+      if (!Number.isFinite(value)) {
+        throw new DatasetError(
+          `${table.path}:${row.line}:${j + 1}: "${cell}" is too large for a 32-bit float (at most about 3.4e38) (${columnName(table, j)})`,
+        );
+      }
+      x[r * features + f++] = value;
     });
     const label = row.cells[labelAt]!;
     if (label === '') throw new DatasetError(`${table.path}:${row.line}:${labelAt + 1}: empty label`);
+    if (INTEGER.test(label) && Number(label) > MAX_CSV_CLASS) {
+      throw new DatasetError(
+        `${table.path}:${row.line}:${labelAt + 1}: label ${label} is too large: integer labels are class indices 0, 1, 2, … up to ${MAX_CSV_CLASS}`,
+      );
+    }
     labels.push(label);
   });
   return { x, labels, lines: rows.map((r) => r.line) };
@@ -159,7 +173,9 @@ export async function loadCsv(
   const numeric = allLabels.every((l) => INTEGER.test(l));
   let classNames: string[];
   if (numeric) {
-    const max = Math.max(...allLabels.map(Number));
+    // A loop, not Math.max(...labels): spreading 150,000 arguments overflows the stack.
+    let max = 0;
+    for (const label of allLabels) max = Math.max(max, Number(label));
     classNames = Array.from({ length: max + 1 }, (_, i) => String(i));
   } else {
     classNames = [...new Set(train.labels)].sort();

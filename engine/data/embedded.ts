@@ -40,7 +40,7 @@ export function defaultDatasetsDir(): string {
 export async function loadEmbedded(
   name: string,
   source: string,
-  opts: { limit?: number; testLimit?: number; datasetsDir?: string } = {},
+  opts: { limit?: number; testLimit?: number; datasetsDir?: string; maxFileBytes?: number } = {},
 ): Promise<Dataset> {
   const entry = EMBEDDED[name];
   if (!entry)

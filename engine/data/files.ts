@@ -1,26 +1,26 @@
 /**
- * File access for the loaders: every OS error becomes a DatasetError that names the file, and
- * gzip is recognised by content (not by the name) so a renamed or unrenamed file still loads.
+ * File access for the loaders: reads go through the bounded reader (regular files only, a byte
+ * cap), gzip is recognised by content (not by the name) and inflated under the same cap, and every
+ * failure becomes a DatasetError that names the file.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { readdir, stat } from 'node:fs/promises';
+import { DATASET_FILE_MAX_BYTES, IoError, gunzipBounded, isGzip, plainReason, readFileBounded } from '../io';
 import { DatasetError } from './types';
 
-function osProblem(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder, not a file';
-  if (code === 'ENOTDIR') return 'it is a file, not a folder';
-  return (err as Error).message;
+export { isGzip };
+
+function asDatasetError(err: unknown): DatasetError {
+  if (err instanceof DatasetError) return err;
+  if (err instanceof IoError) return new DatasetError(err.message);
+  return new DatasetError(String((err as Error)?.message ?? err));
 }
 
-export async function readBytes(path: string): Promise<Buffer> {
+/** The whole file, refused past `maxBytes` (default 1 GiB) or when it is a device, pipe or socket. */
+export async function readBytes(path: string, maxBytes = DATASET_FILE_MAX_BYTES): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return await readFileBounded(path, { maxBytes, what: 'NetCanvas reads from one dataset file' });
   } catch (err) {
-    throw new DatasetError(`cannot read ${path}: ${osProblem(err)}`);
+    throw asDatasetError(err);
   }
 }
 
@@ -28,40 +28,39 @@ export async function listDir(path: string): Promise<string[]> {
   try {
     return (await readdir(path)).sort();
   } catch (err) {
-    throw new DatasetError(`cannot list ${path}: ${osProblem(err)}`);
+    throw new DatasetError(
+      `cannot list ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'it is a file, not a folder' : plainReason(err)}`,
+    );
   }
 }
 
-export async function pathKind(path: string): Promise<'file' | 'dir' | 'missing'> {
+/** 'other': a device, pipe or socket, which no loader reads. */
+export async function pathKind(path: string): Promise<'file' | 'dir' | 'missing' | 'other'> {
   try {
     const s = await stat(path);
-    return s.isDirectory() ? 'dir' : 'file';
+    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
   } catch {
     return 'missing';
   }
 }
 
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** The file's bytes, gunzipped when they are gzip data. */
-export async function readMaybeGzip(path: string): Promise<Buffer> {
-  const bytes = await readBytes(path);
+/** The file's bytes, gunzipped when they are gzip data; both the file and what it inflates to are capped. */
+export async function readMaybeGzip(path: string, maxBytes = DATASET_FILE_MAX_BYTES): Promise<Buffer> {
+  const bytes = await readBytes(path, maxBytes);
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzipSync(bytes);
+    return await gunzipBounded(bytes, path, maxBytes);
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? 'the gzip data is truncated' : 'the gzip data is corrupt';
-    throw new DatasetError(`${basename(path)}: cannot decompress: ${why} (${path})`);
+    throw asDatasetError(err);
   }
 }
 
 /** One class name per line (classes.txt, CIFAR's batches.meta.txt); null when the file is absent. */
 export async function readClassList(path: string): Promise<string[] | null> {
   if ((await pathKind(path)) !== 'file') return null;
-  const names = (await readBytes(path))
+  const names = (await readBytes(path, 16 * 1024 * 1024))
     .toString('utf8')
+    .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);

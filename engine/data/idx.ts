@@ -85,9 +85,10 @@ export async function loadIdxSplit(
   labelsPath: string,
   numClasses: number,
   limit?: number,
+  maxBytes?: number,
 ): Promise<{ split: Split; rows: number; cols: number }> {
-  const images = parseIdxImages(await readMaybeGzip(imagesPath), imagesPath);
-  const labels = parseIdxLabels(await readMaybeGzip(labelsPath), labelsPath);
+  const images = parseIdxImages(await readMaybeGzip(imagesPath, maxBytes), imagesPath);
+  const labels = parseIdxLabels(await readMaybeGzip(labelsPath, maxBytes), labelsPath);
   if (labels.length !== images.count) {
     throw new DatasetError(
       `${basename(imagesPath)} has ${images.count} images but ${basename(labelsPath)} has ${labels.length} labels (in ${dirname(imagesPath)})`,
@@ -149,7 +150,11 @@ function describeMissing(dir: string, split: string, files: { images?: string; l
 }
 
 /** A folder of IDX files: train-* is required, t10k-* (the test split) is optional. */
-export async function loadIdxDir(dir: string, source: string, opts: { limit?: number; testLimit?: number } = {}): Promise<Dataset> {
+export async function loadIdxDir(
+  dir: string,
+  source: string,
+  opts: { limit?: number; testLimit?: number; maxFileBytes?: number } = {},
+): Promise<Dataset> {
   const files = findIdxFiles(await listDir(dir));
   if (!files.train?.images && !files.train?.labels) {
     throw new DatasetError(`${dir}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here`);
@@ -157,7 +162,13 @@ export async function loadIdxDir(dir: string, source: string, opts: { limit?: nu
   if (!files.train.images || !files.train.labels) describeMissing(dir, 'train', files.train);
   if (files.t10k && (!files.t10k.images || !files.t10k.labels)) describeMissing(dir, 't10k', files.t10k);
   const classNames = await idxClassNames(dir);
-  const train = await loadIdxSplit(join(dir, files.train.images), join(dir, files.train.labels), classNames.length, opts.limit);
+  const train = await loadIdxSplit(
+    join(dir, files.train.images),
+    join(dir, files.train.labels),
+    classNames.length,
+    opts.limit,
+    opts.maxFileBytes,
+  );
   let test: Split | null = null;
   if (files.t10k?.images && files.t10k.labels) {
     const t = await loadIdxSplit(
@@ -165,6 +176,7 @@ export async function loadIdxDir(dir: string, source: string, opts: { limit?: nu
       join(dir, files.t10k.labels),
       classNames.length,
       opts.testLimit ?? opts.limit,
+      opts.maxFileBytes,
     );
     if (t.rows !== train.rows || t.cols !== train.cols) {
       throw new DatasetError(`${dir}: training images are ${train.rows}×${train.cols} but test images are ${t.rows}×${t.cols}`);
@@ -188,7 +200,7 @@ export async function loadIdxDir(dir: string, source: string, opts: { limit?: nu
  * A single IDX file named on its own: its partner (images ↔ labels) is looked up beside it and the
  * pair becomes the training split.
  */
-export async function loadIdxFile(path: string, source: string, opts: { limit?: number } = {}): Promise<Dataset> {
+export async function loadIdxFile(path: string, source: string, opts: { limit?: number; maxFileBytes?: number } = {}): Promise<Dataset> {
   const dir = dirname(path);
   const m = IDX_NAME.exec(basename(path));
   if (!m) throw new DatasetError(`${path}: not a standard IDX file name (expected e.g. train-images-idx3-ubyte.gz)`);
@@ -197,7 +209,7 @@ export async function loadIdxFile(path: string, source: string, opts: { limit?: 
   const labels = m[2] === 'labels' ? basename(path) : partner?.labels;
   if (!images || !labels) describeMissing(dir, m[1]!, { images, labels });
   const classNames = await idxClassNames(dir);
-  const loaded = await loadIdxSplit(join(dir, images), join(dir, labels), classNames.length, opts.limit);
+  const loaded = await loadIdxSplit(join(dir, images), join(dir, labels), classNames.length, opts.limit, opts.maxFileBytes);
   return {
     name: basename(images).replace(/[-.]idx3-ubyte(\.gz)?$/, ''),
     source,

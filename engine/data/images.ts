@@ -7,6 +7,7 @@ import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 // Default imports: both are CommonJS, and Node's ESM loader only guarantees `default` for those.
 import pngjs from 'pngjs';
+import { checkImageSize, IMAGE_FILE_MAX_BYTES, IoError } from '../io';
 import { listDir, pathKind, readBytes } from './files';
 import { DatasetError, type Dataset, type Split } from './types';
 
@@ -68,6 +69,12 @@ async function listImages(dir: string, classNames: readonly string[], prefix: st
 }
 
 function decode(bytes: Buffer, file: ImageFile): Decoded {
+  // The header's size first: a 20000×20000 image would take gigabytes to decode.
+  try {
+    checkImageSize(bytes, file.path);
+  } catch (err) {
+    throw new DatasetError((err as IoError).message);
+  }
   const isPng = bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47;
   const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
   try {
@@ -93,11 +100,11 @@ function isGray(img: Decoded): boolean {
   return true;
 }
 
-async function decodeAll(files: readonly ImageFile[], root: string): Promise<Decoded[]> {
+async function decodeAll(files: readonly ImageFile[], root: string, maxBytes = IMAGE_FILE_MAX_BYTES): Promise<Decoded[]> {
   const out: Decoded[] = [];
   let first: { file: ImageFile; img: Decoded } | null = null;
   for (const file of files) {
-    const img = decode(await readBytes(file.path), file);
+    const img = decode(await readBytes(file.path, Math.min(maxBytes, IMAGE_FILE_MAX_BYTES)), file);
     if (!first) first = { file, img };
     else if (img.width !== first.img.width || img.height !== first.img.height) {
       throw new DatasetError(
@@ -126,7 +133,11 @@ function pack(images: readonly Decoded[], files: readonly ImageFile[], channels:
 }
 
 /** A folder of class sub-folders of PNG/JPEG images, or `train/` + `test/` each holding such sub-folders. */
-export async function loadImageFolder(dir: string, source: string, opts: { limit?: number; testLimit?: number } = {}): Promise<Dataset> {
+export async function loadImageFolder(
+  dir: string,
+  source: string,
+  opts: { limit?: number; testLimit?: number; maxFileBytes?: number } = {},
+): Promise<Dataset> {
   const layout = await imageFolderLayout(dir);
   if (!layout) throw new DatasetError(`${dir}: no class sub-folders with PNG or JPEG images here`);
   const trainDir = layout === 'split' ? join(dir, 'train') : dir;
@@ -151,7 +162,7 @@ export async function loadImageFolder(dir: string, source: string, opts: { limit
   const trainPick = trainFiles.slice(0, opts.limit ?? Infinity);
   const testPick = testFiles.slice(0, opts.testLimit ?? opts.limit ?? Infinity);
   // Decoded together so one size check covers both splits.
-  const all = await decodeAll([...trainPick, ...testPick], dir);
+  const all = await decodeAll([...trainPick, ...testPick], dir, opts.maxFileBytes);
   const channels = all.every(isGray) ? 1 : 3;
   const first = all[0]!;
   const train = pack(all.slice(0, trainPick.length), trainPick, channels);

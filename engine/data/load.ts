@@ -22,7 +22,8 @@ async function loadDir(dir: string, spec: string, opts: LoadOptions): Promise<Da
   const names = await listDir(dir);
   if (hasIdxFiles(names)) return loadIdxDir(dir, spec, opts);
   if (await findCifarDir(dir)) return loadCifarDir(dir, spec, opts);
-  if (names.includes('train.csv') && (await pathKind(join(dir, 'train.csv'))) === 'file') return loadCsv(dir, spec, opts);
+  // A train.csv that is not a regular file is refused by the reader, in words, rather than skipped.
+  if (names.includes('train.csv') && (await pathKind(join(dir, 'train.csv'))) !== 'dir') return loadCsv(dir, spec, opts);
   if (await imageFolderLayout(dir)) return loadImageFolder(dir, spec, opts);
   throw new DatasetError(
     `${dir}: not a dataset folder NetCanvas can read. Expected MNIST-style IDX files (train-images-idx3-ubyte[.gz] …), ` +
@@ -57,6 +58,8 @@ async function loadRaw(spec: string, opts: LoadOptions): Promise<Dataset> {
       throw new DatasetError(`${spec}: no such file or folder`);
     case 'dir':
       return loadDir(spec, spec, opts);
+    case 'other':
+      throw new DatasetError(`${spec}: not a file or folder (a device, pipe or socket); name a dataset folder or file`);
     case 'file': {
       const name = basename(spec);
       if (/\.csv$/i.test(name)) return loadCsv(spec, spec, opts);

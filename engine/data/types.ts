@@ -54,6 +54,8 @@ export interface LoadOptions {
   labelColumn?: string | number;
   /** Where `embedded:` datasets live; defaults to the repository's datasets/ folder. */
   datasetsDir?: string;
+  /** The most bytes one file may hold or inflate to (default 1 GiB); the hosts' sample previews use less. */
+  maxFileBytes?: number;
 }
 
 /** Floats per sample. */

@@ -105,8 +105,15 @@ function loadCsv(path: string, limit: number): { x: Float32Array; y: Int32Array;
   const kept = rows.slice(0, limit);
   const features = kept.map((r) => r.filter((_, j) => j !== at).map(Number));
   const width = features[0]!.length;
-  const lo = Array.from({ length: width }, (_, j) => Math.min(...features.map((f) => f[j]!)));
-  const hi = Array.from({ length: width }, (_, j) => Math.max(...features.map((f) => f[j]!)));
+  // Loops, not Math.min(...column): spreading 150,000 rows as arguments overflows the stack.
+  const lo = new Array<number>(width).fill(Infinity);
+  const hi = new Array<number>(width).fill(-Infinity);
+  for (const f of features) {
+    for (let j = 0; j < width; j++) {
+      lo[j] = Math.min(lo[j]!, f[j]!);
+      hi[j] = Math.max(hi[j]!, f[j]!);
+    }
+  }
   const x = Float32Array.from(features.flatMap((f) => f.map((v, j) => (hi[j]! > lo[j]! ? (v - lo[j]!) / (hi[j]! - lo[j]!) : 0))));
   return { x, y: Int32Array.from(kept.map((r) => Number(r[at]))), count: kept.length };
 }

@@ -109,7 +109,7 @@ describe('IDX loader', () => {
     const dir = join(root, 'cutgz');
     write(join(dir, 'train-images-idx3-ubyte.gz'), gz.subarray(0, gz.length - 12));
     write(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(idxLabels([0, 1, 2, 3, 4, 5])));
-    expect(await problem(dir)).toMatch(/train-images-idx3-ubyte\.gz: cannot decompress: the gzip data is truncated/);
+    expect(await problem(dir)).toMatch(/cannot decompress .*train-images-idx3-ubyte\.gz: the gzip data is truncated$/);
   });
 
   it('reports a header too short to read', async () => {

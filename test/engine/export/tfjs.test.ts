@@ -64,3 +64,21 @@ describe('TensorFlow.js export computes what the app computes', () => {
     expect(JSON.parse(readFileSync(join(dir, 'trained.json'), 'utf8')).format).toBe('netcanvas.weights');
   }, 120_000);
 });
+
+describe("train.ts's CSV reader", () => {
+  it('reads 200,000 rows (its min and max are loops, not a spread of every row)', async () => {
+    const { transformSync } = await import('esbuild');
+    const doc = ALL_CASES().find((d) => d.nodes.every((n) => n.type !== 'conv2d'))!;
+    const script = exportGraph(doc, 'tfjs').files.find((f) => f.name === 'train.ts')!.text;
+    const source = /\nfunction loadCsv[\s\S]*?\n}\n/.exec(script)![0];
+    const js = transformSync(source, { loader: 'ts' }).code;
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i % 5},${(i * 3) % 7},${i % 2}`).join('\n');
+    const loadCsv = new Function('readFileSync', `${js}; return loadCsv;`)(() => `a,b,label\n${rows}\n`) as (
+      path: string,
+      limit: number,
+    ) => { x: Float32Array; count: number };
+    const loaded = loadCsv('data.csv', Infinity);
+    expect(loaded.count).toBe(200_000);
+    expect(Math.max(...loaded.x.subarray(0, 1000))).toBe(1);
+  });
+});
