@@ -3,8 +3,7 @@
  * engine/export/. They are loaded on demand (they are large and most sessions never export); a
  * host without them answers with a clear message instead of failing.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { ApiError, type ExportedFile, type ExportTarget } from '../api/contract';
 import { validateGraph } from '../../engine/graph/load';
 import type { GraphDoc } from '../../engine/graph/types';
@@ -54,8 +53,7 @@ export function createExportService(load: ExporterLoader, files: FileService): E
         if (exported.length > 1 && relative(full, at).startsWith('..'))
           throw new ApiError(`Could not export: the file name "${file.name}" leaves the export folder`);
         try {
-          await mkdir(dirname(at), { recursive: true });
-          await writeFile(at, file.encoding === 'base64' ? Buffer.from(file.text, 'base64') : file.text);
+          await files.write(at, file.encoding === 'base64' ? Buffer.from(file.text, 'base64') : file.text);
         } catch (err) {
           throw fileError('write', at, err);
         }

@@ -1,34 +1,21 @@
 /**
- * File access for the UI, which may not touch the disk itself. Every failure becomes an
- * `ApiError` whose message names the path and says what went wrong in plain words.
+ * File access for the UI, which may not touch the disk itself. Reads go through the bounded
+ * reader and writes through the atomic writer (engine/io); every failure becomes an `ApiError`
+ * whose message names the path and says what went wrong in plain words.
  */
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { GRAPH_FILE_MAX_BYTES, IoError, plainReason, readFileBounded, stripBom, writeFileAtomic } from '../../engine/io';
 import { ApiError, type FileEntry } from '../api/contract';
 
 /** Graph files are small; a file this large is almost certainly the wrong one. */
-export const MAX_READ_BYTES = 64 * 1024 * 1024;
-
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a folder, not a file',
-  ENOTDIR: 'a part of the path is not a folder',
-  EROFS: 'the disk is read-only',
-  ENOSPC: 'the disk is full',
-  EMFILE: 'too many open files',
-  ENAMETOOLONG: 'the path is too long',
-  EBUSY: 'the file is in use',
-};
+export const MAX_READ_BYTES = GRAPH_FILE_MAX_BYTES;
 
 /** "Could not read /x/y.json: no such file or folder" rather than a raw errno and stack. */
 export function fileError(action: string, path: string, err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  const code = (err as NodeJS.ErrnoException)?.code ?? '';
-  const reason = REASONS[code] ?? (err as Error)?.message ?? String(err);
-  return new ApiError(`Could not ${action} ${path}: ${reason}`);
+  return new ApiError(`Could not ${action} ${path}: ${err instanceof IoError ? err.reason : plainReason(err)}`);
 }
 
 export interface FileService {
@@ -37,8 +24,8 @@ export interface FileService {
   read(path: string): Promise<{ path: string; text: string }>;
   /** The same checks as `read`, for binary files; `what` names the file in the size refusal. */
   readBytes(path: string, what?: string): Promise<{ path: string; bytes: Uint8Array }>;
-  /** Writes through a temporary file and a rename, so a crash never leaves half a file. */
-  write(path: string, text: string): Promise<{ path: string }>;
+  /** Writes atomically (engine/io's writeFileAtomic): a crash or a full disk never leaves half a file. */
+  write(path: string, data: string | Uint8Array): Promise<{ path: string }>;
   list(dir: string): Promise<{ dir: string; entries: FileEntry[] }>;
 }
 
@@ -52,13 +39,7 @@ export function createFileService(options: { homeDir?: string } = {}): FileServi
   const readBytes = async (path: string, what = 'a graph file may be') => {
     const full = resolvePath(path);
     try {
-      const info = await stat(full);
-      if (info.isDirectory()) throw new ApiError(`Could not read ${full}: ${REASONS.EISDIR}`);
-      if (info.size > MAX_READ_BYTES)
-        throw new ApiError(
-          `Could not read ${full}: it is ${Math.round(info.size / 1e6)} MB, larger than the ${MAX_READ_BYTES / 1024 / 1024} MB ${what}`,
-        );
-      return { path: full, bytes: await readFile(full) };
+      return { path: full, bytes: await readFileBounded(full, { maxBytes: MAX_READ_BYTES, what }) };
     } catch (err) {
       throw fileError('read', full, err);
     }
@@ -69,17 +50,12 @@ export function createFileService(options: { homeDir?: string } = {}): FileServi
     readBytes,
     async read(path) {
       const { path: full, bytes } = await readBytes(path);
-      return { path: full, text: bytes.toString('utf8') };
+      return { path: full, text: stripBom(Buffer.from(bytes).toString('utf8')) };
     },
-    async write(path, text) {
+    async write(path, data) {
       const full = resolvePath(path);
-      const temporary = `${full}.${process.pid}.${Date.now()}.tmp`;
       try {
-        const existing = await stat(full).catch(() => null);
-        if (existing?.isDirectory()) throw new ApiError(`Could not save ${full}: ${REASONS.EISDIR}`);
-        await mkdir(dirname(full), { recursive: true });
-        await writeFile(temporary, text, 'utf8');
-        await rename(temporary, full);
+        await writeFileAtomic(full, data);
         return { path: full };
       } catch (err) {
         throw fileError('save', full, err);

@@ -1,6 +1,6 @@
 /** Recently opened or saved graph files, newest first, kept in the data folder across sessions. */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readTextBounded, writeFileAtomic } from '../../engine/io';
 
 export const MAX_RECENT = 10;
 
@@ -14,7 +14,7 @@ export function createRecentService(dataDir: string): RecentService {
   const file = join(dataDir, 'recent.json');
   const load = async (): Promise<string[]> => {
     try {
-      const value = JSON.parse(await readFile(file, 'utf8')) as unknown;
+      const value = JSON.parse(await readTextBounded(file, { maxBytes: 1024 * 1024 })) as unknown;
       return Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT) : [];
     } catch {
       // Missing or damaged: the list is a convenience, start afresh.
@@ -22,10 +22,7 @@ export function createRecentService(dataDir: string): RecentService {
     }
   };
   const store = async (paths: string[]) => {
-    await mkdir(dataDir, { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(paths, null, 2));
-    await rename(temporary, file);
+    await writeFileAtomic(file, JSON.stringify(paths, null, 2));
   };
   return {
     list: load,

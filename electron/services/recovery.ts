@@ -3,9 +3,11 @@
  * offers it back. One file per host kind in the data folder, written atomically so a crash while
  * saving leaves the previous copy intact.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { IoError, plainReason, readTextBounded, writeFileAtomic } from '../../engine/io';
 import { ApiError } from '../api/contract';
+import { MAX_READ_BYTES } from './files';
 
 export interface RecoveryRecord {
   readonly text: string;
@@ -27,20 +29,18 @@ export function createRecoveryService(dataDir: string, options: { fileName?: str
     file,
     async save(text, path) {
       const record: RecoveryRecord = { text, path, savedAt: clock().toISOString() };
-      const temporary = `${file}.${process.pid}.tmp`;
       try {
-        await mkdir(dataDir, { recursive: true });
-        await writeFile(temporary, JSON.stringify(record));
-        await rename(temporary, file);
+        await writeFileAtomic(file, JSON.stringify(record));
       } catch (err) {
-        throw new ApiError(`Could not save the recovery copy to ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new ApiError(`Could not save the recovery copy to ${file}: ${err instanceof IoError ? err.reason : plainReason(err)}`);
       }
       return { saved: true };
     },
     async load() {
       let raw: string;
       try {
-        raw = await readFile(file, 'utf8');
+        // A document's JSON, escaped once more inside the record: allow twice a graph file's size.
+        raw = await readTextBounded(file, { maxBytes: 2 * MAX_READ_BYTES });
       } catch {
         return null;
       }
@@ -59,7 +59,7 @@ export function createRecoveryService(dataDir: string, options: { fileName?: str
         return { cleared: true };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { cleared: false };
-        throw new ApiError(`Could not remove the recovery copy ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new ApiError(`Could not remove the recovery copy ${file}: ${plainReason(err)}`);
       }
     },
   };

@@ -1,6 +1,7 @@
 /** The template gallery: the graph files shipped in `templates/`, listed by id (the file name). */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GRAPH_FILE_MAX_BYTES, plainReason, readTextBounded } from '../../engine/io';
 import { ApiError, type TemplateInfo } from '../api/contract';
 
 export interface TemplateService {
@@ -10,6 +11,8 @@ export interface TemplateService {
 
 /** Ids are file names without `.json`: letters, digits, `-` and `_` only, so no id can leave the folder. */
 const ID = /^[A-Za-z0-9_-]+$/;
+
+const readTemplate = (path: string) => readTextBounded(path, { maxBytes: GRAPH_FILE_MAX_BYTES, what: 'a graph file may be' });
 
 export function createTemplateService(templatesDir: string): TemplateService {
   return {
@@ -24,7 +27,7 @@ export function createTemplateService(templatesDir: string): TemplateService {
       for (const name of names) {
         const id = name.slice(0, -5);
         try {
-          const doc = JSON.parse(await readFile(join(templatesDir, name), 'utf8')) as { name?: unknown; description?: unknown };
+          const doc = JSON.parse(await readTemplate(join(templatesDir, name))) as { name?: unknown; description?: unknown };
           infos.push({
             id,
             name: typeof doc.name === 'string' ? doc.name : id,
@@ -40,10 +43,10 @@ export function createTemplateService(templatesDir: string): TemplateService {
     async read(id) {
       if (!ID.test(id)) throw new ApiError(`There is no template "${id}": ids use letters, digits, "-" and "_"`);
       try {
-        return { text: await readFile(join(templatesDir, `${id}.json`), 'utf8') };
+        return { text: await readTemplate(join(templatesDir, `${id}.json`)) };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError(`There is no template "${id}"`);
-        throw new ApiError(`The template "${id}" cannot be read: ${(err as Error).message}`);
+        throw new ApiError(`The template "${id}" cannot be read: ${plainReason(err)}`);
       }
     },
   };

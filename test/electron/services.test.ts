@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleRequest } from '../../electron/services/dispatcher';
 import { exportGraph } from '../../engine/export';
 import { parseGraph } from '../../engine/graph/load';
-import { createServices } from '../../electron/services/index';
 import type { EventSink, Services } from '../../electron/services/types';
+import { testServices } from '../helpers/services';
 
 const sink: EventSink = { send: () => {} };
 let dir: string;
@@ -15,22 +15,7 @@ let services: Services;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'netcanvas-services-'));
-  services = createServices({
-    kind: 'web',
-    version: '9.9.9',
-    dataDir: join(dir, 'data'),
-    templatesDir: resolve('templates'),
-    homeDir: dir,
-    launchTrainer: () => {
-      throw new Error('no trainer in this test');
-    },
-    loadExporter: async () => null,
-    shell: {
-      openDialog: async () => ({ path: null, unsupported: true }),
-      saveDialog: async () => ({ path: null, unsupported: true }),
-      setTitle: () => {},
-    },
-  });
+  services = testServices(dir);
 });
 afterEach(async () => rm(dir, { recursive: true, force: true }));
 
@@ -202,7 +187,7 @@ describe('export over the dispatcher, with the engine’s exporters', () => {
 
   it('returns the code files and writes them into a folder', async () => {
     const { engineExporter } = await import('../../electron/services/export');
-    const exporting = createServices({ ...optionsFor(dir), loadExporter: engineExporter });
+    const exporting = testServices(dir, { loadExporter: engineExporter });
     const graph = JSON.parse(await readFile(resolve('templates/lenet5.json'), 'utf8')) as Record<string, unknown>;
     const code = await handleRequest(exporting, 'export.code', { graph, target: 'pytorch' }, sink);
     expect(code.ok).toBe(true);
@@ -213,20 +198,3 @@ describe('export over the dispatcher, with the engine’s exporters', () => {
     expect(written).toEqual({ ok: true, result: { paths: files.length === 1 ? [out] : files.map((f) => join(out, f.name)) } });
   });
 });
-
-function optionsFor(home: string) {
-  return {
-    kind: 'web' as const,
-    version: '9.9.9',
-    dataDir: join(home, 'data'),
-    templatesDir: resolve('templates'),
-    homeDir: home,
-    launchTrainer: () => ({ stop() {}, kill() {} }),
-    loadExporter: async () => null,
-    shell: {
-      openDialog: async () => ({ path: null, unsupported: true }),
-      saveDialog: async () => ({ path: null, unsupported: true }),
-      setTitle: () => {},
-    },
-  };
-}
