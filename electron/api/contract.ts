@@ -5,10 +5,20 @@
  * type of `window.netcanvas` all derive from this file, so they cannot drift apart.
  */
 import { z } from 'zod';
+import { MAX_GRAPH_TEXT_BYTES, MAX_MESSAGE_BYTES, utf8Length } from '../../engine/graph/limits';
 import type { TrainerEvent } from '../../engine/train/protocol';
 
+/** The most one text (a graph, a recovery copy) may hold, in UTF-8 bytes: what the host reads back from a graph file. */
+export const MAX_TEXT_BYTES = MAX_GRAPH_TEXT_BYTES;
+export { MAX_MESSAGE_BYTES };
+
 const path = z.string().min(1).max(4096);
-const text = z.string().max(64 * 1024 * 1024);
+const text = z
+  .string()
+  .max(MAX_TEXT_BYTES)
+  .refine((s) => s.length <= MAX_TEXT_BYTES / 3 || utf8Length(s) <= MAX_TEXT_BYTES, {
+    message: `is more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB of UTF-8, the most NetCanvas reads back from one file`,
+  });
 const graphValue = z.record(z.string(), z.unknown());
 
 export const EXPORT_TARGETS = ['pytorch', 'keras', 'tfjs', 'onnx'] as const;

@@ -4,6 +4,11 @@
  * from the page URL and an Origin of this very server, so other local pages and programs without
  * the URL cannot drive it. The Host header must name this server too (no DNS rebinding).
  *
+ * One bad connection never takes the host down: a frame that breaks the WebSocket protocol
+ * (invalid UTF-8, a payload over MAX_MESSAGE_BYTES, refused from its header) closes that socket
+ * only, with the protocol's code, and is logged once; a client that stops reading its answers is
+ * dropped before they fill memory; at most MAX_CLIENTS connections are served at once.
+ *
  * Wire protocol (renderer/src/host/webClient.ts speaks it):
  *   client → server  {kind:"request", id, name, args}
  *   server → client  {kind:"response", id, ok:true, result} | {kind:"response", id, ok:false, error}
@@ -18,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { envBesideUi } from '../../engine/train/backends/threads';
 import { startTrainerProcess } from '../../engine/train/processClient';
+import { MAX_MESSAGE_BYTES } from '../api/contract';
 import { handleRequest } from '../services/dispatcher';
 import { engineExporter, type ExporterLoader } from '../services/export';
 import { createServices, defaultDataDir } from '../services/index';
@@ -40,6 +46,8 @@ export interface WebServerOptions {
   /** Default: the PyTorch runner with the Pythons it finds itself. */
   readonly launchPytorchTrainer?: TrainerLauncher;
   readonly loadExporter?: ExporterLoader;
+  /** Where one line per dropped connection goes; default: stderr. */
+  readonly log?: (line: string) => void;
 }
 
 export interface RunningWebServer {
@@ -52,8 +60,10 @@ export interface RunningWebServer {
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Requests are graph-sized; 80 MB leaves room for the 64 MB text limit of the contract. */
-const MAX_MESSAGE_BYTES = 80 * 1024 * 1024;
+/** Tabs of one user; more is a runaway script. Each may buffer one message of MAX_MESSAGE_BYTES. */
+const MAX_CLIENTS = 64;
+/** Answers a client has not read yet: past this it is not reading, and is dropped. */
+const MAX_UNREAD_BYTES = 256 * 1024 * 1024;
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 /** The web host has no native dialogs or window: the UI shows its own path dialog. */
@@ -97,10 +107,22 @@ function hostAllowed(host: string | undefined, port: number): boolean {
   return !!host && LOOPBACK_NAMES.some((name) => host === `${name}:${port}`);
 }
 
+const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+
 function refuseSocket(socket: Duplex, status: number, why: string): void {
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`,
-  );
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`);
+}
+
+/** Why ws closed a connection, in words for the host's log. */
+function describeSocketError(err: Error & { code?: string }): string {
+  switch (err.code) {
+    case 'WS_ERR_INVALID_UTF8':
+      return 'it sent a text message that is not valid UTF-8';
+    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+      return `it sent a message larger than the ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB the host accepts`;
+    default:
+      return `the WebSocket protocol was broken (${err.message})`;
+  }
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
@@ -130,11 +152,15 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     });
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const log = options.log ?? ((line: string) => process.stderr.write(`netcanvas web: ${line}\n`));
 
   server.on('upgrade', (req, socket, head) => {
+    // Node hands the raw socket over without an error handler: a reset here must not end the host.
+    socket.on('error', () => socket.destroy());
     const refused = refuseUpgrade(req, token, port);
     if (refused) return refuseSocket(socket, refused === 'not found' ? 404 : 403, refused);
-    sockets.handleUpgrade(req, socket, head, (ws) => serveClient(ws, services));
+    if (sockets.clients.size >= MAX_CLIENTS) return refuseSocket(socket, 503, `too many connections (at most ${MAX_CLIENTS})`);
+    sockets.handleUpgrade(req, socket, head, (ws) => serveClient(ws, services, log));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -158,33 +184,40 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   };
 }
 
-function serveClient(ws: WebSocket, services: Services): void {
+function serveClient(ws: WebSocket, services: Services, log: (line: string) => void): void {
+  const reply = (message: unknown) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
+      log(`closed a connection: it did not read ${Math.round(ws.bufferedAmount / 1024 / 1024)} MiB of answers`);
+      return ws.terminate();
+    }
+    ws.send(JSON.stringify(message));
+  };
   const sender: EventSink = {
     send(event, payload) {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'event', name: event, payload }));
+      reply({ kind: 'event', name: event, payload });
     },
   };
+  // ws has already closed the socket with the protocol's code (1007, 1009…); say why, once.
+  ws.once('error', (err) => log(`closed a connection: ${describeSocketError(err)}`));
+  ws.on('error', () => undefined);
   ws.on('message', (data, isBinary) => {
     let message: { kind?: unknown; id?: unknown; name?: unknown; args?: unknown };
     try {
       message = JSON.parse(isBinary ? '' : data.toString()) as typeof message;
     } catch {
-      return ws.send(JSON.stringify({ kind: 'response', id: null, ok: false, error: 'the message is not JSON' }));
+      return reply({ kind: 'response', id: null, ok: false, error: 'the message is not JSON' });
     }
     const id = message?.id;
     if (message?.kind !== 'request' || typeof id !== 'number') {
-      return ws.send(
-        JSON.stringify({
-          kind: 'response',
-          id: typeof id === 'number' ? id : null,
-          ok: false,
-          error: 'expected {"kind":"request","id":<number>,"name":…,"args":…}',
-        }),
-      );
+      return reply({
+        kind: 'response',
+        id: typeof id === 'number' ? id : null,
+        ok: false,
+        error: 'expected {"kind":"request","id":<number>,"name":…,"args":…}',
+      });
     }
-    void handleRequest(services, message.name, message.args, sender).then((reply) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'response', id, ...reply }));
-    });
+    void handleRequest(services, message.name, message.args, sender).then((answer) => reply({ kind: 'response', id, ...answer }));
   });
   // A closed tab cannot watch its run: stop it rather than train for nobody.
   ws.on('close', () => services.training.stopAllFor(sender));

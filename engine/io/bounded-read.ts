@@ -10,6 +10,7 @@
  */
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { MAX_GRAPH_TEXT_BYTES } from '../graph/limits';
 import { IoError, formatBytes, ioError } from './errors';
 
 export interface BoundedReadOptions {
@@ -21,8 +22,8 @@ export interface BoundedReadOptions {
   readonly allowNonRegular?: boolean;
 }
 
-/** Graph files are small; one this large is almost certainly the wrong file. */
-export const GRAPH_FILE_MAX_BYTES = 64 * 1024 * 1024;
+/** Graph files are small; one this large is almost certainly the wrong file (the API's text limit too). */
+export const GRAPH_FILE_MAX_BYTES = MAX_GRAPH_TEXT_BYTES;
 /** One dataset file (an IDX or CIFAR batch, a CSV), and what a gzip file may inflate to. */
 export const DATASET_FILE_MAX_BYTES = 1024 * 1024 * 1024;
 /** V8 cannot hold a string much longer than 512 Mi characters: JSON files above this cannot be parsed anyway. */

@@ -78,6 +78,18 @@ describe('host writes', () => {
   });
 });
 
+describe('request limits', () => {
+  it('refuses a text over 64 MiB of UTF-8 (22 Mi CJK characters) before writing, as it could not be read back', async () => {
+    const path = join(dir, 'huge.json');
+    const reply = await call('file.write', { path, text: '漢'.repeat(22 * 1024 * 1024) });
+    expect(reply).toEqual({
+      ok: false,
+      error: 'file.write: text: is more than 64 MiB of UTF-8, the most NetCanvas reads back from one file',
+    });
+    await expect(stat(path)).rejects.toThrow(/ENOENT/);
+  }, 60_000);
+});
+
 describe('host reads', () => {
   it('refuses a FIFO and /dev/zero at once', async () => {
     const fifo = join(dir, 'graph.json');

@@ -16,8 +16,9 @@ class FakeSocket extends EventTarget {
   serverSends(message: unknown) {
     this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(message) }));
   }
-  drop() {
-    this.dispatchEvent(new Event('close'));
+  drop(code = 1006) {
+    // Node has no CloseEvent; the client reads only `code`.
+    this.dispatchEvent(Object.assign(new Event('close'), { code }));
   }
 }
 
@@ -82,5 +83,18 @@ describe('web host client (wire protocol)', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('refuses a request over the message limit before sending it, and names the limit when the host drops one (1009)', async () => {
+    const { client, sockets } = setup();
+    const socket = sockets[0]!;
+    socket.open();
+    const big = client.request('file.write', { path: '/x.json', text: '漢'.repeat(28 * 1024 * 1024) });
+    await expect(big).rejects.toThrow(/^this request is 84 MiB, more than the 80 MiB the web host accepts in one message$/);
+    expect(socket.sent).toHaveLength(0);
+    const pending = client.request('host.info', {});
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(1));
+    socket.drop(1009);
+    await expect(pending).rejects.toThrow('the request was larger than the 80 MiB the web host accepts in one message');
   });
 });

@@ -7,6 +7,7 @@
  * The connection is re-opened after a loss; `onConnectionChange` drives the UI's banner.
  */
 import type { EventName, Events, NetCanvasApi, RequestArgs, RequestName, Results } from '../../../electron/api/contract';
+import { MAX_MESSAGE_BYTES, utf8Length } from '../../../engine/graph/limits';
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
 
@@ -56,8 +57,13 @@ export function createWebClient(url: string, makeSocket: (url: string) => WebSoc
       setState('open');
     });
     socket.addEventListener('message', (e) => receive(String(e.data)));
-    socket.addEventListener('close', () => {
-      for (const p of pending.values()) p.reject(new Error('the connection to NetCanvas was lost; try again once it is back'));
+    socket.addEventListener('close', (e) => {
+      // The host closes with the protocol's code when a message broke its rules (1009: too big).
+      const why =
+        e.code === 1009
+          ? `the request was larger than the ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB the web host accepts in one message`
+          : 'the connection to NetCanvas was lost; try again once it is back';
+      for (const p of pending.values()) p.reject(new Error(why));
       pending.clear();
       setState('lost');
       setTimeout(open, retryMs);
@@ -97,9 +103,16 @@ export function createWebClient(url: string, makeSocket: (url: string) => WebSoc
         await opened;
       }
       const id = nextId++;
+      const message = JSON.stringify({ kind: 'request', id, name, args });
+      // Refused here rather than by the host, which would have to drop the connection.
+      if (message.length > MAX_MESSAGE_BYTES / 3 && utf8Length(message) > MAX_MESSAGE_BYTES) {
+        throw new Error(
+          `this request is ${Math.round(utf8Length(message) / 1024 / 1024)} MiB, more than the ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB the web host accepts in one message`,
+        );
+      }
       return new Promise<Results[N]>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        socket.send(JSON.stringify({ kind: 'request', id, name, args }));
+        socket.send(message);
       });
     },
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
