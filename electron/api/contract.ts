@@ -38,6 +38,12 @@ export const REQUESTS = {
   'file.list': z.object({ dir: path }),
   /** An ONNX model or a Keras model JSON, turned into a graph by the host. */
   'file.import': z.object({ path }),
+  /**
+   * A path the user chose in the page itself (the web host's path prompt, a typed dataset source):
+   * the host adds it to the paths the UI may reach, after asking natively where it can (desktop).
+   * `auto`: a folder if it is one, else a file.
+   */
+  'file.allow': z.object({ path, kind: z.enum(['file', 'folder', 'auto']).optional() }),
   'recent.list': z.object({}),
   'recovery.save': z.object({ text, path: path.nullable() }),
   'recovery.load': z.object({}),
@@ -121,6 +127,7 @@ export interface Results {
   'file.saveDialog': { path: string | null; unsupported?: boolean };
   'file.list': { dir: string; entries: FileEntry[] };
   'file.import': ImportedGraph;
+  'file.allow': { path: string; allowed: boolean };
   'recent.list': string[];
   'recovery.save': { saved: boolean };
   'recovery.load': { text: string; path: string | null; savedAt: string } | null;

@@ -65,9 +65,14 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
   const toWindow = (send: (sink: WindowSink) => void) => {
     if (window && !window.isDestroyed()) send(sinkFor(window.webContents.id));
   };
+  // A file the OS or the menu opens is the user's choice: granted before the page asks for it.
   const requestOpen = (path: string) => {
     if (!window) pendingOpen = path;
-    else toWindow((s) => s.send('file.openRequested', { path }));
+    else
+      void services?.scope
+        .grant(path, 'file', 'host')
+        .catch(() => undefined)
+        .then(() => toWindow((s) => s.send('file.openRequested', { path })));
   };
 
   if (!app.requestSingleInstanceLock()) {
@@ -197,6 +202,7 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
       shell: shellService,
     });
     services = svc;
+    if (pendingOpen) await svc.scope.grant(pendingOpen, 'file', 'host').catch(() => undefined);
 
     protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
     installSessionSecurity(session.defaultSession, APP_ORIGIN);

@@ -88,6 +88,22 @@ export function createDesktopShell(dialog: DialogLike, windowFor: (webContentsId
       win?.setDocumentEdited?.(isDirtyNow);
     },
     isDirty: (id) => dirty.get(id) ?? false,
+    // The page cannot be trusted to say the user chose a path; a native question can.
+    async confirmAccess(path, purpose, sender) {
+      const win = windowFor(idOf(sender));
+      const options = {
+        type: 'question' as const,
+        title: 'Allow access?',
+        message: `Allow NetCanvas to use ${path}?`,
+        detail: `${purpose} NetCanvas only reads and writes the files and folders you choose.`,
+        buttons: ['Cancel', 'Allow'],
+        defaultId: 1,
+        cancelId: 0,
+        noLink: true,
+      };
+      const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      return response === 1;
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { ApiError, REQUESTS, validateRequest, type RequestName, type Results } from '../api/contract';
+import { allowPath, datasetSource, grantTemplateDataset } from './access';
 import type { EventSink, Services } from './types';
 
 export type Reply = { ok: true; result: unknown } | { ok: false; error: string };
@@ -22,13 +23,19 @@ const remember = async (services: Services, path: string) => {
   if (!isGraphFile(path)) return;
   // The recent list is a convenience: failing to update it must not fail the open or save.
   await services.recent.add(path).catch(() => undefined);
+  // Data and exports beside an opened graph are the user's too.
+  await services.scope.grantFolderOf(path).catch(() => undefined);
 };
 
 const HANDLERS: { [N in RequestName]: Handler<N> } = {
   'host.info': (s) => s.info,
   'templates.list': (s) => s.templates.list(),
-  'templates.read': (s, a) => s.templates.read(a.id),
-  'dataset.sample': (s, a) => s.samples.sample(a.source),
+  'templates.read': async (s, a) => {
+    const template = await s.templates.read(a.id);
+    await grantTemplateDataset(s, template.text);
+    return template;
+  },
+  'dataset.sample': async (s, a, sender) => s.samples.sample(await datasetSource(s, a.source, sender, false)),
   'file.read': async (s, a) => {
     const read = await s.files.read(a.path);
     await remember(s, read.path);
@@ -43,11 +50,15 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   'file.saveDialog': (s, a, sender) => s.shell.saveDialog(a.defaultName, a.kind, sender),
   'file.list': (s, a) => s.files.list(a.dir),
   'file.import': (s, a) => s.importer.model(a.path),
+  'file.allow': (s, a, sender) => allowPath(s, a.path, a.kind ?? 'auto', sender),
   'recent.list': (s) => s.recent.list(),
   'recovery.save': (s, a) => s.recovery.save(a.text, a.path),
   'recovery.load': (s) => s.recovery.load(),
   'recovery.clear': (s) => s.recovery.clear(),
-  'train.start': (s, a, sender) => s.training.start(a, sender),
+  'train.start': async (s, a, sender) => {
+    const source = await datasetSource(s, a.dataset.source, sender, true);
+    return s.training.start({ ...a, dataset: { ...a.dataset, source } }, sender);
+  },
   'train.stop': (s, a) => s.training.stop(a.runId),
   'export.code': (s, a) => s.exporter.code(a.graph, a.target),
   'export.write': (s, a) => s.exporter.write(a.graph, a.target, a.path),

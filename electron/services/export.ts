@@ -8,6 +8,7 @@ import { ApiError, type ExportedFile, type ExportTarget } from '../api/contract'
 import { validateGraph } from '../../engine/graph/load';
 import type { GraphDoc } from '../../engine/graph/types';
 import { fileError, type FileService } from './files';
+import type { PathScope } from './scope';
 
 /** The exporters' entry point: a graph and a target in, the files to write out. */
 export type ExportGraph = (
@@ -24,7 +25,7 @@ export interface ExportService {
 /** Resolves the exporter, or null where this build has none. */
 export type ExporterLoader = () => Promise<ExportGraph | null>;
 
-export function createExportService(load: ExporterLoader, files: FileService): ExportService {
+export function createExportService(load: ExporterLoader, files: FileService, scope: PathScope): ExportService {
   const run = async (graph: Record<string, unknown>, target: ExportTarget): Promise<ExportedFile[]> => {
     const checked = validateGraph(graph);
     if (!checked.ok) throw new ApiError(`This graph cannot be exported: ${checked.error}`);
@@ -47,6 +48,8 @@ export function createExportService(load: ExporterLoader, files: FileService): E
       const full = files.resolvePath(path);
       const targets =
         exported.length === 1 ? [{ file: exported[0]!, at: full }] : exported.map((file) => ({ file, at: join(full, file.name) }));
+      // Several files go into the path chosen for the export, which becomes their folder.
+      if (exported.length > 1) await scope.useAsFolder(full);
       const written: string[] = [];
       for (const { file, at } of targets) {
         // Names are relative paths inside the export folder; none may climb out of it.

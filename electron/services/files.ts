@@ -1,13 +1,15 @@
 /**
- * File access for the UI, which may not touch the disk itself. Reads go through the bounded
- * reader and writes through the atomic writer (engine/io); every failure becomes an `ApiError`
- * whose message names the path and says what went wrong in plain words.
+ * File access for the UI, which may not touch the disk itself. Every path is checked against the
+ * paths the user chose (./scope.ts) first; reads go through the bounded reader and writes through
+ * the atomic writer (engine/io); every failure becomes an `ApiError` whose message names the path
+ * and says what went wrong in plain words.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GRAPH_FILE_MAX_BYTES, IoError, plainReason, readFileBounded, stripBom, writeFileAtomic } from '../../engine/io';
 import { ApiError, type FileEntry } from '../api/contract';
+import type { PathScope } from './scope';
 
 /** Graph files are small; a file this large is almost certainly the wrong one. */
 export const MAX_READ_BYTES = GRAPH_FILE_MAX_BYTES;
@@ -29,8 +31,9 @@ export interface FileService {
   list(dir: string): Promise<{ dir: string; entries: FileEntry[] }>;
 }
 
-export function createFileService(options: { homeDir?: string } = {}): FileService {
+export function createFileService(options: { homeDir?: string; scope: PathScope }): FileService {
   const home = options.homeDir ?? homedir();
+  const { scope } = options;
   const resolvePath = (path: string): string => {
     const expanded = path === '~' ? home : path.startsWith('~/') || path.startsWith('~\\') ? join(home, path.slice(2)) : path;
     return isAbsolute(expanded) ? resolve(expanded) : resolve(home, expanded);
@@ -38,6 +41,7 @@ export function createFileService(options: { homeDir?: string } = {}): FileServi
 
   const readBytes = async (path: string, what = 'a graph file may be') => {
     const full = resolvePath(path);
+    await scope.check(full, 'read');
     try {
       return { path: full, bytes: await readFileBounded(full, { maxBytes: MAX_READ_BYTES, what }) };
     } catch (err) {
@@ -54,6 +58,7 @@ export function createFileService(options: { homeDir?: string } = {}): FileServi
     },
     async write(path, data) {
       const full = resolvePath(path);
+      await scope.check(full, 'write');
       try {
         await writeFileAtomic(full, data);
         return { path: full };
@@ -63,6 +68,7 @@ export function createFileService(options: { homeDir?: string } = {}): FileServi
     },
     async list(dir) {
       const full = resolvePath(dir);
+      await scope.check(full, 'list');
       try {
         const dirents = await readdir(full, { withFileTypes: true });
         const entries: FileEntry[] = dirents

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
+import { defaultDatasetsDir } from '../../engine/data/embedded';
 import type { HostInfo } from '../api/contract';
 import { createExportService, type ExporterLoader } from './export';
 import { createFileService } from './files';
@@ -9,6 +10,7 @@ import { createImportService } from './importer';
 import { createRecentService } from './recent';
 import { createRecoveryService } from './recovery';
 import { createSampleService } from './samples';
+import { createPathScope, type PathScope } from './scope';
 import { createTemplateService } from './templates';
 import { createTrainingService, type TrainerLauncher } from './training';
 import type { ShellService, Services } from './types';
@@ -42,13 +44,25 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function createServices(options: ServiceOptions): Services {
   const homeDir = options.homeDir ?? homedir();
-  const files = createFileService({ homeDir });
+  const recent = createRecentService(options.dataDir);
+  const scope = createPathScope({
+    homeDir,
+    file: join(options.dataDir, 'allowed-paths.json'),
+    builtIn: [
+      { path: options.dataDir, kind: 'folder' },
+      { path: options.templatesDir, kind: 'folder' },
+      { path: options.datasetsDir ?? defaultDatasetsDir(), kind: 'folder' },
+    ],
+    openedBefore: () => recent.list(),
+  });
+  const files = createFileService({ homeDir, scope });
   return {
     info: { kind: options.kind, version: options.version, platform: process.platform, dataDir: options.dataDir, homeDir },
     templates: createTemplateService(options.templatesDir),
     samples: createSampleService(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
     files,
-    recent: createRecentService(options.dataDir),
+    scope,
+    recent,
     // One recovery file per host kind, so a browser tab and the desktop app never overwrite each other's.
     recovery: createRecoveryService(options.dataDir, { fileName: `recovery-${options.kind}.json` }),
     training: createTrainingService({
@@ -65,8 +79,25 @@ export function createServices(options: ServiceOptions): Services {
         return join(dir, `${runId}.weights.json`);
       },
     }),
-    exporter: createExportService(options.loadExporter, files),
+    exporter: createExportService(options.loadExporter, files, scope),
     importer: createImportService(files),
-    shell: options.shell,
+    shell: grantingDialogs(options.shell, scope),
+  };
+}
+
+/** What the user picks in a native dialog is theirs to use: the shell's answers are granted as they pass. */
+function grantingDialogs(shell: ShellService, scope: PathScope): ShellService {
+  return {
+    ...shell,
+    async openDialog(kind, sender) {
+      const answer = await shell.openDialog(kind, sender);
+      if (answer.path) await scope.grant(answer.path, kind === 'dataset-folder' ? 'folder' : 'file', 'host');
+      return answer;
+    },
+    async saveDialog(defaultName, kind, sender) {
+      const answer = await shell.saveDialog(defaultName, kind, sender);
+      if (answer.path) await scope.grant(answer.path, 'file', 'host');
+      return answer;
+    },
   };
 }

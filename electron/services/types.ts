@@ -10,6 +10,7 @@ import type { FileService } from './files';
 import type { ImportService } from './importer';
 import type { RecentService } from './recent';
 import type { RecoveryService } from './recovery';
+import type { PathScope } from './scope';
 import type { SampleService } from './samples';
 import type { TemplateService } from './templates';
 import type { TrainingService } from './training';
@@ -24,6 +25,11 @@ export interface ShellService {
   openDialog(kind: OpenDialogKind, sender: EventSink): Promise<{ path: string | null; unsupported?: boolean }>;
   saveDialog(defaultName: string, kind: 'graph' | 'export', sender: EventSink): Promise<{ path: string | null; unsupported?: boolean }>;
   setTitle(title: string, dirty: boolean, sender: EventSink): void;
+  /**
+   * Asks the user, in the host's own UI, whether the page may use a path it was not given by a
+   * dialog (desktop: a native message box). Hosts without their own UI leave it out.
+   */
+  confirmAccess?(path: string, purpose: string, sender: EventSink): Promise<boolean>;
 }
 
 export interface Services {
@@ -31,6 +37,8 @@ export interface Services {
   readonly templates: TemplateService;
   readonly samples: SampleService;
   readonly files: FileService;
+  /** The paths the user chose; every file request is checked against it. */
+  readonly scope: PathScope;
   readonly recent: RecentService;
   readonly recovery: RecoveryService;
   readonly training: TrainingService;

@@ -173,10 +173,17 @@ describe('desktop main process', () => {
     expect(fake.electron.dialog.showMessageBoxSync).not.toHaveBeenCalled();
   });
 
-  it('a second launch with a file focuses this window and asks the page to open it', () => {
+  it('a second launch with a file focuses this window and asks the page to open it', async () => {
     fake.electron.app.emit('second-instance', {}, ['/usr/bin/netcanvas', '--flag', 'nets/resnet.json'], '/home/student');
     expect(win.focus).toHaveBeenCalled();
-    expect(sentEvents().at(-1)).toEqual({ name: 'file.openRequested', payload: { path: '/home/student/nets/resnet.json' } });
+    await vi.waitFor(() =>
+      expect(sentEvents().at(-1)).toEqual({ name: 'file.openRequested', payload: { path: '/home/student/nets/resnet.json' } }),
+    );
+    // The OS's choice is the user's: the page may now read it (it does not exist here, and says so).
+    expect(await invoke('file.read', { path: '/home/student/nets/resnet.json' })).toEqual({
+      ok: false,
+      error: 'Could not read /home/student/nets/resnet.json: no such file or folder',
+    });
   });
 
   it('trains in a utility process running the bundled trainer; a dead trainer becomes an error event', async () => {

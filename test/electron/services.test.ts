@@ -20,6 +20,9 @@ beforeEach(async () => {
 afterEach(async () => rm(dir, { recursive: true, force: true }));
 
 const call = (name: unknown, args: unknown) => handleRequest(services, name, args, sink);
+/** What the web page's path prompt does once the user picks a path. */
+const choose = async (path: string, kind: 'file' | 'folder' | 'auto' = 'auto') =>
+  expect(await call('file.allow', { path, kind })).toMatchObject({ ok: true, result: { allowed: true } });
 
 describe('dispatcher', () => {
   it('lists the shipped templates with names and descriptions', async () => {
@@ -52,6 +55,7 @@ describe('dispatcher', () => {
     expect(sample.className).toBe('7');
     // Kept per source: asking again loads nothing and gives the same sample.
     expect(((await call('dataset.sample', { source: 'embedded:mnist' })) as { result: unknown }).result).toBe(sample);
+    await choose(join(dir, 'nowhere'));
     const missing = await call('dataset.sample', { source: join(dir, 'nowhere') });
     expect(missing).toEqual({ ok: false, error: `No sample image from ${join(dir, 'nowhere')}: no such file or folder` });
     expect(await call('dataset.sample', { source: 'embedded:nope' })).toEqual({
@@ -75,14 +79,18 @@ describe('dispatcher', () => {
   });
 
   it('gives clear file errors: missing file, a folder, no stack traces', async () => {
+    await choose(join(dir, 'missing.json'));
     const missing = await call('file.read', { path: join(dir, 'missing.json') });
     expect(missing).toEqual({ ok: false, error: `Could not read ${join(dir, 'missing.json')}: no such file or folder` });
-    const folder = await call('file.read', { path: dir });
-    expect(folder).toEqual({ ok: false, error: `Could not read ${dir}: it is a folder, not a file` });
+    await mkdir(join(dir, 'folder'));
+    await choose(join(dir, 'folder'));
+    const folder = await call('file.read', { path: join(dir, 'folder') });
+    expect(folder).toEqual({ ok: false, error: `Could not read ${join(dir, 'folder')}: it is a folder, not a file` });
     expect(JSON.stringify(folder)).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
   it('writes, reads back, lists and remembers recent graph files; relative paths start at home', async () => {
+    await choose('nets', 'folder');
     const written = await call('file.write', { path: 'nets/a.json', text: '{"x":1}' });
     expect(written).toEqual({ ok: true, result: { path: join(dir, 'nets', 'a.json') } });
     expect(await readFile(join(dir, 'nets', 'a.json'), 'utf8')).toBe('{"x":1}');
@@ -158,6 +166,7 @@ describe('export over the dispatcher, with the engine’s exporters', () => {
     const keras = join(dir, 'model.json');
     const layers = [{ class_name: 'Dense', config: { name: 'fc', units: 3, activation: 'softmax', batch_input_shape: [null, 8] } }];
     await writeFile(keras, JSON.stringify({ class_name: 'Sequential', config: { layers } }));
+    for (const file of [keras, join(dir, 'mlp.onnx'), join(dir, 'gone.onnx')]) await choose(file, 'file');
     const reply = await call('file.import', { path: keras });
     expect(reply).toMatchObject({ ok: true, result: { path: keras, format: 'keras', notes: [], hadWeights: false } });
     const graph = parseGraph((reply as { result: { text: string } }).result.text);
@@ -194,6 +203,7 @@ describe('export over the dispatcher, with the engine’s exporters', () => {
     const files = (code as { result: { files: { name: string; text: string }[] } }).result.files;
     expect(files.some((f) => f.name.endsWith('.py') && f.text.includes('torch'))).toBe(true);
     const out = join(dir, 'lenet-export');
+    expect(await handleRequest(exporting, 'file.allow', { path: out }, sink)).toMatchObject({ ok: true });
     const written = await handleRequest(exporting, 'export.write', { graph, target: 'pytorch', path: out }, sink);
     expect(written).toEqual({ ok: true, result: { paths: files.length === 1 ? [out] : files.map((f) => join(out, f.name)) } });
   });

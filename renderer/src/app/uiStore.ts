@@ -1,6 +1,7 @@
 /** View state that is not part of the document: open panels, dialogs, notices, the summary's batch size. */
 import { create } from 'zustand';
 import type { CodeView } from '../code/CodePanel';
+import { api, messageOf } from '../host/api';
 
 export type SideTab = 'inspect' | 'train' | 'code';
 
@@ -56,7 +57,23 @@ export const useUi = create<UiState>()((set, get) => ({
   setGalleryOpen: (galleryOpen) => set({ galleryOpen }),
 }));
 
-/** Asks for a path with the in-page dialog (the web host has no native dialogs). */
-export function askForPath(mode: PathRequest['mode'], title: string, defaultName?: string): Promise<string | null> {
-  return new Promise((resolve) => useUi.getState().setPathRequest({ mode, title, defaultName, resolve }));
+/**
+ * Asks for a path with the in-page dialog (the web host has no native dialogs). The host only
+ * serves paths the user chose, so the choice is handed to it (`file.allow`) before it is used; a
+ * path it refuses (a system or hidden folder) is reported and comes back as null.
+ */
+export async function askForPath(mode: PathRequest['mode'], title: string, defaultName?: string): Promise<string | null> {
+  const path = await new Promise<string | null>((resolve) => useUi.getState().setPathRequest({ mode, title, defaultName, resolve }));
+  return path === null ? null : allowPath(path, mode === 'folder' ? 'folder' : 'auto');
+}
+
+/** Hands a path the user typed or picked in the page to the host; null (after saying why) when it refuses. */
+export async function allowPath(path: string, kind: 'file' | 'folder' | 'auto' = 'auto'): Promise<string | null> {
+  try {
+    const answer = await api().request('file.allow', { path, kind });
+    return answer.allowed ? path : null;
+  } catch (err) {
+    useUi.getState().notify(messageOf(err), 'error');
+    return null;
+  }
 }

@@ -9,13 +9,16 @@ interface Props<A> {
   readonly placeholder?: string;
   readonly help?: string;
   readonly commit: (text: string) => { action: Action<A>; args: A };
+  /** Runs first (e.g. the host allows a typed path); false leaves the value uncommitted. */
+  readonly prepare?: (text: string) => Promise<boolean>;
 }
 
-export function CommitField<A>({ label, value, placeholder, help, commit }: Props<A>) {
+export function CommitField<A>({ label, value, placeholder, help, commit, prepare }: Props<A>) {
   const [text, setText] = useState(value);
   const [error, setError] = useState<string | null>(null);
-  const run = () => {
+  const run = async () => {
     if (text === value) return setError(null);
+    if (prepare && !(await prepare(text))) return;
     const { action, args } = commit(text);
     const outcome = editorStore().getState().perform(action, args);
     setError('error' in outcome ? outcome.error : null);
@@ -29,8 +32,8 @@ export function CommitField<A>({ label, value, placeholder, help, commit }: Prop
           placeholder={placeholder}
           spellCheck={false}
           onChange={(e) => setText(e.target.value)}
-          onBlur={run}
-          onKeyDown={(e) => e.key === 'Enter' && run()}
+          onBlur={() => void run()}
+          onKeyDown={(e) => e.key === 'Enter' && void run()}
         />
       </label>
       {error ? (

@@ -1,6 +1,6 @@
 /** Which data to train on: the embedded MNIST, or a file or folder on the host (picked or typed), plus a sample limit for quick runs. */
 import { memo, useState } from 'react';
-import { askForPath } from '../app/uiStore';
+import { allowPath, askForPath } from '../app/uiStore';
 import { api, messageOf } from '../host/api';
 import { CommitField } from '../panels/CommitField';
 import { setDataset } from '../store/actions';
@@ -50,6 +50,8 @@ export const DatasetPicker = memo(function DatasetPicker({
         value={source}
         help="embedded:mnist, an IDX/CIFAR/image folder, or a .csv file on this machine"
         commit={(text) => ({ action: setDataset, args: { source: text } })}
+        // A typed path is the user's choice too: the host is told before the graph uses it.
+        prepare={async (text) => text.trim().startsWith('embedded:') || text.trim() === '' || (await allowPath(text.trim())) !== null}
       />
       <label className="inline-field">
         Use at most
