@@ -3,6 +3,7 @@ import type { ReceptiveField } from '../layers/conv-math';
 import { closestName, resolveParams } from '../layers/params';
 import { LAYER_TYPES, getLayer } from '../layers/registry';
 import { formatShape, trainableCount, type AnyLayerSpec, type LayerContext, type WeightSpec } from '../layers/spec';
+import { budgetDiagnostics, type BudgetOptions } from './budgets';
 import { diagnostic, type Diagnostic } from './diagnostics';
 import { analyseTopology, reachableFrom } from './topology';
 import type { CheckResult, NodeReport, NodeStatus } from './types';
@@ -79,7 +80,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  *   r.nodes.c1.outputShape   // [28, 28, 6]
  *   r.diagnostics            // [{ code: 'dense-on-spatial', nodeId: 'd1', fix: {...} }]
  */
-export function checkGraph(doc: GraphDoc): CheckResult {
+export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckResult {
   const diagnostics: Diagnostic[] = [];
   const prepared = new Map<NodeId, Prepared>();
   for (const node of doc.nodes) {
@@ -190,6 +191,8 @@ export function checkGraph(doc: GraphDoc): CheckResult {
       ),
     );
   }
+  // What cannot be built is checked last, over the shapes worked out above.
+  diagnostics.push(...budgetDiagnostics(doc, nodes, order, options));
   return {
     ok: !diagnostics.some((d) => d.severity === 'error'),
     nodes,

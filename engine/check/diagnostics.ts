@@ -26,6 +26,8 @@ export const DIAGNOSTICS = {
   'concat-spatial-mismatch': { severity: 'error', title: 'Inputs of a concat differ in height or width' },
   'concat-rank-mismatch': { severity: 'error', title: 'Inputs of a concat differ in rank' },
   'jump-mismatch': { severity: 'warning', title: 'Merged inputs step across the image at different rates' },
+  'too-large': { severity: 'error', title: 'The graph needs more memory or arithmetic than NetCanvas trains with' },
+  'beyond-limits': { severity: 'error', title: 'A shape or count is too large to be represented at all' },
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;

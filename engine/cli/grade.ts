@@ -7,7 +7,7 @@
  * Exit codes: 0 every submission got a mark; 1 some trained check could not be run for a reason
  * that is not the student's (the trainer's backend failed); 2 the lesson or the arguments are unusable.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { checkGraph } from '../check/checkGraph';
 import { parseGraph } from '../graph/load';
@@ -28,6 +28,7 @@ import {
 } from '../lesson';
 import { startTrainerProcess } from '../train/processClient';
 import type { TrainerEvent } from '../train/protocol';
+import { plainReason, readTextBounded, writeFileAtomic } from '../io';
 import { CliError, out, readGraphFile } from './io';
 import { datasetSource } from './train';
 
@@ -46,8 +47,8 @@ const MAX_SUBMISSION_BYTES = 16 * 1024 * 1024;
 /** Trainer failures that are the machine's, not the student's graph's. */
 const NOT_THE_STUDENT = new Set(['backend', 'internal']);
 
-function readLesson(path: string): { doc: GraphDoc; lesson: Lesson } {
-  const doc = readGraphFile(path);
+async function readLesson(path: string): Promise<{ doc: GraphDoc; lesson: Lesson }> {
+  const doc = await readGraphFile(path);
   if (!doc.lesson) throw new CliError(`${path} has no "lesson" object: --lesson needs a lesson file (a graph file with a lesson)`);
   const problems = lessonProblems(doc);
   if (problems.length > 0) {
@@ -82,14 +83,12 @@ function submissionsIn(target: string, lessonPath: string): { path: string; labe
   return found.map((path) => ({ path, label: relative(target, path) }));
 }
 
-function readSubmission(path: string): { doc: GraphDoc } | { error: string } {
+async function readSubmission(path: string): Promise<{ doc: GraphDoc } | { error: string }> {
   try {
-    const size = statSync(path).size;
-    if (size > MAX_SUBMISSION_BYTES) return { error: `the file is ${(size / 1e6).toFixed(0)} MB; a graph file is far smaller` };
-    const parsed = parseGraph(readFileSync(path, 'utf8'));
+    const parsed = parseGraph(await readTextBounded(path, { maxBytes: MAX_SUBMISSION_BYTES, what: 'a graph file may be' }));
     return parsed.ok ? { doc: parsed.doc } : { error: `not a graph file NetCanvas can read: ${parsed.error}` };
   } catch (err) {
-    return { error: `the file cannot be read: ${(err as Error).message}` };
+    return { error: `the file cannot be read: ${plainReason(err)}` };
   }
 }
 
@@ -138,7 +137,7 @@ function notTrainable(lessonDoc: GraphDoc, submission: GraphDoc): string | null 
 export async function runGrade(args: GradeArgs): Promise<number> {
   if (!args.lesson) throw new CliError('missing --lesson LESSON.json: the lesson to grade against');
   if (args.json && args.csv !== undefined) throw new CliError('choose one of --json and --csv');
-  const { doc: lessonDoc, lesson } = readLesson(args.lesson);
+  const { doc: lessonDoc, lesson } = await readLesson(args.lesson);
   const files = submissionsIn(args.target, args.lesson);
   const training = args.train && hasTrainedChecks(lesson);
   const settings = describeLessonRun(lessonDoc);
@@ -151,7 +150,7 @@ export async function runGrade(args: GradeArgs): Promise<number> {
   const graded: GradedSubmission[] = [];
   let unmarked = 0;
   for (const [i, file] of files.entries()) {
-    const read = readSubmission(file.path);
+    const read = await readSubmission(file.path);
     if ('error' in read) {
       graded.push({ file: file.label, ...gradeUnreadable(lesson, read.error) });
       continue;
@@ -172,7 +171,7 @@ export async function runGrade(args: GradeArgs): Promise<number> {
 
   if (args.json) out(JSON.stringify({ submissions: graded }, null, 2));
   else if (args.csv !== undefined) {
-    writeFileSync(args.csv, gradebookCsv(lesson, graded));
+    await writeFileAtomic(args.csv, gradebookCsv(lesson, graded));
     out(`graded ${graded.length} submission${graded.length === 1 ? '' : 's'} against "${lesson.title}": gradebook written to ${args.csv}`);
   } else printText(lesson, graded, basename(args.lesson));
   if (unmarked > 0) {

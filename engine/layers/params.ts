@@ -7,6 +7,16 @@
 export type Padding = 'valid' | 'same' | number;
 export type Pair = readonly [number, number];
 
+/**
+ * The documented caps on geometry: a kernel, pool window, stride, dilation, upsampling factor or
+ * explicit padding above 4096 pixels describes nothing a student can train (images here are at
+ * most 4096×4096), and an input dimension above 2^24 nothing NetCanvas can hold. Larger values
+ * are refused where the file is read, naming the place; what the remaining values make of
+ * shapes and memory is the checker's budget (engine/check/budgets.ts).
+ */
+export const MAX_WINDOW = 4096;
+export const MAX_SHAPE_DIM = 16_777_216;
+
 interface ParamBase<T> {
   /** One line shown in the inspector. */
   readonly doc: string;
@@ -37,10 +47,11 @@ export interface EnumParam extends ParamBase<string> {
   readonly kind: 'enum';
   readonly values: readonly string[];
 }
-/** An int applied to both axes, or `[h, w]`. */
+/** An int applied to both axes, or `[h, w]`; at most `max` (default MAX_WINDOW). */
 export interface SizeParam extends ParamBase<number | Pair> {
   readonly kind: 'size2';
   readonly min: number;
+  readonly max?: number;
 }
 /** "valid", "same", or a non-negative int of symmetric zero padding. */
 export interface PaddingParam extends ParamBase<Padding> {
@@ -98,17 +109,19 @@ export function validateParam(spec: ParamSpec, value: unknown): string | null {
         ? null
         : `expected one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show(value)}`;
     case 'size2': {
-      const ok = (n: unknown) => isInt(n) && n >= spec.min;
+      const max = spec.max ?? MAX_WINDOW;
+      const ok = (n: unknown) => isInt(n) && n >= spec.min && n <= max;
       if (ok(value)) return null;
       if (Array.isArray(value) && value.length === 2 && value.every(ok)) return null;
-      return `expected ${intWord(spec.min)} or a pair [h, w] of them, got ${show(value)}`;
+      return `expected ${intWord(spec.min)} up to ${max} or a pair [h, w] of them, got ${show(value)}`;
     }
     case 'padding':
-      if (value === 'valid' || value === 'same' || (isInt(value) && value >= 0)) return null;
-      return `expected "valid", "same" or a non-negative integer, got ${show(value)}`;
+      if (value === 'valid' || value === 'same' || (isInt(value) && value >= 0 && value <= MAX_WINDOW)) return null;
+      return `expected "valid", "same" or a non-negative integer up to ${MAX_WINDOW}, got ${show(value)}`;
     case 'shape': {
-      const ok = Array.isArray(value) && (value.length === 1 || value.length === 3) && value.every((n) => isInt(n) && n >= 1);
-      return ok ? null : `expected a shape [N] or [H, W, C] of positive integers, got ${show(value)}`;
+      const ok =
+        Array.isArray(value) && (value.length === 1 || value.length === 3) && value.every((n) => isInt(n) && n >= 1 && n <= MAX_SHAPE_DIM);
+      return ok ? null : `expected a shape [N] or [H, W, C] of positive integers up to ${MAX_SHAPE_DIM}, got ${show(value)}`;
     }
   }
 }

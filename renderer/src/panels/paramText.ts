@@ -2,7 +2,7 @@
  * Text ⇄ value for the inspector's fields, by param kind. Parsing is lenient about spaces and
  * brackets; whether the value is acceptable is decided by the engine's validation, not here.
  */
-import type { ParamSpec } from '../../../engine/layers/params';
+import { MAX_SHAPE_DIM, MAX_WINDOW, type ParamSpec } from '../../../engine/layers/params';
 
 export function paramToText(value: unknown): string {
   if (value === undefined) return '';
@@ -52,11 +52,11 @@ export function rangeHint(spec: ParamSpec): string | null {
     case 'float':
       return `${spec.minInclusive === false ? '(' : '['}${spec.min}, ${spec.max}${spec.maxInclusive === false ? ')' : ']'}`;
     case 'size2':
-      return `K or h, w (≥ ${spec.min})`;
+      return `K or h, w (${spec.min} … ${spec.max ?? MAX_WINDOW})`;
     case 'padding':
-      return '"valid", "same" or pixels';
+      return `"valid", "same" or 0 … ${MAX_WINDOW} pixels`;
     case 'shape':
-      return 'H, W, C or N';
+      return `H, W, C or N (each 1 … ${MAX_SHAPE_DIM.toLocaleString('en-US')})`;
     default:
       return null;
   }

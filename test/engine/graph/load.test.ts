@@ -50,12 +50,12 @@ describe('graph file format v1', () => {
     [
       'a bad kernel pair',
       withNodes([{ id: 'c', type: 'conv2d', params: { filters: 1, kernelSize: [3] } }]),
-      /kernelSize: expected a positive integer or a pair/,
+      /kernelSize: expected a positive integer up to 4096 or a pair/,
     ],
     [
       'a bad padding',
       withNodes([{ id: 'c', type: 'conv2d', params: { filters: 1, kernelSize: 3, padding: 'full' } }]),
-      /padding: expected "valid", "same" or a non-negative integer, got "full"/,
+      /padding: expected "valid", "same" or a non-negative integer up to 4096, got "full"/,
     ],
     ['a bad edge', withNodes([], { edges: [{ source: 'a' }] }), /^edges\[0\]\.target: expected a string/],
     ['a negative port', withNodes([], { edges: [{ source: 'a', target: 'b', targetPort: -1 }] }), /^edges\[0\]\.targetPort/],
