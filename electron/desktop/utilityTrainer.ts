@@ -5,8 +5,8 @@
  * which speaks engine/train/protocol.ts over `process.parentPort`.
  */
 import type { UtilityProcess } from 'electron';
+import { STDERR_KEEP, TRAINER_EXEC_ARGV, trainerDeathReason } from '../../engine/train/trainerProcess';
 import type { TrainerEvent } from '../../engine/train/protocol';
-import { causeLine } from '../../engine/train/stderr';
 import type { TrainerLauncher } from '../services/training';
 
 /** The part of Electron's `utilityProcess` used here; tests pass a fake. */
@@ -14,11 +14,9 @@ export interface UtilityProcessModule {
   fork(
     modulePath: string,
     args?: string[],
-    options?: { serviceName?: string; env?: NodeJS.ProcessEnv; stdio?: 'pipe' | 'ignore' | 'inherit' },
+    options?: { serviceName?: string; env?: NodeJS.ProcessEnv; stdio?: 'pipe' | 'ignore' | 'inherit'; execArgv?: string[] },
   ): Pick<UtilityProcess, 'postMessage' | 'on' | 'kill' | 'stdout' | 'stderr'>;
 }
-
-const STDERR_KEEP = 4000;
 
 function isTrainerEvent(value: unknown): value is TrainerEvent {
   const v = value as { type?: unknown; runId?: unknown } | null;
@@ -31,7 +29,8 @@ export function createUtilityTrainerLauncher(
   env: NodeJS.ProcessEnv,
 ): TrainerLauncher {
   return (request, onEvent, onExit) => {
-    const child = utilityProcess.fork(entryPath, [], { serviceName: 'NetCanvas trainer', env, stdio: 'pipe' });
+    // A deep graph needs the trainer's bigger stack here too (engine/train/processClient.ts).
+    const child = utilityProcess.fork(entryPath, [], { serviceName: 'NetCanvas trainer', env, stdio: 'pipe', execArgv: TRAINER_EXEC_ARGV });
     // An unread pipe fills up and blocks the child: drain stdout, keep stderr's tail for messages.
     child.stdout?.on('data', () => {});
     let stderrTail = '';
@@ -51,8 +50,8 @@ export function createUtilityTrainerLauncher(
     child.on('exit', (code: number) => {
       if (finished) return;
       finished = true;
-      const lastLine = causeLine(stderrTail);
-      onExit(`exit code ${code}${lastLine ? `: ${lastLine}` : ''}`);
+      // Electron reports a code only; a signal shows as the code the platform gives it.
+      onExit(trainerDeathReason({ code, signal: null, stderr: stderrTail }));
     });
     child.postMessage(request);
     return {

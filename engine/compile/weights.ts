@@ -31,9 +31,11 @@ export function weightRole(variableName: string): string {
  */
 export function nodeWeights(compiled: CompiledGraph): ReadonlyMap<NodeId, readonly NodeWeight[]> {
   const out = new Map<NodeId, NodeWeight[]>();
+  // One map, not a search of every layer per node (quadratic on a 10,000-layer graph).
+  const layers = new Map(compiled.model.layers.map((l) => [l.name, l]));
   for (const [nodeId, name] of compiled.layerNames) {
     const specs = compiled.check.nodes[nodeId]?.weights ?? [];
-    const variables = compiled.model.layers.find((l) => l.name === name)?.weights ?? [];
+    const variables = layers.get(name)?.weights ?? [];
     const byRole = new Map(variables.map((v) => [weightRole(v.originalName), v]));
     const paired = specs.map((spec) => {
       const variable = byRole.get(spec.role);

@@ -54,10 +54,15 @@ function errorSummary(diagnostics: readonly Diagnostic[]): string {
   return `the graph has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`;
 }
 
-/** Checks the graph and orders it for code generation; throws ExportError when it has errors. */
+/**
+ * Checks the graph and orders it for code generation; throws ExportError when it has errors. A
+ * graph over NetCanvas's own training budget ('too-large': ImageNet-sized nets at batch 64) still
+ * exports: the code is for machines that have the memory.
+ */
 export function planExport(doc: GraphDoc): ExportPlan {
   const check = checkGraph(doc);
-  if (!check.ok) throw new ExportError(errorSummary(check.diagnostics), check.diagnostics);
+  const blocking = check.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'too-large');
+  if (blocking.length > 0) throw new ExportError(errorSummary(blocking), check.diagnostics);
   if (check.inputId === null || check.outputIds.length === 0) {
     throw new ExportError('the graph has no input or no output to export', check.diagnostics);
   }
@@ -84,15 +89,16 @@ export function planExport(doc: GraphDoc): ExportPlan {
   return { doc, check, steps, byId, input: byId.get(check.inputId)!, output: byId.get(check.outputIds[0]!)! };
 }
 
-/** Only the nodes the output depends on are built; dangling side branches (warned about by the checker) are left out. */
+/**
+ * Only the nodes the output depends on are built; dangling side branches (warned about by the
+ * checker) are left out. One pass backwards over the topological order: linear, no recursion.
+ */
 export function liveSteps(plan: ExportPlan): Step[] {
-  const live = new Set<NodeId>();
-  const visit = (id: NodeId) => {
-    if (live.has(id)) return;
-    live.add(id);
-    for (const from of plan.byId.get(id)!.inputs) visit(from);
-  };
-  visit(plan.output.id);
+  const live = new Set<NodeId>([plan.output.id]);
+  for (let i = plan.steps.length - 1; i >= 0; i--) {
+    const step = plan.steps[i]!;
+    if (live.has(step.id)) for (const from of step.inputs) live.add(from);
+  }
   return plan.steps.filter((s) => live.has(s.id));
 }
 

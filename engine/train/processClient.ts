@@ -11,8 +11,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { STDERR_KEEP, TRAINER_EXEC_ARGV, trainerDeathMessage } from './trainerProcess';
 import type { TrainerEvent } from './protocol';
-import { causeLine } from './stderr';
 import type { StartRequest, TerminalEvent } from './train';
 
 export interface TrainerProcess {
@@ -40,8 +40,6 @@ function tsxLoader(): string {
   }
 }
 
-const STDERR_KEEP = 4000;
-
 export function startTrainerProcess(
   request: StartRequest,
   onEvent: (event: TrainerEvent) => void,
@@ -49,7 +47,7 @@ export function startTrainerProcess(
 ): TrainerProcess {
   const entry = options.entryPath ?? fileURLToPath(new URL('./entry.ts', import.meta.url));
   const child: ChildProcess = fork(entry, [], {
-    execArgv: ['--import', tsxLoader()],
+    execArgv: [...TRAINER_EXEC_ARGV, '--import', tsxLoader()],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: options.env ?? process.env,
   });
@@ -76,20 +74,15 @@ export function startTrainerProcess(
       if (child.connected) child.disconnect();
     }
   });
-  const died = (why: string) => {
+  const died = (message: string) => {
     if (settled) return;
-    const lastLine = causeLine(stderrTail);
-    const event: TerminalEvent = {
-      type: 'error',
-      runId: request.runId,
-      kind: 'internal',
-      message: `the trainer process stopped unexpectedly (${why})${lastLine ? `: ${lastLine}` : ''}; the graph is intact, you can train again`,
-    };
+    const event: TerminalEvent = { type: 'error', runId: request.runId, kind: 'internal', message };
     onEvent(event);
     finish(event);
   };
-  child.on('exit', (code, signal) => died(signal ? `killed by ${signal}` : `exit code ${code}`));
-  child.on('error', (err) => died(err.message));
+  let killRequested = false;
+  child.on('exit', (code, signal) => died(trainerDeathMessage({ code, signal, stderr: stderrTail, requested: killRequested })));
+  child.on('error', (err) => died(`the trainer process could not run (${err.message}); the graph is intact, you can train again`));
 
   child.send(request);
   return {
@@ -97,6 +90,7 @@ export function startTrainerProcess(
       if (child.connected) child.send({ type: 'stop', runId: request.runId });
     },
     kill() {
+      killRequested = true;
       child.kill('SIGKILL');
     },
     get pid() {

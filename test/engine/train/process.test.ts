@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTrainerProcess } from '../../../engine/train/processClient';
 import { collect, tinyCnn } from './fixtures';
@@ -50,7 +53,9 @@ describe('trainer process (child_process.fork of engine/train/entry.ts)', { time
     });
     const last = await run.done;
     expect(last).toMatchObject({ type: 'error', kind: 'internal', runId: 'p3' });
-    expect(last.type === 'error' && last.message).toMatch(/trainer process stopped unexpectedly \(killed by SIGKILL\).*graph is intact/);
+    expect(last.type === 'error' && last.message).toMatch(
+      /trainer process stopped unexpectedly \(killed by SIGKILL on request, before it could save\); the graph is intact/,
+    );
     expect(c.events.at(-1)).toBe(last);
   });
 
@@ -71,7 +76,51 @@ describe('trainer process (child_process.fork of engine/train/entry.ts)', { time
     expect(last.type).toBe('error');
     const message = last.type === 'error' ? last.message : '';
     if (c.of('started').length > 0)
-      expect(message).toMatch(/^the trainer process stopped unexpectedly \(killed by SIGKILL\); the graph is intact/);
+      expect(message).toMatch(
+        /^the trainer process stopped unexpectedly \(killed by SIGKILL on request, before it could save\); the graph is intact/,
+      );
     expect(message).not.toMatch(/Warning|artificially reduced|Vulkan|operator\(\)/);
+  });
+
+  /** A stand-in trainer that prints `stderr` at start-up, then waits to be killed (or dies as `then` says). */
+  function fakeTrainer(stderr: string, then = ''): string {
+    const dir = mkdtempSync(join(tmpdir(), 'netcanvas-fake-trainer-'));
+    const entry = join(dir, 'entry.mjs');
+    writeFileSync(
+      entry,
+      `process.stderr.write(${JSON.stringify(stderr)});\nprocess.on('message', () => { ${then} });\nsetInterval(() => {}, 1000);\n`,
+    );
+    return entry;
+  }
+  const DAWN_WARNING =
+    'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 90 to 16 to fit dynamic offset allocation limit.\n';
+
+  it('a trainer killed from outside is called killed, never explained by an unrelated stderr line', async () => {
+    const run = startTrainerProcess({ type: 'start', runId: 'k1', graph: tinyCnn(), dataset: data }, () => {}, {
+      entryPath: fakeTrainer(DAWN_WARNING),
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    process.kill(run.pid!, 'SIGKILL');
+    const last = await run.done;
+    expect(last).toEqual({
+      type: 'error',
+      runId: 'k1',
+      kind: 'internal',
+      message:
+        'the trainer process stopped unexpectedly (killed by SIGKILL: the system may have run out of memory, or another program ended it); the graph is intact, you can train again',
+    });
+  });
+
+  it('a trainer that runs out of memory says so, whatever it printed before', async () => {
+    const run = startTrainerProcess({ type: 'start', runId: 'k2', graph: tinyCnn(), dataset: data }, () => {}, {
+      entryPath: fakeTrainer(
+        `${DAWN_WARNING}\n<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n`,
+        'process.exit(134);',
+      ),
+    });
+    const last = await run.done;
+    expect(last.type === 'error' && last.message).toBe(
+      'the trainer process stopped unexpectedly (exit code 134: it ran out of memory; try a smaller batch size or a smaller graph); the graph is intact, you can train again',
+    );
   });
 });
