@@ -1,3 +1,4 @@
+import { idRecord } from '../graph/records';
 import type { GraphDoc, GraphNode, NodeId, Shape } from '../graph/types';
 import type { ReceptiveField } from '../layers/conv-math';
 import { closestName, resolveParams } from '../layers/params';
@@ -98,6 +99,11 @@ export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckRes
   if (inputs.length === 0 && prepared.size > 0) {
     diagnostics.push(diagnostic('no-input', null, 'the graph has no input node; add one and set its shape (e.g. [28, 28, 1] for MNIST)'));
   }
+  if (doc.nodes.length === 0) {
+    diagnostics.push(
+      diagnostic('no-input', null, 'the graph is empty: add an input node (e.g. shape [28, 28, 1] for MNIST) and layers after it'),
+    );
+  }
   for (const extra of inputs.slice(1)) {
     diagnostics.push(
       diagnostic(
@@ -113,10 +119,13 @@ export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckRes
   const inputId = inputs[0] ?? null;
   const reachable = reachableFrom(inputId ? [inputId] : [], topo.outgoing);
 
-  const nodes: Record<NodeId, NodeReport> = {};
+  const nodes = idRecord<NodeReport>();
   const fields = new Map<NodeId, ReceptiveField | null>();
   const order: NodeId[] = [];
   const totals = { params: 0, macs: 0, activationSize: 0 };
+  // Counting "the N nodes after it" walks downstream of every disconnected start; past this many
+  // visits in all (thousands of starts feeding one long chain) the counts are left out.
+  let countBudget = 1_000_000;
 
   for (const id of topo.order) {
     const p = prepared.get(id)!;
@@ -126,7 +135,8 @@ export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckRes
       nodes[id] = report(p, 'unknown', ins, inShapes);
       // Report only where a disconnected part begins, not every node after it.
       if (!ins.some((src) => !reachable.has(src)) && p.node.type !== 'input') {
-        const after = countDownstream(id, topo.outgoing) - 1;
+        const after = countBudget > 0 ? countDownstream(id, topo.outgoing) - 1 : 0;
+        countBudget -= after + 1;
         const tail = after > 0 ? ` (nor ${after === 1 ? 'is the node' : `are the ${after} nodes`} after it)` : '';
         diagnostics.push(diagnostic('unreachable', id, `${id} is not connected to the input${tail}; it is ignored when training`));
       }
@@ -182,6 +192,16 @@ export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckRes
   for (const id of topo.blocked) nodes[id] = report(prepared.get(id)!, 'unknown', topo.incoming.get(id)!, []);
 
   const outputIds = order.filter((id) => topo.outgoing.get(id)!.length === 0 && prepared.get(id)!.node.type !== 'input');
+  // An input with nothing after it has no output to train (a graph with no edges passed, then training refused it).
+  if (inputId !== null && topo.outgoing.get(inputId)!.length === 0 && nodes[inputId]?.status === 'ok') {
+    diagnostics.push(
+      diagnostic(
+        'nothing-to-train',
+        inputId,
+        `nothing is connected after the input ${inputId}: connect layers from it, ending in a dense layer with one unit per class`,
+      ),
+    );
+  }
   if (outputIds.length > 1) {
     diagnostics.push(
       diagnostic(

@@ -1,5 +1,6 @@
 /** `netcanvas check FILE [--json]`: shapes, params, MACs, receptive fields and diagnostics. */
 import { checkGraph } from '../check/checkGraph';
+import { idRecord } from '../graph/records';
 import type { CheckResult } from '../check/types';
 import { formatShape } from '../layers/spec';
 import { formatCount, formatSI, table } from './format';
@@ -7,7 +8,7 @@ import { out, readGraphFile } from './io';
 
 /** The contract of `--json`: exactly these top-level keys, more fields per node are welcome. */
 export function checkJson(result: CheckResult) {
-  const nodes: Record<string, unknown> = {};
+  const nodes = idRecord<unknown>();
   for (const [id, n] of Object.entries(result.nodes)) {
     nodes[id] = {
       type: n.type,

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ownValue } from '../graph/records';
 import { loadIdxDir } from './idx';
 import { DatasetError, type Dataset } from './types';
 
@@ -42,7 +43,7 @@ export async function loadEmbedded(
   source: string,
   opts: { limit?: number; testLimit?: number; datasetsDir?: string; maxFileBytes?: number } = {},
 ): Promise<Dataset> {
-  const entry = EMBEDDED[name];
+  const entry = ownValue(EMBEDDED, name);
   if (!entry)
     throw new DatasetError(
       `${source}: no embedded dataset called "${name}" (available: ${EMBEDDED_NAMES.map((n) => `embedded:${n}`).join(', ')})`,

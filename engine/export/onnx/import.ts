@@ -6,6 +6,7 @@
  * PyTorch) become channels-last graphs; kernels are converted to the app's layouts (a flatten of
  * NCHW reorders the next dense layer's rows). Anything else is listed in ImportError.unsupported.
  */
+import { idRecord } from '../../graph/records';
 import type { GraphDoc, GraphEdge, GraphNode } from '../../graph/types';
 import { outputLength, padBefore, padTotal } from '../../layers/conv-math';
 import { toIdentifier } from '../identifiers';
@@ -38,7 +39,8 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
   const values = new Map<string, Value>();
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  const layers: Record<string, Record<string, WeightTensor>> = {};
+  // Keyed by node ids taken from the model's names: `__proto__` must stay a key.
+  const layers = idRecord<Record<string, WeightTensor>>();
   const unsupported: string[] = [];
   const taken = new Set<string>();
   const pendingBias = new Map<string, string>(); // MatMul output tensor → dense node awaiting an Add
