@@ -8,7 +8,8 @@
  * every activation twice at the batch size (kept for the backward pass, and its gradient), all in
  * float32. The limit is half of WebAssembly's 4 GiB, the backend every machine has.
  */
-import type { GraphDoc, NodeId } from '../graph/types';
+import type { TrainingConfig } from '../graph/training';
+import type { NodeId } from '../graph/types';
 import type { Diagnostic, Fix } from './diagnostics';
 import { diagnostic } from './diagnostics';
 import type { NodeReport } from './types';
@@ -32,17 +33,10 @@ export interface BudgetOptions {
 
 const BYTES = 4;
 
-/** Optimizer slots per weight for the graph's training settings (Adam's two moments; SGD's velocity). */
-function slots(training: GraphDoc['training']): number {
-  const t = training ?? {};
-  if (t['optimizer'] === 'sgd') return typeof t['momentum'] === 'number' && t['momentum'] === 0 ? 0 : 1;
+/** Optimizer slots per weight (Adam's two moments; SGD's velocity, none without momentum); Adam's when unknown. */
+function slots(training: TrainingConfig | null): number {
+  if (training?.optimizer === 'sgd') return training.momentum === 0 ? 0 : 1;
   return 2;
-}
-
-function batchOf(doc: GraphDoc, options: BudgetOptions): number {
-  const fromDoc = doc.training?.['batchSize'];
-  const b = options.batchSize ?? (typeof fromDoc === 'number' && Number.isInteger(fromDoc) && fromDoc >= 1 ? fromDoc : 64);
-  return Math.max(1, b);
 }
 
 export function formatBytes(bytes: number): string {
@@ -65,13 +59,14 @@ function shrinkFix(report: NodeReport, excess: number, cost: number): Fix | unde
 }
 
 /**
- * Limits broken by the checked nodes (`order`, all `ok`), as error diagnostics.
- * @example budgetDiagnostics(doc, result.nodes, result.order) // [] for every template
+ * Limits broken by the checked nodes (`order`, all `ok`) trained with `training` (its defaults
+ * when it is invalid, which the checker reports itself), as error diagnostics.
+ * @example budgetDiagnostics(result.nodes, result.order, config) // [] for every template
  */
 export function budgetDiagnostics(
-  doc: GraphDoc,
   nodes: Readonly<Record<NodeId, NodeReport>>,
   order: readonly NodeId[],
+  training: TrainingConfig | null,
   options: BudgetOptions = {},
 ): Diagnostic[] {
   const ok = order.map((id) => nodes[id]!).filter((n) => n.status === 'ok');
@@ -89,9 +84,9 @@ export function budgetDiagnostics(
     );
     return out;
   }
-  const batch = batchOf(doc, options);
+  const batch = Math.max(1, options.batchSize ?? training?.batchSize ?? 64);
   const limit = options.memoryBytes ?? LIMITS.trainingBytes;
-  const perWeight = BYTES * (2 + slots(doc.training));
+  const perWeight = BYTES * (2 + slots(training));
   const costOf = (n: NodeReport) => perWeight * n.params + 2 * BYTES * batch * n.activationSize;
   let total = 0;
   let heaviest = ok[0]!;

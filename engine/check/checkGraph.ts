@@ -1,4 +1,5 @@
 import { idRecord } from '../graph/records';
+import { resolveTrainingConfig } from '../graph/training';
 import type { GraphDoc, GraphNode, NodeId, Shape } from '../graph/types';
 import type { ReceptiveField } from '../layers/conv-math';
 import { closestName, resolveParams } from '../layers/params';
@@ -211,8 +212,11 @@ export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckRes
       ),
     );
   }
+  // The training settings are the trainer's first check: a graph that passes here must pass there.
+  const training = resolveTrainingConfig(doc.training);
+  if (!training.ok) diagnostics.push(diagnostic('invalid-training', null, training.error));
   // What cannot be built is checked last, over the shapes worked out above.
-  diagnostics.push(...budgetDiagnostics(doc, nodes, order, options));
+  diagnostics.push(...budgetDiagnostics(nodes, order, training.ok ? training.config : null, options));
   return {
     ok: !diagnostics.some((d) => d.severity === 'error'),
     nodes,

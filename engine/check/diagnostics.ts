@@ -20,6 +20,7 @@ export const DIAGNOSTICS = {
   unreachable: { severity: 'warning', title: 'A node is not reached from the input' },
   'several-outputs': { severity: 'warning', title: 'The graph has more than one output' },
   'nothing-to-train': { severity: 'error', title: 'Nothing is connected after the input' },
+  'invalid-training': { severity: 'error', title: 'A training setting has an invalid value' },
   'needs-spatial': { severity: 'error', title: 'A spatial layer received a vector' },
   'dense-on-spatial': { severity: 'error', title: 'A dense layer received an image-shaped tensor' },
   'window-too-large': { severity: 'error', title: 'A kernel or pool window is larger than its input' },

@@ -95,7 +95,11 @@ function readRows(table: Table, labelAt: number, width: number, limit: number): 
   const x = new Float32Array(rows.length * features);
   const labels: string[] = [];
   rows.forEach((row, r) => {
-    if (row.cells.length !== width) throw new DatasetError(`${table.path}:${row.line}: has ${row.cells.length} columns, expected ${width}`);
+    if (row.cells.length !== width) {
+      throw new DatasetError(
+        `${table.path}:${row.line}: has ${row.cells.length} column${row.cells.length === 1 ? '' : 's'}, expected ${width}`,
+      );
+    }
     let f = 0;
     row.cells.forEach((cell, j) => {
       if (j === labelAt) return;

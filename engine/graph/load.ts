@@ -68,7 +68,9 @@ export function parseGraph(text: string): LoadResult {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    const error = `not valid JSON${locate(text, err)}: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`;
+    // V8 quotes the text around the error, newlines included: the message stays one line.
+    const why = (err as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\n\s*/g, ' ');
+    const error = `not valid JSON${locate(text, err)}: ${why}`;
     return { ok: false, error, errors: [error] };
   }
   return validateGraph(value);

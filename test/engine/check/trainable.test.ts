@@ -34,3 +34,32 @@ describe('something to train', () => {
     ]);
   });
 });
+
+describe('found by fuzzing', () => {
+  it('training settings the trainer would refuse fail check too (optimizer "" passed check, then training said config)', () => {
+    const doc = graphOf(
+      [
+        ['in', 'input', { shape: [4] }],
+        ['d', 'dense', { units: 2 }],
+      ],
+      [['in', 'd']],
+    );
+    const r = checkGraph({ ...doc, training: { optimizer: '' } });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics).toEqual([
+      {
+        code: 'invalid-training',
+        severity: 'error',
+        nodeId: null,
+        message: 'training.optimizer: Invalid option: expected one of "sgd"|"adam"',
+      },
+    ]);
+  });
+
+  it('a JSON syntax error is reported in one line (V8 quotes the text around it, newlines included)', async () => {
+    const { parseGraph } = await import('../../../engine/graph/load');
+    const r = parseGraph('{\n  "format": "netcanvas.graph",\n  "version"{ 1,\n  "name": "x"\n}');
+    expect(!r.ok && r.error).toMatch(/^not valid JSON/);
+    expect(!r.ok && r.error).not.toContain('\n');
+  });
+});
