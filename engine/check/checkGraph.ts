@@ -199,7 +199,7 @@ export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckRes
       diagnostic(
         'nothing-to-train',
         inputId,
-        `nothing is connected after the input ${inputId}: connect layers from it, ending in a dense layer with one unit per class`,
+        `nothing is connected to the input (${inputId}) yet: connect layers from it, ending in a dense layer with one unit per class`,
       ),
     );
   }

@@ -21,7 +21,7 @@ describe('something to train', () => {
         code: 'nothing-to-train',
         severity: 'error',
         nodeId: 'in',
-        message: 'nothing is connected after the input in: connect layers from it, ending in a dense layer with one unit per class',
+        message: 'nothing is connected to the input (in) yet: connect layers from it, ending in a dense layer with one unit per class',
       },
     ]);
   });
