@@ -2,12 +2,13 @@
  * Electron Forge: `npm start` (build, then run the app from this folder) and `npm run package`
  * (an unpacked app in out/). Installers come from electron-builder (`npm run dist`,
  * electron-builder.yml), which makes AppImage, deb, NSIS and DMG from one config.
- * The app folder holds only what runs: the bundles, the built renderer, templates and datasets.
+ * The app folder holds only what runs: the bundles, the built renderer, templates, lessons and datasets.
  */
 import type { ForgeConfig } from '@electron-forge/shared-types';
 
 /** Top-level paths the packaged app keeps; Forge prunes devDependencies from node_modules itself. */
-const KEEP = /^\/(package\.json|dist-electron(\/.*)?|dist(\/renderer(\/.*)?)?|templates(\/.*)?|datasets(\/.*)?|node_modules(\/.*)?)$/;
+const KEEP =
+  /^\/(package\.json|dist-electron(\/.*)?|dist(\/renderer(\/.*)?)?|templates(\/.*)?|lessons(\/.*)?|datasets(\/.*)?|node_modules(\/.*)?)$/;
 
 /**
  * Dawn (the `webgpu` package, GPU training) ships its native addon for every OS and CPU, 19–39 MB

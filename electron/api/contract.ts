@@ -29,6 +29,9 @@ export const REQUESTS = {
   'host.info': z.object({}),
   'templates.list': z.object({}),
   'templates.read': z.object({ id: z.string().min(1).max(200) }),
+  /** The lessons shipped in lessons/ (graph files with a `lesson`), listed and read like templates. */
+  'lessons.list': z.object({}),
+  'lessons.read': z.object({ id: z.string().min(1).max(200) }),
   'dataset.sample': z.object({ source: z.string().min(1).max(4096) }),
   'file.read': z.object({ path }),
   'file.write': z.object({ path, text }),
@@ -120,6 +123,8 @@ export interface Results {
   'host.info': HostInfo;
   'templates.list': TemplateInfo[];
   'templates.read': { text: string };
+  'lessons.list': TemplateInfo[];
+  'lessons.read': { text: string };
   'dataset.sample': DatasetSample;
   'file.read': { path: string; text: string };
   'file.write': { path: string };

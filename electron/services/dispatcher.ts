@@ -35,6 +35,12 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
     await grantTemplateDataset(s, template.text);
     return template;
   },
+  'lessons.list': (s) => s.lessons.list(),
+  'lessons.read': async (s, a) => {
+    const lesson = await s.lessons.read(a.id);
+    await grantTemplateDataset(s, lesson.text);
+    return lesson;
+  },
   'dataset.sample': async (s, a, sender) => s.samples.sample(await datasetSource(s, a.source, sender, false)),
   'file.read': async (s, a) => {
     const read = await s.files.read(a.path);

@@ -1,7 +1,7 @@
 /** Assembles the services for a host; each host adds its launcher and shell. */
 import { mkdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defaultDatasetsDir } from '../../engine/data/embedded';
 import type { HostInfo } from '../api/contract';
 import { createExportService, type ExporterLoader } from './export';
@@ -20,6 +20,8 @@ export interface ServiceOptions {
   readonly version: string;
   readonly dataDir: string;
   readonly templatesDir: string;
+  /** Default: `lessons/` beside the templates folder (both ship with the app). */
+  readonly lessonsDir?: string;
   readonly launchTrainer: TrainerLauncher;
   /** Runs the PyTorch export for `runner: 'pytorch'`; omitted: such runs are refused. */
   readonly launchPytorchTrainer?: TrainerLauncher;
@@ -59,6 +61,7 @@ export function createServices(options: ServiceOptions): Services {
   return {
     info: { kind: options.kind, version: options.version, platform: process.platform, dataDir: options.dataDir, homeDir },
     templates: createTemplateService(options.templatesDir),
+    lessons: createTemplateService(options.lessonsDir ?? join(dirname(options.templatesDir), 'lessons'), 'lesson'),
     samples: createSampleService(options.datasetsDir ? { datasetsDir: options.datasetsDir } : {}),
     files,
     scope,

@@ -35,6 +35,8 @@ export interface ShellService {
 export interface Services {
   readonly info: HostInfo;
   readonly templates: TemplateService;
+  /** The lessons folder, served like the templates. */
+  readonly lessons: TemplateService;
   readonly samples: SampleService;
   readonly files: FileService;
   /** The paths the user chose; every file request is checked against it. */

@@ -5,6 +5,7 @@
 import type { FixAction } from '../check/diagnostics';
 import { resolveParams, validateParam } from '../layers/params';
 import { getLayer } from '../layers/registry';
+import { lockRefusal } from '../lesson/locks';
 import type { GraphDoc, GraphEdge, GraphNode, NodeId, Position } from './types';
 
 /** A fresh id like `conv2d3`, unique in the document. */
@@ -45,8 +46,18 @@ export function removeNodes(doc: GraphDoc, ids: Iterable<NodeId>): GraphDoc {
   };
 }
 
-/** Why an edge may never be valid (so the editor refuses it while dragging), or null. */
-export function connectionRefusal(doc: GraphDoc, source: NodeId, target: NodeId): string | null {
+/**
+ * Why an edge may never be valid (so the editor refuses it while dragging), or null. With
+ * `lessonBase` (the lesson as opened, student mode), an edge that would break one of its locks is
+ * refused with the lock's reason.
+ */
+export function connectionRefusal(doc: GraphDoc, source: NodeId, target: NodeId, lessonBase: GraphDoc | null = null): string | null {
+  const refusal = graphRefusal(doc, source, target);
+  if (refusal || !lessonBase?.lesson) return refusal;
+  return lockRefusal(lessonBase, connect(doc, source, target));
+}
+
+function graphRefusal(doc: GraphDoc, source: NodeId, target: NodeId): string | null {
   if (source === target) return 'a node cannot feed itself';
   const targetNode = doc.nodes.find((n) => n.id === target);
   if (!targetNode) return `there is no node "${target}"`;

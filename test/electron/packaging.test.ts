@@ -37,6 +37,7 @@ describe('Forge (npm run package)', () => {
     expect(ignored('/dist-electron/main.cjs.map')).toBe(true);
     expect(ignored('/engine/train/train.ts')).toBe(true);
     expect(ignored('/templates/lenet5.json')).toBe(false);
+    expect(ignored('/lessons/sgd.json')).toBe(false);
   });
 });
 

@@ -35,6 +35,20 @@ describe('dispatcher', () => {
     expect(JSON.parse((read as { result: { text: string } }).result.text).name).toBe('LeNet-5');
   });
 
+  it('lists the shipped lessons by their titles, beside the templates, and reads one', async () => {
+    const reply = await call('lessons.list', {});
+    expect(reply.ok).toBe(true);
+    const list = (reply as { result: { id: string; name: string; description: string }[] }).result;
+    expect(list.length).toBeGreaterThanOrEqual(8);
+    expect(list.find((t) => t.id === 'receptive-field')?.name).toBe('Receptive field: see the whole digit');
+    const read = await call('lessons.read', { id: 'sgd' });
+    expect(JSON.parse((read as { result: { text: string } }).result.text).lesson.title).toMatch(/^SGD/);
+    expect(await call('lessons.read', { id: '../templates/lenet5' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/no lesson/),
+    });
+  });
+
   it('refuses template ids that could leave the folder, and unknown ones, in words', async () => {
     expect(await call('templates.read', { id: '../package' })).toEqual({
       ok: false,

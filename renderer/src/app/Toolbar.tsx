@@ -43,7 +43,7 @@ export function Toolbar() {
       <div className="toolbar-group">
         {BUTTONS.map(button)}
         <button data-testid="cmd-templates" onClick={() => useUi.getState().setGalleryOpen(true)}>
-          Templates
+          Templates &amp; lessons
         </button>
       </div>
       <div className="toolbar-group">{EDIT.map(button)}</div>

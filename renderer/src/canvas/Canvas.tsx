@@ -27,6 +27,7 @@ import { checkOf } from '../store/checkCache';
 import { editorStore, useEditor } from '../store/editorStore';
 import { setFlowInstance, screenToFlow, zoomToFitSoon } from './flowInstance';
 import { LayerNode } from './LayerNode';
+import { LockRefusal } from './LockRefusal';
 import { PALETTE_MIME } from './Palette';
 import { toFlowEdges, toFlowNodes, type LayerFlowNode } from './toFlow';
 
@@ -39,7 +40,13 @@ const PRO_OPTIONS = { hideAttribution: true };
 /** Module scope: a new function each render would redraw every minimap node. */
 const miniMapColour = (n: { data: Record<string, unknown> }) => (n.data.status === 'error' ? '#ef4444' : '#6366f1');
 
-const isValidConnection: IsValidConnection = (c) => connectionRefusal(editorStore().getState().doc, c.source, c.target) === null;
+/** The engine's refusal, with the open lesson's locks (student mode). */
+function refusalOf(source: string, target: string): string | null {
+  const s = editorStore().getState();
+  return connectionRefusal(s.doc, source, target, s.instructor ? null : s.lessonBase);
+}
+
+const isValidConnection: IsValidConnection = (c) => refusalOf(c.source, c.target) === null;
 
 /** The first view: fit (readably, see zoomToFit) once the first nodes have their sizes. */
 function onInit(instance: ReactFlowInstance<LayerFlowNode, Edge>) {
@@ -109,7 +116,7 @@ export function Canvas() {
   const explainRefusal = useCallback(
     (_: unknown, state: { isValid: boolean | null; fromNode: { id: string } | null; toNode: { id: string } | null }) => {
       if (state.isValid === false && state.fromNode && state.toNode) {
-        setRefusal(connectionRefusal(editorStore().getState().doc, state.fromNode.id, state.toNode.id));
+        setRefusal(refusalOf(state.fromNode.id, state.toNode.id));
         setTimeout(() => setRefusal(null), 3000);
       }
     },
@@ -140,6 +147,7 @@ export function Canvas() {
         <Controls />
       </ReactFlow>
       {refusal && <div className="connection-refusal">Can't connect: {refusal}</div>}
+      <LockRefusal />
     </div>
   );
 }

@@ -28,6 +28,11 @@ function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
     <div className={`layer-node status-${status}${selected ? ' selected' : ''}`} data-testid={`node-${id}`}>
       <InputHandles ports={data.ports} numbered={data.numbered} />
       <div className="layer-head">
+        {data.locked && (
+          <span className="layer-lock" role="img" aria-label={data.locked} title={data.locked} data-testid={`lock-${id}`}>
+            🔒
+          </span>
+        )}
         <span className="layer-title">{data.title}</span>
         <span className="layer-type">{data.typeLabel}</span>
       </div>

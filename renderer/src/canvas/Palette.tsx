@@ -2,7 +2,7 @@
 import { LAYERS } from '../../../engine/layers/registry';
 import { CATEGORIES, type AnyLayerSpec } from '../../../engine/layers/spec';
 import { addNode } from '../store/actions';
-import { editorStore } from '../store/editorStore';
+import { editorStore, useEditor } from '../store/editorStore';
 import { viewCentre } from './flowInstance';
 
 export const PALETTE_MIME = 'application/x-netcanvas-layer';
@@ -13,10 +13,21 @@ const GROUPS = CATEGORIES.map((c) => ({
 }));
 
 export function Palette() {
+  // A lesson's palette: the node types its students may add (instructor mode shows them all).
+  const allowed = useEditor((s) => (s.instructor ? undefined : s.doc.lesson?.palette));
+  const only = allowed ? new Set(allowed) : null;
+  const groups = GROUPS.map((g) => ({ ...g, layers: only ? g.layers.filter((l) => only.has(l.type)) : g.layers })).filter(
+    (g) => g.layers.length > 0,
+  );
   return (
     <aside className="palette" aria-label="Layers">
       <h2 className="panel-title">Layers</h2>
-      {GROUPS.map((group) => (
+      {only && (
+        <p className="palette-note" data-testid="palette-note">
+          {only.size === 0 ? 'This lesson adds no layers: change the ones on the canvas.' : 'This lesson’s layers:'}
+        </p>
+      )}
+      {groups.map((group) => (
         <section key={group.id} className="palette-group">
           <h3>{group.label}</h3>
           {group.layers.map((layer) => (

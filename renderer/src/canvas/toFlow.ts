@@ -9,6 +9,8 @@ import type { CheckResult } from '../../../engine/check/types';
 import type { GraphDoc, GraphEdge, GraphNode, NodeId } from '../../../engine/graph/types';
 import { getLayer } from '../../../engine/layers/registry';
 import { formatShape } from '../../../engine/layers/spec';
+import { lockOf } from '../../../engine/lesson/locks';
+import type { Lesson } from '../../../engine/lesson/schema';
 import { edgeKey, type Selection } from '../store/actions';
 import { formatCount } from './format';
 
@@ -26,6 +28,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   /** 0 for an input; 1 for ordinary layers; numbered ports for merges. */
   readonly ports: number;
   readonly numbered: boolean;
+  /** A lesson's lock on the node, as its padlock's tooltip; null when unlocked. */
+  readonly locked: string | null;
 }
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
@@ -36,7 +40,14 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-function nodeData(node: GraphNode, check: CheckResult, mine: readonly Diagnostic[], incoming: number): LayerNodeData {
+function lockText(lesson: Lesson | undefined, id: NodeId): string | null {
+  const lock = lockOf(lesson, id);
+  if (!lock) return null;
+  if (lock.node) return 'Locked by the lesson: cannot be deleted, edited or rewired (it can be moved)';
+  return `Kept by the lesson${lock.params.length ? `; locked: ${lock.params.join(', ')}` : ''}`;
+}
+
+function nodeData(node: GraphNode, check: CheckResult, mine: readonly Diagnostic[], incoming: number, lesson?: Lesson): LayerNodeData {
   const spec = getLayer(node.type);
   const report = check.nodes[node.id];
   const error = mine.find((d) => d.severity === 'error');
@@ -58,6 +69,7 @@ function nodeData(node: GraphNode, check: CheckResult, mine: readonly Diagnostic
     fix: (error ?? warning)?.fix ?? null,
     ports: spec?.arity.max === 0 ? 0 : merges ? Math.max(2, incoming + 1) : 1,
     numbered: merges,
+    locked: lockText(lesson, node.id),
   };
 }
 
@@ -102,7 +114,7 @@ export function toFlowNodes(
   for (const e of doc.edges) incoming.set(e.target, (incoming.get(e.target) ?? 0) + 1);
   const byNode = diagnosticsByNode(check);
   const nodes = doc.nodes.map((n, i): LayerFlowNode => {
-    const data = nodeData(n, check, byNode.get(n.id) ?? NONE, incoming.get(n.id) ?? 0);
+    const data = nodeData(n, check, byNode.get(n.id) ?? NONE, incoming.get(n.id) ?? 0, doc.lesson);
     const position = doc.layout?.[n.id] ?? { x: 40 + (i % 4) * 240, y: 40 + Math.floor(i / 4) * 140 };
     const measured = sizes.get(n.id);
     const old = previous.get(n.id);

@@ -10,6 +10,7 @@ import { askForPath, useUi } from '../app/uiStore';
 import { zoomToFitSoon } from '../canvas/flowInstance';
 import { api, messageOf } from '../host/api';
 import { autoLayout } from '../layout/autoLayout';
+import { useLessonRuns } from '../lesson/lessonRuns';
 import { loadDocument } from '../store/actions';
 import { editorStore, isDirty } from '../store/editorStore';
 
@@ -26,6 +27,9 @@ function install(doc: GraphDoc, path: string | null): void {
   const store = editorStore().getState();
   store.perform(loadDocument, { doc });
   store.markSaved(path);
+  // A lesson opens on its instructions; another graph's lesson runs no longer apply.
+  useLessonRuns.getState().clear();
+  if (doc.lesson) useUi.getState().setTab('lesson');
   zoomToFitSoon();
 }
 
@@ -124,19 +128,20 @@ export async function saveGraph(): Promise<boolean> {
   return filePath ? writeTo(filePath) : saveGraphAs();
 }
 
-export async function loadTemplate(id: string): Promise<boolean> {
+/** A template, or a lesson (its Lesson panel opens), from the gallery; unsaved, so Save asks where. */
+export async function loadTemplate(id: string, kind: 'template' | 'lesson' = 'template'): Promise<boolean> {
   if (!confirmDiscard()) return false;
   try {
-    const { text } = await api().request('templates.read', { id });
+    const { text } = await api().request(kind === 'lesson' ? 'lessons.read' : 'templates.read', { id });
     const parsed = parseGraph(text);
     if (!parsed.ok) {
-      notify(`The template "${id}" is broken: ${parsed.error}`, 'error');
+      notify(`The ${kind} "${id}" is broken: ${parsed.error}`, 'error');
       return false;
     }
     install(parsed.doc, null);
     return true;
   } catch (err) {
-    notify(`Could not load the template "${id}": ${messageOf(err)}`, 'error');
+    notify(`Could not load the ${kind} "${id}": ${messageOf(err)}`, 'error');
     return false;
   }
 }

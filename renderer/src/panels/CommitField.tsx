@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { Action } from '../store/actions';
 import { editorStore } from '../store/editorStore';
+import { LockMark } from './LockMark';
 
 interface Props<A> {
   readonly label: string;
@@ -11,9 +12,11 @@ interface Props<A> {
   readonly commit: (text: string) => { action: Action<A>; args: A };
   /** Runs first (e.g. the host allows a typed path); false leaves the value uncommitted. */
   readonly prepare?: (text: string) => Promise<boolean>;
+  /** Why the field cannot change (a lesson's lock); it is shown read-only with the reason. */
+  readonly locked?: string;
 }
 
-export function CommitField<A>({ label, value, placeholder, help, commit, prepare }: Props<A>) {
+export function CommitField<A>({ label, value, placeholder, help, commit, prepare, locked }: Props<A>) {
   const [text, setText] = useState(value);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
@@ -27,7 +30,9 @@ export function CommitField<A>({ label, value, placeholder, help, commit, prepar
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label>
         {label}
+        {locked && <LockMark reason={locked} />}
         <input
+          disabled={locked !== undefined}
           value={text}
           placeholder={placeholder}
           spellCheck={false}
@@ -41,7 +46,7 @@ export function CommitField<A>({ label, value, placeholder, help, commit, prepar
           {error}
         </div>
       ) : (
-        help && <div className="field-help">{help}</div>
+        (locked ?? help) && <div className="field-help">{locked ?? help}</div>
       )}
     </div>
   );

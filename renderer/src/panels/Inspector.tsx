@@ -11,6 +11,8 @@ import { ParamField } from './ParamField';
 import { ProblemsList } from './ProblemsList';
 import { ReceptiveFieldView } from './ReceptiveFieldView';
 import { renameGraph, setLabel, setLayerWeightDecay } from '../store/actions';
+import { LockMark } from './LockMark';
+import { LOCKED_NODE, nodeLocks } from './nodeLocks';
 
 /** A layer that behaves differently while training and at test time, with the node's params. */
 function TrainVsTest({ training, test }: { training: string; test: string }) {
@@ -26,15 +28,29 @@ function TrainVsTest({ training, test }: { training: string; test: string }) {
 
 function NodeInspector({ node }: { node: GraphNode }) {
   const doc = useEditor((s) => s.doc);
+  const instructor = useEditor((s) => s.instructor);
   const report = checkOf(doc).nodes[node.id];
   const spec = getLayer(node.type);
   const effective = effectiveParams(node);
   const decay = (doc.training as { layerWeightDecay?: Record<string, number> } | undefined)?.layerWeightDecay?.[node.id];
+  const locks = nodeLocks(doc.lesson, node.id, instructor);
   return (
     <div className="inspector" data-testid="inspector">
       <h2 className="panel-title">
         {spec?.label ?? node.type} <span className="muted">#{node.id}</span>
+        {locks.banner && <LockMark reason={locks.banner} />}
       </h2>
+      {locks.banner && (
+        <p className="lock-banner" data-testid="lock-banner">
+          {locks.banner}
+        </p>
+      )}
+      {locks.toggleNode && (
+        <label className="inline-check lock-node-toggle">
+          <input type="checkbox" data-testid="lock-node" checked={locks.nodeLocked} onChange={locks.toggleNode} />
+          Locked for students: cannot be deleted, edited or rewired
+        </label>
+      )}
       {spec && <p className="panel-doc">{spec.doc}</p>}
       {spec?.trainVsTest && <TrainVsTest {...spec.trainVsTest(effective)} />}
       <CommitField
@@ -42,6 +58,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
         label="Label"
         value={node.label ?? ''}
         placeholder={node.id}
+        locked={locks.readOnly ? LOCKED_NODE : undefined}
         commit={(text) => ({ action: setLabel, args: { nodeId: node.id, label: text } })}
       />
       {spec &&
@@ -53,6 +70,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
             spec={p}
             written={node.params[name]}
             effective={effective[name]}
+            lock={locks.param(name, effective[name])}
           />
         ))}
       {report && report.params > 0 && (
@@ -62,6 +80,11 @@ function NodeInspector({ node }: { node: GraphNode }) {
           value={decay === undefined ? '' : String(decay)}
           placeholder="global"
           help="L2 strength λ for this layer's weights; empty uses the training config's weight decay."
+          locked={
+            !instructor && doc.lesson?.locked?.training?.includes('layerWeightDecay')
+              ? 'The lesson locks the per-layer weight decay'
+              : undefined
+          }
           commit={(text) => ({ action: setLayerWeightDecay, args: { nodeId: node.id, value: text.trim() === '' ? null : Number(text) } })}
         />
       )}

@@ -4,6 +4,7 @@ import type { ParamSpec } from '../../../engine/layers/params';
 import type { NodeId } from '../../../engine/graph/types';
 import { removeParam, setParam } from '../store/actions';
 import { editorStore } from '../store/editorStore';
+import { LockMark } from './LockMark';
 import { paramToText, rangeHint, textToParam } from './paramText';
 
 interface Props {
@@ -14,9 +15,15 @@ interface Props {
   readonly written: unknown;
   /** The value in effect, defaults filled in. */
   readonly effective: unknown;
+  /**
+   * A lesson's lock on this param. For a student the field is read-only with the reason; in
+   * instructor mode `toggle` locks and unlocks it and the field stays editable.
+   */
+  readonly lock?: { readonly locked: boolean; readonly reason: string; readonly toggle?: () => void };
 }
 
-export function ParamField({ nodeId, name, spec, written, effective }: Props) {
+export function ParamField({ nodeId, name, spec, written, effective, lock }: Props) {
+  const readOnly = lock?.locked === true && !lock.toggle;
   const [text, setText] = useState(paramToText(written ?? effective));
   const [error, setError] = useState<string | null>(null);
 
@@ -35,11 +42,29 @@ export function ParamField({ nodeId, name, spec, written, effective }: Props) {
       <label htmlFor={id}>
         {name}
         {written === undefined && !spec.required && <span className="field-default"> default</span>}
+        {readOnly && <LockMark reason={lock.reason} />}
+        {lock?.toggle && (
+          <button
+            className={`lock-toggle${lock.locked ? ' on' : ''}`}
+            aria-pressed={lock.locked}
+            data-testid={`lock-param-${name}`}
+            title={lock.locked ? 'Unlock this param for students' : 'Lock this param for students'}
+            onClick={lock.toggle}
+          >
+            {lock.locked ? '🔒' : '🔓'}
+          </button>
+        )}
       </label>
       {spec.kind === 'bool' ? (
-        <input id={id} type="checkbox" checked={effective === true} onChange={(e) => commit(String(e.target.checked))} />
+        <input
+          id={id}
+          type="checkbox"
+          disabled={readOnly}
+          checked={effective === true}
+          onChange={(e) => commit(String(e.target.checked))}
+        />
       ) : spec.kind === 'enum' ? (
-        <select id={id} value={String(effective)} onChange={(e) => commit(e.target.value)}>
+        <select id={id} disabled={readOnly} value={String(effective)} onChange={(e) => commit(e.target.value)}>
           {spec.values.map((v) => (
             <option key={v}>{v}</option>
           ))}
@@ -47,6 +72,7 @@ export function ParamField({ nodeId, name, spec, written, effective }: Props) {
       ) : (
         <input
           id={id}
+          disabled={readOnly}
           value={text}
           spellCheck={false}
           onChange={(e) => setText(e.target.value)}
@@ -60,7 +86,7 @@ export function ParamField({ nodeId, name, spec, written, effective }: Props) {
           }}
         />
       )}
-      {written !== undefined && !spec.required && (
+      {written !== undefined && !spec.required && !readOnly && (
         <button
           className="link-button"
           title="Use the default"
@@ -73,6 +99,8 @@ export function ParamField({ nodeId, name, spec, written, effective }: Props) {
         <div className="field-error" role="alert">
           {error}
         </div>
+      ) : readOnly ? (
+        <div className="field-help">{lock.reason}</div>
       ) : (
         <div className="field-help">
           {spec.doc}

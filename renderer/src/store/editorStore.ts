@@ -6,6 +6,7 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { GraphDoc } from '../../../engine/graph/types';
+import { lockRefusal } from '../../../engine/lesson/locks';
 import { NO_SELECTION, type Action, type Outcome, type Selection } from './actions';
 import type { Clip } from './clipboard';
 
@@ -25,6 +26,12 @@ export interface EditorState {
   readonly clipboard: Clip | null;
   /** The latest refused edit, shown until the next successful one. */
   readonly lastError: string | null;
+  /** The lesson as opened: in student mode every edit, undo and redo is checked against its locks. */
+  readonly lessonBase: GraphDoc | null;
+  /** Instructor mode: locks are off and the lesson itself can be edited. */
+  readonly instructor: boolean;
+  /** The latest edit a lesson's lock refused (`seq` counts them, so the same reason twice shows twice). */
+  readonly refusal: { readonly text: string; readonly seq: number } | null;
 
   perform<A>(action: Action<A>, args: A): Outcome;
   undo(): boolean;
@@ -33,6 +40,19 @@ export interface EditorState {
   /** After a save (or open): the current document is what is on disk at `path`. */
   markSaved(path: string | null): void;
   setClipboard(clip: Clip | null): void;
+  /** Leaving instructor mode hands the lesson out as it is now: its locks hold from here. */
+  setInstructor(on: boolean): void;
+}
+
+/**
+ * Why a lesson's locks refuse going from `before` to `after` (student mode), or null. A move only
+ * replaces the layout, which no lock covers: nothing to compare then.
+ */
+function lockGuard(s: EditorState, before: GraphDoc, after: GraphDoc): string | null {
+  if (s.instructor || !s.lessonBase) return null;
+  const same =
+    after.nodes === before.nodes && after.edges === before.edges && after.training === before.training && after.lesson === before.lesson;
+  return same ? null : lockRefusal(s.lessonBase, after);
 }
 
 export function createEditorStore(initial: GraphDoc) {
@@ -46,9 +66,16 @@ export function createEditorStore(initial: GraphDoc) {
     filePath: null,
     clipboard: null,
     lastError: null,
+    lessonBase: initial.lesson ? initial : null,
+    instructor: false,
+    refusal: null,
 
     perform(action, args) {
       const s = get();
+      const refuse = (text: string) => {
+        set({ lastError: text, refusal: { text, seq: (s.refusal?.seq ?? 0) + 1 } });
+        return { error: text };
+      };
       const outcome = action.perform(s.doc, args, s.selection);
       if ('error' in outcome) {
         set({ lastError: outcome.error });
@@ -56,9 +83,12 @@ export function createEditorStore(initial: GraphDoc) {
       }
       const selection = outcome.selection ?? pruneSelection(s.selection, outcome.doc);
       if (outcome.resetHistory) {
-        set({ doc: outcome.doc, selection, past: [], future: [], coalesceKey: null, lastError: null });
+        const lessonBase = outcome.doc.lesson ? outcome.doc : null;
+        set({ doc: outcome.doc, selection, past: [], future: [], coalesceKey: null, lastError: null, lessonBase, refusal: null });
         return outcome;
       }
+      const refused = lockGuard(s, s.doc, outcome.doc);
+      if (refused) return refuse(refused);
       if (!outcome.undoable) {
         set({ doc: outcome.doc, selection, lastError: null });
         return outcome;
@@ -73,6 +103,11 @@ export function createEditorStore(initial: GraphDoc) {
       const s = get();
       const previous = s.past[s.past.length - 1];
       if (!previous) return false;
+      const refused = lockGuard(s, s.doc, previous);
+      if (refused) {
+        set({ lastError: refused, refusal: { text: refused, seq: (s.refusal?.seq ?? 0) + 1 } });
+        return false;
+      }
       set({
         doc: previous,
         past: s.past.slice(0, -1),
@@ -88,6 +123,11 @@ export function createEditorStore(initial: GraphDoc) {
       const s = get();
       const next = s.future[0];
       if (!next) return false;
+      const refused = lockGuard(s, s.doc, next);
+      if (refused) {
+        set({ lastError: refused, refusal: { text: refused, seq: (s.refusal?.seq ?? 0) + 1 } });
+        return false;
+      }
       set({
         doc: next,
         past: [...s.past, s.doc],
@@ -110,6 +150,11 @@ export function createEditorStore(initial: GraphDoc) {
 
     setClipboard(clip) {
       set({ clipboard: clip });
+    },
+
+    setInstructor(on) {
+      const { doc } = get();
+      set({ instructor: on, ...(on ? {} : { lessonBase: doc.lesson ? doc : null }) });
     },
   }));
 }

@@ -8,6 +8,7 @@ import { SCHEDULE_TYPES, SCHEDULES } from '../../../engine/graph/schedules';
 import { resolveTrainingConfig, type Optimizer, type Schedule, type TrainingConfig } from '../../../engine/graph/training';
 import { TRAINING_OPTIONS, type TrainingOption, type TrainingOptionName } from '../../../engine/graph/training-options';
 import { CommitField } from '../panels/CommitField';
+import { LockMark } from '../panels/LockMark';
 import { setTraining } from '../store/actions';
 import { SchedulePreview } from './SchedulePreview';
 import { editorStore, useEditor } from '../store/editorStore';
@@ -26,11 +27,14 @@ type Set = (patch: Record<string, unknown>) => void;
 /** Every optimizer, in the order the select offers them: a new one does not compile until it has a label. */
 const OPTIMIZER_LABELS: Record<Optimizer, string> = { adam: 'Adam', sgd: 'SGD (momentum)' };
 
-const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, set: Set) => ReactNode> = {
-  runner: (c, set) => (
+/** `locked`: the lesson's reason when it locks this field; the control then shows a padlock and is read-only. */
+const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, set: Set, locked?: string) => ReactNode> = {
+  runner: (c, set, locked) => (
     <label className="field">
       Runner
+      {locked && <LockMark reason={locked} />}
       <select
+        disabled={!!locked}
         value={c.runner ?? 'tfjs'}
         // The default is left out of the file, so untouched graphs stay as they were.
         onChange={(e) => set({ runner: e.target.value === 'tfjs' ? undefined : e.target.value })}
@@ -42,10 +46,11 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
       </select>
     </label>
   ),
-  optimizer: (c, set) => (
+  optimizer: (c, set, locked) => (
     <label className="field">
       Optimizer
-      <select value={c.optimizer} onChange={(e) => set({ optimizer: e.target.value })} data-testid="optimizer">
+      {locked && <LockMark reason={locked} />}
+      <select value={c.optimizer} disabled={!!locked} onChange={(e) => set({ optimizer: e.target.value })} data-testid="optimizer">
         {Object.entries(OPTIMIZER_LABELS).map(([value, label]) => (
           <option key={value} value={value}>
             {label}
@@ -54,13 +59,14 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
       </select>
     </label>
   ),
-  schedule: (c, set) => {
+  schedule: (c, set, locked) => {
     const s = c.schedule as Schedule & Readonly<Record<string, unknown>>;
     return (
       <>
         <label className="field">
           Schedule
-          <select value={s.type} onChange={(e) => set({ schedule: { type: e.target.value } })} data-testid="schedule">
+          {locked && <LockMark reason={locked} />}
+          <select value={s.type} disabled={!!locked} onChange={(e) => set({ schedule: { type: e.target.value } })} data-testid="schedule">
             {SCHEDULE_TYPES.map((type) => (
               <option key={type} value={type}>
                 {SCHEDULES[type].label}
@@ -69,7 +75,13 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
           </select>
         </label>
         {SCHEDULES[s.type].fields.map(([field, label]) => (
-          <CommitField key={`${field}-${String(s[field])}`} label={label} value={String(s[field])} commit={schedulePatch(s, field)} />
+          <CommitField
+            key={`${field}-${String(s[field])}`}
+            label={label}
+            value={String(s[field])}
+            locked={locked}
+            commit={schedulePatch(s, field)}
+          />
         ))}
       </>
     );
@@ -78,8 +90,13 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
 
 const OPTIONS = Object.entries(TRAINING_OPTIONS) as [TrainingOptionName, TrainingOption][];
 
+const NO_LOCKS: readonly string[] = [];
+
 export const TrainingConfigForm = memo(function TrainingConfigForm() {
   const training = useEditor((s) => s.doc.training);
+  // A lesson's locked training fields (instructor mode edits them all).
+  const lockedFields = useEditor((s) => (s.instructor ? NO_LOCKS : (s.doc.lesson?.locked?.training ?? NO_LOCKS)));
+  const lock = (key: string) => (lockedFields.includes(key) ? `Locked by the lesson` : undefined);
   const resolved = resolveTrainingConfig(training);
   if (!resolved.ok) return <p className="field-error">{resolved.error}</p>;
   const c = resolved.config;
@@ -88,7 +105,7 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
     <section className="train-section config-grid">
       <h3>Training</h3>
       {OPTIONS.map(([name, { form }]) => {
-        if ('control' in form) return <Fragment key={name}>{CONTROLS[form.control](c, set)}</Fragment>;
+        if ('control' in form) return <Fragment key={name}>{CONTROLS[form.control](c, set, lock(name))}</Fragment>;
         if (!('field' in form) || (form.optimizer && form.optimizer !== c.optimizer)) return null;
         return (
           <CommitField
@@ -96,6 +113,7 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
             label={form.field}
             value={String(c[name])}
             help={form.help?.(c)}
+            locked={lock(name)}
             commit={numberPatch(name)}
           />
         );

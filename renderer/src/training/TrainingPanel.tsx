@@ -1,5 +1,6 @@
 /** Dataset, config, Train/Stop, live curves, results, history and gradient norms. */
 import { memo, useState } from 'react';
+import { LessonRunNote } from '../lesson/LessonRunNote';
 import { checkOf } from '../store/checkCache';
 import { useEditor } from '../store/editorStore';
 import { CurveCharts } from './CurveCharts';
@@ -28,6 +29,7 @@ export function TrainingPanel() {
   const pytorch = useEditor((s) => (s.doc.training as { runner?: string } | undefined)?.runner === 'pytorch');
   return (
     <div className="training-panel" data-testid="training-panel">
+      <LessonRunNote />
       <DatasetPicker limit={limit} setLimit={setLimit} />
       <TrainingConfigForm />
       <div className="train-buttons" data-testid="train-buttons">

@@ -19,7 +19,7 @@ export const STUB_HOST_SCRIPT = `
         case 'file.list': return { dir: args.dir, entries: [...files.keys()].map((p) => ({ name: p.split('/').pop(), path: p, kind: 'file' })) };
         case 'file.write': files.set(args.path, args.text); return { path: args.path };
         case 'file.read': if (!files.has(args.path)) throw new Error('no such file: ' + args.path); return { path: args.path, text: files.get(args.path) };
-        case 'templates.list': return [];
+        case 'templates.list': case 'lessons.list': return [];
         default: throw new Error(name + ' is not available on the stub host');
       }
     },
