@@ -30,6 +30,9 @@ interface LessonRunsState {
   clear(): void;
 }
 
+/** Enough for a session; older runs fall off. */
+const KEEP_RUNS = 20;
+
 /** Only what marking reads: per-batch events and pictures are not kept. */
 const KEPT = new Set<TrainerEvent['type']>(['started', 'epoch', 'done', 'error']);
 
@@ -50,7 +53,7 @@ export const useLessonRuns = create<LessonRunsState>()((set, get) => ({
     const base = run ?? { runId: event.runId, key: '', events: [], results: null };
     const events = [...base.events, lean];
     const next = { ...base, events, results: summarizeRun(events) };
-    set({ runs: run ? runs.map((r) => (r === run ? next : r)) : [...runs, next] });
+    set({ runs: run ? runs.map((r) => (r === run ? next : r)) : [...runs, next].slice(-KEEP_RUNS) });
   },
   clear: () => set({ runs: [] }),
 }));
