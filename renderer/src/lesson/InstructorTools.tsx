@@ -11,7 +11,7 @@ import { editorStore, useEditor } from '../store/editorStore';
 import { CheckForm } from './CheckForm';
 import { removeCheck, setLessonRun, setLessonText, setPalette, toggleTrainingLock } from './lessonActions';
 
-const perform = editorStore;
+const store = editorStore;
 
 function RunSettings({ lesson }: { lesson: Lesson }) {
   const run = lesson.run ?? {};
@@ -46,7 +46,7 @@ function Palette({ lesson }: { lesson: Lesson }) {
   const toggle = (type: string) => {
     const now = palette ?? [...LAYER_TYPES];
     const next = now.includes(type) ? now.filter((t) => t !== type) : [...now, type];
-    perform().getState().perform(setPalette, { types: next });
+    store().getState().perform(setPalette, { types: next });
   };
   return (
     <details className="instructor-section">
@@ -56,7 +56,7 @@ function Palette({ lesson }: { lesson: Lesson }) {
           type="checkbox"
           checked={!palette}
           onChange={(e) =>
-            perform()
+            store()
               .getState()
               .perform(setPalette, { types: e.target.checked ? null : [] })
           }
@@ -89,7 +89,7 @@ function TrainingLocks({ lesson }: { lesson: Lesson }) {
               type="checkbox"
               data-testid={`lock-training-${f}`}
               checked={locked.has(f)}
-              onChange={() => perform().getState().perform(toggleTrainingLock, { field: f })}
+              onChange={() => store().getState().perform(toggleTrainingLock, { field: f })}
             />
             {f}
           </label>
@@ -131,7 +131,7 @@ export function InstructorTools() {
           rows={8}
           data-testid="lesson-instructions"
           onBlur={(e) =>
-            e.target.value !== lesson.instructions && perform().getState().perform(setLessonText, { instructions: e.target.value })
+            e.target.value !== lesson.instructions && store().getState().perform(setLessonText, { instructions: e.target.value })
           }
         />
       </label>
@@ -142,7 +142,7 @@ export function InstructorTools() {
           defaultValue={(lesson.hints ?? []).join('\n')}
           rows={3}
           onBlur={(e) =>
-            perform()
+            store()
               .getState()
               .perform(setLessonText, {
                 hints: e.target.value
@@ -164,7 +164,7 @@ export function InstructorTools() {
             <button
               className="link-button"
               data-testid={`remove-check-${c.id}`}
-              onClick={() => perform().getState().perform(removeCheck, { id: c.id })}
+              onClick={() => store().getState().perform(removeCheck, { id: c.id })}
             >
               remove
             </button>
