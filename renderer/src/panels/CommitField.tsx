@@ -29,8 +29,10 @@ export function CommitField<A>({ label, value, placeholder, help, commit, prepar
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label>
-        {label}
-        {locked && <LockMark reason={locked} />}
+        <span>
+          {label}
+          {locked && <LockMark reason={locked} />}
+        </span>
         <input
           disabled={locked !== undefined}
           value={text}

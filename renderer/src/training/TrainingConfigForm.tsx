@@ -31,8 +31,10 @@ const OPTIMIZER_LABELS: Record<Optimizer, string> = { adam: 'Adam', sgd: 'SGD (m
 const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, set: Set, locked?: string) => ReactNode> = {
   runner: (c, set, locked) => (
     <label className="field">
-      Runner
-      {locked && <LockMark reason={locked} />}
+      <span>
+        Runner
+        {locked && <LockMark reason={locked} />}
+      </span>
       <select
         disabled={!!locked}
         value={c.runner ?? 'tfjs'}
@@ -48,8 +50,10 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
   ),
   optimizer: (c, set, locked) => (
     <label className="field">
-      Optimizer
-      {locked && <LockMark reason={locked} />}
+      <span>
+        Optimizer
+        {locked && <LockMark reason={locked} />}
+      </span>
       <select value={c.optimizer} disabled={!!locked} onChange={(e) => set({ optimizer: e.target.value })} data-testid="optimizer">
         {Object.entries(OPTIMIZER_LABELS).map(([value, label]) => (
           <option key={value} value={value}>
@@ -64,8 +68,10 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
     return (
       <>
         <label className="field">
-          Schedule
-          {locked && <LockMark reason={locked} />}
+          <span>
+            Schedule
+            {locked && <LockMark reason={locked} />}
+          </span>
           <select value={s.type} disabled={!!locked} onChange={(e) => set({ schedule: { type: e.target.value } })} data-testid="schedule">
             {SCHEDULE_TYPES.map((type) => (
               <option key={type} value={type}>
