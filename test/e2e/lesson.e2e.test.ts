@@ -8,26 +8,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { parseGraph } from '../../engine/graph/load';
 import type { GraphDoc } from '../../engine/graph/types';
 import { gradeSubmission } from '../../engine/lesson';
-import { chromiumAvailable, screenshot, watchErrors } from './support/browser';
+import { chromiumAvailable, screenshot } from './support/browser';
 import { answerPathDialog, docOf, selectNode, setField } from './support/editorPage';
-import type { RunningHost } from './support/host';
-import { openEditor } from './support/openEditor';
+import { checkState, lessonSession, openLessonFromGallery } from './support/lessonPage';
 
 const dir = mkdtempSync(join(tmpdir(), 'netcanvas-e2e-lesson-'));
-
-const checkState = (page: Page, id: string) => page.locator(`[data-testid=lesson-check-${id}]`).getAttribute('data-state');
-
-async function openLessonFromGallery(page: Page, id: string): Promise<void> {
-  await page.locator('[data-testid=cmd-templates]').click();
-  await page.locator('[data-testid=gallery-lessons]').click();
-  await page.locator(`[data-testid=lesson-${id}]`).click();
-  await page.locator('[data-testid=lesson-panel]').waitFor();
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.locator('.side-body').evaluate((el) => el.scrollTo(0, 0));
@@ -42,26 +32,10 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!chromiumAvailable())('a lesson in Chromium', { timeout: 240_000 }, () => {
-  let browser: Browser;
-  let host: RunningHost;
-  let page: Page;
-  let errors: string[];
-
-  beforeAll(async () => {
-    ({ host, browser, page } = await openEditor({
-      prepare: (p) => {
-        p.on('dialog', (d) => void d.accept());
-        errors = watchErrors(p);
-      },
-    }));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const session = lessonSession();
 
   it('a student sees red checks, cannot break the locks, fixes the graph, sees green and submits', async () => {
+    const { page, errors } = session;
     await openLessonFromGallery(page, 'receptive-field');
     expect(await page.locator('[data-testid=lesson-title]').textContent()).toBe('Receptive field: see the whole digit');
     expect(await checkState(page, 'field')).toBe('fail');
@@ -130,6 +104,7 @@ describe.skipIf(!chromiumAvailable())('a lesson in Chromium', { timeout: 240_000
   });
 
   it('a trained check turns green after a run with the lesson’s settings', async () => {
+    const { page } = session;
     const nodes = [
       { id: 'in', type: 'input', params: { shape: [28, 28, 1] } },
       { id: 'flat', type: 'flatten', params: {} },
@@ -185,6 +160,7 @@ describe.skipIf(!chromiumAvailable())('a lesson in Chromium', { timeout: 240_000
   });
 
   it('instructor mode locks a node from the inspector and adds a check from the form; student mode then holds the lock', async () => {
+    const { page } = session;
     await page.locator('[data-testid=instructor-mode]').check();
     await page.locator('[data-testid=tab-inspect]').click();
     await selectNode(page, 'r');

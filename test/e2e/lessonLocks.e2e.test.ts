@@ -4,49 +4,24 @@
  * params read-only in the inspector, a JSON-view edit that would break a lock, and the SGD
  * lesson's locked training fields read-only while the free ones turn the checklist green.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { serializeGraph } from '../../engine/graph/load';
-import { chromiumAvailable, screenshot, watchErrors } from './support/browser';
+import { chromiumAvailable, screenshot } from './support/browser';
 import { docOf, dropLayer, selectNode, wire } from './support/editorPage';
-import type { RunningHost } from './support/host';
-import { openEditor } from './support/openEditor';
+import { checkState, lessonSession, openLessonFromGallery } from './support/lessonPage';
 
-const checkState = (page: Page, id: string) => page.locator(`[data-testid=lesson-check-${id}]`).getAttribute('data-state');
 const edgesOf = async (page: Page) => (await docOf(page)).edges.map((e) => `${e.source}→${e.target}`).sort();
-
-async function openLesson(page: Page, id: string): Promise<void> {
-  await page.locator('[data-testid=cmd-templates]').click();
-  await page.locator('[data-testid=gallery-lessons]').click();
-  await page.locator(`[data-testid=lesson-${id}]`).click();
-  await page.locator('[data-testid=lesson-panel]').waitFor();
-}
 
 /** A training-form field by its label. */
 const trainingField = (page: Page, label: string) => page.locator(`.config-grid .field:has(label:has-text("${label}"))`).first();
 
 describe.skipIf(!chromiumAvailable())('a lesson’s locks under the mouse', { timeout: 240_000 }, () => {
-  let browser: Browser;
-  let host: RunningHost;
-  let page: Page;
-  let errors: string[];
-
-  beforeAll(async () => {
-    ({ host, browser, page } = await openEditor({
-      prepare: (p) => {
-        p.on('dialog', (d) => void d.accept());
-        errors = watchErrors(p);
-      },
-    }));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const session = lessonSession();
 
   it('a cable dragged between locked nodes is refused; palette layers drop; locked params and the JSON view hold', async () => {
-    await openLesson(page, 'receptive-field');
+    const { page, errors } = session;
+    await openLessonFromGallery(page, 'receptive-field');
     const edges = await edgesOf(page);
 
     // Dragging a cable from the locked input straight into the locked flatten would skip the exercise.
@@ -99,7 +74,8 @@ describe.skipIf(!chromiumAvailable())('a lesson’s locks under the mouse', { ti
   });
 
   it('the SGD lesson: locked training fields are read-only, the free ones turn its checks green', async () => {
-    await openLesson(page, 'sgd');
+    const { page, errors } = session;
+    await openLessonFromGallery(page, 'sgd');
     expect(await checkState(page, 'momentum')).toBe('fail');
     expect(await checkState(page, 'schedule')).toBe('fail');
     expect(await checkState(page, 'target')).toBe('pending');
