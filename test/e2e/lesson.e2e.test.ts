@@ -173,6 +173,7 @@ describe.skipIf(!chromiumAvailable())('a lesson in Chromium', { timeout: 240_000
     await page.locator('[data-testid=check-min]').fill('2');
     await page.locator('[data-testid=check-add]').click();
     await page.locator('[data-testid=lesson-check-relus]').waitFor();
+    await screenshot(page, 'lesson-instructor');
     expect((await docOf(page)).lesson?.locked?.nodes).toEqual(['r']);
     await page.locator('[data-testid=instructor-mode]').uncheck();
     expect(await checkState(page, 'relus')).toBe('fail');
