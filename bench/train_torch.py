@@ -1,7 +1,8 @@
 """The same models and training step as bench/train.bench.ts, in PyTorch on the same CPU.
 
-Usage: python3 bench/train_torch.py THREADS CASE... where CASE is model:batch:steps
-(model: lenet5 | residual). Prints one JSON object per case: {"model", "batch", "samples_per_second"}.
+Usage: python3 bench/train_torch.py THREADS CASE... where CASE is model:batch:steps[:optimizer]
+(model: lenet5 | fashion | residual | resnet20; optimizer: adam (default) | momentum).
+Prints one JSON object per case: {"model", "batch", "samples_per_second"}.
 """
 import json
 import sys
@@ -28,24 +29,42 @@ class LeNet5(nn.Module):
         return self.out(F.relu(self.f6(F.relu(self.f5(x)))))
 
 
-def conv_bn():
-    return nn.Sequential(nn.Conv2d(32, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32, momentum=0.1, eps=1e-5))
+class FashionCnn(nn.Module):
+    """conv8 (5x5, same)-pool-conv16 (5x5)-pool-dense100-dense10."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 8, 5, padding=2)
+        self.c2 = nn.Conv2d(8, 16, 5)
+        self.f1 = nn.Linear(16 * 5 * 5, 100)
+        self.out = nn.Linear(100, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.c1(x)), 2)
+        x = F.max_pool2d(F.relu(self.c2(x)), 2)
+        return self.out(F.relu(self.f1(torch.flatten(x, 1))))
+
+
+def conv_bn(cin, cout, k=3, stride=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=False), nn.BatchNorm2d(cout, momentum=0.1, eps=1e-5))
 
 
 class Block(nn.Module):
-    def __init__(self):
+    def __init__(self, cin=32, cout=32, stride=1):
         super().__init__()
-        self.a = conv_bn()
-        self.b = conv_bn()
+        self.a = conv_bn(cin, cout, 3, stride)
+        self.b = conv_bn(cout, cout)
+        self.proj = conv_bn(cin, cout, 1, stride) if stride != 1 or cin != cout else None
 
     def forward(self, x):
-        return F.relu(self.b(F.relu(self.a(x))) + x)
+        shortcut = x if self.proj is None else self.proj(x)
+        return F.relu(self.b(F.relu(self.a(x))) + shortcut)
 
 
 class Residual(nn.Module):
     def __init__(self):
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(3, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU())
+        self.stem = nn.Sequential(conv_bn(3, 32), nn.ReLU())
         self.blocks = nn.Sequential(Block(), Block(), Block())
         self.drop = nn.Dropout(0.2)
         self.fc = nn.Linear(32, 10)
@@ -55,11 +74,45 @@ class Residual(nn.Module):
         return self.fc(self.drop(x.mean(dim=(2, 3))))
 
 
-def bench(model_name, batch, steps):
+class ResNet20(nn.Module):
+    """16/32/64 filters, three stages of three basic blocks, stride-2 1x1 projection shortcuts."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(conv_bn(1, 16), nn.ReLU())
+        blocks, cin = [], 16
+        for stage, cout in enumerate([16, 32, 64]):
+            for b in range(3):
+                blocks.append(Block(cin, cout, 2 if stage > 0 and b == 0 else 1))
+                cin = cout
+        self.blocks = nn.Sequential(*blocks)
+        self.fc = nn.Linear(64, 10)
+
+    def forward(self, x):
+        return self.fc(self.blocks(self.stem(x)).mean(dim=(2, 3)))
+
+
+MODELS = {
+    "lenet5": (LeNet5, (1, 28, 28)),
+    "fashion": (FashionCnn, (1, 28, 28)),
+    "residual": (Residual, (3, 32, 32)),
+    "resnet20": (ResNet20, (1, 28, 28)),
+}
+
+
+def make_optimizer(name, params):
+    if name == "adam":
+        return torch.optim.Adam(params, lr=1e-3)
+    return torch.optim.SGD(params, lr=0.01, momentum=0.9)
+
+
+def make_case(model_name, batch, optimizer="adam"):
+    """A function that runs one training step on a fixed synthetic batch and returns its loss."""
     torch.manual_seed(0)
-    model, shape = (LeNet5(), (1, 28, 28)) if model_name == "lenet5" else (Residual(), (3, 32, 32))
+    cls, shape = MODELS[model_name]
+    model = cls()
     model.train()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    opt = make_optimizer(optimizer, model.parameters())
     x = torch.rand(batch, *shape)
     y = torch.randint(0, 10, (batch,))
 
@@ -70,20 +123,25 @@ def bench(model_name, batch, steps):
         opt.step()
         return loss.item()
 
+    return step
+
+
+def bench(model_name, batch, steps, optimizer="adam"):
+    step = make_case(model_name, batch, optimizer)
     for _ in range(2):
         step()
     start = time.perf_counter()
     for _ in range(steps):
         step()
     seconds = time.perf_counter() - start
-    return {"model": model_name, "batch": batch, "samples_per_second": batch * steps / seconds}
+    return {"model": model_name, "batch": batch, "optimizer": optimizer, "samples_per_second": batch * steps / seconds}
 
 
 def main():
     torch.set_num_threads(int(sys.argv[1]))
     for case in sys.argv[2:]:
-        name, batch, steps = case.split(":")
-        print(json.dumps(bench(name, int(batch), int(steps))), flush=True)
+        name, batch, steps, *rest = case.split(":")
+        print(json.dumps(bench(name, int(batch), int(steps), *rest)), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 /**
  * What training does differently per backend. On the CPU backends (wasm, cpu, tfjs-node) reading
  * a number is free, so each step is read before it is applied and batches are copied in from host
- * memory. On WebGPU every read waits for the GPU queue to drain and a step's cost is its launch
+ * memory; on wasm, batch norm and the optimizers run as NetCanvas's own fused, threaded, in-place
+ * kernels (./backends/wasm-native). On WebGPU every read waits for the GPU queue to drain and a step's cost is its launch
  * count, so: batch norm, dropout, Adam and SGD-with-momentum use NetCanvas's fused kernels, steps
  * are guarded on the device and read several at a time, the training set is uploaded once and
  * gathered on the GPU, and the step is recorded once and replayed: the WebGPU runtime, ./webgpu
@@ -52,6 +53,17 @@ const PLAIN: Acceleration = {
 };
 
 export async function accelerationFor(tfjsBackend: string): Promise<Acceleration> {
+  if (tfjsBackend === 'wasm') {
+    const { wasmAcceleration } = await import('./backends/wasm-native/acceleration');
+    const wasm = wasmAcceleration();
+    if (wasm == null) return PLAIN;
+    return {
+      ...PLAIN,
+      compile: { batchNormTraining: wasm.batchNormTraining },
+      crossEntropy: wasm.crossEntropy,
+      buildOptimizer: (_tf, config) => wasm.buildOptimizer(config),
+    };
+  }
   if (tfjsBackend !== 'webgpu') return PLAIN;
   // Loaded only here: the WebGPU runtime imports tfjs-backend-webgpu, which CPU runs never need.
   const { webgpuAcceleration } = await import('./webgpu');

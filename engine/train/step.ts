@@ -49,6 +49,15 @@ export type StepGuard = 'host' | 'device';
 /** The mean softmax cross-entropy of logits [B, classes] against class indices [B]. */
 export type CrossEntropy = (labels: tfType.Tensor1D, logits: tfType.Tensor, numClasses: number) => tfType.Scalar;
 
+/**
+ * An optimizer that checks a step before writing anything (wasm's fused ones, in place): false when
+ * some new value would not be finite, and then nothing was applied. The host guard needs no copy
+ * of the weights with it.
+ */
+export interface OverflowGuardedOptimizer {
+  applyGradientsUnlessOverflow(variableGradients: tfType.NamedTensorMap): boolean;
+}
+
 /** An optimizer that applies a step only where `ok` (float32 scalar, 1 or 0) is 1, on the device; false: it cannot here. */
 export interface GuardedOptimizer {
   applyGradientsIf(grads: tfType.NamedTensorMap, ok: tfType.Tensor): boolean;
@@ -104,8 +113,12 @@ export function makeTrainStep(
   /** Device guard: 1 until a step is not finite, then 0 for good (the trainer stops there). */
   let healthy: tfType.Variable | null = null;
 
-  /** Forward, backward and [loss, correct, ...norms] (or [loss, correct, Σ of every gradient]), all still on the backend. */
-  function compute(x: tfType.Tensor, labels: tfType.Tensor1D, norms = true) {
+  /**
+   * Forward, backward and [loss, correct, ...norms] (`norms` 'device'), [loss, correct, Σ of every
+   * gradient] ('sum') or [loss, correct] ('host': the caller reads the gradients itself), all still
+   * on the backend.
+   */
+  function compute(x: tfType.Tensor, labels: tfType.Tensor1D, norms: 'device' | 'sum' | 'host' = 'device') {
     let logits: tfType.Tensor | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const out = compiled.logitsModel.apply(x, { training: true }) as tfType.Tensor;
@@ -118,7 +131,8 @@ export function makeTrainStep(
       const correct = tf.sum(tf.equal(tf.argMax(logits!, -1), labels).cast('float32'));
       // A NaN or ±∞ anywhere makes the plain sum non-finite too: enough for the guard.
       // One concat and one sum instead of a sum per gradient: launches, not arithmetic, cost on a GPU.
-      if (!norms)
+      if (norms === 'host') return tf.stack([value, correct]) as tfType.Tensor1D;
+      if (norms === 'sum')
         return tf.stack([value, correct, tf.sum(tf.concat(allVariables.map((v) => grads[v.name]!.reshape([-1]))))]) as tfType.Tensor1D;
       const layerNorms = tracked.map((t) => tf.sqrt(tf.addN(t.variables.map((v) => tf.sum(tf.square(grads[v.name]!))))));
       return tf.stack([value, correct, ...layerNorms]) as tfType.Tensor1D;
@@ -127,16 +141,32 @@ export function makeTrainStep(
     return { stats, grads };
   }
 
+  /** Each tracked layer's gradient norm, summed on the host (a read is free here): no kernels per variable. */
+  function hostNorms(grads: tfType.NamedTensorMap): number[] {
+    return tracked.map((t) => {
+      let sum = 0;
+      for (const v of t.variables) {
+        const g = (grads[v.name]?.dataSync() ?? []) as Float32Array;
+        for (let i = 0; i < g.length; i++) sum += g[i]! * g[i]!;
+      }
+      return Math.sqrt(sum);
+    });
+  }
+
   async function runHost(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep> {
     const {
       value: { stats, grads },
       updates,
-    } = collectGuarded(() => compute(x, labels));
-    const values = (await stats.data()) as Float32Array;
+    } = collectGuarded(() => compute(x, labels, 'host'));
+    const values = Float32Array.from([...((await stats.data()) as Float32Array), ...hostNorms(grads)]);
     stats.dispose();
     let finite = values.every((n) => Number.isFinite(n));
     let overflowed = false;
-    if (finite) {
+    const checked = optimizer as tfType.Optimizer & Partial<OverflowGuardedOptimizer>;
+    if (finite && typeof checked.applyGradientsUnlessOverflow === 'function') {
+      overflowed = !checked.applyGradientsUnlessOverflow(grads);
+      finite = !overflowed;
+    } else if (finite) {
       // tfjs's optimizers give each variable new data, so these handles keep the old for free.
       const before = allVariables.map((v) => tf.clone(v));
       optimizer.applyGradients(grads);
@@ -157,7 +187,7 @@ export function makeTrainStep(
     const {
       value: { stats, grads },
       updates,
-    } = collectGuarded(() => compute(x, labels, norms));
+    } = collectGuarded(() => compute(x, labels, norms ? 'device' : 'sum'));
     healthy ??= tf.tidy(() => tf.variable(tf.scalar(1), false));
     const sound = healthy;
     // The sum of the statistics is finite exactly when the loss and every gradient norm are; and

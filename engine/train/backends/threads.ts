@@ -4,6 +4,9 @@
  */
 import os from 'node:os';
 
+/** `0` leaves NetCanvas's own WebAssembly kernels out (engine/train/backends/wasm-native): tfjs's alone, to compare. */
+export const WASM_NATIVE_ENV = 'NETCANVAS_WASM_NATIVE';
+
 /** Environment override for the thread count (1 forces the single-threaded binary). */
 export const WASM_THREADS_ENV = 'NETCANVAS_WASM_THREADS';
 

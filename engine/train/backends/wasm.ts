@@ -7,8 +7,9 @@ import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@t
 import os from 'node:os';
 import { type ProbeResult } from './probe';
 import { registerWasmTrainingKernels } from './wasm-kernels/index';
+import { bindNative } from './wasm-native/runtime';
 import { wasmDistDir } from './wasm-paths';
-import { WASM_THREADS_ENV } from './threads';
+import { WASM_NATIVE_ENV, WASM_THREADS_ENV } from './threads';
 import { patchForThreads, unrefPoolThreads } from './wasm-threads';
 
 /** tfjs-backend-wasm pre-creates 8 pthread workers and never uses more. */
@@ -58,8 +59,10 @@ export async function tryWasm(): Promise<ProbeResult> {
     if (!ok) return { ok: false, reason: 'tfjs-backend-wasm failed to initialise' };
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const n = getThreadsCount();
+    const native = process.env[WASM_NATIVE_ENV] === '0' ? null : await bindNative(tf.backend(), n);
     const parts = [`XNNPACK${simd ? ', SIMD' : ''}`, `${n} thread${n === 1 ? '' : 's'}`];
     parts.push(`${kernels.added.length + kernels.replaced.length} training kernels added/fixed`);
+    parts.push(native != null ? `NetCanvas kernels on ${native.threads} thread${native.threads === 1 ? '' : 's'}` : 'without NetCanvas kernels');
     return { ok: true, tfjsName: 'wasm', detail: parts.join(', ') };
   } catch (e) {
     return { ok: false, reason: `tfjs-backend-wasm failed to initialise: ${(e as Error).message}` };

@@ -21,10 +21,25 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { delegateToCpu, kernelsMissingOnWasm } from './cpu-fallback';
 import { untransposedMatMul } from './matmul-transposes';
+import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { reluGradConfig, registerNativeGradients } from '../wasm-native/gradients';
+import { broadcastMiddleConfig, middleReduction } from '../wasm-native/reductions';
+import { batchNormBackwardConfig, batchNormForwardConfig } from '../wasm-native/batchnorm';
+import { crossEntropyConfig, crossEntropyGradConfig } from '../wasm-native/cross-entropy';
 
 /** Kernels tfjs-backend-wasm 4.22 does not register. */
 export const ADDED_WASM_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig];
+
+/** Kernels of our own that our gradients launch (../wasm-native): only run once it is bound. */
+const NATIVE_ONLY_KERNELS: tf.KernelConfig[] = [
+  reluGradConfig,
+  broadcastMiddleConfig,
+  batchNormForwardConfig,
+  batchNormBackwardConfig,
+  crossEntropyConfig,
+  crossEntropyGradConfig,
+];
 
 /**
  * Stock wasm kernels we replace, each given the stock config (to fall back on for cases it
@@ -33,9 +48,12 @@ export const ADDED_WASM_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig
  */
 export const REPLACED_WASM_KERNELS: Record<string, (stock: tf.KernelConfig | undefined) => tf.KernelConfig> = {
   [tf.MaxPoolGrad]: () => maxPoolGradConfig,
+  [tf.Identity]: () => identityConfig,
   [tf.Conv2DBackpropInput]: conv2dBackpropInputConfig,
   [tf.BatchMatMul]: (stock) => untransposedMatMul(tf.BatchMatMul, required(stock, tf.BatchMatMul)),
   [tf._FusedMatMul]: (stock) => untransposedMatMul(tf._FusedMatMul, required(stock, tf._FusedMatMul)),
+  [tf.Sum]: (stock) => middleReduction(tf.Sum, required(stock, tf.Sum)),
+  [tf.Mean]: (stock) => middleReduction(tf.Mean, required(stock, tf.Mean)),
 };
 
 function required(stock: tf.KernelConfig | undefined, name: string): tf.KernelConfig {
@@ -71,6 +89,8 @@ export function registerWasmTrainingKernels(): WasmKernelRegistration {
     tf.registerKernel({ ...config, setupFunc: config.setupFunc ?? stock?.setupFunc });
     replaced.push(kernelName);
   }
+  for (const config of NATIVE_ONLY_KERNELS) tf.registerKernel(config);
+  registerNativeGradients();
   const delegated = kernelsMissingOnWasm();
   for (const kernelName of delegated) {
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: delegateToCpu(kernelName) });

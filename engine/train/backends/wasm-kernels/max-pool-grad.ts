@@ -11,6 +11,7 @@
  * heap in place, so nothing is copied. (A window whose maximum is NaN routes nothing.)
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeFor } from '../wasm-native/runtime';
 import type { WasmBackend } from './compose';
 
 interface Attrs {
@@ -46,6 +47,15 @@ function maxPoolGrad({
 
   // Allocate before taking heap views: a malloc may grow (and so detach) the heap.
   const dx = wasm.makeOutput(input.shape, 'float32');
+  const native = nativeFor(wasm);
+  if (native != null) {
+    // The same search in ../wasm-native/c/maxpool.c, on every thread.
+    native.exports.nc_max_pool_grad(
+      native.pool, native.ptr(input), native.ptr(output), native.ptr(dy), native.ptr(dx), batchSize, inHeight, inWidth, channels,
+      outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, top, left,
+    );
+    return dx;
+  }
   const x = wasm.typedArrayFromHeap(input) as Float32Array;
   const y = wasm.typedArrayFromHeap(output) as Float32Array;
   const g = wasm.typedArrayFromHeap(dy) as Float32Array;

@@ -1,0 +1,176 @@
+/**
+ * NetCanvas's WebAssembly kernels (./c), bound to a tfjs-backend-wasm instance: the module is
+ * instantiated on tfjs's own memory, so a tensor's heap offset is a pointer our kernels read and
+ * write with no copy. With tfjs's threaded binary (shared memory) the kernels run on a pool of as
+ * many threads as XNNPACK uses (./workers); with the single-threaded binary, on the caller alone.
+ *
+ * @example
+ *   const native = await bindNative(tf.backend());   // once, after tf.setBackend('wasm')
+ *   nativeFor(backend)?.exports.nc_relu_grad(native.pool, dyPtr, xPtr, dxPtr, n);
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { SINGLE_WASM, THREADED_WASM } from './module.generated';
+import { startWorkers, type WorkerPool } from './workers';
+
+type Ptr = number;
+
+/** The C entry points (see ./c/*.c for what each computes). */
+export interface NativeExports {
+  nc_pool_size(): number;
+  nc_pool_stop(pool: Ptr): void;
+  nc_batchnorm_forward(...args: number[]): void;
+  nc_batchnorm_backward(...args: number[]): void;
+  nc_batchnorm_moving(mean: Ptr, variance: Ptr, stats: Ptr, c: number, momentum: number): void;
+  nc_optimizer_update(...args: number[]): number;
+  nc_reduce_middle(pool: Ptr, x: Ptr, out: Ptr, outer: number, reduce: number, inner: number, scale: number, scratch: Ptr): void;
+  nc_broadcast_middle(pool: Ptr, dy: Ptr, out: Ptr, outer: number, reduce: number, inner: number): void;
+  nc_relu_grad(pool: Ptr, dy: Ptr, x: Ptr, dx: Ptr, n: number): void;
+  nc_max_pool_grad(...args: number[]): void;
+  nc_conv2d_filter_grad(...args: number[]): void;
+  nc_conv2d_filter_grad_scratch(ci: number, oh: number, ow: number, co: number, fh: number, fw: number, sh: number, sw: number): number;
+}
+
+interface WasmModuleInternals {
+  tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, ptr: number): void };
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+}
+
+/** Offsets of the pool struct's fields the host writes (./c/nc.h). */
+const POOL_WORKERS = 12;
+const POOL_CAN_BLOCK = 16;
+
+export class Native {
+  /** Threads a job may use, the caller included. */
+  threads = 1;
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  private workers: WorkerPool | null = null;
+
+  constructor(
+    readonly backend: BackendWasm,
+    readonly exports: NativeExports,
+    readonly memory: WebAssembly.Memory,
+    /** The pool struct, in tfjs's heap. */
+    readonly pool: Ptr,
+  ) {}
+
+  private get module(): WasmModuleInternals {
+    return this.backend.wasm as unknown as WasmModuleInternals;
+  }
+
+  /** The heap offset of a tensor's data. */
+  ptr(info: tf.TensorInfo): Ptr {
+    return this.backend.dataIdMap.get(info.dataId)!.memoryOffset;
+  }
+
+  /** Whether the tensor's data belongs to it alone (safe to write in place). */
+  owns(info: tf.TensorInfo): boolean {
+    return this.backend.dataIdMap.get(info.dataId)!.refCount === 1;
+  }
+
+  /**
+   * Says that a tensor's data was written in place. tfjs-backend-wasm caches XNNPACK operators
+   * with a filter's or a weight matrix's values packed inside, by tensor id, and drops them only
+   * when that id is disposed: without this, a conv or dense layer would keep computing with its
+   * weights from before the update. Re-registering the id under the same memory drops them.
+   */
+  written(info: tf.TensorInfo): void {
+    const data = this.backend.dataIdMap.get(info.dataId)!;
+    this.module.tfjs.disposeData(data.id);
+    this.module.tfjs.registerTensor(data.id, tf.util.sizeFromShape(data.shape), data.memoryOffset);
+  }
+
+  /** A float32 view of n elements at ptr (made afresh: a heap growth detaches old views). */
+  f32(ptr: Ptr, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n);
+  }
+
+  /** A scratch buffer of at least `bytes`, 16-byte aligned, valid until the next call. */
+  scratch(bytes: number): Ptr {
+    if (bytes > this.scratchBytes) {
+      if (this.scratchPtr !== 0) this.module._free(this.scratchPtr);
+      this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes, 1 << 16);
+      this.scratchPtr = this.module._malloc(this.scratchBytes + 16) >>> 0;
+    }
+    return (this.scratchPtr + 15) & ~15;
+  }
+
+  /** Starts `threads − 1` workers on the shared memory; resolves once they all wait for work. */
+  async startThreads(module: WebAssembly.Module, threads: number): Promise<void> {
+    if (threads <= 1 || !(this.memory.buffer instanceof SharedArrayBuffer)) return;
+    this.workers = await startWorkers(module, this.memory, this.pool, threads - 1);
+    new Int32Array(this.memory.buffer)[(this.pool + POOL_WORKERS) >> 2] = this.workers.count;
+    this.threads = this.workers.count + 1;
+  }
+
+  dispose(): void {
+    if (this.workers != null) {
+      this.exports.nc_pool_stop(this.pool);
+      this.workers = null;
+    }
+  }
+}
+
+const bound = new WeakMap<object, Native>();
+const binding = new WeakMap<object, Promise<Native | null>>();
+let enabled = true;
+
+/** The kernels bound to this backend, or null before `bindNative` resolved (or where it failed). */
+export function nativeFor(backend: unknown): Native | null {
+  return enabled ? (bound.get((backend as BackendWasm).wasm) ?? null) : null;
+}
+
+/** Off: every kernel takes its tfjs route again (benchmarks compare both in one process). */
+export function setNativeKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  if (typeof Buffer !== 'undefined') return Uint8Array.from(Buffer.from(base64, 'base64'));
+  return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+}
+
+/** Whether this thread may block on Atomics.wait: not a browser page's main thread. */
+function callerMayBlock(): boolean {
+  const g = globalThis as { window?: unknown; process?: { versions?: { node?: string } } };
+  return g.process?.versions?.node != null || g.window === undefined;
+}
+
+/**
+ * Instantiates the kernels on `backend`'s memory (idempotent per backend) with `threads` threads.
+ * Resolves to null, never throws, if this tfjs build exposes no memory we can import: the
+ * caller then keeps tfjs's own kernels.
+ */
+export function bindNative(backend: unknown, threads: number): Promise<Native | null> {
+  const wasmBackend = backend as BackendWasm;
+  const key = wasmBackend.wasm as object;
+  let pending = binding.get(key);
+  if (pending == null) {
+    pending = bind(wasmBackend, threads).catch(() => null);
+    binding.set(key, pending);
+  }
+  return pending;
+}
+
+async function bind(backend: BackendWasm, threads: number): Promise<Native | null> {
+  const wasm = backend.wasm as unknown as WasmModuleInternals;
+  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const module = await WebAssembly.compile(decode(shared ? THREADED_WASM : SINGLE_WASM));
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const exports = instance.exports as unknown as NativeExports;
+  const size = exports.nc_pool_size();
+  const raw = wasm._malloc(size + 64) >>> 0;
+  const pool = (raw + 63) & ~63;
+  new Uint8Array(memory.buffer, pool, size).fill(0);
+  new Int32Array(memory.buffer)[(pool + POOL_CAN_BLOCK) >> 2] = callerMayBlock() ? 1 : 0;
+  const native = new Native(backend, exports, memory, pool);
+  if (shared) await native.startThreads(module, threads);
+  bound.set(backend.wasm, native);
+  return native;
+}
