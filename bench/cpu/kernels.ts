@@ -54,7 +54,14 @@ function otherCases(): Case[] {
     { label: 'relu grad 128×32×32×32', run: () => tf.grad((t: tf.Tensor) => tf.relu(t))(x, dy) },
     {
       label: 'maxPoolGrad 64×28×28×8',
-      run: () => tf.engine().runKernel('MaxPoolGrad', { dy: poolDy, input: pooled, output: poolOut }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor,
+      run: () =>
+        tf
+          .engine()
+          .runKernel(
+            'MaxPoolGrad',
+            { dy: poolDy, input: pooled, output: poolOut },
+            { filterSize: 2, strides: 2, pad: 'valid' },
+          ) as tf.Tensor,
     },
   ];
 }
@@ -90,10 +97,12 @@ for (const c of cases) {
     const a = time(c);
     setNativeKernelsEnabled(false);
     const b = time(c);
-    if (r > 0) ours.push(a), stock.push(b); // the first is a warm-up
+    if (r > 0) (ours.push(a), stock.push(b)); // the first is a warm-up
   }
   setNativeKernelsEnabled(true);
   const [ow, sw] = [median(ours.map((t) => t.wall)), median(stock.map((t) => t.wall))];
   const [oc, sc] = [median(ours.map((t) => t.cpu)), median(stock.map((t) => t.cpu))];
-  console.log(`${c.label.padEnd(44)} ${ow.toFixed(2).padStart(9)} ${sw.toFixed(2).padStart(9)}  ${(sw / ow).toFixed(2).padStart(8)}×   (${oc.toFixed(1)} / ${sc.toFixed(1)})`);
+  console.log(
+    `${c.label.padEnd(44)} ${ow.toFixed(2).padStart(9)} ${sw.toFixed(2).padStart(9)}  ${(sw / ow).toFixed(2).padStart(8)}×   (${oc.toFixed(1)} / ${sc.toFixed(1)})`,
+  );
 }

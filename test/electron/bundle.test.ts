@@ -139,6 +139,15 @@ describe('dist-electron bundles', () => {
     expect(events[0]?.type).toBe('started');
   }, 120_000);
 
+  // NetCanvas's WebAssembly kernels as the utility process loads them: the module inlined in the
+  // bundle, its worker threads started from it, batch norm and Adam fused.
+  it('trainer.cjs trains on wasm with NetCanvas kernels', async () => {
+    const { events, last } = await trainInBundle('fashion-cnn', { backend: 'wasm' });
+    expect(last).toMatchObject({ type: 'done', metrics: { epochsCompleted: 1 } });
+    const started = events.find((e) => e.type === 'started') as Extract<TrainerEvent, { type: 'started' }>;
+    expect(started.backend).toMatchObject({ name: 'wasm', detail: expect.stringMatching(/NetCanvas kernels on \d thread/) });
+  }, 120_000);
+
   // The GPU path as the packaged app loads it: Dawn's native addon and tfjs-webgpu, external to the
   // bundle, through its lazy imports; on Mesa's software adapter, since these machines have no GPU.
   it('trainer.cjs trains on WebGPU, naming the adapter', async (ctx) => {

@@ -56,12 +56,37 @@ function conv2dBackpropFilter({
     // ../wasm-native/c/conv_filter.c: direct, SIMD, on every thread (2.5–5× the XNNPACK route below).
     const [n, , , ci] = x.shape as number[];
     const co = filterShape[3];
-    const perThread = native.exports.nc_conv2d_filter_grad_scratch(ci!, outHeight, outWidth, co, filterHeight, filterWidth, strideHeight, strideWidth);
+    const perThread = native.exports.nc_conv2d_filter_grad_scratch(
+      ci!,
+      outHeight,
+      outWidth,
+      co,
+      filterHeight,
+      filterWidth,
+      strideHeight,
+      strideWidth,
+    );
     const scratch = native.scratch(4 * perThread * native.threads);
     const dw = wasm.makeOutput(filterShape, 'float32');
     native.exports.nc_conv2d_filter_grad(
-      native.pool, native.ptr(x), native.ptr(dy), native.ptr(dw), n!, inHeight, inWidth, ci!, outHeight, outWidth, co,
-      filterHeight, filterWidth, strideHeight, strideWidth, top, left, scratch,
+      native.pool,
+      native.ptr(x),
+      native.ptr(dy),
+      native.ptr(dw),
+      n!,
+      inHeight,
+      inWidth,
+      ci!,
+      outHeight,
+      outWidth,
+      co,
+      filterHeight,
+      filterWidth,
+      strideHeight,
+      strideWidth,
+      top,
+      left,
+      scratch,
     );
     return dw;
   }

@@ -51,8 +51,23 @@ function maxPoolGrad({
   if (native != null) {
     // The same search in ../wasm-native/c/maxpool.c, on every thread.
     native.exports.nc_max_pool_grad(
-      native.pool, native.ptr(input), native.ptr(output), native.ptr(dy), native.ptr(dx), batchSize, inHeight, inWidth, channels,
-      outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, top, left,
+      native.pool,
+      native.ptr(input),
+      native.ptr(output),
+      native.ptr(dy),
+      native.ptr(dx),
+      batchSize,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+      strideHeight,
+      strideWidth,
+      filterHeight,
+      filterWidth,
+      top,
+      left,
     );
     return dx;
   }

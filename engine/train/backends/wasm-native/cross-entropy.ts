@@ -76,7 +76,8 @@ export function wasmCrossEntropy(labels: tf.Tensor1D, logits: tf.Tensor, classes
     save([zIn]);
     return {
       value: tf.engine().runKernel(CROSS_ENTROPY, { logits: zIn, labels: indices }) as tf.Scalar,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(CROSS_ENTROPY_GRAD, { logits: saved[0]!, labels: indices, dy }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(CROSS_ENTROPY_GRAD, { logits: saved[0]!, labels: indices, dy }) as tf.Tensor,
     };
   };
   const loss = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (z: tf.Tensor) => tf.Scalar;

@@ -42,10 +42,14 @@ interface WasmModuleInternals {
 /** Offsets of the pool struct's fields the host writes (./c/nc.h). */
 const POOL_WORKERS = 12;
 const POOL_CAN_BLOCK = 16;
+const POOL_MAX_THREADS = 20;
+const POOL_JOB_THREADS = 32;
 
 export class Native {
-  /** Threads a job may use, the caller included. */
+  /** Threads a job may use, the caller included (see `setThreads`). */
   threads = 1;
+  /** Threads started, the caller included. */
+  private started = 1;
   private scratchPtr = 0;
   private scratchBytes = 0;
   private workers: WorkerPool | null = null;
@@ -104,7 +108,20 @@ export class Native {
     if (threads <= 1 || !(this.memory.buffer instanceof SharedArrayBuffer)) return;
     this.workers = await startWorkers(module, this.memory, this.pool, threads - 1);
     new Int32Array(this.memory.buffer)[(this.pool + POOL_WORKERS) >> 2] = this.workers.count;
-    this.threads = this.workers.count + 1;
+    this.started = this.workers.count + 1;
+    this.setThreads(this.started);
+  }
+
+  /** Caps the threads a job may use at `n` (1 to those started): the bench compares 1 and 2, tests take both paths. */
+  setThreads(n: number): number {
+    this.threads = Math.max(1, Math.min(Math.floor(n), this.started));
+    new Int32Array(this.memory.buffer)[(this.pool + POOL_MAX_THREADS) >> 2] = this.threads;
+    return this.threads;
+  }
+
+  /** The threads the last job ran on (tests check that the threaded path was taken). */
+  lastJobThreads(): number {
+    return new Int32Array(this.memory.buffer)[(this.pool + POOL_JOB_THREADS) >> 2]!;
   }
 
   dispose(): void {
@@ -170,6 +187,7 @@ async function bind(backend: BackendWasm, threads: number): Promise<Native | nul
   new Uint8Array(memory.buffer, pool, size).fill(0);
   new Int32Array(memory.buffer)[(pool + POOL_CAN_BLOCK) >> 2] = callerMayBlock() ? 1 : 0;
   const native = new Native(backend, exports, memory, pool);
+  native.setThreads(1);
   if (shared) await native.startThreads(module, threads);
   bound.set(backend.wasm, native);
   return native;

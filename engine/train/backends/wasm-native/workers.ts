@@ -49,7 +49,12 @@ function ready(worker: NodeWorker | Worker): Promise<void> {
   });
 }
 
-export async function startWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, pool: number, count: number): Promise<WorkerPool> {
+export async function startWorkers(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  pool: number,
+  count: number,
+): Promise<WorkerPool> {
   const isNode = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node != null;
   const workers = await Promise.all(
     Array.from({ length: count }, (_, i) => {

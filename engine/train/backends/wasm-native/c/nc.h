@@ -28,6 +28,7 @@ struct pool {
   int stop;
   int workers; /* threads besides the caller, started by the host */
   int can_block; /* the caller may wait with memory.atomic.wait (false on a browser's main thread) */
+  int max_threads; /* the host's cap on a job's threads, the caller included (1 to workers + 1) */
   task_fn fn;
   const void *job;
   int threads; /* threads taking part in the current job, the caller included */

@@ -36,11 +36,12 @@ EXPORT(nc_pool_stop) void nc_pool_stop(pool_t *pool) {
 }
 
 void nc_parallel(pool_t *pool, task_fn fn, const void *job, int threads) {
+  if (threads > pool->max_threads) threads = pool->max_threads;
   if (threads <= 1 || pool->workers == 0) {
+    pool->threads = 1;
     fn(job, 0, 1);
     return;
   }
-  if (threads > pool->workers + 1) threads = pool->workers + 1;
   pool->fn = fn;
   pool->job = job;
   pool->threads = threads;
@@ -58,14 +59,15 @@ void nc_parallel(pool_t *pool, task_fn fn, const void *job, int threads) {
 EXPORT(nc_worker_loop) void nc_worker_loop(pool_t *pool, int tid, int seen) { (void)pool, (void)tid, (void)seen; }
 EXPORT(nc_pool_stop) void nc_pool_stop(pool_t *pool) { (void)pool; }
 void nc_parallel(pool_t *pool, task_fn fn, const void *job, int threads) {
-  (void)pool, (void)threads;
+  (void)threads;
+  pool->threads = 1;
   fn(job, 0, 1);
 }
 #endif
 
 int nc_threads_for(const pool_t *pool, int64_t work, int64_t per_thread_minimum) {
   int64_t n = work / per_thread_minimum;
-  int most = pool->workers + 1;
+  int most = pool->max_threads < 1 ? 1 : pool->max_threads > pool->workers + 1 ? pool->workers + 1 : pool->max_threads;
   return n < 1 ? 1 : n > most ? most : (int)n;
 }
 
