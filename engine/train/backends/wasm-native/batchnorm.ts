@@ -6,6 +6,7 @@
  * a layer, among them transposes of the whole activation.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BatchNormTrainingOp } from '../../../compile/customLayers';
 import { deferUntilGuarded } from '../../../compile/guardedUpdates';
 import { nativeFor, type Native } from './runtime';
 
@@ -101,15 +102,7 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
  * The compiler's `BatchNormTrainingOp` on wasm: null for the moving statistics, which it updates
  * itself, in place, once the step's guard allows (a variable sharing its buffer gets a copy first).
  */
-export function wasmBatchNormTraining(
-  x: tf.Tensor,
-  gamma: tf.Tensor,
-  beta: tf.Tensor,
-  movingMean: tf.Tensor,
-  movingVariance: tf.Tensor,
-  momentum: number,
-  epsilon: number,
-): { y: tf.Tensor; movingMean: null; movingVariance: null } {
+export const wasmBatchNormTraining: BatchNormTrainingOp = (x, gamma, beta, movingMean, movingVariance, momentum, epsilon) => {
   const { y, stats } = batchNormTraining(x, gamma, beta, epsilon);
   deferUntilGuarded({
     apply: (ok) => {
@@ -120,7 +113,7 @@ export function wasmBatchNormTraining(
     discard: () => stats.dispose(),
   });
   return { y, movingMean: null, movingVariance: null };
-}
+};
 
 /** A variable's buffer, made its own first if it shares it (then writing in place is safe). */
 export function ownBuffer(native: Native, v: tf.Variable): number {

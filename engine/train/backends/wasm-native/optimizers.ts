@@ -10,7 +10,14 @@
  * Off wasm (or without our kernels) they are tfjs's optimizers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { eachGradient, slotVariable, type Slot, type VariableGradients } from '../../webgpu/fused/optimizer-common';
+import {
+  eachGradient,
+  slotVariable,
+  type AdamInternals,
+  type MomentumInternals,
+  type Slot,
+  type VariableGradients,
+} from '../../webgpu/fused/optimizer-common';
 import { ownBuffer } from './batchnorm';
 import { nativeFor, type Native } from './runtime';
 
@@ -89,13 +96,6 @@ export class WasmSgdOptimizer extends tf.SGDOptimizer implements OverflowGuarded
   }
 }
 
-interface MomentumInternals {
-  accumulations: Slot[];
-  learningRate: number;
-  momentum: number;
-  useNesterov: boolean;
-}
-
 export class WasmMomentumOptimizer extends tf.MomentumOptimizer implements OverflowGuardedOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
     if (!this.step(variableGradients, false)) super.applyGradients(variableGradients);
@@ -119,17 +119,6 @@ export class WasmMomentumOptimizer extends tf.MomentumOptimizer implements Overf
     this.incrementIterations();
     return true;
   }
-}
-
-interface AdamInternals {
-  accumulatedFirstMoment: Slot[];
-  accumulatedSecondMoment: Slot[];
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  learningRate: number;
 }
 
 export class WasmAdamOptimizer extends tf.AdamOptimizer implements OverflowGuardedOptimizer {

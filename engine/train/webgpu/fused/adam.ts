@@ -9,19 +9,8 @@
  * Other backends use the stock code.
  */
 import * as tf from '@tensorflow/tfjs';
-import { eachGradient, slotVariable, withFlag, withGuard, type Slot, type VariableGradients } from './optimizer-common';
+import { eachGradient, slotVariable, withFlag, withGuard, type AdamInternals, type Slot, type VariableGradients } from './optimizer-common';
 import { updateInPlace } from './inplace';
-
-interface AdamInternals {
-  accumulatedFirstMoment: Slot[];
-  accumulatedSecondMoment: Slot[];
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  learningRate: number;
-}
 
 /**
  * tfjs's arithmetic, in one launch per weight; an element whose new values would overflow keeps

@@ -11,7 +11,15 @@
  *   const optimizer = new FusedMomentumOptimizer(0.01, 0.9);
  */
 import * as tf from '@tensorflow/tfjs';
-import { eachGradient, slotVariable, withFlag, withGuard, type Slot, type VariableGradients } from './optimizer-common';
+import {
+  eachGradient,
+  slotVariable,
+  withFlag,
+  withGuard,
+  type MomentumInternals,
+  type Slot,
+  type VariableGradients,
+} from './optimizer-common';
 import { updateInPlace } from './inplace';
 
 /**
@@ -37,13 +45,6 @@ const IN_PLACE_NESTEROV = withGuard({
     let w = value[i] - uniforms.lr * (grad[i] + a * uniforms.momentum);
     if (finite(a) && finite(w)) { acc[i] = a; value[i] = w; }`,
 });
-
-interface MomentumInternals {
-  accumulations: Slot[];
-  learningRate: number;
-  momentum: number;
-  useNesterov: boolean;
-}
 
 export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {

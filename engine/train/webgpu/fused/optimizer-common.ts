@@ -9,6 +9,26 @@ import type { InPlaceKernel } from './inplace';
 export type VariableGradients = Parameters<tf.MomentumOptimizer['applyGradients']>[0];
 export type Slot = { originalName: string; variable: tf.Variable };
 
+/** tf.MomentumOptimizer's private state that fused momentum optimizers read. */
+export interface MomentumInternals {
+  accumulations: Slot[];
+  learningRate: number;
+  momentum: number;
+  useNesterov: boolean;
+}
+
+/** tf.AdamOptimizer's private state that fused Adams (WebGPU's, wasm's) read and update. */
+export interface AdamInternals {
+  accumulatedFirstMoment: Slot[];
+  accumulatedSecondMoment: Slot[];
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+}
+
 /** Each variable that has a gradient, with it, by name (as tfjs's own optimizers accept them). */
 export function eachGradient(
   variableGradients: VariableGradients,
