@@ -175,15 +175,17 @@ describe('softmax cross-entropy from class indices', () => {
 });
 
 describe('optimizers, in place', () => {
+  const adam = { adamBeta1: 0.9, adamBeta2: 0.999, adamEpsilon: 1e-7 };
   const configs = [
-    { optimizer: 'sgd', learningRate: 0.1, momentum: 0, nesterov: false },
-    { optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: false },
-    { optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
-    { optimizer: 'adam', learningRate: 0.01, momentum: 0, nesterov: false },
-  ];
+    { optimizer: 'sgd', learningRate: 0.1, momentum: 0, nesterov: false, ...adam },
+    { optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: false, ...adam },
+    { optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, ...adam },
+    { optimizer: 'adam', learningRate: 0.01, momentum: 0, nesterov: false, ...adam },
+    { optimizer: 'adam', learningRate: 0.02, momentum: 0, nesterov: false, adamBeta1: 0.8, adamBeta2: 0.99, adamEpsilon: 1e-3 },
+  ] as const;
   const reference = (c: (typeof configs)[number]): tf.Optimizer =>
     c.optimizer === 'adam'
-      ? tf.train.adam(c.learningRate, 0.9, 0.999)
+      ? tf.train.adam(c.learningRate, c.adamBeta1, c.adamBeta2, c.adamEpsilon)
       : c.momentum > 0
         ? tf.train.momentum(c.learningRate, c.momentum, c.nesterov)
         : tf.train.sgd(c.learningRate);
@@ -209,7 +211,7 @@ describe('optimizers, in place', () => {
     return out;
   };
   for (const c of configs) {
-    it(`${c.optimizer}${c.momentum > 0 ? ` momentum${c.nesterov ? ' Nesterov' : ''}` : ''}: weights and slots as tf.train’s`, async () => {
+    it(`${c.optimizer}${c.momentum > 0 ? ` momentum${c.nesterov ? ' Nesterov' : ''}` : ''}${c.optimizer === 'adam' ? ` β ${c.adamBeta1}/${c.adamBeta2} ε ${c.adamEpsilon}` : ''}: weights and slots as tf.train’s`, async () => {
       await matchesCpu('[weights, slots]', threeSteps(c), true, 1e-5);
     });
   }

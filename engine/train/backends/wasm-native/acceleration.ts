@@ -9,13 +9,13 @@ import type { BatchNormTrainingOp } from '../../../compile/customLayers';
 import type { CrossEntropy } from '../../step';
 import { wasmCrossEntropy } from './cross-entropy';
 import { wasmBatchNormTraining } from './batchnorm';
-import { buildWasmOptimizer } from './optimizers';
+import { buildWasmOptimizer, type OptimizerConfig } from './optimizers';
 import { nativeFor } from './runtime';
 
 export interface WasmAcceleration {
   readonly batchNormTraining: BatchNormTrainingOp;
   readonly crossEntropy: CrossEntropy;
-  buildOptimizer(config: { optimizer: string; learningRate: number; momentum: number; nesterov: boolean }): tf.Optimizer;
+  buildOptimizer(config: OptimizerConfig): tf.Optimizer;
 }
 
 export function wasmAcceleration(): WasmAcceleration | null {

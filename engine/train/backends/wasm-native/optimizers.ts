@@ -20,6 +20,12 @@ import {
 } from '../../webgpu/fused/optimizer-common';
 import { ownBuffer } from './batchnorm';
 import { nativeFor, type Native } from './runtime';
+import type { TrainingConfig } from '../../../graph/training';
+
+export type OptimizerConfig = Pick<
+  TrainingConfig,
+  'optimizer' | 'learningRate' | 'momentum' | 'nesterov' | 'adamBeta1' | 'adamBeta2' | 'adamEpsilon'
+>;
 
 const enum Kind {
   Sgd = 0,
@@ -158,8 +164,9 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer implements OverflowGuard
 }
 
 /** The trainer's optimizer on wasm: as `buildOptimizer` (engine/train/config.ts) would make it, fused. */
-export function buildWasmOptimizer(config: { optimizer: string; learningRate: number; momentum: number; nesterov: boolean }): tf.Optimizer {
-  if (config.optimizer === 'adam') return new WasmAdamOptimizer(config.learningRate, 0.9, 0.999);
+export function buildWasmOptimizer(config: OptimizerConfig): tf.Optimizer {
+  if (config.optimizer === 'adam')
+    return new WasmAdamOptimizer(config.learningRate, config.adamBeta1, config.adamBeta2, config.adamEpsilon);
   if (config.momentum > 0) return new WasmMomentumOptimizer(config.learningRate, config.momentum, config.nesterov);
   return new WasmSgdOptimizer(config.learningRate);
 }
