@@ -1,97 +1,139 @@
 /**
- * `npm run bench:train`: training throughput on synthetic data through the real compiler and the
- * real training step (engine/train/step.ts), on the best available backend (or --backend NAME),
- * then the same models in PyTorch on the same CPU when `/usr/bin/python3 -c 'import torch'` works.
- * Prints samples/s and ours/PyTorch. Timings on a shared machine are noisy: compare within one run.
+ * `npm run bench:train`: training throughput through the real compiler and the trainer's own step
+ * (the backend's acceleration included: on wasm, NetCanvas's kernels), on the best available backend
+ * (or --backend NAME), against PyTorch on the same CPU with as many threads. Each case alternates
+ * our steps and PyTorch's (A B A B …, --rounds times) and compares medians, so both see the same
+ * load; then one epoch of the Fashion-MNIST CNN on the real Fashion-MNIST, ours then PyTorch's.
+ *
+ *   npm run bench:train                                  # every case, threads = cores
+ *   npm run bench:train -- --threads 1                   # ours and PyTorch on one thread
+ *   npm run bench:train -- --models lenet5:64 --no-epoch --rounds 5
+ *   npm run bench:train -- --fashion DIR --limit 6000    # the epoch on a slice (default: all 60,000)
+ *
+ * Targets (issue #21): ≥ 1.0× PyTorch on LeNet-5 at batch 64 and the Fashion-MNIST CNN, ≥ 0.5× on
+ * the residual CNN and the ResNet-20-style net at batch 128.
  */
-import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { compileGraph } from '../engine/compile';
-import { resolveTrainingConfig } from '../engine/graph/training';
-import type { GraphDoc } from '../engine/graph/types';
 import { selectBackend } from '../engine/train/backends/select';
-import { buildOptimizer } from '../engine/train/config';
-import { makeTrainStep } from '../engine/train/step';
-import { lenet5, residualCnn } from './train_models';
+import { train } from '../engine/train/train';
+import type { TrainerEvent } from '../engine/train/protocol';
+import { MODELS, setupCase, type BenchModel } from './cpu/cases';
+import { startTorchPeer, type TorchPeer } from './torch-peer';
+import { fashionCnn } from './train_models';
 
-interface Case {
-  readonly label: string;
-  readonly model: 'lenet5' | 'residual';
-  readonly graph: () => GraphDoc;
-  readonly shape: [number, number, number];
-  readonly batch: number;
-  readonly steps: number;
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const threads = Number(arg('threads') ?? availableParallelism());
+process.env.NETCANVAS_WASM_THREADS ??= String(threads);
+const rounds = Number(arg('rounds') ?? 3);
+const fashionDir = arg('fashion') ?? '/usr/share/datasets/fashion-mnist';
+const epochLimit = arg('limit') != null ? Number(arg('limit')) : undefined;
+
+/** A case: the model, its batch, and the steps in one timed round (a round is a few seconds). */
+const DEFAULT_CASES = 'lenet5:64:24,lenet5:512:4,fashion:64:24,residual:128:2,resnet20:128:2';
+const TARGETS: Record<BenchModel, number> = { lenet5: 1.0, fashion: 1.0, residual: 0.5, resnet20: 0.5 };
+const LABELS: Record<BenchModel, string> = {
+  lenet5: 'LeNet-5 28×28×1',
+  fashion: 'Fashion CNN 28×28×1',
+  residual: 'residual CNN 32×32×3',
+  resnet20: 'ResNet-20-style 28×28×1',
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+type Row = [string, string, string, string, string];
+
+function verdict(model: BenchModel, ratio: number | undefined): string {
+  if (ratio === undefined) return '';
+  return ratio >= TARGETS[model] ? `ok (target ≥ ${TARGETS[model]})` : `BELOW target ${TARGETS[model]}`;
 }
 
-const CASES: Case[] = [
-  { label: 'LeNet-5 28×28×1', model: 'lenet5', graph: lenet5, shape: [28, 28, 1], batch: 64, steps: 40 },
-  { label: 'LeNet-5 28×28×1', model: 'lenet5', graph: lenet5, shape: [28, 28, 1], batch: 512, steps: 8 },
-  { label: 'residual CNN 32×32×3', model: 'residual', graph: residualCnn, shape: [32, 32, 3], batch: 128, steps: 4 },
-];
-const TARGETS: Record<Case['model'], number> = { lenet5: 0.3, residual: 0.1 };
-
-async function ours(c: Case): Promise<number> {
-  const compiled = compileGraph(c.graph(), tf, { seed: 0 });
-  const config = resolveTrainingConfig({ optimizer: 'adam', learningRate: 0.001 });
-  if (!config.ok) throw new Error(config.error);
-  const optimizer = buildOptimizer(tf, config.config);
-  const step = makeTrainStep(tf, compiled, config.config, 10, optimizer);
-  const x = tf.randomUniform([c.batch, ...c.shape], 0, 1, 'float32', 1);
-  const labels = tf.tensor1d(
-    Array.from({ length: c.batch }, (_, i) => i % 10),
-    'int32',
-  );
-  for (let i = 0; i < 2; i++) await step.run(x, labels); // warm-up: kernels compiled, buffers allocated
-  const start = performance.now();
-  for (let i = 0; i < c.steps; i++) await step.run(x, labels); // each step reads its loss, so it has finished
-  const seconds = (performance.now() - start) / 1000;
-  tf.dispose([x, labels]);
-  compiled.model.dispose();
-  optimizer.dispose();
-  return (c.batch * c.steps) / seconds;
-}
-
-async function pytorch(threads: number): Promise<Map<string, number> | string> {
-  const python = '/usr/bin/python3';
+/** Our steps and PyTorch's, alternating, `rounds` times: medians of samples/s. */
+async function syntheticCase(model: BenchModel, batch: number, steps: number, torch: TorchPeer | null): Promise<Row> {
+  const c = await setupCase(model, batch, 'adam');
+  const ours: number[] = [];
+  const theirs: number[] = [];
   try {
-    await promisify(execFile)(python, ['-c', 'import torch']);
-  } catch {
-    return 'PyTorch not available (/usr/bin/python3 -c "import torch" failed; apt install python3-torch)';
+    for (let i = 0; i < 2; i++) await c.run(); // warm-up: kernels compiled, buffers allocated
+    for (let r = 0; r < rounds; r++) {
+      const start = performance.now();
+      for (let i = 0; i < steps; i++) await c.run(); // each step reads its loss, so it has finished
+      ours.push((batch * steps * 1000) / (performance.now() - start));
+      if (torch) theirs.push(await torch.steps(model, batch, steps));
+    }
+  } finally {
+    c.dispose();
   }
-  const script = fileURLToPath(new URL('./train_torch.py', import.meta.url));
-  const args = [script, String(threads), ...CASES.map((c) => `${c.model}:${c.batch}:${c.steps}`)];
-  const { stdout } = await promisify(execFile)(python, args, { maxBuffer: 1 << 20 });
-  const results = new Map<string, number>();
-  for (const line of stdout.trim().split('\n')) {
-    const r = JSON.parse(line) as { model: string; batch: number; samples_per_second: number };
-    results.set(`${r.model}:${r.batch}`, r.samples_per_second);
-  }
-  return results;
+  const reference = theirs.length > 0 ? median(theirs) : undefined;
+  const ratio = reference ? median(ours) / reference : undefined;
+  return [
+    `${LABELS[model]}, batch ${batch}`,
+    median(ours).toFixed(0),
+    reference?.toFixed(0) ?? '—',
+    ratio?.toFixed(2) ?? '—',
+    verdict(model, ratio),
+  ];
+}
+
+/** One epoch of the Fashion-MNIST CNN on the real data, batch 64, Adam: the trainer's own run, then PyTorch's. */
+async function fashionEpoch(backend: string, torch: TorchPeer | null): Promise<Row> {
+  const events: TrainerEvent[] = [];
+  const graph = {
+    ...fashionCnn(),
+    training: { epochs: 1, batchSize: 64, optimizer: 'adam', learningRate: 0.001, validationSplit: 0, seed: 1 },
+  };
+  const last = await train(
+    { type: 'start', runId: 'bench', graph, dataset: { source: fashionDir, ...(epochLimit ? { limit: epochLimit } : {}) }, backend },
+    { onEvent: (e) => events.push(e) },
+  );
+  if (last.type !== 'done') throw new Error(`the Fashion-MNIST epoch failed: ${JSON.stringify(last)}`);
+  const epoch = events.find((e): e is Extract<TrainerEvent, { type: 'epoch' }> => e.type === 'epoch')!;
+  const started = events.find((e): e is Extract<TrainerEvent, { type: 'started' }> => e.type === 'started')!;
+  const ours = started.dataset.trainCount / epoch.seconds;
+  const oursAccuracy = last.metrics.testAccuracy ?? NaN;
+  const peer = torch
+    ? await torch.idxEpoch({ dir: fashionDir, model: 'fashion', batch: 64, seed: 1, ...(epochLimit ? { limit: epochLimit } : {}) })
+    : null;
+  const ratio = peer ? ours / peer.samples_per_second : undefined;
+  const accuracy = `test accuracy ${(100 * oursAccuracy).toFixed(1)}%${peer ? ` vs ${(100 * peer.test_accuracy).toFixed(1)}%` : ''}`;
+  return [
+    `Fashion CNN, Fashion-MNIST ${started.dataset.trainCount} images, 1 epoch, batch 64`,
+    ours.toFixed(0),
+    peer?.samples_per_second.toFixed(0) ?? '—',
+    ratio?.toFixed(2) ?? '—',
+    `${verdict('fashion', ratio)}; ${accuracy}`,
+  ];
 }
 
 async function main() {
-  const backendFlag = process.argv.indexOf('--backend');
-  const choice = await selectBackend(backendFlag > 0 ? process.argv[backendFlag + 1] : undefined);
+  const choice = await selectBackend(arg('backend'));
   await tf.setBackend(choice.tfjsName);
-  const threads = availableParallelism();
-  console.log(`backend: ${choice.name} — ${choice.detail}; PyTorch with ${threads} threads`);
-  const measured: { c: Case; ours: number }[] = [];
-  for (const c of CASES) measured.push({ c, ours: await ours(c) });
-  const torch = await pytorch(threads);
-  if (typeof torch === 'string') console.log(torch);
-  const rows = measured.map(({ c, ours: s }) => {
-    const reference = typeof torch === 'string' ? undefined : torch.get(`${c.model}:${c.batch}`);
-    const ratio = reference ? s / reference : undefined;
-    const verdict =
-      ratio === undefined ? '' : ratio >= TARGETS[c.model] ? `ok (target ≥ ${TARGETS[c.model]})` : `BELOW target ${TARGETS[c.model]}`;
-    return [`${c.label}, batch ${c.batch}`, s.toFixed(0), reference?.toFixed(0) ?? '—', ratio?.toFixed(2) ?? '—', verdict];
-  });
-  const header = ['model', 'ours samples/s', 'PyTorch samples/s', 'ours/PyTorch', ''];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+  const peer = await startTorchPeer(threads);
+  const torch = typeof peer === 'string' ? null : peer;
+  console.log(
+    `backend: ${choice.name} — ${choice.detail}; PyTorch with ${threads} thread${threads === 1 ? '' : 's'}; ${rounds} rounds, medians`,
+  );
+  if (typeof peer === 'string') console.log(peer);
+  const header: Row = ['model', 'ours samples/s', 'PyTorch samples/s', 'ours/PyTorch', ''];
+  const print = (r: Row) => console.log(r.map((cell, i) => cell.padEnd([44, 14, 17, 12, 0][i]!)).join('  '));
+  print(header);
+  try {
+    for (const spec of (arg('models') ?? DEFAULT_CASES).split(',')) {
+      const [model, batch, steps] = spec.split(':');
+      if (!(model! in MODELS)) throw new Error(`unknown model '${model}' (one of ${Object.keys(MODELS).join(', ')})`);
+      print(await syntheticCase(model as BenchModel, Number(batch ?? 64), Number(steps ?? 4), torch));
+    }
+    if (!process.argv.includes('--no-epoch')) {
+      if (existsSync(fashionDir)) print(await fashionEpoch(choice.name, torch));
+      else console.log(`Fashion-MNIST epoch skipped: ${fashionDir} not found (apt install dataset-fashion-mnist, or --fashion DIR)`);
+    }
+  } finally {
+    torch?.close();
+  }
 }
 
 await main();

@@ -3,10 +3,19 @@
 Usage: python3 bench/train_torch.py THREADS CASE... where CASE is model:batch:steps[:optimizer]
 (model: lenet5 | fashion | residual | resnet20; optimizer: adam (default) | momentum).
 Prints one JSON object per case: {"model", "batch", "samples_per_second"}.
+
+python3 bench/train_torch.py THREADS --serve answers JSON requests, one a line on stdin, so the
+bench can interleave its runs with ours: {"kind": "steps", "model", "batch", "steps"} (the model
+built and warmed up once per case) and {"kind": "idx_epoch", "dir", "model", "batch", "seed",
+"limit"} (one epoch on an IDX dataset folder such as Fashion-MNIST, then its test accuracy).
 """
+import gzip
 import json
+import os
 import sys
 import time
+
+import numpy as np
 
 import torch
 import torch.nn as nn
@@ -137,8 +146,74 @@ def bench(model_name, batch, steps, optimizer="adam"):
     return {"model": model_name, "batch": batch, "optimizer": optimizer, "samples_per_second": batch * steps / seconds}
 
 
+def read_idx(path):
+    with gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load_idx_split(folder, prefix, limit=None):
+    def find(kind):
+        for name in (f"{prefix}-{kind}-idx{3 if kind == 'images' else 1}-ubyte.gz", f"{prefix}-{kind}-idx{3 if kind == 'images' else 1}-ubyte"):
+            if os.path.exists(os.path.join(folder, name)):
+                return os.path.join(folder, name)
+        raise FileNotFoundError(f"{folder}: no {prefix} {kind}")
+
+    x = read_idx(find("images"))[:limit]
+    y = read_idx(find("labels"))[:limit]
+    return torch.from_numpy(x.astype(np.float32) / 255).unsqueeze(1), torch.from_numpy(y.astype(np.int64))
+
+
+def idx_epoch(folder, model_name, batch, seed, limit=None, optimizer="adam"):
+    """One epoch over the (first `limit`) training images in shuffled order, timed; then test accuracy."""
+    x, y = load_idx_split(folder, "train", limit)
+    tx, ty = load_idx_split(folder, "t10k")
+    torch.manual_seed(seed)
+    model = MODELS[model_name][0]()
+    opt = make_optimizer(optimizer, model.parameters())
+    order = torch.randperm(len(x))
+    model.train()
+    start = time.perf_counter()
+    for b in range(0, len(x), batch):
+        idx = order[b : b + batch]
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x[idx]), y[idx])
+        loss.backward()
+        opt.step()
+    seconds = time.perf_counter() - start
+    model.eval()
+    with torch.no_grad():
+        correct = sum(int((model(tx[i : i + 1000]).argmax(1) == ty[i : i + 1000]).sum()) for i in range(0, len(tx), 1000))
+    return {"seconds": seconds, "samples_per_second": len(x) / seconds, "test_accuracy": correct / len(tx), "train_count": len(x)}
+
+
+def serve():
+    steps_cases = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req["kind"] == "steps":
+            key = (req["model"], req["batch"], req.get("optimizer", "adam"))
+            if key not in steps_cases:
+                steps_cases[key] = make_case(*key)
+                for _ in range(2):
+                    steps_cases[key]()
+            step = steps_cases[key]
+            start = time.perf_counter()
+            for _ in range(req["steps"]):
+                step()
+            out = {"samples_per_second": req["batch"] * req["steps"] / (time.perf_counter() - start)}
+        else:
+            out = idx_epoch(req["dir"], req["model"], req["batch"], req["seed"], req.get("limit"), req.get("optimizer", "adam"))
+        print(json.dumps(out), flush=True)
+
+
 def main():
     torch.set_num_threads(int(sys.argv[1]))
+    if sys.argv[2:] == ["--serve"]:
+        serve()
+        return
     for case in sys.argv[2:]:
         name, batch, steps, *rest = case.split(":")
         print(json.dumps(bench(name, int(batch), int(steps), *rest)), flush=True)
