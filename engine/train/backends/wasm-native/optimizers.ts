@@ -21,6 +21,7 @@ import {
 import { ownBuffer } from './batchnorm';
 import { nativeFor, type Native } from './runtime';
 import type { TrainingConfig } from '../../../graph/training';
+import type { OverflowGuardedOptimizer } from '../../step';
 
 export type OptimizerConfig = Pick<
   TrainingConfig,
@@ -42,12 +43,6 @@ interface Update {
   s2: number;
   g: number;
   n: number;
-}
-
-/** An optimizer the host guard can ask to apply a step only if every new value is finite. */
-export interface OverflowGuardedOptimizer {
-  /** False: some new value would not be finite, and nothing was written. */
-  applyGradientsUnlessOverflow(variableGradients: tf.NamedTensorMap): boolean;
 }
 
 function native(): Native | null {
