@@ -62,7 +62,9 @@ export async function tryWasm(): Promise<ProbeResult> {
     const native = process.env[WASM_NATIVE_ENV] === '0' ? null : await bindNative(tf.backend(), n);
     const parts = [`XNNPACK${simd ? ', SIMD' : ''}`, `${n} thread${n === 1 ? '' : 's'}`];
     parts.push(`${kernels.added.length + kernels.replaced.length} training kernels added/fixed`);
-    parts.push(native != null ? `NetCanvas kernels on ${native.threads} thread${native.threads === 1 ? '' : 's'}` : 'without NetCanvas kernels');
+    parts.push(
+      native != null ? `NetCanvas kernels on ${native.threads} thread${native.threads === 1 ? '' : 's'}` : 'without NetCanvas kernels',
+    );
     return { ok: true, tfjsName: 'wasm', detail: parts.join(', ') };
   } catch (e) {
     return { ok: false, reason: `tfjs-backend-wasm failed to initialise: ${(e as Error).message}` };
