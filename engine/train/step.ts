@@ -149,7 +149,9 @@ export function makeTrainStep(
         const g = (grads[v.name]?.dataSync() ?? []) as Float32Array;
         for (let i = 0; i < g.length; i++) sum += g[i]! * g[i]!;
       }
-      return Math.sqrt(sum);
+      // As the device computes it, in float32: a sum of squares past float32's range is ∞, and the
+      // step is refused as diverged, on every backend alike.
+      return Math.sqrt(Math.fround(sum));
     });
   }
 
