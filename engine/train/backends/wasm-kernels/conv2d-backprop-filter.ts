@@ -56,38 +56,15 @@ function conv2dBackpropFilter({
     // ../wasm-native/c/conv_filter.c: direct, SIMD, on every thread (2.5–5× the XNNPACK route below).
     const [n, , , ci] = x.shape as number[];
     const co = filterShape[3];
+    // The filter's geometry, in the order both entry points take it.
+    const geometry = [ci!, outHeight, outWidth, co, filterHeight, filterWidth, strideHeight, strideWidth];
     const perThread = native.exports.nc_conv2d_filter_grad_scratch(
-      ci!,
-      outHeight,
-      outWidth,
-      co,
-      filterHeight,
-      filterWidth,
-      strideHeight,
-      strideWidth,
+      ...(geometry as Parameters<typeof native.exports.nc_conv2d_filter_grad_scratch>),
     );
     const scratch = native.scratch(4 * perThread * native.threads);
     const dw = wasm.makeOutput(filterShape, 'float32');
-    native.exports.nc_conv2d_filter_grad(
-      native.pool,
-      native.ptr(x),
-      native.ptr(dy),
-      native.ptr(dw),
-      n!,
-      inHeight,
-      inWidth,
-      ci!,
-      outHeight,
-      outWidth,
-      co,
-      filterHeight,
-      filterWidth,
-      strideHeight,
-      strideWidth,
-      top,
-      left,
-      scratch,
-    );
+    const [xPtr, dyPtr, dwPtr] = [native.ptr(x), native.ptr(dy), native.ptr(dw)];
+    native.exports.nc_conv2d_filter_grad(native.pool, xPtr, dyPtr, dwPtr, n!, inHeight, inWidth, ...geometry, top, left, scratch);
     return dw;
   }
   const temps: tf.TensorInfo[] = [];
