@@ -25,7 +25,7 @@ describe('canvas derivation from the document and the checker', () => {
   it('labels edges with shapes, numbers merge ports, and shows a broken node with its message and fix', () => {
     const check = checkGraph(residual);
     const nodes = toFlowNodes(residual, check, NO_SELECTION, new Map(), new Map());
-    const edges = toFlowEdges(residual, check, NO_SELECTION, new Map());
+    const edges = toFlowEdges(residual, check, NO_SELECTION, { edges: new Map(), routes: new Map() });
     expect(edges.map((e) => [e.id, e.label, e.targetHandle])).toEqual([
       ['in->c', '8×8×1', 'in'],
       ['c->sum', '8×8×4', 'in-0'],

@@ -4,6 +4,7 @@ import { checkGraph } from '../../engine/check/checkGraph';
 import { parseGraph, serializeGraph } from '../../engine/graph/load';
 import type { GraphDoc } from '../../engine/graph/types';
 import * as A from '../../renderer/src/store/actions';
+import { autoLayout } from '../../renderer/src/layout/autoLayout';
 import { copySelection } from '../../renderer/src/store/clipboard';
 import { createEditorStore, isDirty } from '../../renderer/src/store/editorStore';
 import { chain, graphOf } from '../helpers/graphs';
@@ -118,11 +119,11 @@ describe('editor store: every edit kind undoes and redoes', () => {
     expect(store.getState().doc).toBe(start);
   });
 
-  it('insertBefore and autoLayout', () => {
+  it('insertBefore and autoLayout', async () => {
     const ins = roundTrip(base, A.insertBefore, { nodeId: 'r1', port: 0, type: 'batchNorm' });
     expect(ins.edges).toContainEqual({ source: 'c1', target: 'batchNorm1' });
     expect(ins.edges).toContainEqual({ source: 'batchNorm1', target: 'r1' });
-    const laid = roundTrip(lenet(), A.layoutGraph, {});
+    const laid = roundTrip(lenet(), A.layoutGraph, { positions: await autoLayout(lenet()) });
     const ys = laid.nodes.map((n) => laid.layout![n.id]!.y);
     expect([...ys].sort((a, b) => a - b)).toEqual(ys); // a chain is laid out top to bottom
   });

@@ -3,7 +3,8 @@
  * one function per command, so all three do exactly the same thing.
  */
 import type { MenuCommand } from '../../../electron/api/contract';
-import { viewCentre, zoomToFit } from '../canvas/flowInstance';
+import { viewCentre, zoomToFit, zoomToFitSoon } from '../canvas/flowInstance';
+import { autoLayout } from '../layout/autoLayout';
 import { importModelFile, newGraph, openGraph, saveGraph, saveGraphAs } from '../files/fileActions';
 import { deleteElements, layoutGraph, paste } from '../store/actions';
 import { copySelection } from '../store/clipboard';
@@ -33,6 +34,16 @@ function deleteSelection(): void {
   s.perform(deleteElements, { nodes: s.selection.nodes, edges: s.selection.edges });
 }
 
+async function layOut(): Promise<void> {
+  try {
+    const positions = await autoLayout(editorStore().getState().doc);
+    editorStore().getState().perform(layoutGraph, { positions });
+    zoomToFitSoon();
+  } catch (err) {
+    useUi.getState().notify(`Auto-layout failed: ${(err as Error).message}`, 'error');
+  }
+}
+
 export const COMMANDS: Record<MenuCommand, () => void> = {
   new: newGraph,
   open: () => void openGraph(),
@@ -58,10 +69,7 @@ export const COMMANDS: Record<MenuCommand, () => void> = {
   },
   delete: deleteSelection,
   zoomToFit: () => zoomToFit(),
-  autoLayout: () => {
-    editorStore().getState().perform(layoutGraph, {});
-    setTimeout(zoomToFit, 50);
-  },
+  autoLayout: () => void layOut(),
   toggleCode: () => {
     const ui = useUi.getState();
     ui.setTab(ui.tab === 'code' ? 'inspect' : 'code');

@@ -12,8 +12,8 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   type Connection,
-  type Edge,
   type EdgeChange,
+  type EdgeTypes,
   type IsValidConnection,
   type NodeChange,
   type NodeTypes,
@@ -29,9 +29,12 @@ import { setFlowInstance, screenToFlow, zoomToFitSoon } from './flowInstance';
 import { LayerNode } from './LayerNode';
 import { LockRefusal } from './LockRefusal';
 import { PALETTE_MIME } from './Palette';
-import { toFlowEdges, toFlowNodes, type LayerFlowNode } from './toFlow';
+import type { Routes } from './edgeRoutes';
+import { RoutedEdge } from './RoutedEdge';
+import { toFlowEdges, toFlowNodes, type LayerFlowNode, type RoutedFlowEdge } from './toFlow';
 
 const nodeTypes: NodeTypes = { layer: LayerNode };
+const edgeTypes: EdgeTypes = { routed: RoutedEdge };
 const selectDoc = (s: { doc: import('../../../engine/graph/types').GraphDoc }) => s.doc;
 const selectSelection = (s: { selection: import('../store/actions').Selection }) => s.selection;
 
@@ -49,7 +52,7 @@ function refusalOf(source: string, target: string): string | null {
 const isValidConnection: IsValidConnection = (c) => refusalOf(c.source, c.target) === null;
 
 /** The first view: fit (readably, see zoomToFit) once the first nodes have their sizes. */
-function onInit(instance: ReactFlowInstance<LayerFlowNode, Edge>) {
+function onInit(instance: ReactFlowInstance<LayerFlowNode, RoutedFlowEdge>) {
   setFlowInstance(instance);
   zoomToFitSoon();
 }
@@ -66,7 +69,7 @@ export function Canvas() {
   const [sizes, setSizes] = useState<ReadonlyMap<NodeId, { width: number; height: number }>>(new Map());
   const previous = useRef(new Map<NodeId, LayerFlowNode>());
   const nodes = useMemo(() => toFlowNodes(doc, check, selection, sizes, previous.current), [doc, check, selection, sizes]);
-  const previousEdges = useRef(new Map<string, Edge>());
+  const previousEdges = useRef({ edges: new Map<string, RoutedFlowEdge>(), routes: new Map() as Routes });
   const edges = useMemo(() => toFlowEdges(doc, check, selection, previousEdges.current), [doc, check, selection]);
   const [refusal, setRefusal] = useState<string | null>(null);
 
@@ -98,7 +101,7 @@ export function Canvas() {
       if (!changes.some((c) => c.type === 'select')) return;
       const next = applyEdgeChanges(changes, edges);
       const store = editorStore().getState();
-      store.select({ nodes: store.selection.nodes, edges: next.filter((e: Edge) => e.selected).map((e) => e.id) });
+      store.select({ nodes: store.selection.nodes, edges: next.filter((e) => e.selected).map((e) => e.id) });
     },
     [edges],
   );
@@ -125,10 +128,11 @@ export function Canvas() {
 
   return (
     <div className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
-      <ReactFlow<LayerFlowNode>
+      <ReactFlow<LayerFlowNode, RoutedFlowEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}

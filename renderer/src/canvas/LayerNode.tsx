@@ -22,6 +22,34 @@ function InputHandles({ ports, numbered }: { ports: number; numbered: boolean })
   );
 }
 
+/**
+ * A problem in one line, so a broken node keeps its size and never covers its neighbours: the
+ * whole message in the tooltip and in the inspector, the fix one click away on the right.
+ */
+function ProblemRow({ data }: { data: LayerFlowNode['data'] }) {
+  const text = data.message ?? data.warning ?? '';
+  return (
+    <div className="layer-row layer-small">
+      <span className="layer-message" title={text}>
+        {text}
+      </span>
+      {data.fix && (
+        <button
+          className="fix-button nodrag"
+          title={`Fix: ${data.fix.label}`}
+          aria-label={`Fix: ${data.fix.label}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            editorStore().getState().perform(applyFix, { fix: data.fix!.action });
+          }}
+        >
+          Fix
+        </button>
+      )}
+    </div>
+  );
+}
+
 function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
   const status = data.status === 'error' ? 'error' : data.warning ? 'warning' : data.status;
   return (
@@ -33,7 +61,9 @@ function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
             🔒
           </span>
         )}
-        <span className="layer-title">{data.title}</span>
+        <span className="layer-title" title={data.title}>
+          {data.title}
+        </span>
         <span className="layer-type">{data.typeLabel}</span>
       </div>
       <div className="layer-row">
@@ -46,7 +76,9 @@ function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
           </span>
         )}
       </div>
-      {(data.settings || data.field) && (
+      {data.message || data.warning ? (
+        <ProblemRow data={data} />
+      ) : (
         <div className="layer-row layer-small">
           <span className="layer-settings" title={data.settings}>
             {data.settings}
@@ -60,18 +92,6 @@ function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
             </span>
           )}
         </div>
-      )}
-      {(data.message ?? data.warning) && <div className="layer-message">{data.message ?? data.warning}</div>}
-      {data.fix && (
-        <button
-          className="fix-button nodrag"
-          onClick={(e) => {
-            e.stopPropagation();
-            editorStore().getState().perform(applyFix, { fix: data.fix!.action });
-          }}
-        >
-          Fix: {data.fix.label}
-        </button>
       )}
       <Handle type="source" position={Position.Bottom} id="out" />
     </div>

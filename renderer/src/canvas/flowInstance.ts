@@ -1,33 +1,44 @@
 /** The React Flow instance, for commands that act on the view (zoom to fit, paste at the centre). */
-import type { Edge, ReactFlowInstance } from '@xyflow/react';
-import type { LayerFlowNode } from './toFlow';
+import type { ReactFlowInstance } from '@xyflow/react';
+import type { LayerFlowNode, RoutedFlowEdge } from './toFlow';
 
-let instance: ReactFlowInstance<LayerFlowNode, Edge> | null = null;
+let instance: ReactFlowInstance<LayerFlowNode, RoutedFlowEdge> | null = null;
 
-export const setFlowInstance = (next: ReactFlowInstance<LayerFlowNode, Edge> | null): void => {
+export const setFlowInstance = (next: ReactFlowInstance<LayerFlowNode, RoutedFlowEdge> | null): void => {
   instance = next;
 };
 
-/** Below this zoom, node text is too small to read; long graphs are shown from the top instead. */
-const MIN_READABLE_ZOOM = 0.65;
+/**
+ * A new document opens no smaller than this: node text (11–13 px) stays at 10 px or more on screen.
+ * A graph that would need less is shown from its top, and the rest is a scroll away.
+ */
+export const READABLE_ZOOM = 0.9;
 const MARGIN = 40;
 
-/** Fits the graph in view, but never smaller than readable: then the top of the graph is shown and the rest is a pan away. */
-export function zoomToFit(animate = true): void {
+function view(minZoom: number, animate: boolean): void {
   const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
   if (!instance || !pane || instance.getNodes().length === 0) return;
   const b = instance.getNodesBounds(instance.getNodes());
   const fit = Math.min((pane.width - 2 * MARGIN) / Math.max(1, b.width), (pane.height - 2 * MARGIN) / Math.max(1, b.height));
-  const zoom = Math.min(1, Math.max(MIN_READABLE_ZOOM, fit));
-  const x = pane.width / 2 - (b.x + b.width / 2) * zoom;
-  const fitsVertically = b.height * zoom <= pane.height - 2 * MARGIN;
-  const y = fitsVertically ? pane.height / 2 - (b.y + b.height / 2) * zoom : MARGIN - b.y * zoom;
+  const zoom = Math.min(1, Math.max(minZoom, fit));
+  const fitsAcross = b.width * zoom <= pane.width - 2 * MARGIN;
+  const fitsDown = b.height * zoom <= pane.height - 2 * MARGIN;
+  const x = fitsAcross ? pane.width / 2 - (b.x + b.width / 2) * zoom : MARGIN - b.x * zoom;
+  const y = fitsDown ? pane.height / 2 - (b.y + b.height / 2) * zoom : MARGIN - b.y * zoom;
   void instance.setViewport({ x, y, zoom }, animate ? { duration: 250 } : undefined);
 }
 
-/** After a new document arrives (open, new, template), once React Flow has measured its nodes. */
+/** Fits the whole graph in view, as the canvas's own fit button does (never above 100%). */
+export function zoomToFit(animate = true): void {
+  clearTimeout(pendingView);
+  view(0.1, animate);
+}
+
+/** After a new document arrives (open, new, template), once React Flow has measured its nodes: readable, from the top. */
+let pendingView: ReturnType<typeof setTimeout> | undefined;
 export function zoomToFitSoon(): void {
-  setTimeout(() => zoomToFit(false), 80);
+  clearTimeout(pendingView);
+  pendingView = setTimeout(() => view(READABLE_ZOOM, false), 80);
 }
 
 /** Where the middle of the visible canvas is, in graph coordinates. */

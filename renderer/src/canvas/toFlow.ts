@@ -12,7 +12,11 @@ import { formatShape } from '../../../engine/layers/spec';
 import { lockOf } from '../../../engine/lesson/locks';
 import type { Lesson } from '../../../engine/lesson/schema';
 import { edgeKey, type Selection } from '../store/actions';
+import { defaultPosition, inputPorts, portRanks, routeAll, type EdgeRoute, type Routes } from './edgeRoutes';
 import { formatCount } from './format';
+
+/** React Flow's measured node sizes, handed back to it (routes and layout use NODE_SIZE). */
+export type Sizes = ReadonlyMap<NodeId, { width: number; height: number }>;
 
 export interface LayerNodeData extends Record<string, unknown> {
   readonly title: string;
@@ -32,8 +36,6 @@ export interface LayerNodeData extends Record<string, unknown> {
   readonly locked: string | null;
 }
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
-
-export type Sizes = ReadonlyMap<NodeId, { width: number; height: number }>;
 
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return value.join('×');
@@ -67,7 +69,7 @@ function nodeData(node: GraphNode, check: CheckResult, mine: readonly Diagnostic
     message: error?.message ?? null,
     warning: warning?.message ?? null,
     fix: (error ?? warning)?.fix ?? null,
-    ports: spec?.arity.max === 0 ? 0 : merges ? Math.max(2, incoming + 1) : 1,
+    ports: inputPorts(node.type, incoming),
     numbered: merges,
     locked: lockText(lesson, node.id),
   };
@@ -90,18 +92,6 @@ function diagnosticsByNode(check: CheckResult): Map<NodeId, Diagnostic[]> {
   return map;
 }
 
-/** Incoming edges of each node in port order, as the checker orders them. */
-export function portRanks(edges: readonly GraphEdge[]): Map<GraphEdge, number> {
-  const byTarget = new Map<NodeId, { e: GraphEdge; i: number }[]>();
-  edges.forEach((e, i) => byTarget.set(e.target, [...(byTarget.get(e.target) ?? []), { e, i }]));
-  const ranks = new Map<GraphEdge, number>();
-  for (const list of byTarget.values()) {
-    list.sort((a, b) => (a.e.targetPort ?? Infinity) - (b.e.targetPort ?? Infinity) || a.i - b.i);
-    list.forEach(({ e }, rank) => ranks.set(e, rank));
-  }
-  return ranks;
-}
-
 export function toFlowNodes(
   doc: GraphDoc,
   check: CheckResult,
@@ -115,7 +105,7 @@ export function toFlowNodes(
   const byNode = diagnosticsByNode(check);
   const nodes = doc.nodes.map((n, i): LayerFlowNode => {
     const data = nodeData(n, check, byNode.get(n.id) ?? NONE, incoming.get(n.id) ?? 0, doc.lesson);
-    const position = doc.layout?.[n.id] ?? { x: 40 + (i % 4) * 240, y: 40 + Math.floor(i / 4) * 140 };
+    const position = doc.layout?.[n.id] ?? defaultPosition(i);
     const measured = sizes.get(n.id);
     const old = previous.get(n.id);
     if (
@@ -137,23 +127,48 @@ export function toFlowNodes(
   return nodes;
 }
 
-export function toFlowEdges(doc: GraphDoc, check: CheckResult, selection: Selection, previous: Map<string, Edge>): Edge[] {
+export type RoutedFlowEdge = Edge<{ route: EdgeRoute | undefined }, 'routed'>;
+
+/**
+ * Edges with their shape labels and routes. `previous` holds last time's edges and routes: an edge
+ * whose label, port, state and route did not change is the same object, so React Flow skips it.
+ */
+export function toFlowEdges(
+  doc: GraphDoc,
+  check: CheckResult,
+  selection: Selection,
+  previous: { edges: Map<string, RoutedFlowEdge>; routes: Routes },
+): RoutedFlowEdge[] {
   const selected = new Set(selection.edges);
   const ranks = portRanks(doc.edges);
   const typeOf = new Map(doc.nodes.map((n) => [n.id, n.type]));
-  const edges = doc.edges.map((e): Edge => {
-    const id = edgeKey(e.source, e.target);
+  const labels = new Map<string, string>();
+  for (const e of doc.edges) {
     const shape = check.nodes[e.source]?.outputShape;
+    labels.set(edgeKey(e.source, e.target), shape ? formatShape(shape) : '?');
+  }
+  const routes = routeAll(doc, labels, previous.routes);
+  const edges = doc.edges.map((e): RoutedFlowEdge => {
+    const id = edgeKey(e.source, e.target);
     const merges = (getLayer(typeOf.get(e.target) ?? '')?.arity.max ?? 1) > 1;
-    const label = shape ? formatShape(shape) : '?';
+    const label = labels.get(id)!;
     const targetHandle = merges ? `in-${ranks.get(e) ?? 0}` : 'in';
     const className = check.nodes[e.target]?.status === 'error' ? 'edge-error' : undefined;
     const isSelected = selected.has(id);
-    const old = previous.get(id);
-    if (old && old.label === label && old.targetHandle === targetHandle && old.className === className && old.selected === isSelected)
+    const route = routes.get(id);
+    const old = previous.edges.get(id);
+    if (
+      old &&
+      old.label === label &&
+      old.targetHandle === targetHandle &&
+      old.className === className &&
+      old.selected === isSelected &&
+      old.data?.route === route
+    )
       return old;
     return {
       id,
+      type: 'routed',
       source: e.source,
       target: e.target,
       sourceHandle: 'out',
@@ -161,11 +176,13 @@ export function toFlowEdges(doc: GraphDoc, check: CheckResult, selection: Select
       label,
       selected: isSelected,
       className,
+      data: { route },
       labelBgPadding: [6, 3] as [number, number],
       labelBgBorderRadius: 4,
     };
   });
-  previous.clear();
-  for (const e of edges) previous.set(e.id, e);
+  previous.edges.clear();
+  for (const e of edges) previous.edges.set(e.id, e);
+  previous.routes = routes;
   return edges;
 }

@@ -79,7 +79,7 @@ export async function importModelFile(): Promise<boolean> {
       notify(`Could not import ${path}: ${parsed.error}`, 'error');
       return false;
     }
-    install({ ...parsed.doc, layout: autoLayout(parsed.doc) }, null);
+    install({ ...parsed.doc, layout: await autoLayout(parsed.doc) }, null);
     const notes = [
       ...imported.notes,
       ...(imported.hadWeights ? ['its weights are not loaded here ("netcanvas import" saves them as a checkpoint)'] : []),

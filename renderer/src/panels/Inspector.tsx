@@ -51,10 +51,11 @@ function NodeInspector({ node }: { node: GraphNode }) {
           Locked for students: cannot be deleted, edited or rewired
         </label>
       )}
+      <ProblemsList nodeId={node.id} />
       {spec && <p className="panel-doc">{spec.doc}</p>}
       {spec?.trainVsTest && <TrainVsTest {...spec.trainVsTest(effective)} />}
       <CommitField
-        key={`label-${node.id}-${node.label ?? ''}`}
+        key={`label-${node.id}`}
         label="Label"
         value={node.label ?? ''}
         placeholder={node.id}
@@ -64,7 +65,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
       {spec &&
         Object.entries(spec.params).map(([name, p]) => (
           <ParamField
-            key={`${node.id}-${name}-${JSON.stringify(node.params[name] ?? null)}`}
+            key={`${node.id}-${name}`}
             nodeId={node.id}
             name={name}
             spec={p}
@@ -75,7 +76,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
         ))}
       {report && report.params > 0 && (
         <CommitField
-          key={`decay-${node.id}-${decay ?? ''}`}
+          key={`decay-${node.id}`}
           label="Weight decay (this layer)"
           value={decay === undefined ? '' : String(decay)}
           placeholder="global"
@@ -110,7 +111,7 @@ function GraphInspector() {
   return (
     <div className="inspector">
       <h2 className="panel-title">Graph</h2>
-      <CommitField key={`name-${name}`} label="Name" value={name} commit={(text) => ({ action: renameGraph, args: { name: text } })} />
+      <CommitField label="Name" value={name} commit={(text) => ({ action: renameGraph, args: { name: text } })} />
       <p className="panel-doc">
         Select a layer to edit it. Drag layers from the left; connect the round handles (output at the bottom, inputs on top).
       </p>

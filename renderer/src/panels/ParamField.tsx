@@ -6,6 +6,7 @@ import { removeParam, setParam } from '../store/actions';
 import { editorStore } from '../store/editorStore';
 import { LockMark } from './LockMark';
 import { paramToText, rangeHint, textToParam } from './paramText';
+import { useLiveEdit } from './useLiveEdit';
 
 interface Props {
   readonly nodeId: NodeId;
@@ -24,21 +25,23 @@ interface Props {
 
 export function ParamField({ nodeId, name, spec, written, effective, lock }: Props) {
   const readOnly = lock?.locked === true && !lock.toggle;
-  const [text, setText] = useState(paramToText(written ?? effective));
-  const [error, setError] = useState<string | null>(null);
-
-  const commit = (raw: string) => {
-    if (raw === paramToText(written ?? effective)) return setError(null);
-    const outcome = editorStore()
+  const shown = paramToText(written ?? effective);
+  const perform = (raw: string, coalesceKey?: string) =>
+    editorStore()
       .getState()
-      .perform(setParam, { nodeId, name, value: textToParam(spec, raw) });
-    setError('error' in outcome ? outcome.error : null);
+      .perform(setParam, { nodeId, name, value: textToParam(spec, raw) }, coalesceKey ? { coalesceKey } : undefined);
+  const edit = useLiveEdit(shown, perform);
+  const [choiceError, setChoiceError] = useState<string | null>(null);
+  const choose = (raw: string) => {
+    const outcome = perform(raw);
+    setChoiceError('error' in outcome ? outcome.error : null);
   };
+  const error = edit.error ?? choiceError;
 
   const id = `param-${nodeId}-${name}`;
   const hint = rangeHint(spec);
   return (
-    <div className={`field${error ? ' field-invalid' : ''}`} data-testid={`field-${name}`}>
+    <div className={`field${error ? ' field-invalid' : ''}${edit.pending ? ' field-pending' : ''}`} data-testid={`field-${name}`}>
       <label htmlFor={id}>
         {name}
         {written === undefined && !spec.required && <span className="field-default"> default</span>}
@@ -61,30 +64,16 @@ export function ParamField({ nodeId, name, spec, written, effective, lock }: Pro
           type="checkbox"
           disabled={readOnly}
           checked={effective === true}
-          onChange={(e) => commit(String(e.target.checked))}
+          onChange={(e) => choose(String(e.target.checked))}
         />
       ) : spec.kind === 'enum' ? (
-        <select id={id} disabled={readOnly} value={String(effective)} onChange={(e) => commit(e.target.value)}>
+        <select id={id} disabled={readOnly} value={String(effective)} onChange={(e) => choose(e.target.value)}>
           {spec.values.map((v) => (
             <option key={v}>{v}</option>
           ))}
         </select>
       ) : (
-        <input
-          id={id}
-          disabled={readOnly}
-          value={text}
-          spellCheck={false}
-          onChange={(e) => setText(e.target.value)}
-          onBlur={() => commit(text)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') commit(text);
-            if (e.key === 'Escape') {
-              setText(paramToText(written ?? effective));
-              setError(null);
-            }
-          }}
-        />
+        <input id={id} disabled={readOnly} spellCheck={false} {...edit.inputProps} />
       )}
       {written !== undefined && !spec.required && !readOnly && (
         <button

@@ -1,14 +1,18 @@
-/** Every diagnostic of the graph; click one to select its node, or apply its fix. */
+/** The graph's diagnostics (or one node's); click one to select its node, or apply its fix. */
 import { applyFix } from '../store/actions';
 import { checkOf } from '../store/checkCache';
 import { editorStore, useEditor } from '../store/editorStore';
 
-export function ProblemsList() {
+export function ProblemsList({ nodeId }: { nodeId?: string } = {}) {
   const doc = useEditor((s) => s.doc);
-  const diagnostics = checkOf(doc).diagnostics;
-  if (diagnostics.length === 0) return <p className="all-good">✓ No problems: every shape fits.</p>;
+  const all = checkOf(doc).diagnostics;
+  const diagnostics = nodeId === undefined ? all : all.filter((d) => d.nodeId === nodeId);
+  if (diagnostics.length === 0) return nodeId === undefined ? <p className="all-good">✓ No problems: every shape fits.</p> : null;
   return (
-    <ul className="problems">
+    <ul
+      className={`problems${nodeId === undefined ? '' : ' node-problems'}`}
+      data-testid={nodeId === undefined ? 'problems' : 'node-problems'}
+    >
       {diagnostics.map((d, i) => (
         <li key={i} className={`problem problem-${d.severity}`}>
           <button

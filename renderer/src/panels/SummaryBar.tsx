@@ -27,7 +27,7 @@ export function SummaryBar() {
       </span>
       <span className="stat batch-field" title="Batch size (the training config's)">
         <CommitField
-          key={`batch-${batch}`}
+          key="batch"
           label="×"
           value={String(batch)}
           commit={(t) => ({ action: setTraining, args: { patch: { batchSize: Number(t) } } })}

@@ -9,7 +9,6 @@ import * as edits from '../../../engine/graph/edits';
 import { parseGraph } from '../../../engine/graph/load';
 import { resolveTrainingConfig } from '../../../engine/graph/training';
 import type { GraphDoc, NodeId, Position } from '../../../engine/graph/types';
-import { autoLayout } from '../layout/autoLayout';
 import { pasteClip, type Clip } from './clipboard';
 
 export interface Selection {
@@ -123,7 +122,11 @@ export const paste = define<{ clip: Clip; offset: Position }>('paste', (doc, { c
   return undoable(pasted.doc, { selection: { nodes: pasted.ids, edges: [] } });
 });
 
-export const layoutGraph = define<Record<string, never>>('autoLayout', (doc) => undoable(edits.moveNodes(doc, autoLayout(doc))));
+/** Auto-layout's result (layout/autoLayout.ts computes it, asynchronously): one undoable step. Nodes since deleted are skipped. */
+export const layoutGraph = define<{ positions: Record<NodeId, Position> }>('autoLayout', (doc, { positions }) => {
+  const ids = new Set(doc.nodes.map((n) => n.id));
+  return undoable(edits.moveNodes(doc, Object.fromEntries(Object.entries(positions).filter(([id]) => ids.has(id)))));
+});
 
 export const renameGraph = define<{ name: string }>('rename', (doc, { name }) =>
   name.trim() ? undoable({ ...doc, name: name.trim() }) : { error: 'the graph needs a name' },

@@ -33,7 +33,11 @@ export interface EditorState {
   /** The latest edit a lesson's lock refused (`seq` counts them, so the same reason twice shows twice). */
   readonly refusal: { readonly text: string; readonly seq: number } | null;
 
-  perform<A>(action: Action<A>, args: A): Outcome;
+  /**
+   * Runs an edit. `coalesceKey` merges it with the previous edit of the same key into one undo
+   * step (a field applied as you type, keyed by the field's editing session).
+   */
+  perform<A>(action: Action<A>, args: A, options?: { coalesceKey?: string }): Outcome;
   undo(): boolean;
   redo(): boolean;
   select(selection: Selection): void;
@@ -70,13 +74,14 @@ export function createEditorStore(initial: GraphDoc) {
     instructor: false,
     refusal: null,
 
-    perform(action, args) {
+    perform(action, args, options) {
       const s = get();
       const refuse = (text: string) => {
         set({ lastError: text, refusal: { text, seq: (s.refusal?.seq ?? 0) + 1 } });
         return { error: text };
       };
-      const outcome = action.perform(s.doc, args, s.selection);
+      const performed = action.perform(s.doc, args, s.selection);
+      const outcome = options?.coalesceKey && !('error' in performed) ? { ...performed, coalesceKey: options.coalesceKey } : performed;
       if ('error' in outcome) {
         set({ lastError: outcome.error });
         return outcome;

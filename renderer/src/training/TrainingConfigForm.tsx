@@ -81,13 +81,7 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
           </select>
         </label>
         {SCHEDULES[s.type].fields.map(([field, label]) => (
-          <CommitField
-            key={`${field}-${String(s[field])}`}
-            label={label}
-            value={String(s[field])}
-            locked={locked}
-            commit={schedulePatch(s, field)}
-          />
+          <CommitField key={field} label={label} value={String(s[field])} locked={locked} commit={schedulePatch(s, field)} />
         ))}
       </>
     );
@@ -115,7 +109,7 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
         if (!('field' in form) || (form.optimizer && form.optimizer !== c.optimizer)) return null;
         return (
           <CommitField
-            key={`${name}-${String(c[name])}`}
+            key={name}
             label={form.field}
             value={String(c[name])}
             help={form.help?.(c)}

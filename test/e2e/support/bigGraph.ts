@@ -20,7 +20,7 @@ export function residualTower(totalNodes = 300): GraphDoc {
       if (nodes.length >= totalNodes) return;
       nodes.push({ id, type: types[i]![0], params: types[i]![1] });
       const column = Math.floor(b / 10);
-      layout[id] = { x: column * 520 + (i === 3 ? 0 : 240), y: ((b % 10) * 4 + i + 1) * 95 };
+      layout[id] = { x: column * 560 + (i === 3 ? 0 : 260), y: ((b % 10) * 4 + i + 1) * 100 };
     });
     edges.push({ source: previous, target: ids[0]! }, { source: ids[0]!, target: ids[1]! }, { source: ids[1]!, target: ids[2]! });
     if (nodes.some((n) => n.id === ids[3])) {

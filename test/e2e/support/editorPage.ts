@@ -59,3 +59,10 @@ export async function answerPathDialog(page: Page, path: string): Promise<void> 
   await page.locator('[data-testid=path-input]').fill(path);
   await page.locator('[data-testid=path-ok]').click();
 }
+
+/** Opens a template from the gallery, as a student does. */
+export async function openTemplate(page: Page, id: string): Promise<void> {
+  await page.locator('[data-testid=cmd-templates]').click();
+  await page.locator(`[data-testid=template-${id}]`).click();
+  await page.locator('[data-testid=template-gallery]').waitFor({ state: 'detached' });
+}

@@ -16,7 +16,7 @@ export interface OpenEditor {
   readonly page: Page;
 }
 
-export async function openEditor(options: { height?: number; prepare?: (page: Page) => void } = {}): Promise<OpenEditor> {
+export async function openEditor(options: { width?: number; height?: number; prepare?: (page: Page) => void } = {}): Promise<OpenEditor> {
   const withHost = webHostAvailable();
   let host: RunningHost;
   if (withHost) host = await startHost();
@@ -25,7 +25,7 @@ export async function openEditor(options: { height?: number; prepare?: (page: Pa
     host = await serveStatic(RENDERER_DIR);
   }
   const browser = await launch();
-  const page = await browser.newPage({ viewport: { width: 1440, height: options.height ?? 900 } });
+  const page = await browser.newPage({ viewport: { width: options.width ?? 1440, height: options.height ?? 900 } });
   if (!withHost) await page.addInitScript({ content: STUB_HOST_SCRIPT });
   options.prepare?.(page);
   await page.goto(host.url);

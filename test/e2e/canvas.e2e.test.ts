@@ -1,0 +1,89 @@
+/**
+ * The canvas as a student meets it, with real mouse input in Chromium at 1280×720: readable on
+ * open, broken nodes that keep their size, the selected node's problem in the inspector, edits
+ * that apply as you type.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, screenshot } from './support/browser';
+import { docOf, openTemplate, selectNode } from './support/editorPage';
+import { webHostAvailable } from './support/host';
+import { editorSession } from './support/session';
+
+describe.skipIf(!chromiumAvailable() || !webHostAvailable())('the canvas at 1280×720', { timeout: 180_000 }, () => {
+  const session = editorSession({ width: 1280, height: 720 });
+  let page: Page;
+  beforeAll(() => {
+    page = session.page();
+  });
+
+  const zoom = () => page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+  const box = async (id: string) => (await page.locator(`.react-flow__node[data-id="${id}"] .layer-node`).boundingBox())!;
+
+  it('opens readable, and the toolbar’s Fit fits like the canvas’s own fit button', async () => {
+    await page.waitForTimeout(300);
+    const opened = await zoom();
+    expect(opened).toBeGreaterThanOrEqual(0.9);
+    // On screen, the node title is at least 11 px tall.
+    const title = await page.locator('.react-flow__node[data-id="c1"] .layer-title').evaluate((el) => {
+      const z = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
+      return parseFloat(getComputedStyle(el).fontSize) * z;
+    });
+    expect(title).toBeGreaterThanOrEqual(11);
+    await screenshot(page, 'canvas-1280-opened');
+    await page.locator('[data-testid=cmd-zoomToFit]').click();
+    await page.waitForTimeout(400);
+    const toolbarFit = await zoom();
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.waitForTimeout(400);
+    const canvasFit = await zoom();
+    expect(toolbarFit).toBeLessThan(opened);
+    expect(Math.abs(toolbarFit - canvasFit) / canvasFit).toBeLessThan(0.15);
+  });
+
+  it('a broken node keeps its size; the inspector shows its problem and fix; edits apply as you type', async () => {
+    await openTemplate(page, 'lenet5');
+    await page.locator('[data-testid=cmd-zoomToFit]').click();
+    await page.waitForTimeout(400);
+    const normal = await box('f5');
+    // Take the flatten out of the chain: F5 (dense) now reads the 5×5×16 image.
+    await page.evaluate(() => {
+      const e = (
+        window as unknown as {
+          netcanvasEditor: { store: { getState(): { perform(a: unknown, p: unknown): void } }; actions: Record<string, unknown> };
+        }
+      ).netcanvasEditor;
+      e.store.getState().perform(e.actions.applyFix, { fix: { kind: 'removeEdge', source: 'flat', target: 'f5' } });
+      e.store.getState().perform(e.actions.connect, { source: 's4', target: 'f5' });
+    });
+    const f5 = page.locator('.react-flow__node[data-id="f5"] .layer-node');
+    await expect.poll(() => f5.getAttribute('class')).toContain('status-error');
+    const broken = await box('f5');
+    expect(Math.abs(broken.height - normal.height)).toBeLessThanOrEqual(1);
+    const below = await box('r5');
+    expect(broken.y + broken.height).toBeLessThan(below.y);
+    await screenshot(page, 'canvas-1280-broken-node');
+
+    await selectNode(page, 'f5');
+    const problem = page.locator('[data-testid=inspector] [data-testid=node-problems]');
+    await expect.poll(() => problem.textContent()).toContain('flatten');
+    await problem.locator('.fix-button').click();
+    await expect.poll(() => f5.getAttribute('class')).not.toContain('status-error');
+
+    // Typing a valid value applies it after a pause, without Enter; the whole edit is one undo step.
+    await selectNode(page, 'c1');
+    const filters = page.locator('[data-testid=field-filters] input');
+    await filters.click();
+    await filters.press('Control+a');
+    await filters.pressSequentially('12', { delay: 60 });
+    await expect.poll(async () => (await docOf(page)).nodes.find((n) => n.id === 'c1')!.params.filters).toBe(12);
+    expect(await page.locator('.react-flow__node[data-id="c1"] .layer-shape').textContent()).toBe('28×28×12');
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await docOf(page)).nodes.find((n) => n.id === 'c1')!.params.filters).toBe(6);
+  });
+
+  it('never threw in the page', () => {
+    expect(session.errors()).toEqual([]);
+  });
+});
