@@ -110,12 +110,17 @@ export interface ImportedGraph {
   readonly hadWeights: boolean;
 }
 
-/** The first sample of a dataset as 0–255 bytes, channels-last, with its class. */
+/** The first sample of a dataset as 0–255 bytes, channels-last, with its class, and what the checker needs to know of the dataset. */
 export interface DatasetSample {
   readonly pixels: number[];
   readonly shape: number[];
   readonly label: number;
   readonly className: string;
+  /** The dataset's name for people ("MNIST (embedded subset)"). */
+  readonly name: string;
+  /** How many classes it has, and their names. */
+  readonly classes: number;
+  readonly classNames: string[];
 }
 
 /** Request name → result type. */

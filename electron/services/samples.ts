@@ -1,6 +1,7 @@
 /**
  * One sample image from a dataset, so the receptive-field view can draw a real digit (or photo)
- * under the field before any training run. Loads only the first sample and keeps it per source.
+ * under the field before any training run, with the dataset's shape and classes, which the
+ * checker holds the graph against. Loads only the first sample and keeps it per source.
  */
 import { sampleBytes } from '../../engine/data/pixels';
 import { loadDataset } from '../../engine/data/load';
@@ -30,6 +31,9 @@ export function createSampleService(options: { datasetsDir?: string } = {}): Sam
         shape: [...ds.shape],
         label,
         className: ds.classNames[label] ?? String(label),
+        name: ds.name,
+        classes: ds.numClasses,
+        classNames: [...ds.classNames],
       };
     } catch (err) {
       // The loader's messages usually start with the source already; say it once.

@@ -6,7 +6,10 @@ import { closestName, resolveParams } from '../layers/params';
 import { LAYER_TYPES, getLayer } from '../layers/registry';
 import { formatShape, trainableCount, type AnyLayerSpec, type LayerContext, type WeightSpec } from '../layers/spec';
 import { budgetDiagnostics, type BudgetOptions } from './budgets';
+import { datasetProblems, type DatasetInfo } from './dataset';
 import { diagnostic, type Diagnostic } from './diagnostics';
+import { chooseOutput } from './outputs';
+import { trainingAdvice } from './training-advice';
 import { analyseTopology, reachableFrom } from './topology';
 import type { CheckResult, NodeReport, NodeStatus } from './types';
 
@@ -72,6 +75,11 @@ function report(
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+export interface CheckOptions extends BudgetOptions {
+  /** The graph's dataset, when known: its input and output are then checked against it. */
+  readonly dataset?: DatasetInfo | null;
+}
+
 /**
  * Derives everything the canvas shows from a document: per-node shapes, receptive fields,
  * parameter and MAC counts, and every problem in one pass. Nodes downstream of a broken one
@@ -82,7 +90,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  *   r.nodes.c1.outputShape   // [28, 28, 6]
  *   r.diagnostics            // [{ code: 'dense-on-spatial', nodeId: 'd1', fix: {...} }]
  */
-export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckResult {
+export function checkGraph(doc: GraphDoc, options: CheckOptions = {}): CheckResult {
   const diagnostics: Diagnostic[] = [];
   const prepared = new Map<NodeId, Prepared>();
   for (const node of doc.nodes) {
@@ -192,26 +200,11 @@ export function checkGraph(doc: GraphDoc, options: BudgetOptions = {}): CheckRes
   }
   for (const id of topo.blocked) nodes[id] = report(prepared.get(id)!, 'unknown', topo.incoming.get(id)!, []);
 
-  const outputIds = order.filter((id) => topo.outgoing.get(id)!.length === 0 && prepared.get(id)!.node.type !== 'input');
-  // An input with nothing after it has no output to train (a graph with no edges passed, then training refused it).
-  if (inputId !== null && topo.outgoing.get(inputId)!.length === 0 && nodes[inputId]?.status === 'ok') {
-    diagnostics.push(
-      diagnostic(
-        'nothing-to-train',
-        inputId,
-        `nothing is connected to the input (${inputId}) yet: connect layers from it, ending in a dense layer with one unit per class`,
-      ),
-    );
-  }
-  if (outputIds.length > 1) {
-    diagnostics.push(
-      diagnostic(
-        'several-outputs',
-        outputIds[1]!,
-        `the graph ends in ${outputIds.length} places (${outputIds.join(', ')}); training uses ${outputIds[0]} as the output`,
-      ),
-    );
-  }
+  const outputs = chooseOutput(doc, order, topo.incoming, topo.outgoing, (id) => prepared.get(id)!.node.type === 'input');
+  diagnostics.push(...outputs.diagnostics);
+  const { outputIds } = outputs;
+  if (options.dataset) diagnostics.push(...datasetProblems(doc, options.dataset, nodes, inputId, outputIds[0]));
+  diagnostics.push(...trainingAdvice(doc));
   // The training settings are the trainer's first check: a graph that passes here must pass there.
   const training = resolveTrainingConfig(doc.training);
   if (!training.ok) diagnostics.push(diagnostic('invalid-training', null, training.error));

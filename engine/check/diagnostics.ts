@@ -18,9 +18,15 @@ export const DIAGNOSTICS = {
   'missing-input': { severity: 'error', title: 'A node has too few inputs' },
   'extra-input': { severity: 'error', title: 'A node has too many inputs' },
   unreachable: { severity: 'warning', title: 'A node is not reached from the input' },
-  'several-outputs': { severity: 'warning', title: 'The graph has more than one output' },
+  'several-outputs': { severity: 'error', title: 'The graph ends in several places and none is marked as the output' },
+  'unused-branch': { severity: 'warning', title: 'A branch does not lead to the output' },
+  'output-missing': { severity: 'error', title: 'The declared output is not a node connected to the input' },
   'nothing-to-train': { severity: 'error', title: 'Nothing is connected after the input' },
   'invalid-training': { severity: 'error', title: 'A training setting has an invalid value' },
+  'input-dataset-mismatch': { severity: 'error', title: "The input's shape is not the dataset's samples'" },
+  'output-not-classes': { severity: 'error', title: 'The output is not one score per class' },
+  'classes-mismatch': { severity: 'error', title: "The output's size is not the dataset's number of classes" },
+  'learning-rate-high': { severity: 'warning', title: 'The learning rate is far above what this optimizer usually takes' },
   'needs-spatial': { severity: 'error', title: 'A spatial layer received a vector' },
   'dense-on-spatial': { severity: 'error', title: 'A dense layer received an image-shaped tensor' },
   'window-too-large': { severity: 'error', title: 'A kernel or pool window is larger than its input' },
@@ -47,7 +53,19 @@ export type FixAction =
   | { readonly kind: 'setParam'; readonly nodeId: NodeId; readonly param: string; readonly value: unknown }
   | { readonly kind: 'removeParam'; readonly nodeId: NodeId; readonly param: string }
   | { readonly kind: 'removeEdge'; readonly source: NodeId; readonly target: NodeId }
-  | { readonly kind: 'removeNode'; readonly nodeId: NodeId };
+  | { readonly kind: 'removeNode'; readonly nodeId: NodeId }
+  | { readonly kind: 'removeNodes'; readonly nodeIds: readonly NodeId[] }
+  /** Marks the node as the graph's output (the document's `output`). */
+  | { readonly kind: 'setOutput'; readonly nodeId: NodeId }
+  /** New layers in a chain, between `nodeId` and what it feeds ('after'), or on its input port 0 ('before'). */
+  | {
+      readonly kind: 'insertChain';
+      readonly nodeId: NodeId;
+      readonly where: 'before' | 'after';
+      readonly layers: readonly { readonly type: string; readonly params?: Record<string, unknown> }[];
+    }
+  /** A training-config field ("learningRate"), set in the document's `training`. */
+  | { readonly kind: 'setTraining'; readonly field: string; readonly value: unknown };
 
 export interface Fix {
   /** What the button says, e.g. "Insert a flatten before d1". */
@@ -62,6 +80,8 @@ export interface Diagnostic {
   readonly message: string;
   readonly param?: string;
   readonly fix?: Fix;
+  /** Other ways out, when there is more than one (delete the stray branch, or make it the output). */
+  readonly moreFixes?: readonly Fix[];
 }
 
 /** A layer's complaint before the checker attaches the node id and severity. */
@@ -76,7 +96,7 @@ export function diagnostic(
   code: DiagnosticCode,
   nodeId: NodeId | null,
   message: string,
-  extra?: { param?: string; fix?: Fix },
+  extra?: { param?: string; fix?: Fix; moreFixes?: readonly Fix[] },
 ): Diagnostic {
   return { code, severity: DIAGNOSTICS[code].severity, nodeId, message, ...extra };
 }

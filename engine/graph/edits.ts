@@ -38,8 +38,10 @@ export function removeNodes(doc: GraphDoc, ids: Iterable<NodeId>): GraphDoc {
   const gone = new Set(ids);
   const layout = { ...doc.layout };
   for (const id of gone) delete layout[id];
+  // A deleted output leaves the choice to the checker again.
+  const { output, ...rest } = doc;
   return {
-    ...doc,
+    ...(output !== undefined && gone.has(output) ? rest : doc),
     nodes: doc.nodes.filter((n) => !gone.has(n.id)),
     edges: doc.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
     layout,
@@ -190,7 +192,43 @@ export function applyFix(doc: GraphDoc, action: FixAction): GraphDoc {
       return disconnect(doc, action.source, action.target);
     case 'removeNode':
       return removeNodes(doc, [action.nodeId]);
+    case 'removeNodes':
+      return removeNodes(doc, action.nodeIds);
+    case 'setOutput':
+      return doc.nodes.some((n) => n.id === action.nodeId) ? { ...doc, output: action.nodeId } : doc;
+    case 'insertChain':
+      return insertChain(doc, action.nodeId, action.where, action.layers);
+    case 'setTraining':
+      return { ...doc, training: { ...(doc.training ?? {}), [action.field]: action.value } };
   }
+}
+
+/**
+ * Layers in a chain between `nodeId` and what it feeds ('after': appended to an output, and a
+ * declared output moves to the last of them), or before its first input ('before').
+ */
+export function insertChain(
+  doc: GraphDoc,
+  nodeId: NodeId,
+  where: 'before' | 'after',
+  layers: readonly { readonly type: string; readonly params?: Record<string, unknown> }[],
+): GraphDoc {
+  let next = doc;
+  if (where === 'before') {
+    for (const layer of layers) next = insertBefore(next, nodeId, 0, layer.type, layer.params).doc;
+    return next;
+  }
+  const at = doc.layout?.[nodeId] ?? { x: 0, y: 0 };
+  const fed = doc.edges.filter((e) => e.source === nodeId);
+  next = { ...next, edges: next.edges.filter((e) => e.source !== nodeId) };
+  let last = nodeId;
+  layers.forEach((layer, i) => {
+    const added = addNode(next, layer.type, { x: at.x, y: at.y + 124 * (i + 1) }, { ...(layer.params ?? {}) });
+    next = connect(added.doc, last, added.id);
+    last = added.id;
+  });
+  next = { ...next, edges: [...next.edges, ...fed.map((e) => ({ ...e, source: last }))] };
+  return doc.output === nodeId ? { ...next, output: last } : next;
 }
 
 /** Params with defaults filled in, for display (the document keeps only what was written). */

@@ -38,6 +38,7 @@ export const graphSchema = z
     dataset: z.record(z.string(), z.unknown()).optional(),
     /** An exercise built on this graph (engine/lesson). */
     lesson: lessonSchema.optional(),
+    output: id.optional(),
   })
   .superRefine((doc, ctx) => {
     doc.nodes.forEach((n, i) => {

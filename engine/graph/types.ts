@@ -49,6 +49,11 @@ export interface GraphDoc {
   readonly dataset?: Readonly<Record<string, unknown>>;
   /** An exercise: instructions, locks and checks (engine/lesson). */
   readonly lesson?: Lesson;
+  /**
+   * The node that is the model's output, when the graph ends in more than one place (a branch
+   * kept for later, a probe). Omitted: the graph's only end (engine/check/outputs.ts).
+   */
+  readonly output?: NodeId;
   readonly [extra: string]: unknown;
 }
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, screenshot } from './support/browser';
-import { docOf, openTemplate, selectNode } from './support/editorPage';
+import { docOf, openTemplate, selectNode, setField, wire } from './support/editorPage';
 import { webHostAvailable } from './support/host';
 import { editorSession } from './support/session';
 
@@ -81,6 +81,74 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('the canvas at 1280
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await docOf(page)).nodes.find((n) => n.id === 'c1')!.params.filters).toBe(6);
+  });
+
+  const problemCount = () => page.locator('[data-testid=problem-count]').textContent();
+
+  it('a stray branch is an error before training, fixed in one click; the output is marked', async () => {
+    await openTemplate(page, 'lenet5');
+    await page.waitForTimeout(300);
+    await page.locator('[data-testid=palette-relu]').click();
+    await wire(page, 'in', 'relu1');
+    await expect.poll(problemCount).toContain('1 error');
+    const stray = page.locator('.react-flow__node[data-id="relu1"] .layer-node');
+    expect(await stray.getAttribute('class')).toContain('status-error');
+    expect(await stray.locator('.fix-button').getAttribute('title')).toBe('Fix: Delete the stray branch (relu1)');
+    await page.locator('[data-testid=tab-train]').click();
+    expect(await page.locator('[data-testid=train-button]').isDisabled()).toBe(true);
+    await screenshot(page, 'canvas-1280-stray-branch');
+
+    await page.locator('[data-testid=tab-inspect]').click();
+    await selectNode(page, 'relu1');
+    await page.locator('[data-testid=node-problems]').getByRole('button', { name: 'Fix: Use relu1 as the output' }).click();
+    // As the output, relu1 gives a 28×28×1 image where MNIST needs 10 class scores: the checker says so; prob is now unused.
+    await expect.poll(problemCount).toContain('1 error · 1 warning');
+    await screenshot(page, 'canvas-1280-relu-as-output');
+    expect(await stray.locator('.output-badge').count()).toBe(1);
+    expect(await stray.locator('.layer-message').textContent()).toContain('is 28×28×1 per sample, but embedded:mnist has 10 classes');
+    expect(await page.locator('.react-flow__node[data-id="in"] .layer-node').getAttribute('class')).not.toContain('status-error');
+    await page.keyboard.press('Control+z');
+    await expect.poll(problemCount).toContain('1 error');
+    await stray.locator('.fix-button').click();
+    await expect.poll(problemCount).toContain('0 errors · 0 warnings');
+    expect((await docOf(page)).nodes.some((n) => n.id === 'relu1')).toBe(false);
+    await page.locator('[data-testid=cmd-zoomToFit]').click(); // prob is further down
+    await expect.poll(() => page.locator('.react-flow__node[data-id="prob"] .output-badge').count()).toBe(1);
+  });
+
+  it('knows the graph’s dataset: an input or output that cannot fit it is an error with a fix, before Train', async () => {
+    await selectNode(page, 'in');
+    await setField(page, 'shape', '32, 32, 1');
+    await expect.poll(problemCount).toContain('1 error');
+    const problem = page.locator('[data-testid=node-problems]');
+    expect(await problem.textContent()).toContain("the input is 32×32×1 but embedded:mnist's samples are 28×28×1");
+    await problem.getByRole('button', { name: 'Fix: Set the input to 28×28×1' }).click();
+    await expect.poll(problemCount).toContain('0 errors');
+    await page.locator('[data-testid=tab-train]').click();
+    expect(await page.locator('[data-testid=dataset-facts]').textContent()).toContain('samples 28×28×1, 10 classes');
+
+    await openTemplate(page, 'fcn');
+    await expect.poll(problemCount).toContain('1 error');
+    await page.locator('[data-testid=tab-inspect]').click();
+    await page.locator('[data-testid=problem-count]').click();
+    const list = page.locator('[data-testid=problems]');
+    expect(await list.textContent()).toContain('is 28×28×2 per sample, but embedded:mnist has 10 classes');
+    await screenshot(page, 'canvas-1280-fcn-on-mnist');
+    await list.getByRole('button', { name: 'Fix: Add a 1×1 conv with 10 filters and a global average pool before the softmax' }).click();
+    await expect.poll(problemCount).toContain('0 errors');
+  });
+
+  it('warns about an absurd learning rate where it is typed, with a fix', async () => {
+    await openTemplate(page, 'lenet5');
+    await page.locator('[data-testid=tab-train]').click();
+    const lr = page.locator('[data-testid=field-learningRate] input');
+    await lr.fill('10');
+    const warning = page.locator('[data-testid=lr-warning]');
+    await expect.poll(() => warning.textContent()).toContain('far above what Adam usually takes (0.0001 to 0.01)');
+    await screenshot(page, 'canvas-1280-absurd-learning-rate');
+    await warning.getByRole('button', { name: 'Use 0.001' }).click();
+    await expect.poll(async () => (await docOf(page)).training?.learningRate).toBe(0.001);
+    expect(await warning.count()).toBe(0);
   });
 
   it('never threw in the page', () => {

@@ -2,6 +2,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas } from '../canvas/Canvas';
+import { ContextMenu } from '../canvas/ContextMenu';
 import { Palette } from '../canvas/Palette';
 import { installLifecycle } from '../files/lifecycle';
 import { PathDialog } from '../files/PathDialog';
@@ -9,11 +10,14 @@ import { RecoveryBanner } from '../files/RecoveryBanner';
 import { TemplateGallery } from '../files/TemplateGallery';
 import { api } from '../host/api';
 import { SummaryBar } from '../panels/SummaryBar';
+import { editorStore } from '../store/editorStore';
+import { installDatasetWatch } from '../store/graphDataset';
 import { listenToTrainer } from '../training/trainActions';
 import { ConnectionBanner, Notices } from './Banners';
 import { runCommand } from './commands';
 import { installShortcuts } from './shortcuts';
 import { SidePanel } from './SidePanel';
+import { useUi } from './uiStore';
 import { Toolbar } from './Toolbar';
 
 export function App() {
@@ -21,8 +25,13 @@ export function App() {
     const offs = [
       installShortcuts(),
       installLifecycle(),
+      installDatasetWatch(),
       listenToTrainer(),
       api().on('menu.command', ({ command }) => runCommand(command)),
+      // What an edit did beyond the obvious (an edge replaced, a chain reconnected) is said, not silent.
+      editorStore().subscribe((s, prev) => {
+        if (s.notice && s.notice !== prev.notice) useUi.getState().notify(s.notice.text);
+      }),
     ];
     return () => offs.forEach((off) => off());
   }, []);
@@ -41,6 +50,8 @@ export function App() {
         <PathDialog />
         <TemplateGallery />
         <Notices />
+        {/* Outside the canvas, whose paint containment would clip a fixed menu. */}
+        <ContextMenu />
       </div>
     </ReactFlowProvider>
   );

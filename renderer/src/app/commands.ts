@@ -4,7 +4,9 @@
  */
 import type { MenuCommand } from '../../../electron/api/contract';
 import { viewCentre, zoomToFit, zoomToFitSoon } from '../canvas/flowInstance';
+import { NODE_SIZE, nodeRects } from '../layout/geometry';
 import { autoLayout } from '../layout/autoLayout';
+import { freeSpot } from '../layout/freeSpace';
 import { importModelFile, newGraph, openGraph, saveGraph, saveGraphAs } from '../files/fileActions';
 import { deleteElements, layoutGraph, paste } from '../store/actions';
 import { copySelection } from '../store/clipboard';
@@ -21,12 +23,19 @@ function copy(): boolean {
 function pasteClipboard(): void {
   const s = editorStore().getState();
   if (!s.clipboard) return;
-  // Paste next to the originals if they are in view, else in the middle of the view.
-  const first = Object.values(s.clipboard.layout)[0] ?? { x: 0, y: 0 };
+  // Next to the originals if they are in view, else in the middle of the view; never on other nodes.
+  const spots = Object.values(s.clipboard.layout);
+  const left = Math.min(...spots.map((p) => p.x));
+  const top = Math.min(...spots.map((p) => p.y));
+  const size = {
+    width: Math.max(...spots.map((p) => p.x)) - left + NODE_SIZE.width,
+    height: Math.max(...spots.map((p) => p.y)) - top + NODE_SIZE.height,
+  };
   const centre = viewCentre();
-  const near = Math.abs(first.x - centre.x) < 600 && Math.abs(first.y - centre.y) < 400;
-  const offset = near ? { x: 40, y: 40 } : { x: centre.x - first.x, y: centre.y - first.y };
-  s.perform(paste, { clip: s.clipboard, offset });
+  const near = Math.abs(left - centre.x) < 600 && Math.abs(top - centre.y) < 400;
+  const want = near ? { x: left + 40, y: top + 40 } : centre;
+  const at = freeSpot([...nodeRects(s.doc).values()], want, size);
+  s.perform(paste, { clip: s.clipboard, offset: { x: at.x - left, y: at.y - top } });
 }
 
 function deleteSelection(): void {

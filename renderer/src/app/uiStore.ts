@@ -18,7 +18,20 @@ export interface PathRequest {
   readonly resolve: (path: string | null) => void;
 }
 
+/** What was right-clicked on the canvas, and where on screen the menu opens. */
+export type ContextTarget =
+  | { readonly kind: 'node'; readonly id: string }
+  | { readonly kind: 'edge'; readonly source: string; readonly target: string; readonly at: { x: number; y: number } }
+  | { readonly kind: 'pane'; readonly at: { x: number; y: number } };
+export interface ContextMenuState {
+  readonly screen: { readonly x: number; readonly y: number };
+  /** `at`: where in the graph (flow coordinates) a layer added from the menu goes. */
+  readonly target: ContextTarget;
+}
+
 interface UiState {
+  readonly contextMenu: ContextMenuState | null;
+  setContextMenu(menu: ContextMenuState | null): void;
   readonly tab: SideTab;
   readonly batchSize: number;
   readonly notices: readonly Notice[];
@@ -39,6 +52,8 @@ let nextNotice = 1;
 
 export const useUi = create<UiState>()((set, get) => ({
   tab: 'inspect',
+  contextMenu: null,
+  setContextMenu: (contextMenu) => set({ contextMenu }),
   batchSize: 64,
   notices: [],
   pathRequest: null,

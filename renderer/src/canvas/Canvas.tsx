@@ -22,13 +22,16 @@ import {
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { connectionRefusal } from '../../../engine/graph/edits';
 import type { NodeId, Position } from '../../../engine/graph/types';
-import { addNode, connect, moveNodes } from '../store/actions';
-import { checkOf } from '../store/checkCache';
+import { insertRefusal } from '../../../engine/graph/rewire';
+import { useUi, type ContextTarget } from '../app/uiStore';
+import { addNode, connect, insertOnEdge, moveNodes } from '../store/actions';
+import { checkOfState } from '../store/checkCache';
 import { editorStore, useEditor } from '../store/editorStore';
 import { setFlowInstance, screenToFlow, zoomToFitSoon } from './flowInstance';
 import { LayerNode } from './LayerNode';
 import { LockRefusal } from './LockRefusal';
 import { PALETTE_MIME } from './Palette';
+import { NODE_SIZE } from '../layout/geometry';
 import type { Routes } from './edgeRoutes';
 import { RoutedEdge } from './RoutedEdge';
 import { toFlowEdges, toFlowNodes, type LayerFlowNode, type RoutedFlowEdge } from './toFlow';
@@ -42,6 +45,25 @@ const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const PRO_OPTIONS = { hideAttribution: true };
 /** Module scope: a new function each render would redraw every minimap node. */
 const miniMapColour = (n: { data: Record<string, unknown> }) => (n.data.status === 'error' ? '#ef4444' : '#6366f1');
+
+/** The edge under a screen point (its wide hit area), unless a node is on top there. */
+function edgeAt(x: number, y: number): string | null {
+  for (const el of document.elementsFromPoint(x, y)) {
+    if (el.closest('.react-flow__node')) return null;
+    const edge = el.closest('.react-flow__edge');
+    if (edge) return edge.getAttribute('data-id');
+  }
+  return null;
+}
+
+/** Marks the edge a dragged layer would go into (a class on its element: no re-render while dragging). */
+let highlighted: string | null = null;
+function highlightEdge(id: string | null): void {
+  if (id === highlighted) return;
+  document.querySelector(`.react-flow__edge.drop-target`)?.classList.remove('drop-target');
+  highlighted = id;
+  if (id) document.querySelector(`.react-flow__edge[data-id="${CSS.escape(id)}"]`)?.classList.add('drop-target');
+}
 
 /** The engine's refusal, with the open lesson's locks (student mode). */
 function refusalOf(source: string, target: string): string | null {
@@ -65,7 +87,7 @@ function onConnect(c: Connection) {
 export function Canvas() {
   const doc = useEditor(selectDoc);
   const selection = useEditor(selectSelection);
-  const check = checkOf(doc);
+  const check = useEditor(checkOfState);
   const [sizes, setSizes] = useState<ReadonlyMap<NodeId, { width: number; height: number }>>(new Map());
   const previous = useRef(new Map<NodeId, LayerFlowNode>());
   const nodes = useMemo(() => toFlowNodes(doc, check, selection, sizes, previous.current), [doc, check, selection, sizes]);
@@ -108,13 +130,48 @@ export function Canvas() {
 
   const onDrop = useCallback((event: React.DragEvent) => {
     const type = event.dataTransfer.getData(PALETTE_MIME);
+    highlightEdge(null);
     if (!type) return;
     event.preventDefault();
     const p = screenToFlow({ x: event.clientX, y: event.clientY });
-    editorStore()
-      .getState()
-      .perform(addNode, { type, position: { x: Math.round(p.x - 100), y: Math.round(p.y - 30) } });
+    const position = { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - NODE_SIZE.height / 2) };
+    const store = editorStore().getState();
+    // Dropped on an edge: the layer goes into it.
+    const edge = edgeAt(event.clientX, event.clientY);
+    const [source, target] = edge?.split('->') ?? [];
+    if (source && target && !insertRefusal(store.doc, source, target, type))
+      store.perform(insertOnEdge, { source, target, type, position });
+    else store.perform(addNode, { type, position });
   }, []);
+
+  const onDragOver = useCallback((event: React.DragEvent) => {
+    event.preventDefault();
+    highlightEdge(event.dataTransfer.types.includes(PALETTE_MIME) ? edgeAt(event.clientX, event.clientY) : null);
+  }, []);
+
+  const openMenu = useCallback((event: React.MouseEvent, target: ContextTarget) => {
+    event.preventDefault();
+    useUi.getState().setContextMenu({ screen: { x: event.clientX, y: event.clientY }, target });
+  }, []);
+  const onNodeContextMenu = useCallback(
+    (event: React.MouseEvent, node: { id: string }) => {
+      editorStore()
+        .getState()
+        .select({ nodes: [node.id], edges: [] });
+      openMenu(event, { kind: 'node', id: node.id });
+    },
+    [openMenu],
+  );
+  const onEdgeContextMenu = useCallback(
+    (event: React.MouseEvent, edge: { source: string; target: string }) =>
+      openMenu(event, { kind: 'edge', source: edge.source, target: edge.target, at: screenToFlow({ x: event.clientX, y: event.clientY }) }),
+    [openMenu],
+  );
+  const onPaneContextMenu = useCallback(
+    (event: React.MouseEvent | MouseEvent) =>
+      openMenu(event as React.MouseEvent, { kind: 'pane', at: screenToFlow({ x: event.clientX, y: event.clientY }) }),
+    [openMenu],
+  );
 
   const explainRefusal = useCallback(
     (_: unknown, state: { isValid: boolean | null; fromNode: { id: string } | null; toNode: { id: string } | null }) => {
@@ -127,7 +184,7 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div className="canvas" onDragOver={onDragOver} onDragLeave={() => highlightEdge(null)} onDrop={onDrop}>
       <ReactFlow<LayerFlowNode, RoutedFlowEdge>
         nodes={nodes}
         edges={edges}
@@ -137,6 +194,9 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={explainRefusal}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
         isValidConnection={isValidConnection}
         onInit={onInit}
         deleteKeyCode={null}

@@ -64,7 +64,14 @@ function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
         <span className="layer-title" title={data.title}>
           {data.title}
         </span>
-        <span className="layer-type">{data.typeLabel}</span>
+        <span className="layer-type">
+          {data.typeLabel}
+          {data.isOutput && (
+            <span className="output-badge" title="The model's output: what training and exports use">
+              output
+            </span>
+          )}
+        </span>
       </div>
       <div className="layer-row">
         <span className="layer-shape" title="Output shape (without the batch axis)">

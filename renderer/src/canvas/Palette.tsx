@@ -1,8 +1,9 @@
-/** Every layer kind, grouped by the catalogue's categories: drag one onto the canvas, or click to add it in the middle. */
+/** Every layer kind, grouped by the catalogue's categories: drag one onto the canvas (or onto an edge, to put it in), or click to add it in free space in the middle. */
 import { LAYERS } from '../../../engine/layers/registry';
 import { CATEGORIES, type AnyLayerSpec } from '../../../engine/layers/spec';
 import { addNode } from '../store/actions';
 import { editorStore, useEditor } from '../store/editorStore';
+import { freeSpotFor } from '../layout/freeSpace';
 import { viewCentre } from './flowInstance';
 
 export const PALETTE_MIME = 'application/x-netcanvas-layer';
@@ -41,7 +42,10 @@ export function Palette() {
                 e.dataTransfer.setData(PALETTE_MIME, layer.type);
                 e.dataTransfer.effectAllowed = 'copy';
               }}
-              onClick={() => editorStore().getState().perform(addNode, { type: layer.type, position: viewCentre() })}
+              onClick={() => {
+                const store = editorStore().getState();
+                store.perform(addNode, { type: layer.type, position: freeSpotFor(store.doc, viewCentre()) });
+              }}
             >
               <span className="palette-label">{layer.label}</span>
               <span className="palette-doc">{layer.doc}</span>

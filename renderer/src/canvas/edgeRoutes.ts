@@ -19,6 +19,7 @@ import {
   type Rect,
 } from '../layout/route';
 import { edgeKey } from '../store/actions';
+import { nodeRects } from '../layout/geometry';
 
 /** Incoming edges of each node in port order, as the checker orders them. */
 export function portRanks(edges: readonly GraphEdge[]): Map<GraphEdge, number> {
@@ -32,11 +33,6 @@ export function portRanks(edges: readonly GraphEdge[]): Map<GraphEdge, number> {
   return ranks;
 }
 
-/** Where a node without a saved position goes: a grid in file order. */
-export const defaultPosition = (i: number) => ({ x: 40 + (i % 4) * 260, y: 40 + Math.floor(i / 4) * 140 });
-
-/** Every layer card's size (styles.css .layer-node): fixed, so routes and layouts never wait for a measurement. */
-export const NODE_SIZE = { width: 216, height: 76 };
 /** Handles sit centred on the card's border: the plain ones are 10 px, merges' numbered ports 16 px (styles.css). */
 const HANDLE = 10;
 const PORT = 16;
@@ -59,15 +55,6 @@ export function inputPorts(type: string, incoming: number): number {
   const spec = getLayer(type);
   if (spec?.arity.max === 0) return 0;
   return (spec?.arity.max ?? 1) > 1 ? Math.max(2, incoming + 1) : 1;
-}
-
-export function nodeRects(doc: GraphDoc): Map<NodeId, Rect> {
-  const rects = new Map<NodeId, Rect>();
-  doc.nodes.forEach((n, i) => {
-    const p = doc.layout?.[n.id] ?? defaultPosition(i);
-    rects.set(n.id, { x: p.x, y: p.y, ...NODE_SIZE });
-  });
-  return rects;
 }
 
 /** Where each edge leaves its source and enters its target, as React Flow places the handles. */

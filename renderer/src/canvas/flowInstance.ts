@@ -1,5 +1,6 @@
 /** The React Flow instance, for commands that act on the view (zoom to fit, paste at the centre). */
 import type { ReactFlowInstance } from '@xyflow/react';
+import { NODE_SIZE } from '../layout/geometry';
 import type { LayerFlowNode, RoutedFlowEdge } from './toFlow';
 
 let instance: ReactFlowInstance<LayerFlowNode, RoutedFlowEdge> | null = null;
@@ -46,7 +47,7 @@ export function viewCentre(): { x: number; y: number } {
   const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
   if (!instance || !pane) return { x: 100, y: 100 };
   const p = instance.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 });
-  return { x: Math.round(p.x - 100), y: Math.round(p.y - 40) };
+  return { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - NODE_SIZE.height / 2) };
 }
 
 export function screenToFlow(point: { x: number; y: number }): { x: number; y: number } {

@@ -12,7 +12,8 @@ import { formatShape } from '../../../engine/layers/spec';
 import { lockOf } from '../../../engine/lesson/locks';
 import type { Lesson } from '../../../engine/lesson/schema';
 import { edgeKey, type Selection } from '../store/actions';
-import { defaultPosition, inputPorts, portRanks, routeAll, type EdgeRoute, type Routes } from './edgeRoutes';
+import { defaultPosition } from '../layout/geometry';
+import { inputPorts, portRanks, routeAll, type EdgeRoute, type Routes } from './edgeRoutes';
 import { formatCount } from './format';
 
 /** React Flow's measured node sizes, handed back to it (routes and layout use NODE_SIZE). */
@@ -29,6 +30,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   readonly message: string | null;
   readonly warning: string | null;
   readonly fix: Fix | null;
+  /** The model's output (what training and exports use): marked on the card. */
+  readonly isOutput: boolean;
   /** 0 for an input; 1 for ordinary layers; numbered ports for merges. */
   readonly ports: number;
   readonly numbered: boolean;
@@ -69,6 +72,7 @@ function nodeData(node: GraphNode, check: CheckResult, mine: readonly Diagnostic
     message: error?.message ?? null,
     warning: warning?.message ?? null,
     fix: (error ?? warning)?.fix ?? null,
+    isOutput: check.outputIds[0] === node.id && check.outputIds.length > 0 && !check.diagnostics.some((d) => d.code === 'several-outputs'),
     ports: inputPorts(node.type, incoming),
     numbered: merges,
     locked: lockText(lesson, node.id),

@@ -8,7 +8,8 @@
  */
 import type { ELK, ElkNode } from 'elkjs/lib/elk-api';
 import type { GraphDoc, NodeId, Position } from '../../../engine/graph/types';
-import { inputPorts, NODE_SIZE, portRanks } from '../canvas/edgeRoutes';
+import { inputPorts, portRanks } from '../canvas/edgeRoutes';
+import { NODE_SIZE } from './geometry';
 
 const OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',

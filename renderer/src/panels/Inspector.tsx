@@ -2,15 +2,16 @@
 import { effectiveParams } from '../../../engine/graph/edits';
 import type { GraphNode } from '../../../engine/graph/types';
 import { getLayer } from '../../../engine/layers/registry';
-import { formatShape } from '../../../engine/layers/spec';
+import { CATEGORIES, formatShape } from '../../../engine/layers/spec';
+import { typesFor } from '../../../engine/graph/rewire';
 import { formatCount } from '../canvas/format';
-import { checkOf } from '../store/checkCache';
-import { useEditor } from '../store/editorStore';
+import { checkOfState } from '../store/checkCache';
+import { editorStore, useEditor } from '../store/editorStore';
 import { CommitField } from './CommitField';
 import { ParamField } from './ParamField';
 import { ProblemsList } from './ProblemsList';
 import { ReceptiveFieldView } from './ReceptiveFieldView';
-import { renameGraph, setLabel, setLayerWeightDecay } from '../store/actions';
+import { changeType, renameGraph, setLabel, setLayerWeightDecay } from '../store/actions';
 import { LockMark } from './LockMark';
 import { LOCKED_NODE, nodeLocks } from './nodeLocks';
 
@@ -26,10 +27,39 @@ function TrainVsTest({ training, test }: { training: string; test: string }) {
   );
 }
 
+/** The node's type, changeable in place to any type that takes as many inputs (ReLU → sigmoid). */
+function TypeSelect({ node }: { node: GraphNode }) {
+  const doc = useEditor((s) => s.doc);
+  const types = [...new Set([node.type, ...typesFor(doc, node.id)])].map((t) => getLayer(t)).filter((s) => s !== undefined);
+  return (
+    <label className="field">
+      Type
+      <select
+        data-testid="node-type"
+        value={node.type}
+        onChange={(e) => editorStore().getState().perform(changeType, { nodeId: node.id, type: e.target.value })}
+      >
+        {CATEGORIES.map((c) => {
+          const group = types.filter((t) => t.category === c.id);
+          return group.length === 0 ? null : (
+            <optgroup key={c.id} label={c.label}>
+              {group.map((t) => (
+                <option key={t.type} value={t.type}>
+                  {t.label}
+                </option>
+              ))}
+            </optgroup>
+          );
+        })}
+      </select>
+    </label>
+  );
+}
+
 function NodeInspector({ node }: { node: GraphNode }) {
   const doc = useEditor((s) => s.doc);
   const instructor = useEditor((s) => s.instructor);
-  const report = checkOf(doc).nodes[node.id];
+  const report = useEditor(checkOfState).nodes[node.id];
   const spec = getLayer(node.type);
   const effective = effectiveParams(node);
   const decay = (doc.training as { layerWeightDecay?: Record<string, number> } | undefined)?.layerWeightDecay?.[node.id];
@@ -53,6 +83,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
       )}
       <ProblemsList nodeId={node.id} />
       {spec && <p className="panel-doc">{spec.doc}</p>}
+      <TypeSelect node={node} />
       {spec?.trainVsTest && <TrainVsTest {...spec.trainVsTest(effective)} />}
       <CommitField
         key={`label-${node.id}`}

@@ -1,11 +1,10 @@
 /** The graph's diagnostics (or one node's); click one to select its node, or apply its fix. */
 import { applyFix } from '../store/actions';
-import { checkOf } from '../store/checkCache';
+import { checkOfState } from '../store/checkCache';
 import { editorStore, useEditor } from '../store/editorStore';
 
 export function ProblemsList({ nodeId }: { nodeId?: string } = {}) {
-  const doc = useEditor((s) => s.doc);
-  const all = checkOf(doc).diagnostics;
+  const all = useEditor(checkOfState).diagnostics;
   const diagnostics = nodeId === undefined ? all : all.filter((d) => d.nodeId === nodeId);
   if (diagnostics.length === 0) return nodeId === undefined ? <p className="all-good">✓ No problems: every shape fits.</p> : null;
   return (
@@ -27,10 +26,17 @@ export function ProblemsList({ nodeId }: { nodeId?: string } = {}) {
           >
             {d.message}
           </button>
-          {d.fix && (
-            <button className="fix-button" onClick={() => editorStore().getState().perform(applyFix, { fix: d.fix!.action })}>
-              Fix: {d.fix.label}
-            </button>
+          {[d.fix, ...(d.moreFixes ?? [])].map(
+            (fix) =>
+              fix && (
+                <button
+                  key={fix.label}
+                  className="fix-button"
+                  onClick={() => editorStore().getState().perform(applyFix, { fix: fix.action })}
+                >
+                  Fix: {fix.label}
+                </button>
+              ),
           )}
         </li>
       ))}

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { NodeId } from '../../../engine/graph/types';
-import { checkOf } from '../store/checkCache';
+import { checkOfState } from '../store/checkCache';
 import { useEditor } from '../store/editorStore';
 import { useTraining } from '../training/trainingStore';
 import { EMBEDDED_MNIST } from '../training/DatasetPicker';
@@ -26,7 +26,7 @@ export function fieldBox(
 
 export function ReceptiveFieldView({ nodeId }: { nodeId: NodeId }) {
   const doc = useEditor((s) => s.doc);
-  const check = checkOf(doc);
+  const check = useEditor(checkOfState);
   const report = check.nodes[nodeId];
   const inputShape = check.inputId ? check.nodes[check.inputId]?.outputShape : null;
   const source = useEditor((s) => String((s.doc.dataset as { source?: unknown } | undefined)?.source ?? EMBEDDED_MNIST));

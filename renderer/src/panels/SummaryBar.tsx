@@ -1,6 +1,6 @@
 /** Totals for the whole graph: params, MACs, activation memory at the training batch size, problems, check time. */
 import { formatBytes, formatCount, formatInteger } from '../canvas/format';
-import { checkOf, lastCheckDuration } from '../store/checkCache';
+import { checkOfState, lastCheckDuration } from '../store/checkCache';
 import { editorStore, useEditor } from '../store/editorStore';
 import { setTraining } from '../store/actions';
 import { CommitField } from './CommitField';
@@ -10,7 +10,7 @@ const BYTES_PER_FLOAT = 4;
 
 export function SummaryBar() {
   const doc = useEditor((s) => s.doc);
-  const check = checkOf(doc);
+  const check = useEditor(checkOfState);
   const batch = Number((doc.training as { batchSize?: unknown } | undefined)?.batchSize ?? 64);
   const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = check.diagnostics.length - errors;

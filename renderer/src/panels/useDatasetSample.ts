@@ -11,7 +11,8 @@ import { api, messageOf } from '../host/api';
 type Answer = { sample: DatasetSample } | { error: string };
 const answers = new Map<string, Promise<Answer>>();
 
-function ask(source: string): Promise<Answer> {
+/** The host's answer for `source`, asked once per source while it succeeds. */
+export function askSample(source: string): Promise<Answer> {
   let pending = answers.get(source);
   if (!pending) {
     pending = api()
@@ -34,7 +35,7 @@ export function useDatasetSample(source: string, enabled: boolean): Answer | nul
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    void ask(source).then((a) => live && setAnswer({ source, answer: a }));
+    void askSample(source).then((a) => live && setAnswer({ source, answer: a }));
     return () => {
       live = false;
     };

@@ -7,8 +7,11 @@
 import type { FixAction } from '../../../engine/check/diagnostics';
 import * as edits from '../../../engine/graph/edits';
 import { parseGraph } from '../../../engine/graph/load';
+import { changeType as changeNodeType, insertOnEdge as insertIntoEdge, removeNodesBridging } from '../../../engine/graph/rewire';
+import { getLayer } from '../../../engine/layers/registry';
 import { resolveTrainingConfig } from '../../../engine/graph/training';
 import type { GraphDoc, NodeId, Position } from '../../../engine/graph/types';
+import { makeRoom } from '../layout/freeSpace';
 import { pasteClip, type Clip } from './clipboard';
 
 export interface Selection {
@@ -26,6 +29,8 @@ export interface Change {
   readonly selection?: Selection;
   /** A new document (open, new, template): the old history no longer applies. */
   readonly resetHistory?: boolean;
+  /** What the edit did beyond the obvious, for a notice ("r1 takes one input: in → r1 replaced C1 → r1"). */
+  readonly notice?: string;
 }
 export type Outcome = Change | { readonly error: string };
 
@@ -45,30 +50,63 @@ export const addNode = define<{ type: string; position: Position }>('addNode', (
   return undoable(added.doc, { selection: { nodes: [added.id], edges: [] } });
 });
 
-/** Connects; on a merge's numbered port, a cable already on that port is replaced. */
+/** A node as the student sees it named: its label, else its id. */
+const nameOf = (doc: GraphDoc, id: NodeId) => doc.nodes.find((n) => n.id === id)?.label ?? id;
+
+/**
+ * Connects. A cable already on the port it lands on (a one-input node's input, a merge's numbered
+ * port) is replaced, with a notice that says which: a replaced edge never just disappears.
+ */
 export const connect = define<{ source: NodeId; target: NodeId; port?: number }>('connect', (doc, { source, target, port }) => {
   const refusal = edits.connectionRefusal(doc, source, target);
   if (refusal) return { error: refusal };
-  let base = doc;
-  if (port !== undefined) {
-    const taken = doc.edges.find((e) => e.target === target && e.targetPort === port);
-    if (taken) base = edits.disconnect(doc, taken.source, target);
-  }
-  return undoable(edits.connect(base, source, target, port));
+  const single = (getLayer(doc.nodes.find((n) => n.id === target)?.type ?? '')?.arity.max ?? 1) === 1;
+  const taken = doc.edges.find((e) => e.target === target && (port !== undefined ? e.targetPort === port : single));
+  const base = taken ? edits.disconnect(doc, taken.source, target) : doc;
+  const arrow = (from: NodeId) => `${nameOf(doc, from)} → ${nameOf(doc, target)}`;
+  const why = port !== undefined ? `input ${port} of ${nameOf(doc, target)} takes one cable` : `${nameOf(doc, target)} takes one input`;
+  return undoable(edits.connect(base, source, target, port), {
+    ...(taken ? { notice: `${why}: ${arrow(source)} replaced ${arrow(taken.source)} (Ctrl+Z puts it back)` } : {}),
+  });
 });
 
+/** Puts a new layer into an edge (dropped on it, or from the edge's menu). */
+export const insertOnEdge = define<{ source: NodeId; target: NodeId; type: string; position: Position }>(
+  'insertOnEdge',
+  (doc, { source, target, type, position }) => {
+    const inserted = insertIntoEdge(doc, source, target, type, position);
+    if ('error' in inserted) return inserted;
+    return undoable(makeRoom(inserted.doc, inserted.id), { selection: { nodes: [inserted.id], edges: [] } });
+  },
+);
+
+/** ReLU → sigmoid in place: same id, label, cables and position. */
+export const changeType = define<{ nodeId: NodeId; type: string }>('changeType', (doc, { nodeId, type }) => {
+  const changed = changeNodeType(doc, nodeId, type);
+  return 'error' in changed ? changed : undoable(changed.doc);
+});
+
+/**
+ * Deletes nodes and edges. A deleted node in the middle of a chain passes its input on to what it
+ * fed (removeNodesBridging), and the notice says so.
+ */
 export const deleteElements = define<{ nodes: readonly NodeId[]; edges: readonly string[] }>('delete', (doc, { nodes, edges }) => {
   if (nodes.length === 0 && edges.length === 0) return { error: 'nothing is selected' };
   const goneEdges = new Set(edges);
-  let next = edits.removeNodes(doc, nodes);
-  next = { ...next, edges: next.edges.filter((e) => !goneEdges.has(edgeKey(e.source, e.target))) };
+  const bridged = removeNodesBridging(doc, nodes);
+  let next = { ...bridged.doc, edges: bridged.doc.edges.filter((e) => !goneEdges.has(edgeKey(e.source, e.target))) };
   const training = next.training as { layerWeightDecay?: Record<string, number> } | undefined;
   if (training?.layerWeightDecay && nodes.some((id) => id in training.layerWeightDecay!)) {
     const layerWeightDecay = { ...training.layerWeightDecay };
     for (const id of nodes) delete layerWeightDecay[id];
     next = { ...next, training: { ...training, layerWeightDecay } };
   }
-  return undoable(next, { selection: { nodes: [], edges: [] } });
+  const kept = bridged.bridges.filter((b) => next.edges.some((e) => e.source === b.source && e.target === b.target));
+  const notice =
+    kept.length > 0
+      ? `Connected ${kept.map((b) => `${nameOf(doc, b.source)} → ${nameOf(doc, b.target)}`).join(', ')} to keep the chain (Ctrl+Z undoes the delete)`
+      : undefined;
+  return undoable(next, { selection: { nodes: [], edges: [] }, ...(notice ? { notice } : {}) });
 });
 
 export const setParam = define<{ nodeId: NodeId; name: string; value: unknown }>('setParam', (doc, { nodeId, name, value }) => {
@@ -93,13 +131,16 @@ export const insertBefore = define<{ nodeId: NodeId; port: number; type: string;
   'insertBefore',
   (doc, { nodeId, port, type, params }) => {
     const inserted = edits.insertBefore(doc, nodeId, port, type, params);
-    return undoable(inserted.doc, { selection: { nodes: [inserted.id], edges: [] } });
+    return undoable(makeRoom(inserted.doc, inserted.id), { selection: { nodes: [inserted.id], edges: [] } });
   },
 );
 
 export const applyFix = define<{ fix: FixAction }>('applyFix', (doc, { fix }) => {
   const next = edits.applyFix(doc, fix);
-  return next === doc ? { error: 'this fix no longer applies' } : undoable(next);
+  if (next === doc) return { error: 'this fix no longer applies' };
+  // A fix that inserted a layer (a flatten, a 1×1 conv) gets room in its column.
+  const added = next.nodes.find((n) => !doc.nodes.some((o) => o.id === n.id));
+  return undoable(added ? makeRoom(next, added.id) : next);
 });
 
 /** Open, new, template: replaces the document and starts a fresh history. */

@@ -5,6 +5,7 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import type { DatasetInfo } from '../../../engine/check/dataset';
 import type { GraphDoc } from '../../../engine/graph/types';
 import { lockRefusal } from '../../../engine/lesson/locks';
 import { NO_SELECTION, type Action, type Outcome, type Selection } from './actions';
@@ -32,6 +33,15 @@ export interface EditorState {
   readonly instructor: boolean;
   /** The latest edit a lesson's lock refused (`seq` counts them, so the same reason twice shows twice). */
   readonly refusal: { readonly text: string; readonly seq: number } | null;
+  /**
+   * What is known of the dataset the graph trains on (graphDataset.ts keeps it up to date): the
+   * checker holds the input and output against it. Null while unknown or unreadable.
+   */
+  readonly dataset: DatasetInfo | null;
+  /** Why the dataset could not be read (the host's one line), when it could not. */
+  readonly datasetProblem: string | null;
+  /** The latest edit's notice (actions' `notice`), a new object each time so the same words show again. */
+  readonly notice: { readonly text: string } | null;
 
   /**
    * Runs an edit. `coalesceKey` merges it with the previous edit of the same key into one undo
@@ -73,6 +83,9 @@ export function createEditorStore(initial: GraphDoc) {
     lessonBase: initial.lesson ? initial : null,
     instructor: false,
     refusal: null,
+    notice: null,
+    dataset: null,
+    datasetProblem: null,
 
     perform(action, args, options) {
       const s = get();
@@ -87,6 +100,7 @@ export function createEditorStore(initial: GraphDoc) {
         return outcome;
       }
       const selection = outcome.selection ?? pruneSelection(s.selection, outcome.doc);
+      if (outcome.notice) set({ notice: { text: outcome.notice } });
       if (outcome.resetHistory) {
         const lessonBase = outcome.doc.lesson ? outcome.doc : null;
         set({ doc: outcome.doc, selection, past: [], future: [], coalesceKey: null, lastError: null, lessonBase, refusal: null });

@@ -1,5 +1,6 @@
 /** Which data to train on: the embedded MNIST, or a file or folder on the host (picked or typed), plus a sample limit for quick runs. */
 import { memo, useState } from 'react';
+import { formatShape } from '../../../engine/layers/spec';
 import { allowPath, askForPath } from '../app/uiStore';
 import { api, messageOf } from '../host/api';
 import { CommitField } from '../panels/CommitField';
@@ -22,6 +23,24 @@ async function browse(kind: 'dataset-file' | 'dataset-folder') {
   } catch (err) {
     useUi.getState().notify(`Could not choose a dataset: ${messageOf(err)}`, 'error');
   }
+}
+
+/** What the checker knows of the dataset (its samples' shape and classes), or why it could not be read. */
+function DatasetFacts() {
+  const dataset = useEditor((s) => s.dataset);
+  const problem = useEditor((s) => s.datasetProblem);
+  if (problem)
+    return (
+      <p className="field-error" data-testid="dataset-facts">
+        {problem}
+      </p>
+    );
+  if (!dataset) return null;
+  return (
+    <p className="field-help" data-testid="dataset-facts">
+      {dataset.name}: samples {formatShape(dataset.shape)}, {dataset.classes} classes. The graph is checked against them.
+    </p>
+  );
 }
 
 export const DatasetPicker = memo(function DatasetPicker({
@@ -53,6 +72,7 @@ export const DatasetPicker = memo(function DatasetPicker({
         // A typed path is the user's choice too: the host is told before the graph uses it.
         prepare={async (text) => text.trim().startsWith('embedded:') || text.trim() === '' || (await allowPath(text.trim())) !== null}
       />
+      <DatasetFacts />
       <label className="inline-field">
         Use at most
         <input

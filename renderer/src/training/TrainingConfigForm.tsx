@@ -9,7 +9,8 @@ import { resolveTrainingConfig, type Optimizer, type Schedule, type TrainingConf
 import { TRAINING_OPTIONS, type TrainingOption, type TrainingOptionName } from '../../../engine/graph/training-options';
 import { CommitField } from '../panels/CommitField';
 import { LockMark } from '../panels/LockMark';
-import { setTraining } from '../store/actions';
+import { applyFix, setTraining } from '../store/actions';
+import { checkOfState } from '../store/checkCache';
 import { SchedulePreview } from './SchedulePreview';
 import { editorStore, useEditor } from '../store/editorStore';
 
@@ -91,6 +92,21 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
 const OPTIONS = Object.entries(TRAINING_OPTIONS) as [TrainingOptionName, TrainingOption][];
 
 const NO_LOCKS: readonly string[] = [];
+/** The checker's warning about the learning rate (10 with Adam), where it is typed, with its fix. */
+function LearningRateAdvice() {
+  const advice = useEditor((s) => checkOfState(s).diagnostics.find((d) => d.code === 'learning-rate-high'));
+  if (!advice) return null;
+  return (
+    <div className="field-warning" role="alert" data-testid="lr-warning">
+      {advice.message}
+      {advice.fix && (
+        <button className="link-button" onClick={() => editorStore().getState().perform(applyFix, { fix: advice.fix!.action })}>
+          {advice.fix.label}
+        </button>
+      )}
+    </div>
+  );
+}
 
 export const TrainingConfigForm = memo(function TrainingConfigForm() {
   const training = useEditor((s) => s.doc.training);
@@ -107,7 +123,7 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
       {OPTIONS.map(([name, { form }]) => {
         if ('control' in form) return <Fragment key={name}>{CONTROLS[form.control](c, set, lock(name))}</Fragment>;
         if (!('field' in form) || (form.optimizer && form.optimizer !== c.optimizer)) return null;
-        return (
+        const input = (
           <CommitField
             key={name}
             label={form.field}
@@ -115,7 +131,15 @@ export const TrainingConfigForm = memo(function TrainingConfigForm() {
             help={form.help?.(c)}
             locked={lock(name)}
             commit={numberPatch(name)}
+            testId={`field-${name}`}
           />
+        );
+        if (name !== 'learningRate') return input;
+        return (
+          <Fragment key={name}>
+            {input}
+            <LearningRateAdvice />
+          </Fragment>
         );
       })}
       <SchedulePreview config={c} />

@@ -2,6 +2,7 @@
 import { memo, useState } from 'react';
 import { LessonRunNote } from '../lesson/LessonRunNote';
 import { checkOf } from '../store/checkCache';
+import { checkOfState } from '../store/checkCache';
 import { useEditor } from '../store/editorStore';
 import { CurveCharts } from './CurveCharts';
 import { DatasetPicker, EMBEDDED_MNIST } from './DatasetPicker';
@@ -17,8 +18,8 @@ import { activeRun, useTraining, type Hardware } from './trainingStore';
 export function TrainingPanel() {
   // Narrow selections: this panel stays mounted, and must re-render neither on every canvas edit
   // nor on every batch (the forms above the charts would re-render 20 times a second).
-  const graphOk = useEditor((s) => checkOf(s.doc).ok);
-  const order = useEditor((s) => checkOf(s.doc).order);
+  const graphOk = useEditor((s) => checkOfState(s).ok);
+  const order = useEditor((s) => checkOfState(s).order);
   const source = useEditor((s) => String((s.doc.dataset as { source?: unknown } | undefined)?.source ?? EMBEDDED_MNIST));
   const runId = useTraining((s) => activeRun(s)?.runId ?? null);
   const running = useTraining((s) => activeRun(s)?.status === 'running');

@@ -5,7 +5,7 @@ import { useUi } from '../app/uiStore';
 import { lessonDocOf } from '../lesson/lessonMarks';
 import { lessonRunKey, useLessonRuns } from '../lesson/lessonRuns';
 import { api, messageOf } from '../host/api';
-import { checkOf } from '../store/checkCache';
+import { checkOfState } from '../store/checkCache';
 import { editorStore } from '../store/editorStore';
 import { useTraining, type DatasetChoice, type Hardware } from './trainingStore';
 
@@ -36,7 +36,7 @@ export const startLessonRun = (): Promise<void> => startTraining(useTraining.get
 export async function startTraining(dataset: DatasetChoice): Promise<void> {
   const { doc } = editorStore().getState();
   const ui = useUi.getState();
-  const check = checkOf(doc);
+  const check = checkOfState(editorStore().getState());
   if (!check.ok) {
     const first = check.diagnostics.find((d) => d.severity === 'error');
     ui.notify(`Fix the graph before training: ${first?.message ?? 'it has errors'}`, 'error');
