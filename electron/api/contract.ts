@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MAX_GRAPH_TEXT_BYTES, MAX_MESSAGE_BYTES, utf8Length } from '../../engine/graph/limits';
+import type { RunRecord, RunSummary } from '../../engine/runs/record';
 import type { TrainerEvent } from '../../engine/train/protocol';
 
 /** The most one text (a graph, a recovery copy) may hold, in UTF-8 bytes: what the host reads back from a graph file. */
@@ -64,8 +65,16 @@ export const REQUESTS = {
     runner: z.enum(['tfjs', 'pytorch']).optional(),
   }),
   'train.stop': z.object({ runId: z.string().min(1).max(100) }),
-  'export.code': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS) }),
-  'export.write': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS), path }),
+  /** The run history in the data folder (engine/runs/record.ts): every run, newest last. */
+  'runs.list': z.object({}),
+  /** One run's whole record: graph, settings, curves, results, filters. */
+  'runs.read': z.object({ runId: z.string().min(1).max(100) }),
+  'runs.rename': z.object({ runId: z.string().min(1).max(100), name: z.string().min(1).max(200) }),
+  /** Deletes the run's record and its weights. */
+  'runs.delete': z.object({ runId: z.string().min(1).max(100) }),
+  /** `runId`: export that run's trained weights (from the run history); omitted, or when they no longer fit: initial weights. */
+  'export.code': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS), runId: z.string().min(1).max(100).optional() }),
+  'export.write': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS), path, runId: z.string().min(1).max(100).optional() }),
   'window.setTitle': z.object({ title: z.string().max(500), dirty: z.boolean() }),
 } as const;
 
@@ -96,6 +105,16 @@ export interface ExportedFile {
   readonly text: string;
   readonly encoding?: 'utf8' | 'base64';
 }
+/** Which weights an export carries: a run's trained ones, or initial ones (and why, when a run was asked for). */
+export type ExportWeights =
+  | {
+      readonly kind: 'trained';
+      readonly runId: string;
+      readonly runName: string;
+      readonly testAccuracy: number | null;
+      readonly trainedAt: string;
+    }
+  | { readonly kind: 'initial'; readonly reason?: string };
 
 export type OpenDialogKind = RequestArgs<'file.openDialog'>['kind'];
 
@@ -142,10 +161,15 @@ export interface Results {
   'recovery.save': { saved: boolean };
   'recovery.load': { text: string; path: string | null; savedAt: string } | null;
   'recovery.clear': { cleared: boolean };
-  'train.start': { runId: string };
+  /** `name`: what the run history calls the run (hosts without a history leave it out). */
+  'train.start': { runId: string; name?: string };
   'train.stop': { stopped: boolean };
-  'export.code': { files: ExportedFile[] };
-  'export.write': { paths: string[] };
+  'runs.list': RunSummary[];
+  'runs.read': RunRecord;
+  'runs.rename': RunSummary;
+  'runs.delete': { removed: boolean };
+  'export.code': { files: ExportedFile[]; weights: ExportWeights };
+  'export.write': { paths: string[]; weights: ExportWeights };
   'window.setTitle': { ok: true };
 }
 

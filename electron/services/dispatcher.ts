@@ -66,8 +66,12 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
     return s.training.start({ ...a, dataset: { ...a.dataset, source } }, sender);
   },
   'train.stop': (s, a) => s.training.stop(a.runId),
-  'export.code': (s, a) => s.exporter.code(a.graph, a.target),
-  'export.write': (s, a) => s.exporter.write(a.graph, a.target, a.path),
+  'runs.list': (s) => s.runs.list(),
+  'runs.read': (s, a) => s.runs.read(a.runId),
+  'runs.rename': (s, a) => s.runs.rename(a.runId, a.name),
+  'runs.delete': (s, a) => s.runs.remove(a.runId),
+  'export.code': (s, a) => s.exporter.code(a.graph, a.target, a.runId),
+  'export.write': (s, a) => s.exporter.write(a.graph, a.target, a.path, a.runId),
   'window.setTitle': (s, a, sender) => {
     s.shell.setTitle(a.title, a.dirty, sender);
     return { ok: true };

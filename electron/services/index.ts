@@ -1,5 +1,4 @@
 /** Assembles the services for a host; each host adds its launcher and shell. */
-import { mkdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defaultDatasetsDir } from '../../engine/data/embedded';
@@ -9,6 +8,7 @@ import { createFileService } from './files';
 import { createImportService } from './importer';
 import { createRecentService } from './recent';
 import { createRecoveryService } from './recovery';
+import { createRunHistory } from './runs';
 import { createSampleService } from './samples';
 import { createPathScope, type PathScope } from './scope';
 import { createTemplateService } from './templates';
@@ -33,7 +33,7 @@ export interface ServiceOptions {
 }
 
 /**
- * Where NetCanvas keeps recovery copies, the recent list and checkpoints: `NETCANVAS_DATA_DIR`,
+ * Where NetCanvas keeps recovery copies, the recent list and the run history with its checkpoints: `NETCANVAS_DATA_DIR`,
  * else the folder Electron uses for an app named NetCanvas, so both hosts share one place.
  */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -58,6 +58,7 @@ export function createServices(options: ServiceOptions): Services {
     openedBefore: () => recent.list(),
   });
   const files = createFileService({ homeDir, scope });
+  const runs = createRunHistory(options.dataDir);
   return {
     info: { kind: options.kind, version: options.version, platform: process.platform, dataDir: options.dataDir, homeDir },
     templates: createTemplateService(options.templatesDir),
@@ -68,21 +69,14 @@ export function createServices(options: ServiceOptions): Services {
     recent,
     // One recovery file per host kind, so a browser tab and the desktop app never overwrite each other's.
     recovery: createRecoveryService(options.dataDir, { fileName: `recovery-${options.kind}.json` }),
+    runs,
     training: createTrainingService({
       launch: options.launchTrainer,
       ...(options.launchPytorchTrainer ? { launchPytorch: options.launchPytorchTrainer } : {}),
-      checkpointPathFor: (runId) => {
-        const dir = join(options.dataDir, 'checkpoints');
-        // The trainer writes the file; the folder must exist. If it cannot, the trainer reports the save failure.
-        try {
-          mkdirSync(dir, { recursive: true });
-        } catch {
-          /* reported by the trainer */
-        }
-        return join(dir, `${runId}.weights.json`);
-      },
+      // Each run's record and weights in runs/<runId>/ (runs.ts).
+      history: runs,
     }),
-    exporter: createExportService(options.loadExporter, files, scope),
+    exporter: createExportService(options.loadExporter, files, scope, runs),
     importer: createImportService(files),
     shell: grantingDialogs(options.shell, scope),
   };

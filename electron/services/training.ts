@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, type RequestArgs } from '../api/contract';
 import { validateGraph } from '../../engine/graph/load';
 import type { TrainerEvent, TrainerRequest } from '../../engine/train/protocol';
+import type { RunHistory } from './runs';
 import type { EventSink } from './types';
 
 export type StartRequest = Extract<TrainerRequest, { type: 'start' }>;
@@ -32,7 +33,8 @@ export type TrainerLauncher = (
 ) => TrainerHandle;
 
 export interface TrainingService {
-  start(args: RequestArgs<'train.start'>, sender: EventSink): { runId: string };
+  /** Starts a run; `name` is what the run history calls it (named by what differs from the run before). */
+  start(args: RequestArgs<'train.start'>, sender: EventSink): { runId: string; name?: string };
   stop(runId: string): { stopped: boolean };
   /** Stops every run a client started (its window closed or its socket dropped). */
   stopAllFor(sender: EventSink): void;
@@ -46,8 +48,10 @@ export interface TrainingOptions {
   launch: TrainerLauncher;
   /** The exported PyTorch script (runner 'pytorch'); omitted: this host refuses such runs. */
   launchPytorch?: TrainerLauncher;
-  /** Where trained weights go, per run; omitted: not saved. */
+  /** Where trained weights go, per run, when there is no history; omitted: not saved. */
   checkpointPathFor?: (runId: string) => string;
+  /** The run history in the data folder: every run is recorded there, its weights saved beside it. */
+  history?: RunHistory;
   batchIntervalMs?: number;
   /** How long a stop may take before the process is killed. */
   stopGraceMs?: number;
@@ -77,6 +81,7 @@ export function createTrainingService(options: TrainingOptions): TrainingService
   };
 
   const deliver = (run: Run, event: TrainerEvent) => {
+    options.history?.record(event);
     try {
       run.sender.send('train.event', event);
     } catch {
@@ -130,6 +135,8 @@ export function createTrainingService(options: TrainingOptions): TrainingService
       const checked = validateGraph(args.graph);
       if (!checked.ok) throw new ApiError(`This graph cannot be trained: ${checked.error}`);
       const runId = `run-${randomUUID().slice(0, 8)}`;
+      const record = options.history?.begin({ runId, graph: checked.doc, dataset: args.dataset, runner: args.runner ?? 'tfjs' });
+      const checkpointPath = options.history ? options.history.weightsPathOf(runId) : options.checkpointPathFor?.(runId);
       const request: StartRequest = {
         type: 'start',
         runId,
@@ -137,7 +144,7 @@ export function createTrainingService(options: TrainingOptions): TrainingService
         dataset: args.dataset,
         ...(args.config ? { config: args.config } : {}),
         ...(args.backend ? { backend: args.backend } : {}),
-        ...(options.checkpointPathFor ? { checkpointPath: options.checkpointPathFor(runId) } : {}),
+        ...(checkpointPath ? { checkpointPath } : {}),
       };
       // Events may arrive during launch(); the run must exist before them.
       const placeholder: Run = {
@@ -160,10 +167,12 @@ export function createTrainingService(options: TrainingOptions): TrainingService
         );
       } catch (err) {
         forget(placeholder);
-        throw new ApiError(`The trainer process could not be started: ${(err as Error).message}`);
+        const message = `The trainer process could not be started: ${(err as Error).message}`;
+        options.history?.record({ type: 'error', runId, kind: 'internal', message });
+        throw new ApiError(message);
       }
       placeholder.handle = handle;
-      return { runId };
+      return record ? { runId, name: record.name } : { runId };
     },
     stop(runId) {
       const run = runs.get(runId);

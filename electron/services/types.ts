@@ -11,6 +11,7 @@ import type { ImportService } from './importer';
 import type { RecentService } from './recent';
 import type { RecoveryService } from './recovery';
 import type { PathScope } from './scope';
+import type { RunHistory } from './runs';
 import type { SampleService } from './samples';
 import type { TemplateService } from './templates';
 import type { TrainingService } from './training';
@@ -43,6 +44,7 @@ export interface Services {
   readonly scope: PathScope;
   readonly recent: RecentService;
   readonly recovery: RecoveryService;
+  readonly runs: RunHistory;
   readonly training: TrainingService;
   readonly exporter: ExportService;
   readonly importer: ImportService;

@@ -37,5 +37,11 @@ export function exportGraph(doc: GraphDoc, target: ExportTarget, opts: ExportOpt
   const seed = opts.seed ?? (typeof doc.training?.seed === 'number' ? doc.training.seed : 42);
   const weights = opts.weights ?? initialWeights(plan, seed);
   checkWeightsFit(plan, weights);
-  return EXPORTERS[target](plan, { ...opts, weights });
+  // The READMEs say which weights weights.json holds: a caller that knows their run says so.
+  const weightsNote =
+    opts.weightsNote ??
+    (opts.weights
+      ? 'weights.json holds the weights this export was given (a checkpoint).'
+      : 'weights.json holds initial weights (seeded He-normal, untrained).');
+  return EXPORTERS[target](plan, { ...opts, weights, weightsNote });
 }

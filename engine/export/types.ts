@@ -11,6 +11,8 @@ export interface ExportOptions {
   readonly seed?: number;
   /** Where `embedded:` datasets live, so a training script can point at them. */
   readonly datasetsDir?: string;
+  /** Which weights `weights.json` holds, in a sentence for the README (e.g. the run that trained them). */
+  readonly weightsNote?: string;
 }
 
 export interface ExportedFile {

@@ -137,9 +137,9 @@ describe('training service with runner "pytorch"', () => {
         const started = s.events[0] as Extract<TrainerEvent, { type: 'started' }>;
         expect(started.backend.name).toMatch(/^pytorch-/);
         expect(started.dataset).toMatchObject({ shape: [28, 28, 1], testCount: 100 });
-        // The host's checkpoint folder got PyTorch's weights, in the app's format.
+        // The run's folder in the history got PyTorch's weights, in the app's format.
         const checkpoint = (last as Extract<TrainerEvent, { type: 'done' }>).checkpoint!;
-        expect(checkpoint).toContain(join(work, 'data', 'checkpoints'));
+        expect(checkpoint).toBe(join(work, 'data', 'runs', (reply as { result: { runId: string } }).result.runId, 'weights.json'));
         expect(JSON.parse(readFileSync(checkpoint, 'utf8'))).toMatchObject({ format: 'netcanvas.weights' });
       } finally {
         await server.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainerEvent } from '../../engine/train/protocol';
 import { alignLines } from '../../renderer/src/training/align';
+import { yAxisSize } from '../../renderer/src/training/axis';
 import { activeRun, useTraining } from '../../renderer/src/training/trainingStore';
 
 const started: TrainerEvent = {
@@ -111,5 +112,22 @@ describe('training runs built from trainer events', () => {
       [3, 2, 1],
       [null, 2.5, null],
     ]);
+  });
+});
+
+describe('the dock’s numbers', () => {
+  it('a time left from the first batches, before any epoch ends', () => {
+    const runId = 'eta';
+    const store = useTraining;
+    store.getState().handle({ ...started, runId, config: { epochs: 2, batchSize: 100 } } as TrainerEvent);
+    // 4 batches of 100 per epoch at 200 samples/s; after batch 3 of epoch 1: 1 + 4 batches left = 500 samples = 2.5 s.
+    for (const step of [1, 2, 3])
+      store.getState().handle({ ...(batch(step, 1) as Extract<TrainerEvent, { type: 'batch' }>), runId, samplesPerSecond: 200 });
+    expect(store.getState().runs.find((r) => r.runId === runId)!.progress.etaSeconds).toBeCloseTo(2.5);
+  });
+
+  it('a y axis as wide as its longest label', () => {
+    expect(yAxisSize(null as never, ['0.5', '1', '1.5'])).toBe(42);
+    expect(yAxisSize(null as never, ['0', '5000', '10000'])).toBeGreaterThanOrEqual(5 * 7 + 16);
   });
 });

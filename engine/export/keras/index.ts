@@ -9,7 +9,9 @@ import { serializeWeights, type WeightsFile } from '../weights';
 import { emitKerasModel } from './model';
 import { emitKerasTrainScript } from './train-script';
 
-const README = (name: string) => `# ${name} — Keras 3 export
+const README = (name: string, weightsNote = 'weights.json holds the weights given to the exporter.') => `# ${name} — Keras 3 export
+
+Exported from NetCanvas. ${weightsNote}
 
 - \`model.py\`: \`build_model()\` returns \`(model, logits_model)\` built with the functional API, channels-last
   exactly like NetCanvas, so \`load_netcanvas_weights\` sets the app's weights without converting them.
@@ -29,7 +31,7 @@ export function exportKeras(plan: ExportPlan, opts: ExportOptions & { weights: W
       { name: 'model.py', text: emitKerasModel(plan) },
       { name: 'train.py', text: emitKerasTrainScript(plan, opts) },
       { name: 'weights.json', text: serializeWeights(opts.weights, plan.doc.name) },
-      { name: 'README.md', text: README(plan.doc.name) },
+      { name: 'README.md', text: README(plan.doc.name, opts.weightsNote) },
     ],
   };
 }

@@ -11,7 +11,7 @@ export function exportPytorch(plan: ExportPlan, opts: ExportOptions & { weights:
       { name: 'model.py', text: emitPytorchModel(plan) },
       { name: 'train.py', text: emitPytorchTrainScript(plan, opts) },
       { name: 'weights.json', text: serializeWeights(opts.weights, plan.doc.name) },
-      { name: 'README.md', text: emitPytorchReadme(plan) },
+      { name: 'README.md', text: emitPytorchReadme(plan, opts.weightsNote) },
     ],
   };
 }

@@ -3,6 +3,7 @@
  * per-layer L2 and validation split, on one device or many (torchrun + DistributedDataParallel),
  * printing the in-app trainer's events (engine/train/protocol.ts) as one JSON object per line.
  */
+import { datasetSourceOf } from '../../check/dataset';
 import type { ExportPlan } from '../plan';
 import type { Optimizer } from '../../graph/training';
 import { scriptConfig } from '../../graph/training-options';
@@ -286,7 +287,7 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
     '# Class scores per sample (0: the output is not a vector, so this script cannot train it).',
     `OUTPUT_UNITS = ${out.length === 1 ? out[0] : 0}`,
     `OUTPUT_SHAPE = ${pyLiteral([...out])}`,
-    `DEFAULT_DATA = ${pyString(dataset ?? '')}`,
+    `DEFAULT_DATA = ${pyString(dataset ?? datasetSourceOf(plan.doc))}`,
     `DATASETS_DIR = ${opts.datasetsDir ? pyString(opts.datasetsDir) : 'None'}`,
     '',
     'parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])',
@@ -328,10 +329,12 @@ export const README_COMMANDS = [
   `torchrun --nproc_per_node=4 ${TORCHRUN_FLAGS.join(' ')} train.py --batch-size 64`,
 ];
 
-export function emitPytorchReadme(plan: ExportPlan): string {
+export function emitPytorchReadme(plan: ExportPlan, weightsNote?: string): string {
   return `# ${plan.doc.name} — PyTorch export
 
-Exported from NetCanvas. Files:
+Exported from NetCanvas. ${weightsNote ?? 'weights.json holds the weights given to the exporter.'}
+
+Files:
 
 - \`model.py\` — \`${pytorchClassName(plan)}(nn.Module)\`, channels-first (input \`[batch, C, H, W]\`), plus
   \`load_netcanvas_weights\` / \`save_netcanvas_weights\` for NetCanvas's weights files.

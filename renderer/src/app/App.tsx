@@ -12,6 +12,8 @@ import { api } from '../host/api';
 import { SummaryBar } from '../panels/SummaryBar';
 import { editorStore } from '../store/editorStore';
 import { installDatasetWatch } from '../store/graphDataset';
+import { TrainingDock } from '../training/dock/TrainingDock';
+import { loadHistory } from '../training/history';
 import { listenToTrainer } from '../training/trainActions';
 import { ConnectionBanner, Notices } from './Banners';
 import { runCommand } from './commands';
@@ -20,6 +22,12 @@ import { SidePanel } from './SidePanel';
 import { useUi } from './uiStore';
 import { Toolbar } from './Toolbar';
 
+/** The run history from the data folder, once the host is there; nothing to undo on unmount. */
+function loadHistoryOnce(): () => void {
+  void loadHistory();
+  return () => {};
+}
+
 export function App() {
   useEffect(() => {
     const offs = [
@@ -27,6 +35,7 @@ export function App() {
       installLifecycle(),
       installDatasetWatch(),
       listenToTrainer(),
+      loadHistoryOnce(),
       api().on('menu.command', ({ command }) => runCommand(command)),
       // What an edit did beyond the obvious (an edge replaced, a chain reconnected) is said, not silent.
       editorStore().subscribe((s, prev) => {
@@ -46,6 +55,7 @@ export function App() {
           <Canvas />
           <SidePanel />
         </main>
+        <TrainingDock />
         <SummaryBar />
         <PathDialog />
         <TemplateGallery />

@@ -4,9 +4,11 @@
  * shows the exporter's refusal instead of stale code.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ExportedFile, ExportTarget } from '../../../electron/api/contract';
+import type { ExportedFile, ExportTarget, ExportWeights } from '../../../electron/api/contract';
 import { api, messageOf } from '../host/api';
 import { editorStore } from '../store/editorStore';
+import { useTraining } from '../training/trainingStore';
+import { exportRunId, weightsLabel } from './exportWeights';
 import { monaco } from './monacoSetup';
 
 const REFRESH_AFTER_MS = 400;
@@ -31,6 +33,9 @@ export default function ExportView({ target }: { target: ExportTarget }) {
   const [files, setFiles] = useState<ExportedFile[]>([]);
   const [chosen, setChosen] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [weights, setWeights] = useState<ExportWeights | null>(null);
+  // A run finishing (or another made active) changes the weights the export carries.
+  const runId = useTraining((s) => exportRunId(s));
 
   useEffect(() => {
     const ed = monaco.editor.create(host.current!, {
@@ -53,11 +58,12 @@ export default function ExportView({ target }: { target: ExportTarget }) {
     const refresh = () => {
       const ticket = ++latest;
       api()
-        .request('export.code', { graph: store.getState().doc as unknown as Record<string, unknown>, target })
+        .request('export.code', { graph: store.getState().doc as unknown as Record<string, unknown>, target, ...(runId ? { runId } : {}) })
         .then(
           (r) => {
             if (ticket !== latest) return; // a newer graph is already on its way
             setFiles(r.files);
+            setWeights(r.weights);
             setError(null);
           },
           (err) => ticket === latest && setError(messageOf(err)),
@@ -73,7 +79,7 @@ export default function ExportView({ target }: { target: ExportTarget }) {
       clearTimeout(timer);
       unsubscribe();
     };
-  }, [target]);
+  }, [target, runId]);
 
   const file = files[Math.min(chosen, files.length - 1)];
   useEffect(() => {
@@ -94,6 +100,11 @@ export default function ExportView({ target }: { target: ExportTarget }) {
                 {f.name}
               </button>
             ))}
+            {weights && (
+              <span className="export-weights muted" data-testid="export-weights" title={weightsLabel(weights)}>
+                weights.json: {weightsLabel(weights)}
+              </span>
+            )}
           </span>
         )}
       </div>

@@ -7,6 +7,7 @@ import { parseGraph, serializeGraph } from '../../../engine/graph/load';
 import { emptyGraph, type GraphDoc } from '../../../engine/graph/types';
 import type { ExportTarget } from '../../../electron/api/contract';
 import { askForPath, useUi } from '../app/uiStore';
+import { exportRunId, weightsLabel } from '../code/exportWeights';
 import { zoomToFitSoon } from '../canvas/flowInstance';
 import { api, messageOf } from '../host/api';
 import { autoLayout } from '../layout/autoLayout';
@@ -146,9 +147,14 @@ export async function loadTemplate(id: string, kind: 'template' | 'lesson' = 'te
   }
 }
 
-/** Writes one exporter's files: a folder for several files, a file for one (ONNX). */
-export async function exportGraphTo(target: ExportTarget): Promise<boolean> {
-  const { doc } = editorStore().getState();
+/**
+ * Writes one exporter's files: a folder for several files, a file for one (ONNX). The weights are
+ * the active run's trained ones when it saved them (`runId`), and the notice says which were written.
+ * `graph`: export another graph than the one open (a run's own, for "Export trained model").
+ */
+export async function exportGraphTo(target: ExportTarget, opts: { runId?: string; graph?: GraphDoc } = {}): Promise<boolean> {
+  const doc = opts.graph ?? editorStore().getState().doc;
+  const runId = 'runId' in opts ? opts.runId : exportRunId();
   const base = doc.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'graph';
   const defaultName = target === 'onnx' ? `${base}.onnx` : `${base}-${target}`;
   try {
@@ -157,11 +163,24 @@ export async function exportGraphTo(target: ExportTarget): Promise<boolean> {
       ? await askForPath('save', `Export to ${target} (a folder for code, a file for ONNX)`, defaultName)
       : answer.path;
     if (!path) return false;
-    const { paths } = await api().request('export.write', { graph: doc as unknown as Record<string, unknown>, target, path });
-    notify(paths.length === 1 ? `Exported ${paths[0]}` : `Exported ${paths.length} files to ${path}`);
+    const graph = doc as unknown as Record<string, unknown>;
+    const { paths, weights } = await api().request('export.write', { graph, target, path, ...(runId ? { runId } : {}) });
+    const where = paths.length === 1 ? `Exported ${paths[0]}` : `Exported ${paths.length} files to ${path}`;
+    notify(`${where} with the ${weightsLabel(weights)}`);
     return true;
   } catch (err) {
     notify(`Could not export: ${messageOf(err)}`, 'error');
+    return false;
+  }
+}
+
+/** "Export trained model" in a run's results: the graph that run trained, with its trained weights. */
+export async function exportTrainedRun(runId: string, target: ExportTarget = 'pytorch'): Promise<boolean> {
+  try {
+    const record = await api().request('runs.read', { runId });
+    return await exportGraphTo(target, { runId, graph: record.graph });
+  } catch (err) {
+    notify(`Could not export the run: ${messageOf(err)}`, 'error');
     return false;
   }
 }

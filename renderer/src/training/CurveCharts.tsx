@@ -1,10 +1,11 @@
-/** Loss and accuracy: training per batch, validation per epoch; a second run overlaid dashed for comparison. */
+/**
+ * Loss and accuracy of every run shown, overlaid: training per batch (thin), validation per epoch
+ * (thick, with points), each run in its own colour. Any number of runs; the legend names them.
+ */
 import type uPlot from 'uplot';
 import { alignLines, type Line } from './align';
 import { UPlotChart } from './UPlotChart';
-import { useTraining, type Curves, type Run } from './trainingStore';
-
-const COLOURS = { train: '#6366f1', validation: '#f97316', compareTrain: '#94a3b8', compareValidation: '#eab308' };
+import { colourOf, useTraining, type Curves, type Run } from './trainingStore';
 
 function linesFor(curves: Curves, metric: 'loss' | 'accuracy'): [Line, Line] {
   return metric === 'loss'
@@ -18,33 +19,38 @@ function linesFor(curves: Curves, metric: 'loss' | 'accuracy'): [Line, Line] {
       ];
 }
 
-function seriesFor(run: Run, compare: Run | undefined): uPlot.Series[] {
-  const points = { show: true, size: 7 };
-  const series: uPlot.Series[] = [
-    { label: `${run.label} train`, stroke: COLOURS.train, width: 1.5, points: { show: false }, spanGaps: true },
-    { label: `${run.label} validation`, stroke: COLOURS.validation, width: 2, points, spanGaps: true },
-  ];
-  if (compare) {
-    series.push(
-      { label: `${compare.label} train`, stroke: COLOURS.compareTrain, width: 1.5, dash: [6, 4], points: { show: false }, spanGaps: true },
-      { label: `${compare.label} validation`, stroke: COLOURS.compareValidation, width: 2, dash: [6, 4], points, spanGaps: true },
-    );
-  }
-  return series;
+function seriesFor(runs: readonly Run[], all: readonly Run[]): uPlot.Series[] {
+  return runs.flatMap((run): uPlot.Series[] => {
+    const colour = colourOf(all, run.runId);
+    return [
+      { label: `${run.label} train`, stroke: `${colour}80`, width: 1.2, points: { show: false }, spanGaps: true },
+      { label: `${run.label} validation`, stroke: colour, width: 2.4, points: { show: true, size: 7 }, spanGaps: true },
+    ];
+  });
 }
 
-export function CurveCharts({ run }: { run: Run }) {
+/** The shown runs, in the order they were shown. */
+export function useShownRuns(): Run[] {
+  const runs = useTraining((s) => s.runs);
+  const shown = useTraining((s) => s.shown);
+  return shown.map((id) => runs.find((r) => r.runId === id)).filter((r): r is Run => r !== undefined && r.summary === null);
+}
+
+export function CurveCharts() {
   const tick = useTraining((s) => s.tick);
-  const compare = useTraining((s) =>
-    s.compareRunId && s.compareRunId !== run.runId ? s.runs.find((r) => r.runId === s.compareRunId) : undefined,
-  );
-  const series = seriesFor(run, compare);
-  const data = (metric: 'loss' | 'accuracy') => () =>
-    alignLines([...linesFor(run.curves, metric), ...(compare ? linesFor(compare.curves, metric) : [])]);
+  const all = useTraining((s) => s.runs);
+  const runs = useShownRuns();
+  if (runs.length === 0) return <p className="muted dock-cell chart-empty">Tick a run on the left to draw its curves.</p>;
+  const series = seriesFor(runs, all);
+  const data = (metric: 'loss' | 'accuracy') => () => alignLines(runs.flatMap((r) => linesFor(r.curves, metric)));
   return (
-    <div className="charts">
-      <UPlotChart title="Loss" series={series} data={data('loss')} tick={tick} testId="loss-chart" />
-      <UPlotChart title="Accuracy" series={series} data={data('accuracy')} tick={tick} yRange={[0, 1]} testId="accuracy-chart" />
-    </div>
+    <>
+      <div className="dock-cell">
+        <UPlotChart title="Loss" series={series} data={data('loss')} tick={tick} testId="loss-chart" fill />
+      </div>
+      <div className="dock-cell">
+        <UPlotChart title="Accuracy" series={series} data={data('accuracy')} tick={tick} yRange={[0, 1]} testId="accuracy-chart" fill />
+      </div>
+    </>
   );
 }

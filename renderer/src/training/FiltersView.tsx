@@ -1,15 +1,16 @@
 /**
  * "Convolution as learned filters", seen: the kernels of each conv layer that reads the image,
- * drawn as small pictures at the start of the run and after it. Each layer's pictures share one
- * scale, centred on 0 (mid grey), so the two rows compare: noise that becomes strokes and edges.
+ * drawn as pictures at the start of the run and after it. Each row has its own scale, centred on 0
+ * (mid grey) and reaching its largest weight: the start's small random weights show their noise
+ * rather than a flat grey beside the trained ones, and the row says how large its weights are.
  */
 import { useEffect, useRef } from 'react';
 import type { LayerFilters } from '../../../engine/train/protocol';
 import { useEditor } from '../store/editorStore';
 import { drawPixels } from './drawPixels';
 
-/** Screen pixels per kernel cell: a 5×5 filter becomes 30×30 (six fit beside their label in the panel). */
-const CELL = 6;
+/** Screen size of one filter picture, whatever the kernel size (a 5×5 filter: 11 px per weight). */
+const PICTURE = 56;
 
 /** Filter `f` of a layer as 0–255 bytes, channels-last, mapping [−scale, scale] to [0, 255]. */
 function filterPixels(layer: LayerFilters, f: number, scale: number): number[] {
@@ -25,17 +26,24 @@ function filterPixels(layer: LayerFilters, f: number, scale: number): number[] {
 function Filter({ layer, index, scale }: { layer: LayerFilters; index: number; scale: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [kh, kw, inC] = layer.shape;
+  const cell = Math.max(2, Math.floor(PICTURE / Math.max(kh, kw)));
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
-    if (ctx) drawPixels(ctx, filterPixels(layer, index, scale), [kh, kw, inC], CELL);
-  }, [layer, index, scale, kh, kw, inC]);
-  return <canvas ref={canvas} width={kw * CELL} height={kh * CELL} title={`filter ${index + 1}`} />;
+    if (ctx) drawPixels(ctx, filterPixels(layer, index, scale), [kh, kw, inC], cell);
+  }, [layer, index, scale, kh, kw, inC, cell]);
+  return <canvas ref={canvas} width={kw * cell} height={kh * cell} title={`filter ${index + 1}`} />;
 }
 
-function Row({ label, layer, scale }: { label: string; layer: LayerFilters; scale: number }) {
+const largest = (layer: LayerFilters) => Math.max(1e-12, ...layer.values.map(Math.abs));
+
+function Row({ label, layer }: { label: string; layer: LayerFilters }) {
+  const scale = largest(layer);
   return (
     <div className="filter-row">
-      <span className="muted">{label}</span>
+      <span className="muted" title={`weights up to ±${scale.toPrecision(2)} in this row`}>
+        {label}
+        <small>±{scale.toPrecision(2)}</small>
+      </span>
       {Array.from({ length: layer.shape[3] }, (_, f) => (
         <Filter key={f} layer={layer} index={f} scale={scale} />
       ))}
@@ -58,10 +66,9 @@ export function FiltersView({
   if (!now || now.layers.length === 0) return null;
   const { epoch } = now;
   return (
-    <section className="train-section" data-testid="filters">
+    <section data-testid="filters">
       {now.layers.map((trained) => {
         const initial = before?.find((b) => b.nodeId === trained.nodeId);
-        const scale = Math.max(1e-12, ...trained.values.map(Math.abs), ...(initial?.values.map(Math.abs) ?? []));
         const [kh, kw, , outC] = trained.shape;
         const name = nodes.find((n) => n.id === trained.nodeId)?.label ?? trained.nodeId;
         return (
@@ -69,11 +76,11 @@ export function FiltersView({
             <h4>
               What {name} {epoch == null ? 'learned' : 'is learning'}{' '}
               <span className="muted">
-                ({outC} filters, {kh}×{kw}; mid grey is 0, lighter positive, darker negative)
+                ({outC} filters, {kh}×{kw}; mid grey is 0, lighter positive, darker negative; each row on its own scale)
               </span>
             </h4>
-            {initial && <Row label="start" layer={initial} scale={scale} />}
-            <Row label={epoch == null ? 'trained' : `epoch ${epoch}`} layer={trained} scale={scale} />
+            {initial && <Row label="start" layer={initial} />}
+            <Row label={epoch == null ? 'trained' : `epoch ${epoch}`} layer={trained} />
           </div>
         );
       })}

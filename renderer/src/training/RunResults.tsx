@@ -1,17 +1,32 @@
 /** The end of a run: test accuracy, confusion matrix, misclassified examples. */
 import { memo } from 'react';
+import { hasWeights } from '../code/exportWeights';
+import { exportTrainedRun } from '../files/fileActions';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { MisclassifiedGrid } from './MisclassifiedGrid';
 import type { Run } from './trainingStore';
 
 const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
 
-/** Memoised on `done`: it arrives once, and the run around it changes on every batch. */
-export const RunResults = memo(function RunResults({ done }: { done: Run['done'] }) {
+/** The run's results. Memoised on the run: in the dock's results tab only finished runs are shown, which no longer change. */
+export const RunResults = memo(function RunResults({ run }: { run: Run }) {
+  const done = run.done;
   if (!done) return null;
   return (
-    <section className="train-section results" data-testid="results">
-      <h3>Results{done.stopped ? ' (stopped early)' : ''}</h3>
+    <section className="results" data-testid="results">
+      <h3>
+        {run.label}: results{done.stopped ? ' (stopped early)' : ''}
+        {hasWeights(run) && (
+          <button
+            className="export-trained"
+            data-testid="export-trained"
+            title="Writes the graph this run trained, with its trained weights, as a PyTorch project (model.py, train.py, weights.json)"
+            onClick={() => void exportTrainedRun(run.runId)}
+          >
+            Export trained model…
+          </button>
+        )}
+      </h3>
       <div className="result-figures">
         <div>
           <span className="big" data-testid="test-accuracy">
@@ -27,8 +42,10 @@ export const RunResults = memo(function RunResults({ done }: { done: Run['done']
           {done.metrics.epochsCompleted} epochs
         </div>
       </div>
-      {done.confusion.length > 0 && <ConfusionMatrix confusion={done.confusion} classNames={done.classNames} />}
-      <MisclassifiedGrid samples={done.misclassified} classNames={done.classNames} />
+      <div className="results-grid">
+        {done.confusion.length > 0 && <ConfusionMatrix confusion={done.confusion} classNames={done.classNames} />}
+        <MisclassifiedGrid samples={done.misclassified} classNames={done.classNames} />
+      </div>
     </section>
   );
 });

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { yAxisSize } from './axis';
 
 interface Props {
   readonly title: string;
@@ -19,15 +20,29 @@ interface Props {
   readonly logY?: boolean;
   /** Tick labels for a categorical x axis (layer names). */
   readonly xNames?: readonly string[];
+  /** Fill the box's height (the dock's chart cells): the plot takes what the title and legend leave. */
+  readonly fill?: boolean;
 }
 
-export function UPlotChart({ title, series, data, tick, height = 170, yRange, testId, xLabel = 'epoch', logY = false, xNames }: Props) {
+export function UPlotChart({
+  title,
+  series,
+  data,
+  tick,
+  height = 170,
+  yRange,
+  testId,
+  xLabel = 'epoch',
+  logY = false,
+  xNames,
+  fill = false,
+}: Props) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const frame = useRef(0);
   const dataRef = useRef(data);
   dataRef.current = data;
-  const seriesKey = series.map((s) => s.label).join('|');
+  const seriesKey = series.map((s) => `${String(s.label)}:${String(s.stroke)}`).join('|');
 
   useEffect(() => {
     const el = host.current;
@@ -47,13 +62,20 @@ export function UPlotChart({ title, series, data, tick, height = 170, yRange, te
           size: 36,
           ...(xNames ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => (Number.isInteger(t) ? (xNames[t] ?? '') : '')) } : {}),
         },
-        { stroke: '#64748b', grid: { stroke: '#eef2f7' }, size: 44 },
+        // As wide as its longest label (a loss of 10,000 needs more room than 0.5): never cut off.
+        { stroke: '#64748b', grid: { stroke: '#eef2f7' }, size: yAxisSize },
       ],
       series: [{ label: xLabel }, ...series],
     };
     const u = new uPlot(opts, dataRef.current(), el);
     chart.current = u;
-    const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
+    const size = () => {
+      if (!fill) return { width: Math.max(200, el.clientWidth), height };
+      const around = [...u.root.querySelectorAll<HTMLElement>('.u-title, .u-legend')].reduce((sum, e) => sum + e.offsetHeight, 0);
+      return { width: Math.max(160, el.clientWidth), height: Math.max(80, el.clientHeight - around - 6) };
+    };
+    u.setSize(size());
+    const resize = new ResizeObserver(() => u.setSize(size()));
     resize.observe(el);
     return () => {
       resize.disconnect();
@@ -61,7 +83,7 @@ export function UPlotChart({ title, series, data, tick, height = 170, yRange, te
       chart.current = null;
     };
     // Rebuild only when the set of lines changes, not on every data point.
-  }, [seriesKey, title, height, xLabel, logY]);
+  }, [seriesKey, title, height, xLabel, logY, fill]);
 
   useEffect(() => {
     cancelAnimationFrame(frame.current);
@@ -69,5 +91,5 @@ export function UPlotChart({ title, series, data, tick, height = 170, yRange, te
     return () => cancelAnimationFrame(frame.current);
   }, [tick]);
 
-  return <div className="chart" ref={host} data-testid={testId} />;
+  return <div className={fill ? 'chart chart-fill' : 'chart'} ref={host} data-testid={testId} />;
 }

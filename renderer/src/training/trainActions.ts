@@ -9,6 +9,9 @@ import { checkOfState } from '../store/checkCache';
 import { editorStore } from '../store/editorStore';
 import { useTraining, type DatasetChoice, type Hardware } from './trainingStore';
 
+/** The document each run of this session started from: a failed run says when the graph has changed since. */
+export const startedDocs = new Map<string, GraphDoc>();
+
 /** The trainer's backend for each choice (engine/train/backends/select). */
 const BACKENDS: Record<Hardware, string | undefined> = { auto: undefined, cpu: 'wasm' };
 
@@ -50,7 +53,7 @@ export async function startTraining(dataset: DatasetChoice): Promise<void> {
   // A lesson is marked by the grader's trainer (TensorFlow.js), so its runs use that runner too.
   const runner = lesson ? undefined : (doc.training as { runner?: 'tfjs' | 'pytorch' } | undefined)?.runner;
   try {
-    const { runId } = await api().request('train.start', {
+    const { runId, name } = await api().request('train.start', {
       graph: (lesson?.graph ?? doc) as unknown as Record<string, unknown>,
       dataset: lesson?.dataset ?? {
         source: dataset.source,
@@ -63,8 +66,9 @@ export async function startTraining(dataset: DatasetChoice): Promise<void> {
       ...(runner !== 'pytorch' && BACKENDS[hardware] ? { backend: BACKENDS[hardware] } : {}),
     });
     if (lesson) useLessonRuns.getState().begin(runId, lesson.key);
+    startedDocs.set(runId, doc);
     const n = useTraining.getState().runs.length + 1;
-    training.begin(runId, lesson ? `Lesson run #${n}` : `${doc.name} #${n}`);
+    training.begin(runId, name ?? (lesson ? `Lesson run #${n}` : `${doc.name} #${n}`));
   } catch (err) {
     training.setRequesting(false);
     ui.notify(`Could not start training: ${messageOf(err)}`, 'error');

@@ -1,50 +1,15 @@
 /**
- * Training runs as the UI sees them, built from the trainer's events (engine/train/protocol).
- * Curve arrays grow in place and `tick` says they changed: charts redraw from the arrays without
- * React copying thousands of points for every batch.
+ * The runs the editor knows: this session's, as their events stream in, and the run history's
+ * (kept in the data folder, loaded on start). Any number can be shown at once on the curves; one is
+ * active (its status, results and filters are shown). Curve arrays grow in place and `tick` says
+ * they changed: charts redraw from the arrays without React copying them.
  */
 import { create } from 'zustand';
-import type { LayerFilters, MisclassifiedSample, TrainerEvent } from '../../../engine/train/protocol';
+import type { RunSummary } from '../../../engine/runs/record';
+import type { MisclassifiedSample, TrainerEvent } from '../../../engine/train/protocol';
+import { applyEvent, fromSummary, newRun, type Run } from './runModel';
 
-type Started = Extract<TrainerEvent, { type: 'started' }>;
-type Done = Extract<TrainerEvent, { type: 'done' }>;
-
-export interface Curves {
-  /** Epochs as a fractional axis: batch points at step / batchesPerEpoch, epoch points at whole numbers. */
-  readonly batchX: number[];
-  readonly batchLoss: number[];
-  readonly batchAccuracy: number[];
-  readonly epochX: number[];
-  readonly validationLoss: (number | null)[];
-  readonly validationAccuracy: (number | null)[];
-  readonly trainLoss: number[];
-  readonly trainAccuracy: number[];
-  readonly learningRate: number[];
-  /** One entry per epoch: node id → weight-gradient L2 norm. */
-  readonly gradientNorms: Record<string, number>[];
-}
-
-export interface Run {
-  readonly runId: string;
-  readonly label: string;
-  readonly status: 'running' | 'done' | 'stopped' | 'error';
-  readonly startedAt: number;
-  readonly started: Started | null;
-  readonly curves: Curves;
-  readonly progress: {
-    epoch: number;
-    epochs: number;
-    batch: number;
-    batchesPerEpoch: number;
-    samplesPerSecond: number;
-    etaSeconds: number | null;
-  };
-  readonly done: Done | null;
-  readonly error: { message: string; kind: string } | null;
-  readonly log: string[];
-  /** The first conv layers' filters after the last epoch (`epoch`), or trained (`epoch` null), for watching them form. */
-  readonly filters: { readonly epoch: number | null; readonly layers: readonly LayerFilters[] } | null;
-}
+export type { Curves, Run } from './runModel';
 
 /** Where a TensorFlow.js run trains: the trainer's own choice (a GPU when it finds one), or the CPU. */
 export type Hardware = 'auto' | 'cpu';
@@ -60,7 +25,8 @@ export interface DatasetChoice {
 interface TrainingState {
   readonly runs: readonly Run[];
   readonly activeRunId: string | null;
-  readonly compareRunId: string | null;
+  /** The runs drawn on the curves, any number, in the order they were shown. */
+  readonly shown: readonly string[];
   /** An example input (the first misclassified test sample) for the receptive-field view. */
   readonly sample: { pixels: readonly number[]; shape: readonly number[] } | null;
   readonly tick: number;
@@ -70,103 +36,32 @@ interface TrainingState {
   /** The dataset of the last run started, for "train on the CPU instead". */
   readonly lastDataset: DatasetChoice | null;
   handle(event: TrainerEvent): void;
+  /** A run the host started: it becomes active and is shown beside the runs already shown. */
   begin(runId: string, label: string): void;
   setRequesting(requesting: boolean): void;
-  setCompare(runId: string | null): void;
+  setShown(runId: string, shown: boolean): void;
   setActive(runId: string): void;
   setHardware(hardware: Hardware): void;
   setLastDataset(dataset: DatasetChoice): void;
+  /** The history's runs, merged with this session's (a run in both keeps this session's state). */
+  setHistory(summaries: readonly RunSummary[]): void;
+  /** A run whose record was loaded from the history. */
+  replace(run: Run): void;
+  rename(runId: string, label: string): void;
+  remove(runId: string): void;
 }
-
-const emptyCurves = (): Curves => ({
-  batchX: [],
-  batchLoss: [],
-  batchAccuracy: [],
-  epochX: [],
-  validationLoss: [],
-  validationAccuracy: [],
-  trainLoss: [],
-  trainAccuracy: [],
-  learningRate: [],
-  gradientNorms: [],
-});
-
-const newRun = (runId: string, label: string): Run => ({
-  runId,
-  label,
-  status: 'running',
-  startedAt: Date.now(),
-  started: null,
-  curves: emptyCurves(),
-  progress: { epoch: 0, epochs: 0, batch: 0, batchesPerEpoch: 0, samplesPerSecond: 0, etaSeconds: null },
-  done: null,
-  error: null,
-  log: [],
-  filters: null,
-});
 
 function sampleOf(misclassified: readonly MisclassifiedSample[]) {
   const first = misclassified[0];
   return first ? { pixels: first.pixels, shape: first.shape } : null;
 }
 
-/** The run after one event; curve arrays are appended in place. */
-export function applyEvent(run: Run, event: TrainerEvent): Run {
-  const c = run.curves;
-  switch (event.type) {
-    case 'started':
-      return { ...run, started: event, progress: { ...run.progress, epochs: Number(event.config.epochs ?? 0) } };
-    case 'batch': {
-      c.batchX.push(event.step / Math.max(1, event.batchesPerEpoch));
-      c.batchLoss.push(event.loss);
-      c.batchAccuracy.push(event.accuracy);
-      const progress = {
-        ...run.progress,
-        epoch: event.epoch,
-        batch: event.batch,
-        batchesPerEpoch: event.batchesPerEpoch,
-        samplesPerSecond: event.samplesPerSecond,
-      };
-      return { ...run, progress };
-    }
-    case 'epoch':
-      c.epochX.push(event.epoch);
-      c.trainLoss.push(event.trainLoss);
-      c.trainAccuracy.push(event.trainAccuracy);
-      c.validationLoss.push(event.validationLoss);
-      c.validationAccuracy.push(event.validationAccuracy);
-      c.learningRate.push(event.learningRate);
-      c.gradientNorms.push({ ...event.gradientNorms });
-      return {
-        ...run,
-        progress: {
-          ...run.progress,
-          epoch: event.epoch,
-          epochs: event.epochs,
-          samplesPerSecond: event.samplesPerSecond,
-          etaSeconds: event.etaSeconds,
-        },
-        filters: event.filters ? { epoch: event.epoch, layers: event.filters } : run.filters,
-      };
-    case 'done':
-      return {
-        ...run,
-        status: event.stopped ? 'stopped' : 'done',
-        done: event,
-        progress: { ...run.progress, etaSeconds: 0 },
-        filters: event.filters ? { epoch: null, layers: event.filters } : run.filters,
-      };
-    case 'error':
-      return { ...run, status: 'error', error: { message: event.message, kind: event.kind } };
-    case 'log':
-      return { ...run, log: [...run.log.slice(-50), event.message] };
-  }
-}
+const mapRun = (runs: readonly Run[], runId: string, f: (r: Run) => Run) => runs.map((r) => (r.runId === runId ? f(r) : r));
 
 export const useTraining = create<TrainingState>()((set, get) => ({
   runs: [],
   activeRunId: null,
-  compareRunId: null,
+  shown: [],
   sample: null,
   tick: 0,
   requesting: false,
@@ -179,20 +74,58 @@ export const useTraining = create<TrainingState>()((set, get) => ({
     const run = applyEvent(existing ?? newRun(event.runId, `Run ${s.runs.length + 1}`), event);
     const runs = existing ? s.runs.map((r) => (r === existing ? run : r)) : [...s.runs, run];
     const sample = event.type === 'done' ? (sampleOf(event.misclassified) ?? s.sample) : s.sample;
-    set({ runs, sample, tick: s.tick + 1, activeRunId: s.activeRunId ?? event.runId });
+    const shown = existing || s.shown.includes(event.runId) ? s.shown : [...s.shown, event.runId];
+    set({ runs, sample, shown, tick: s.tick + 1, activeRunId: s.activeRunId ?? event.runId });
   },
   begin(runId, label) {
     const s = get();
     const existing = s.runs.find((r) => r.runId === runId);
     const runs = existing ? s.runs.map((r) => (r === existing ? { ...r, label } : r)) : [...s.runs, newRun(runId, label)];
-    set({ runs, activeRunId: runId, requesting: false });
+    const shown = s.shown.includes(runId) ? s.shown : [...s.shown, runId];
+    set({ runs, activeRunId: runId, shown, requesting: false, tick: s.tick + 1 });
   },
   setRequesting: (requesting) => set({ requesting }),
-  setCompare: (compareRunId) => set({ compareRunId, tick: get().tick + 1 }),
+  setShown(runId, on) {
+    const s = get();
+    const shown = on ? (s.shown.includes(runId) ? s.shown : [...s.shown, runId]) : s.shown.filter((id) => id !== runId);
+    set({ shown, tick: s.tick + 1 });
+  },
   setActive: (activeRunId) => set({ activeRunId, tick: get().tick + 1 }),
   setHardware: (hardware) => set({ hardware }),
   setLastDataset: (lastDataset) => set({ lastDataset }),
+  setHistory(summaries) {
+    const s = get();
+    const mine = new Map(s.runs.map((r) => [r.runId, r]));
+    const kept = summaries.map((summary) => {
+      const current = mine.get(summary.runId);
+      return current ? { ...current, label: summary.name } : fromSummary(summary);
+    });
+    const known = new Set(summaries.map((r) => r.runId));
+    const runs = [...kept, ...s.runs.filter((r) => !known.has(r.runId))];
+    set({ runs, tick: s.tick + 1 });
+  },
+  replace: (run) => set({ runs: mapRun(get().runs, run.runId, () => run), tick: get().tick + 1 }),
+  rename: (runId, label) => set({ runs: mapRun(get().runs, runId, (r) => ({ ...r, label })), tick: get().tick + 1 }),
+  remove(runId) {
+    const s = get();
+    set({
+      runs: s.runs.filter((r) => r.runId !== runId),
+      shown: s.shown.filter((id) => id !== runId),
+      activeRunId: s.activeRunId === runId ? null : s.activeRunId,
+      tick: s.tick + 1,
+    });
+  },
 }));
 
 export const activeRun = (s: { runs: readonly Run[]; activeRunId: string | null }): Run | undefined =>
   s.runs.find((r) => r.runId === s.activeRunId);
+
+/** Run colours, in the order runs were started: the same run keeps its colour in every chart. */
+const PALETTE = ['#4f46e5', '#f97316', '#059669', '#db2777', '#0891b2', '#ca8a04', '#7c3aed', '#dc2626', '#475569', '#65a30d'];
+export const colourOf = (runs: readonly Run[], runId: string): string =>
+  PALETTE[
+    Math.max(
+      0,
+      runs.findIndex((r) => r.runId === runId),
+    ) % PALETTE.length
+  ]!;

@@ -1,0 +1,105 @@
+/**
+ * The active run in one line that never scrolls away: what it is doing (starting the trainer,
+ * loading and compiling, the first batches, epoch and batch), its speed, a time left that counts
+ * down between updates, its test accuracy when done, and Stop. A failed run says why here, with
+ * the way out (the CPU after a GPU failure), and whether the graph has changed since.
+ */
+import { useEffect, useState } from 'react';
+import { formatDuration, formatInteger } from '../../canvas/format';
+import { useEditor } from '../../store/editorStore';
+import { retryOnCpu, startedDocs, stopTraining } from '../trainActions';
+import { activeRun, useTraining, type Run } from '../trainingStore';
+
+/** Re-renders every second while `on`: the time left counts down between the trainer's updates. */
+function useClock(on: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!on) return;
+    const timer = setInterval(() => setNow(performance.now()), 1000);
+    return () => clearInterval(timer);
+  }, [on]);
+  return now;
+}
+
+/** What a running run is doing, before its progress says it in numbers. */
+function phase(run: Run): string | null {
+  if (!run.started) return 'loading the data and building the model…';
+  if (run.curves.batchX.length === 0) return `first batches on ${run.started.backend.name} (preparing its kernels)…`;
+  return null;
+}
+
+function Progress({ run }: { run: Run }) {
+  const p = run.progress;
+  const now = useClock(run.status === 'running');
+  const left = p.etaSeconds === null ? null : Math.max(0, p.etaSeconds - (now - p.at) / 1000);
+  const doing = run.status === 'running' ? phase(run) : null;
+  return (
+    <>
+      {doing && <span className="muted">{doing}</span>}
+      {p.epochs > 0 && !doing && (
+        <span>
+          epoch {Math.max(1, p.epoch)}/{p.epochs}
+          {p.batchesPerEpoch > 0 && run.status === 'running' && ` · batch ${p.batch}/${p.batchesPerEpoch}`}
+        </span>
+      )}
+      {run.status === 'running' && p.samplesPerSecond > 0 && (
+        <span data-testid="samples-per-second">{formatInteger(Math.round(p.samplesPerSecond))} samples/s</span>
+      )}
+      {run.status === 'running' && left !== null && <span data-testid="eta">{formatDuration(left)} left</span>}
+      {run.done && run.done.metrics.testAccuracy !== null && (
+        <span data-testid="header-accuracy">
+          <b>{(run.done.metrics.testAccuracy * 100).toFixed(2)}%</b> test accuracy
+        </span>
+      )}
+    </>
+  );
+}
+
+export function DockHeader({ collapsed, toggle }: { collapsed: boolean; toggle: () => void }) {
+  const run = useTraining(activeRun);
+  const requesting = useTraining((s) => s.requesting);
+  const busy = useTraining((s) => s.requesting || s.runs.some((r) => r.status === 'running'));
+  const doc = useEditor((s) => s.doc);
+  const running = run?.status === 'running';
+  const kept = useTraining((s) => s.runs.length);
+  const gpuFailed = run?.error?.kind === 'backend' && /webgpu|gpu/.test(run.started?.backend.name ?? '');
+  const changed = run?.error && startedDocs.has(run.runId) && startedDocs.get(run.runId) !== doc;
+  return (
+    <div className={`dock-header run-${run?.status ?? 'idle'}`} data-testid="run-status">
+      {(run || requesting) && <span className="badge">{requesting && !running ? 'starting' : run?.status}</span>}
+      {!run && !requesting && (
+        <span className="muted">
+          {kept ? `${kept} kept run${kept === 1 ? '' : 's'}: click one on the left for its results` : 'no run yet'}
+        </span>
+      )}
+      {requesting && !running && <span className="muted">starting the trainer…</span>}
+      {run && <b className="dock-run-name">{run.label}</b>}
+      {run && <Progress run={run} />}
+      {run?.error && (
+        <span className="dock-error" role="alert" data-testid="run-error">
+          {run.error.kind === 'diverged' ? 'Training diverged: ' : 'Training failed: '}
+          {run.error.message}
+          {changed && <span className="muted"> (the graph has changed since this run: train again to check)</span>}
+          {gpuFailed && (
+            <button data-testid="retry-on-cpu" disabled={busy} onClick={() => void retryOnCpu()}>
+              Train on the CPU instead
+            </button>
+          )}
+        </span>
+      )}
+      <span className="dock-header-end">
+        <button className="stop" data-testid="stop-button" disabled={!running} onClick={() => run && void stopTraining(run.runId)}>
+          Stop
+        </button>
+        <button
+          className="icon-button"
+          data-testid="dock-toggle"
+          title={collapsed ? 'Show the training results' : 'Hide the training results'}
+          onClick={toggle}
+        >
+          {collapsed ? '▴' : '▾'}
+        </button>
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Every run, this session's and the history's: tick any number to overlay their curves, click a
+ * name to make it the active run (its status, results and filters), double-click (or ✎) to rename,
+ * ✕ to delete it with its weights. Each run keeps its colour in every chart.
+ */
+import { useState } from 'react';
+import { activateRun, deleteRun, renameRun, showRun } from '../history';
+import { colourOf, useTraining, type Run } from '../trainingStore';
+
+const percent = (x: number | null | undefined) => (x === null || x === undefined ? '' : `${(x * 100).toFixed(1)}%`);
+
+function Name({ run }: { run: Run }) {
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(run.label);
+  if (editing)
+    return (
+      <input
+        className="run-rename"
+        data-testid={`run-rename-${run.runId}`}
+        value={text}
+        autoFocus
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => {
+          setEditing(false);
+          if (text.trim() && text !== run.label) void renameRun(run.runId, text);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          if (e.key === 'Escape') {
+            setText(run.label);
+            setEditing(false);
+          }
+        }}
+      />
+    );
+  const edit = () => {
+    setText(run.label);
+    setEditing(true);
+  };
+  return (
+    <>
+      <button
+        className="link-button run-name"
+        data-testid={`run-name-${run.runId}`}
+        title={`${run.label}: show this run's status and results (double-click to rename)`}
+        onClick={() => void activateRun(run.runId)}
+        onDoubleClick={edit}
+      >
+        {run.label}
+      </button>
+      <button className="icon-button" title="Rename" aria-label={`Rename ${run.label}`} onClick={edit}>
+        ✎
+      </button>
+    </>
+  );
+}
+
+export function RunsTable() {
+  const runs = useTraining((s) => s.runs);
+  const shown = useTraining((s) => s.shown);
+  const active = useTraining((s) => s.activeRunId);
+  return (
+    <div className="dock-cell runs-cell">
+      <table className="runs" data-testid="runs">
+        <tbody>
+          {[...runs].reverse().map((r) => {
+            const accuracy = r.done?.metrics.testAccuracy ?? r.summary?.testAccuracy;
+            return (
+              <tr key={r.runId} className={r.runId === active ? 'active' : undefined} data-testid={`run-row-${r.runId}`}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Show ${r.label} on the curves`}
+                    data-testid={`run-show-${r.runId}`}
+                    checked={shown.includes(r.runId)}
+                    style={{ accentColor: colourOf(runs, r.runId) }}
+                    onChange={(e) => void showRun(r.runId, e.target.checked)}
+                  />
+                </td>
+                <td className="run-cell">
+                  <span className="swatch" style={{ background: colourOf(runs, r.runId) }} />
+                  <Name run={r} />
+                  <span className="muted run-facts">
+                    {r.status === 'done' ? percent(accuracy) : r.status}
+                    {r.status === 'stopped' && accuracy != null ? ` ${percent(accuracy)}` : ''}
+                  </span>
+                </td>
+                <td className="run-actions">
+                  <button
+                    className="icon-button"
+                    title="Delete this run and its weights"
+                    aria-label={`Delete ${r.label}`}
+                    disabled={r.status === 'running'}
+                    onClick={() => window.confirm(`Delete the run "${r.label}" and its trained weights?`) && void deleteRun(r.runId)}
+                  >
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
