@@ -15,6 +15,8 @@ export interface PathRequest {
   readonly mode: 'open' | 'save' | 'folder';
   readonly title: string;
   readonly defaultName?: string;
+  /** The file endings listed (e.g. ['.json']); folders are always listed. Omitted: every file. */
+  readonly accept?: readonly string[];
   readonly resolve: (path: string | null) => void;
 }
 
@@ -77,8 +79,15 @@ export const useUi = create<UiState>()((set, get) => ({
  * serves paths the user chose, so the choice is handed to it (`file.allow`) before it is used; a
  * path it refuses (a system or hidden folder) is reported and comes back as null.
  */
-export async function askForPath(mode: PathRequest['mode'], title: string, defaultName?: string): Promise<string | null> {
-  const path = await new Promise<string | null>((resolve) => useUi.getState().setPathRequest({ mode, title, defaultName, resolve }));
+export async function askForPath(
+  mode: PathRequest['mode'],
+  title: string,
+  defaultName?: string,
+  accept?: readonly string[],
+): Promise<string | null> {
+  const path = await new Promise<string | null>((resolve) =>
+    useUi.getState().setPathRequest({ mode, title, defaultName, ...(accept ? { accept } : {}), resolve }),
+  );
   return path === null ? null : allowPath(path, mode === 'folder' ? 'folder' : 'auto');
 }
 

@@ -1,10 +1,14 @@
-/** The in-page file chooser for hosts without native dialogs (the web host): browse with `file.list`, or type a path. */
+/**
+ * The in-page file chooser for hosts without native dialogs (the web host): browse with `file.list`,
+ * or type a path. It opens where the last one was left (kept across reloads), lists folders and the
+ * files the request accepts, opens a folder on Enter or a click, and offers recent graphs.
+ */
 import { useEffect, useState } from 'react';
 import type { FileEntry } from '../../../electron/api/contract';
-import { useUi } from '../app/uiStore';
+import { useUi, type PathRequest } from '../app/uiStore';
 import { api, messageOf } from '../host/api';
 
-let lastDir: string | null = null;
+const LAST_DIR_KEY = 'netcanvas.lastDir';
 
 function parentOf(dir: string): string {
   const trimmed = dir.replace(/[\\/]+$/, '');
@@ -13,11 +17,24 @@ function parentOf(dir: string): string {
 }
 
 const join = (dir: string, name: string) => `${dir.replace(/[\\/]+$/, '')}/${name}`;
+const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+const isAbsolute = (path: string) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
+
+function accepted(entry: FileEntry, request: PathRequest): boolean {
+  if (entry.kind === 'folder') return true;
+  if (request.mode === 'folder') return false;
+  const name = entry.name.toLowerCase();
+  return !request.accept || request.accept.some((end) => name.endsWith(end));
+}
+
+/** A folder or file mark drawn in CSS: no emoji font needed. */
+const Icon = ({ kind }: { kind: FileEntry['kind'] }) => <span className={`file-icon ${kind}`} aria-hidden="true" />;
 
 export function PathDialog() {
   const request = useUi((s) => s.pathRequest);
   const [dir, setDir] = useState<string | null>(null);
   const [entries, setEntries] = useState<FileEntry[]>([]);
+  const [recent, setRecent] = useState<string[]>([]);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
 
@@ -25,12 +42,20 @@ export function PathDialog() {
     if (!request) return;
     setName(request.defaultName ?? '');
     setError(null);
-    if (lastDir) setDir(lastDir);
+    const last = window.localStorage.getItem(LAST_DIR_KEY);
+    if (last) setDir(last);
     else
       void api()
         .request('host.info', {})
         .then((info) => setDir(info.homeDir))
         .catch(() => setDir('/'));
+    // Recent graphs, for opening one again (the desktop app has them in its File menu).
+    if (request.mode === 'open' && request.accept?.includes('.json'))
+      void api()
+        .request('recent.list', {})
+        .then((paths) => setRecent(paths.slice(0, 5)))
+        .catch(() => setRecent([]));
+    else setRecent([]);
   }, [request]);
 
   useEffect(() => {
@@ -40,9 +65,13 @@ export function PathDialog() {
       .then((r) => {
         setEntries(r.entries);
         setError(null);
-        lastDir = r.dir;
+        window.localStorage.setItem(LAST_DIR_KEY, r.dir);
       })
-      .catch((err) => setError(messageOf(err)));
+      .catch((err) => {
+        setError(messageOf(err));
+        // A remembered folder that is gone: start from the home folder instead.
+        if (dir === window.localStorage.getItem(LAST_DIR_KEY)) window.localStorage.removeItem(LAST_DIR_KEY);
+      });
   }, [request, dir]);
 
   useEffect(() => {
@@ -62,15 +91,43 @@ export function PathDialog() {
     request.resolve(path);
   };
   const typed = name.trim();
-  const chosen = typed && (typed.startsWith('/') || /^[A-Za-z]:[\\/]/.test(typed)) ? typed : dir && typed ? join(dir, typed) : null;
-  const shown = request.mode === 'folder' ? entries.filter((e) => e.kind === 'folder') : entries;
+  const chosen = typed && isAbsolute(typed) ? typed : dir && typed ? join(dir, typed) : null;
+  const shown = entries.filter((e) => accepted(e, request));
+  const openFolder = (path: string) => {
+    setDir(path);
+    setName(request.mode === 'save' ? name : '');
+  };
   const pick = (entry: FileEntry) =>
-    entry.kind === 'folder' ? setDir(entry.path) : request.mode === 'open' ? close(entry.path) : setName(entry.name);
+    entry.kind === 'folder' ? openFolder(entry.path) : request.mode === 'open' ? close(entry.path) : setName(entry.name);
+  /** Enter or OK: a typed folder is opened, not returned (except when a folder is what is asked for). */
+  const submit = async () => {
+    if (request.mode === 'folder') return close(chosen ?? dir);
+    if (!chosen) return;
+    const folder = entries.find((e) => e.kind === 'folder' && e.path === chosen);
+    if (folder) return openFolder(folder.path);
+    if (isAbsolute(typed) && !entries.some((e) => e.path === chosen)) {
+      const listed = await api()
+        .request('file.list', { dir: chosen })
+        .catch(() => null);
+      if (listed) return openFolder(listed.dir);
+    }
+    close(chosen);
+  };
 
   return (
     <div className="modal-backdrop" role="dialog" aria-label={request.title}>
       <div className="modal path-dialog" data-testid="path-dialog">
         <h2>{request.title}</h2>
+        {recent.length > 0 && (
+          <div className="recent-files" data-testid="recent-files">
+            <span className="muted">Recent:</span>
+            {recent.map((path) => (
+              <button key={path} title={path} onClick={() => close(path)}>
+                {baseName(path)}
+              </button>
+            ))}
+          </div>
+        )}
         <div className="path-bar">
           <button onClick={() => dir && setDir(parentOf(dir))} title="Up one folder">
             ↑
@@ -85,24 +142,22 @@ export function PathDialog() {
                 onClick={() => pick(e)}
                 onDoubleClick={() => e.kind === 'folder' && request.mode === 'folder' && close(e.path)}
               >
-                {e.kind === 'folder' ? '📁' : '📄'} {e.name}
+                <Icon kind={e.kind} /> {e.name}
               </button>
             </li>
           ))}
-          {shown.length === 0 && <li className="muted">Nothing here.</li>}
+          {shown.length === 0 && (
+            <li className="muted">{entries.length > 0 ? `No ${request.accept?.join(' or ') ?? ''} files here.` : 'Nothing here.'}</li>
+          )}
         </ul>
         {error && <div className="field-error">{error}</div>}
         <label className="field">
-          {request.mode === 'save'
-            ? 'File name or full path'
-            : request.mode === 'folder'
-              ? 'Folder (empty: the current one)'
-              : 'File name or full path'}
+          {request.mode === 'folder' ? 'Folder (empty: the current one)' : 'File name or full path'}
           <input
             data-testid="path-input"
             value={name}
             onChange={(e) => setName(e.target.value)}
-            onKeyDown={(e) => e.key === 'Enter' && chosen && close(chosen)}
+            onKeyDown={(e) => e.key === 'Enter' && void submit()}
             autoFocus
           />
         </label>
@@ -112,7 +167,7 @@ export function PathDialog() {
             className="primary"
             data-testid="path-ok"
             disabled={request.mode === 'folder' ? !(chosen ?? dir) : !chosen}
-            onClick={() => close(request.mode === 'folder' ? (chosen ?? dir) : chosen)}
+            onClick={() => void submit()}
           >
             {request.mode === 'save' ? 'Save' : request.mode === 'folder' ? 'Use this folder' : 'Open'}
           </button>

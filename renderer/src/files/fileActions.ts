@@ -15,6 +15,10 @@ import { useLessonRuns } from '../lesson/lessonRuns';
 import { loadDocument } from '../store/actions';
 import { editorStore, isDirty } from '../store/editorStore';
 
+/** What the in-page file chooser lists besides folders. */
+const GRAPH_FILES = ['.json'];
+const MODEL_FILES = ['.onnx', '.json'];
+
 const notify = (text: string, kind: 'info' | 'error' = 'info') => useUi.getState().notify(text, kind);
 
 /** True when there is nothing unsaved, or the user agrees to lose it. */
@@ -60,7 +64,7 @@ export async function openGraph(): Promise<void> {
   if (!confirmDiscard()) return;
   try {
     const answer = await api().request('file.openDialog', { kind: 'graph' });
-    const path = answer.unsupported ? await askForPath('open', 'Open a graph') : answer.path;
+    const path = answer.unsupported ? await askForPath('open', 'Open a graph', undefined, GRAPH_FILES) : answer.path;
     if (path) await openPath(path);
   } catch (err) {
     notify(`Could not open: ${messageOf(err)}`, 'error');
@@ -72,7 +76,9 @@ export async function importModelFile(): Promise<boolean> {
   if (!confirmDiscard()) return false;
   try {
     const answer = await api().request('file.openDialog', { kind: 'model' });
-    const path = answer.unsupported ? await askForPath('open', 'Import a model: ONNX (.onnx) or Keras model JSON') : answer.path;
+    const path = answer.unsupported
+      ? await askForPath('open', 'Import a model: ONNX (.onnx) or Keras model JSON', undefined, MODEL_FILES)
+      : answer.path;
     if (!path) return false;
     const imported = await api().request('file.import', { path });
     const parsed = parseGraph(imported.text);
@@ -116,7 +122,7 @@ export async function saveGraphAs(): Promise<boolean> {
   const defaultName = `${doc.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'graph'}.json`;
   try {
     const answer = await api().request('file.saveDialog', { defaultName, kind: 'graph' });
-    const path = answer.unsupported ? await askForPath('save', 'Save the graph as', defaultName) : answer.path;
+    const path = answer.unsupported ? await askForPath('save', 'Save the graph as', defaultName, GRAPH_FILES) : answer.path;
     return path ? await writeTo(path) : false;
   } catch (err) {
     notify(`Could not save: ${messageOf(err)}`, 'error');

@@ -17,6 +17,8 @@ async function browse(kind: 'dataset-file' | 'dataset-folder') {
       ? await askForPath(
           kind === 'dataset-folder' ? 'folder' : 'open',
           kind === 'dataset-folder' ? 'Choose a dataset folder' : 'Choose a dataset file',
+          undefined,
+          kind === 'dataset-file' ? ['.csv', '.gz', '.idx', '-ubyte', '.ubyte', '.bin'] : undefined,
         )
       : answer.path;
     if (path) editorStore().getState().perform(setDataset, { source: path });
