@@ -27,7 +27,7 @@ export type FormUse =
   /** A number field, in the table's order; only for that optimizer when `optimizer` is given. */
   | { readonly field: string; readonly optimizer?: Optimizer; help?(config: TrainingConfig): string }
   /** A control of its own in the form (a select and what goes with it). */
-  | { readonly control: 'runner' | 'optimizer' | 'schedule' }
+  | { readonly control: 'runner' | 'optimizer' | 'nesterov' | 'schedule' }
   /** Set elsewhere in the editor. */
   | { readonly elsewhere: string }
   /** Not in the editor: set in the graph file's `training`. */
@@ -81,7 +81,8 @@ export const TRAINING_OPTIONS = {
     trainer: 'SGD with μ > 0: tf.train.momentum’s useNesterov',
     webgpu: 'FusedMomentumOptimizer’s Nesterov step (when μ > 0)',
     scripts: allScripts('config'),
-    form: { fileOnly: 'the lecture’s SGD has no Nesterov step' },
+    // The templates train with it, so the form shows it (the lecture’s SGD is the box unticked).
+    form: { control: 'nesterov' },
   },
   adamBeta1: {
     trainer: 'Adam: tf.train.adam’s β1',

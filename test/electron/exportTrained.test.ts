@@ -77,6 +77,7 @@ describe('exporting a trained run', { timeout: 600_000 }, () => {
     expect(readme).toContain(`trained weights of the run "MLP" (${(accuracy * 100).toFixed(2)}% test accuracy`);
     if (!python) return ctx.skip();
     const exported = await exportedAccuracy(out, ['--epochs', '0', '--test-limit', '500']);
+    console.log(`run ${(accuracy * 100).toFixed(2)}%, its PyTorch export ${(exported * 100).toFixed(2)}% on the same 500 test digits`);
     expect(Math.abs(exported - accuracy) * 100).toBeLessThan(0.5);
   });
 
@@ -96,6 +97,7 @@ describe('exporting a trained run', { timeout: 600_000 }, () => {
 
     if (!python) return ctx.skip();
     const chance = await exportedAccuracy(out, ['--epochs', '0', '--test-limit', '500']);
+    console.log(`the export without a run (initial weights): ${(chance * 100).toFixed(2)}%`);
     expect(chance).toBeLessThan(0.3);
   });
 

@@ -29,7 +29,7 @@ type Set = (patch: Record<string, unknown>) => void;
 const OPTIMIZER_LABELS: Record<Optimizer, string> = { adam: 'Adam', sgd: 'SGD (momentum)' };
 
 /** `locked`: the lesson's reason when it locks this field; the control then shows a padlock and is read-only. */
-const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, set: Set, locked?: string) => ReactNode> = {
+const CONTROLS: Record<'runner' | 'optimizer' | 'nesterov' | 'schedule', (c: TrainingConfig, set: Set, locked?: string) => ReactNode> = {
   runner: (c, set, locked) => (
     <label className="field">
       <span>
@@ -64,6 +64,20 @@ const CONTROLS: Record<'runner' | 'optimizer' | 'schedule', (c: TrainingConfig, 
       </select>
     </label>
   ),
+  nesterov: (c, set, locked) =>
+    c.optimizer === 'sgd' && c.momentum > 0 ? (
+      <label className="field field-check" title="Nesterov momentum: the gradient is taken at the point the momentum is about to reach">
+        <input
+          type="checkbox"
+          disabled={!!locked}
+          checked={c.nesterov}
+          onChange={(e) => set({ nesterov: e.target.checked })}
+          data-testid="nesterov"
+        />
+        Nesterov momentum
+        {locked && <LockMark reason={locked} />}
+      </label>
+    ) : null,
   schedule: (c, set, locked) => {
     const s = c.schedule as Schedule & Readonly<Record<string, unknown>>;
     return (
