@@ -219,6 +219,10 @@ describe('export over the dispatcher, with the engine’s exporters', () => {
     const out = join(dir, 'lenet-export');
     expect(await handleRequest(exporting, 'file.allow', { path: out }, sink)).toMatchObject({ ok: true });
     const written = await handleRequest(exporting, 'export.write', { graph, target: 'pytorch', path: out }, sink);
-    expect(written).toEqual({ ok: true, result: { paths: files.length === 1 ? [out] : files.map((f) => join(out, f.name)) } });
+    // No run asked for: initial weights, said as such.
+    expect(written).toEqual({
+      ok: true,
+      result: { paths: files.length === 1 ? [out] : files.map((f) => join(out, f.name)), weights: { kind: 'initial' } },
+    });
   });
 });

@@ -9,6 +9,12 @@ export function RunStatus({ run }: { run: Run }) {
   const config = run.started?.config;
   return (
     <div className="run-details" data-testid="run-details">
+      {run.error && (
+        <p className="field-error" data-testid="run-error-detail">
+          {run.error.kind === 'diverged' ? 'Training diverged: ' : 'Training failed: '}
+          {run.error.message}
+        </p>
+      )}
       {backend && (
         <div className="backend" data-testid="backend">
           Backend: <b>{backend.name}</b> <span className="muted">{backend.detail}</span>

@@ -76,16 +76,17 @@ export function DockHeader({ collapsed, toggle }: { collapsed: boolean; toggle: 
       {run && <b className="dock-run-name">{run.label}</b>}
       {run && <Progress run={run} />}
       {run?.error && (
-        <span className="dock-error" role="alert" data-testid="run-error">
+        // One line here (the whole message in the tooltip and the Details tab); the way out stays visible beside it.
+        <span className="dock-error" role="alert" data-testid="run-error" title={run.error.message}>
           {run.error.kind === 'diverged' ? 'Training diverged: ' : 'Training failed: '}
           {run.error.message}
           {changed && <span className="muted"> (the graph has changed since this run: train again to check)</span>}
-          {gpuFailed && (
-            <button data-testid="retry-on-cpu" disabled={busy} onClick={() => void retryOnCpu()}>
-              Train on the CPU instead
-            </button>
-          )}
         </span>
+      )}
+      {run?.error && gpuFailed && (
+        <button className="retry-on-cpu" data-testid="retry-on-cpu" disabled={busy} onClick={() => void retryOnCpu()}>
+          Train on the CPU instead
+        </button>
       )}
       <span className="dock-header-end">
         <button className="stop" data-testid="stop-button" disabled={!running} onClick={() => run && void stopTraining(run.runId)}>
