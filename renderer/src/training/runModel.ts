@@ -4,7 +4,7 @@
  * Curve arrays grow in place: charts redraw from them without React copying thousands of points
  * for every batch.
  */
-import type { RunRecord, RunStatus, RunSummary } from '../../../engine/runs/record';
+import type { EpochPoint, RunRecord, RunStatus, RunSummary } from '../../../engine/runs/record';
 import type { LayerFilters, TrainerEvent } from '../../../engine/train/protocol';
 
 type Started = Extract<TrainerEvent, { type: 'started' }>;
@@ -94,6 +94,17 @@ function batchEta(run: Run, event: Extract<TrainerEvent, { type: 'batch' }>): nu
   return (left * batchSize) / event.samplesPerSecond;
 }
 
+/** One epoch's points appended to the curves: from the trainer's event, or a kept record's epoch. */
+function pushEpoch(c: Curves, e: EpochPoint): void {
+  c.epochX.push(e.epoch);
+  c.trainLoss.push(e.trainLoss);
+  c.trainAccuracy.push(e.trainAccuracy);
+  c.validationLoss.push(e.validationLoss);
+  c.validationAccuracy.push(e.validationAccuracy);
+  c.learningRate.push(e.learningRate);
+  c.gradientNorms.push({ ...e.gradientNorms });
+}
+
 /** The run after one event; curve arrays are appended in place. */
 export function applyEvent(run: Run, event: TrainerEvent): Run {
   const c = run.curves;
@@ -116,13 +127,7 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
       return { ...run, progress };
     }
     case 'epoch':
-      c.epochX.push(event.epoch);
-      c.trainLoss.push(event.trainLoss);
-      c.trainAccuracy.push(event.trainAccuracy);
-      c.validationLoss.push(event.validationLoss);
-      c.validationAccuracy.push(event.validationAccuracy);
-      c.learningRate.push(event.learningRate);
-      c.gradientNorms.push({ ...event.gradientNorms });
+      pushEpoch(c, event);
       return {
         ...run,
         progress: {
@@ -167,15 +172,7 @@ export function fromRecord(record: RunRecord): Run {
   curves.batchX.push(...record.curves.batches.x);
   curves.batchLoss.push(...record.curves.batches.loss);
   curves.batchAccuracy.push(...record.curves.batches.accuracy);
-  for (const e of record.curves.epochs) {
-    curves.epochX.push(e.epoch);
-    curves.trainLoss.push(e.trainLoss);
-    curves.trainAccuracy.push(e.trainAccuracy);
-    curves.validationLoss.push(e.validationLoss);
-    curves.validationAccuracy.push(e.validationAccuracy);
-    curves.learningRate.push(e.learningRate);
-    curves.gradientNorms.push({ ...e.gradientNorms });
-  }
+  for (const e of record.curves.epochs) pushEpoch(curves, e);
   const d = record.dataset;
   const started: Started | null =
     record.backend && record.config
