@@ -79,6 +79,9 @@ export function datasetProblems(
       ),
     );
   }
+  // Segmentation and reconstruction outputs are checked by the task's own rules (engine/task/check.ts).
+  const task = (doc.training as { task?: unknown } | undefined)?.task;
+  if (task !== undefined && task !== 'classification') return out;
   const output = outputId ? nodes[outputId] : undefined;
   const shape = output?.outputShape;
   if (!outputId || !output || !shape || outputId === inputId) return out;

@@ -36,6 +36,8 @@ export const DIAGNOSTICS = {
   'jump-mismatch': { severity: 'warning', title: 'Merged inputs step across the image at different rates' },
   'too-large': { severity: 'error', title: 'The graph needs more memory or arithmetic than NetCanvas trains with' },
   'beyond-limits': { severity: 'error', title: 'A shape or count is too large to be represented at all' },
+  'task-output': { severity: 'error', title: 'The output does not fit the training task' },
+  'task-activation': { severity: 'warning', title: 'The output does not end in the task’s activation' },
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;
@@ -65,7 +67,9 @@ export type FixAction =
       readonly layers: readonly { readonly type: string; readonly params?: Record<string, unknown> }[];
     }
   /** A training-config field ("learningRate"), set in the document's `training`. */
-  | { readonly kind: 'setTraining'; readonly field: string; readonly value: unknown };
+  | { readonly kind: 'setTraining'; readonly field: string; readonly value: unknown }
+  /** A new node fed by `nodeId` (the graph's output), which becomes the new output. */
+  | { readonly kind: 'appendAfter'; readonly nodeId: NodeId; readonly type: string; readonly params?: Record<string, unknown> };
 
 export interface Fix {
   /** What the button says, e.g. "Insert a flatten before d1". */

@@ -17,6 +17,16 @@ import { table } from './format';
 import { CliError, out, readGraphFile } from './io';
 import { readPredictInput } from './predictInput';
 import { datasetSource, positiveInt } from './train';
+import { knownDatasetFacts } from '../task/datasets';
+import { evaluateForTask, predictForTask } from './task-cli';
+import { resolveTrainingConfig, type TrainingConfig } from '../graph/training';
+
+/** The graph's training settings (for its task), or a CliError naming the bad field. */
+function trainingOf(doc: GraphDoc): TrainingConfig {
+  const r = resolveTrainingConfig(doc.training);
+  if (!r.ok) throw new CliError(r.error);
+  return r.config;
+}
 
 async function trainedModel(doc: GraphDoc, file: string, checkpoint: string | undefined, backend: string | undefined): Promise<Trained> {
   try {
@@ -46,6 +56,11 @@ export async function runEvaluate(args: {
     } catch (err) {
       if (err instanceof DatasetError) throw new CliError(err.message);
       throw err;
+    }
+    const config = trainingOf(doc);
+    if (config.task !== 'classification') {
+      await evaluateForTask(trained, ds, config, args.json);
+      return 0;
     }
     const misfit = checkDatasetFits(ds, trained.inputShape, trained.numClasses);
     if (misfit) throw new CliError(`${ds.name} does not fit the graph: ${misfit}`);
@@ -93,11 +108,18 @@ export async function runPredict(args: {
   const trained = await trainedModel(doc, args.file, args.checkpoint, args.backend);
   try {
     const input = await readPredictInput(args.input, trained.inputShape);
+    const config = trainingOf(doc);
+    const classNames =
+      typeof doc.dataset?.classNames === 'object' && Array.isArray(doc.dataset.classNames)
+        ? (doc.dataset.classNames as string[])
+        : (knownDatasetFacts(doc.dataset?.source)?.classNames ?? null);
+    if (config.task !== 'classification') {
+      await predictForTask(trained, input, resolve(args.input), config, classNames, args.json);
+      return 0;
+    }
     const probs = await predictBatch(trained, input.x, input.count);
     const failure = trained.gpuFailure();
     if (failure) throw new CliError(failure);
-    const classNames =
-      typeof doc.dataset?.classNames === 'object' && Array.isArray(doc.dataset.classNames) ? (doc.dataset.classNames as string[]) : null;
     const k = trained.numClasses;
     for (let s = 0; s < input.count; s++) {
       const p = Array.from(probs.subarray(s * k, (s + 1) * k));

@@ -24,8 +24,6 @@ export interface BuildContext {
   nextSeed(): number;
   /** Classes from `customLayers(tf)`, built once per compile. */
   readonly custom: ReturnType<typeof customLayers>;
-  /** Whether training changes the node's weights (the compiler marks a frozen layer after building it). */
-  readonly trainable: boolean;
 }
 
 export type Builder = (ctx: BuildContext) => Symbolic;
@@ -97,8 +95,7 @@ export const BUILDERS: Record<LayerType, Builder> = {
       biasInitializer: 'zeros',
       name: ctx.name,
     });
-    // A frozen kernel needs no gradient either: the plain op's gradients are worked out only where needed.
-    if (fedByDataOnly(x) || !ctx.trainable) skipInputGradient(ctx.tf, layer);
+    if (fedByDataOnly(x)) skipInputGradient(ctx.tf, layer);
     return apply(layer, x);
   },
   maxPool2d: pool('max'),
@@ -127,6 +124,7 @@ export const BUILDERS: Record<LayerType, Builder> = {
   add: (ctx) => apply(ctx.tf.layers.add({ name: ctx.name }), [...ctx.inputs]),
   concat: (ctx) => apply(ctx.tf.layers.concatenate({ axis: -1, name: ctx.name }), [...ctx.inputs]),
   flatten: (ctx) => apply(ctx.tf.layers.flatten({ name: ctx.name }), one(ctx)),
+  reshape: (ctx) => apply(ctx.tf.layers.reshape({ targetShape: ctx.params.shape as number[], name: ctx.name }), one(ctx)),
   dense(ctx) {
     const layer = ctx.tf.layers.dense({
       units: ctx.params.units as number,
@@ -135,7 +133,7 @@ export const BUILDERS: Record<LayerType, Builder> = {
       biasInitializer: 'zeros',
       name: ctx.name,
     });
-    if (fedByDataOnly(one(ctx)) || !ctx.trainable) skipInputGradient(ctx.tf, layer);
+    if (fedByDataOnly(one(ctx))) skipInputGradient(ctx.tf, layer);
     return apply(layer, one(ctx));
   },
   softmax: (ctx) => apply(ctx.tf.layers.softmax({ axis: -1, name: ctx.name }), one(ctx)),

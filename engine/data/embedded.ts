@@ -6,20 +6,30 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ownValue } from '../graph/records';
+import { defaultCacheDir } from './cache';
 import { loadIdxDir } from './idx';
+import { ensureSegmentationSet } from './segmentation/generate';
 import { DatasetError, type Dataset } from './types';
 
 interface Embedded {
-  folder: string;
+  /** The folder under the datasets folder; or, for a generated set, where it is made (given the datasets and cache folders). */
+  folder: string | ((datasetsDir: string, cacheDir: string) => Promise<string>);
   name: string;
   licence: string;
 }
+
+const MNIST_LICENCE = 'MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, CC BY-SA 3.0';
 
 const EMBEDDED: Record<string, Embedded> = {
   mnist: {
     folder: 'mnist',
     name: 'MNIST (embedded subset)',
-    licence: 'MNIST by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, CC BY-SA 3.0 (first 10,000 training and 2,000 test digits)',
+    licence: `${MNIST_LICENCE} (first 10,000 training and 2,000 test digits)`,
+  },
+  'mnist-segmentation': {
+    folder: (datasetsDir, cacheDir) => ensureSegmentationSet(join(datasetsDir, 'mnist'), cacheDir),
+    name: 'MNIST segmentation (generated)',
+    licence: `${MNIST_LICENCE} (digits of the embedded subset placed on 64×64 canvases)`,
   },
 };
 
@@ -41,14 +51,18 @@ export function defaultDatasetsDir(): string {
 export async function loadEmbedded(
   name: string,
   source: string,
-  opts: { limit?: number; testLimit?: number; datasetsDir?: string; maxFileBytes?: number } = {},
+  opts: { limit?: number; testLimit?: number; datasetsDir?: string; maxFileBytes?: number; cacheDir?: string } = {},
 ): Promise<Dataset> {
   const entry = ownValue(EMBEDDED, name);
   if (!entry)
     throw new DatasetError(
       `${source}: no embedded dataset called "${name}" (available: ${EMBEDDED_NAMES.map((n) => `embedded:${n}`).join(', ')})`,
     );
-  const dir = join(opts.datasetsDir ?? defaultDatasetsDir(), entry.folder);
+  const datasetsDir = opts.datasetsDir ?? defaultDatasetsDir();
+  const dir =
+    typeof entry.folder === 'string'
+      ? join(datasetsDir, entry.folder)
+      : await entry.folder(datasetsDir, opts.cacheDir ?? defaultCacheDir());
   const ds = await loadIdxDir(dir, source, opts);
   return { ...ds, name: entry.name, licence: entry.licence };
 }

@@ -13,8 +13,11 @@ export const IDX_LABELS_MAGIC = 2049; // 0x00000801: unsigned bytes, 1 dimension
 export const DIGIT_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export const FASHION_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
-/** Both spellings seen in the wild: `train-images-idx3-ubyte` (LeCun, Zalando) and `train-images.idx3-ubyte`. */
-const IDX_NAME = /^(train|t10k)-(images|labels)[-.]idx([13])-ubyte(\.gz)?$/;
+/**
+ * Both spellings seen in the wild: `train-images-idx3-ubyte` (LeCun, Zalando) and `train-images.idx3-ubyte`.
+ * `masks` (idx3, a class id per pixel) make a segmentation set, like the generated `embedded:mnist-segmentation`.
+ */
+const IDX_NAME = /^(train|t10k)-(images|labels|masks)[-.]idx([13])-ubyte(\.gz)?$/;
 
 export interface IdxImages {
   count: number;
@@ -111,9 +114,15 @@ export async function loadIdxSplit(
   return { split: { x, y, count }, rows: images.rows, cols: images.cols };
 }
 
+interface IdxPart {
+  images?: string;
+  labels?: string;
+  masks?: string;
+}
+
 interface IdxFiles {
-  train?: { images?: string; labels?: string };
-  t10k?: { images?: string; labels?: string };
+  train?: IdxPart;
+  t10k?: IdxPart;
 }
 
 /** The standard IDX files in a folder; raw files win over .gz when both are there (no gunzip). */
@@ -123,7 +132,7 @@ export function findIdxFiles(names: readonly string[]): IdxFiles {
     const m = IDX_NAME.exec(name);
     if (!m) continue;
     const part = (found[m[1] as 'train' | 't10k'] ??= {});
-    const kind = m[2] as 'images' | 'labels';
+    const kind = m[2] as 'images' | 'labels' | 'masks';
     part[kind] ??= name;
   }
   return found;
@@ -144,7 +153,7 @@ async function idxClassNames(dir: string): Promise<string[]> {
   return /fashion/i.test(dir) ? FASHION_NAMES : DIGIT_NAMES;
 }
 
-function describeMissing(dir: string, split: string, files: { images?: string; labels?: string } | undefined): never {
+function describeMissing(dir: string, split: string, files: IdxPart | undefined): never {
   const missing = files?.images ? `${split}-labels-idx1-ubyte[.gz]` : `${split}-images-idx3-ubyte[.gz]`;
   throw new DatasetError(`${dir}: found ${files?.images ?? files?.labels} but not ${missing}; IDX images and labels come in pairs`);
 }
@@ -184,7 +193,7 @@ export async function loadIdxDir(
     test = t.split;
   }
   const shape = [train.rows, train.cols, 1];
-  return {
+  const ds: Dataset = {
     name: basename(dir),
     source,
     shape,
@@ -194,6 +203,42 @@ export async function loadIdxDir(
     test,
     normalization: { kind: 'unit' },
   };
+  return files.train.masks ? withIdxMasks(ds, dir, files) : ds;
+}
+
+/** Masks for each split (`*-masks-idx3-ubyte`): one per image, the images' size, class ids below the class count. */
+async function withIdxMasks(ds: Dataset, dir: string, files: IdxFiles): Promise<Dataset> {
+  const [rows, cols] = ds.shape as [number, number];
+  const read = async (file: string, split: Split) => {
+    const path = join(dir, file);
+    const masks = parseIdxImages(await readMaybeGzip(path), path);
+    if (masks.rows !== rows || masks.cols !== cols) {
+      throw new DatasetError(
+        `${path}: masks are ${masks.rows}×${masks.cols} but the images are ${rows}×${cols}; a mask labels each pixel of its image`,
+      );
+    }
+    if (masks.count < split.count)
+      throw new DatasetError(`${path} has ${masks.count} masks for ${split.count} images; each image needs one`);
+    const pixels = masks.pixels.slice(0, split.count * rows * cols);
+    const bad = pixels.findIndex((v) => v >= ds.numClasses);
+    if (bad >= 0) {
+      const [sample, at] = [Math.floor(bad / (rows * cols)), bad % (rows * cols)];
+      throw new DatasetError(
+        `${path}: mask ${sample} has class id ${pixels[bad]} at row ${Math.floor(at / cols)}, column ${at % cols}, out of range 0–${ds.numClasses - 1} (the classes in classes.txt)`,
+      );
+    }
+    return pixels;
+  };
+  const train = { ...ds.train, masks: await read(files.train!.masks!, ds.train) };
+  let test = ds.test;
+  if (test) {
+    if (!files.t10k?.masks)
+      throw new DatasetError(
+        `${dir}: the training images have masks (${files.train!.masks}) but the test images have none (t10k-masks-idx3-ubyte[.gz])`,
+      );
+    test = { ...test, masks: await read(files.t10k.masks, test) };
+  }
+  return { ...ds, train, test, masks: { shape: [rows, cols] } };
 }
 
 /**

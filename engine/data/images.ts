@@ -20,7 +20,7 @@ interface ImageFile {
   label: number;
 }
 
-interface Decoded {
+export interface Decoded {
   width: number;
   height: number;
   /** RGBA, 4 bytes per pixel. */
@@ -68,7 +68,7 @@ async function listImages(dir: string, classNames: readonly string[], prefix: st
   return out;
 }
 
-function decode(bytes: Buffer, file: ImageFile): Decoded {
+export function decode(bytes: Buffer, file: { rel: string; path: string }): Decoded {
   // The header's size first: a 20000×20000 image would take gigabytes to decode.
   try {
     checkImageSize(bytes, file.path);
@@ -92,7 +92,7 @@ function decode(bytes: Buffer, file: ImageFile): Decoded {
   throw new DatasetError(`${file.rel}: not a PNG or JPEG image despite its name (${file.path})`);
 }
 
-function isGray(img: Decoded): boolean {
+export function isGray(img: Decoded): boolean {
   const d = img.rgba;
   for (let i = 0; i < d.length; i += 4) {
     if (d[i] !== d[i + 1] || d[i] !== d[i + 2]) return false;

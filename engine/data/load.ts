@@ -9,6 +9,7 @@ import { loadEmbedded } from './embedded';
 import { listDir, pathKind } from './files';
 import { imageFolderLayout, loadImageFolder } from './images';
 import { hasIdxFiles, isIdxFileName, loadIdxDir, loadIdxFile } from './idx';
+import { loadMaskFolder, maskFolderLayout } from './mask-folder';
 import { standardize } from './normalize';
 import { DatasetError, type Dataset, type LoadOptions } from './types';
 
@@ -24,10 +25,12 @@ async function loadDir(dir: string, spec: string, opts: LoadOptions): Promise<Da
   if (await findCifarDir(dir)) return loadCifarDir(dir, spec, opts);
   // A train.csv that is not a regular file is refused by the reader, in words, rather than skipped.
   if (names.includes('train.csv') && (await pathKind(join(dir, 'train.csv'))) !== 'dir') return loadCsv(dir, spec, opts);
+  // Before the class-folder layout, which would take images/ and masks/ for two classes.
+  if (await maskFolderLayout(dir)) return loadMaskFolder(dir, spec, opts);
   if (await imageFolderLayout(dir)) return loadImageFolder(dir, spec, opts);
   throw new DatasetError(
     `${dir}: not a dataset folder NetCanvas can read. Expected MNIST-style IDX files (train-images-idx3-ubyte[.gz] …), ` +
-      'CIFAR-10 batches (data_batch_1.bin …), train.csv, or one sub-folder of PNG/JPEG images per class',
+      'CIFAR-10 batches (data_batch_1.bin …), train.csv, one sub-folder of PNG/JPEG images per class, or images/ and masks/ (segmentation)',
   );
 }
 
@@ -51,7 +54,7 @@ export async function loadDataset(spec: string, opts: LoadOptions = {}): Promise
 }
 
 async function loadRaw(spec: string, opts: LoadOptions): Promise<Dataset> {
-  if (spec === '') throw new DatasetError('no dataset given: name a folder, a .csv file or embedded:mnist');
+  if (spec === '') throw new DatasetError('no dataset given: name a folder, a .csv file, embedded:mnist or embedded:mnist-segmentation');
   if (spec.startsWith('embedded:')) return loadEmbedded(spec.slice('embedded:'.length), spec, opts);
   switch (await pathKind(spec)) {
     case 'missing':

@@ -20,7 +20,12 @@ export function takeSamples(split: Split, indices: ArrayLike<number>): Split {
     x.set(split.x.subarray(i * size, (i + 1) * size), k * size);
     y[k] = split.y[i]!;
   }
-  return { x, y, count: indices.length };
+  if (!split.masks) return { x, y, count: indices.length };
+  // A mask per sample, the same size for every sample: its share of the masks array.
+  const per = split.count > 0 ? split.masks.length / split.count : 0;
+  const masks = new Uint8Array(indices.length * per);
+  for (let k = 0; k < indices.length; k++) masks.set(split.masks.subarray(indices[k]! * per, (indices[k]! + 1) * per), k * per);
+  return { x, y, count: indices.length, masks };
 }
 
 /**

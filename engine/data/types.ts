@@ -6,9 +6,17 @@
 /** One split of samples. `x` holds `count` samples back to back, each `prod(shape)` floats, channels-last ([H, W, C]). */
 export interface Split {
   x: Float32Array;
-  /** Class index per sample, 0 ≤ y < numClasses. */
+  /** Class index per sample, 0 ≤ y < numClasses (0 throughout for a dataset whose samples have no label: `unlabelled`). */
   y: Int32Array;
   count: number;
+  /** Segmentation datasets: a class id per pixel, `count` masks of `Dataset.masks.shape` back to back. */
+  masks?: Uint8Array;
+}
+
+/** What a segmentation dataset's masks are: their size and classes (the dataset's `classNames`). */
+export interface MaskInfo {
+  /** [H, W]: the samples' height and width. */
+  shape: [number, number];
 }
 
 /** How `x` was scaled, so a viewer can turn samples back into 0–255 pixels (x·scale + offset, per channel). */
@@ -27,6 +35,10 @@ export interface Dataset {
   test: Split | null;
   licence?: string;
   normalization?: Normalization;
+  /** Present when every sample has a mask (`Split.masks`): the dataset can train segmentation; its classes are the masks'. */
+  masks?: MaskInfo;
+  /** The samples carry no class of their own (a folder of images and masks): classification cannot train on it. */
+  unlabelled?: boolean;
 }
 
 /**
@@ -56,6 +68,8 @@ export interface LoadOptions {
   datasetsDir?: string;
   /** The most bytes one file may hold or inflate to (default 1 GiB); the hosts' sample previews use less. */
   maxFileBytes?: number;
+  /** Where generated datasets (`embedded:mnist-segmentation`) are kept; defaults to `defaultCacheDir()`. */
+  cacheDir?: string;
 }
 
 /** Floats per sample. */

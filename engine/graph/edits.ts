@@ -141,14 +141,6 @@ export function setLabel(doc: GraphDoc, id: NodeId, label: string): GraphDoc {
   });
 }
 
-/** Freezes (false) or unfreezes (true) a node's weights; undefined: back to its layer's default. */
-export function setTrainable(doc: GraphDoc, id: NodeId, trainable: boolean | undefined): GraphDoc {
-  return mapNode(doc, id, (n) => {
-    const { trainable: _old, ...rest } = n;
-    return trainable === undefined ? (rest as GraphNode) : { ...rest, trainable };
-  });
-}
-
 export function moveNodes(doc: GraphDoc, positions: Readonly<Record<NodeId, Position>>): GraphDoc {
   return { ...doc, layout: { ...doc.layout, ...positions } };
 }
@@ -185,11 +177,25 @@ export function insertBefore(
   return { doc: { ...added.doc, edges }, id: added.id };
 }
 
+/** A new node fed by `nodeId`, placed below it: the fixes that extend the graph's output. */
+export function appendAfter(
+  doc: GraphDoc,
+  nodeId: NodeId,
+  type: string,
+  params: Record<string, unknown> = {},
+): { doc: GraphDoc; id: NodeId } {
+  const at = doc.layout?.[nodeId];
+  const added = addNode(doc, type, at ? { x: at.x, y: at.y + 110 } : { x: 0, y: 0 }, { ...params });
+  return { doc: { ...added.doc, edges: [...added.doc.edges, { source: nodeId, target: added.id }] }, id: added.id };
+}
+
 /** Applies a diagnostic's one-click fix. */
 export function applyFix(doc: GraphDoc, action: FixAction): GraphDoc {
   switch (action.kind) {
     case 'insertBefore':
       return insertBefore(doc, action.nodeId, action.port, action.type, action.params).doc;
+    case 'appendAfter':
+      return appendAfter(doc, action.nodeId, action.type, action.params).doc;
     case 'setParam': {
       const r = setParam(doc, action.nodeId, action.param, action.value);
       return 'doc' in r ? r.doc : doc;

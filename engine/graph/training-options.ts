@@ -27,7 +27,7 @@ export type FormUse =
   /** A number field, in the table's order; only for that optimizer when `optimizer` is given. */
   | { readonly field: string; readonly optimizer?: Optimizer; help?(config: TrainingConfig): string }
   /** A control of its own in the form (a select and what goes with it). */
-  | { readonly control: 'runner' | 'optimizer' | 'nesterov' | 'schedule' }
+  | { readonly control: 'runner' | 'task' | 'loss' | 'optimizer' | 'nesterov' | 'schedule' }
   /** Set elsewhere in the editor. */
   | { readonly elsewhere: string }
   /** Not in the editor: set in the graph file's `training`. */
@@ -53,6 +53,22 @@ export function momentumHelp(mu: number): string {
 const ADAM_STATE = 'FusedAdamOptimizer (in place, one launch per weight)';
 
 export const TRAINING_OPTIONS = {
+  task: {
+    trainer:
+      'the task registry (engine/task): what each batch is compared with (labels, masks, the input), the loss, the sums each step returns, the metrics and the views each epoch streams',
+    webgpu: 'as the trainer; segmentation’s [B, H, W, classes] scores reach the fused cross-entropy as [B·H·W, classes]',
+    // Read by each script's guard: they train classifiers and stop with a message for another task (the PyTorch runner refuses first).
+    scripts: allScripts('config'),
+    form: { control: 'task' },
+  },
+  loss: {
+    trainer: 'the task’s loss (TaskSpec.training.loss): cross-entropy; for reconstruction mean squared error or binary cross-entropy',
+    webgpu: 'cross-entropy: the fused kernel; mean squared error and binary cross-entropy: tfjs ops, recorded and replayed with the step',
+    scripts: allScripts({
+      ignored: 'the scripts train classifiers with cross-entropy; they stop with a message for another task (see task)',
+    }),
+    form: { control: 'loss' },
+  },
   runner: {
     trainer: 'not read: it chooses which trainer runs (the hosts and `netcanvas train` read it)',
     webgpu: 'not read',

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { formatPath } from './schema';
 import { SCHEDULES, type ScheduleSpec } from './schedules';
+import { LOSS_IDS, LOSS_LABELS, TASK_IDS, TASK_LOSSES, type LossId } from '../task/ids';
 
 const schedule = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('constant') }),
@@ -20,6 +21,10 @@ export const OPTIMIZERS = ['sgd', 'adam'] as const;
 export type Optimizer = (typeof OPTIMIZERS)[number];
 
 export const trainingSchema = z.looseObject({
+  /** What the graph learns (engine/task): a class per sample (default), a class per pixel, or the input back. */
+  task: z.enum(TASK_IDS).default('classification'),
+  /** The task's loss; omitted: the task's default (cross-entropy; mean squared error for reconstruction). */
+  loss: z.enum(LOSS_IDS).optional(),
   optimizer: z.enum(OPTIMIZERS).default('adam'),
   learningRate: z.number().gt(0).lte(10).default(0.001),
   /** SGD only. */
@@ -42,7 +47,8 @@ export const trainingSchema = z.looseObject({
   runner: z.enum(['tfjs', 'pytorch']).optional(),
 });
 
-export type TrainingConfig = z.output<typeof trainingSchema>;
+/** The schema's output, with the loss resolved for the task (the file may leave it out). */
+export type TrainingConfig = z.output<typeof trainingSchema> & { loss: LossId };
 /**
  * The schema's own fields, by name. (`TrainingConfig` also admits any other field, kept as the file
  * has it, so `keyof TrainingConfig` is every string: tables that must list each field use this.)
@@ -53,9 +59,17 @@ export type Schedule = TrainingConfig['schedule'];
 /** Defaults filled in, or a message naming the bad field ("training.learningRate: …"). */
 export function resolveTrainingConfig(raw: unknown): { ok: true; config: TrainingConfig } | { ok: false; error: string } {
   const parsed = trainingSchema.safeParse(raw ?? {});
-  if (parsed.success) return { ok: true, config: parsed.data };
-  const issue = parsed.error.issues[0]!;
-  return { ok: false, error: `training.${formatPath(issue.path)}: ${issue.message}` };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, error: `training.${formatPath(issue.path)}: ${issue.message}` };
+  }
+  const losses = TASK_LOSSES[parsed.data.task];
+  const loss = parsed.data.loss ?? losses[0];
+  if (!losses.includes(loss)) {
+    const choices = losses.map((l) => `"${l}" (${LOSS_LABELS[l]})`).join(' or ');
+    return { ok: false, error: `training.loss: "${loss}" is not a loss for ${parsed.data.task}; use ${choices}` };
+  }
+  return { ok: true, config: { ...parsed.data, loss } };
 }
 
 /** Learning rate for a 0-based epoch; the schedule steps once per epoch (formulas: ./schedules). */

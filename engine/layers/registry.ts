@@ -15,6 +15,7 @@ import { input } from './input';
 import { leakyRelu } from './leakyRelu';
 import { maxPool2d } from './maxPool2d';
 import { relu } from './relu';
+import { reshape } from './reshape';
 import { sigmoid } from './sigmoid';
 import { softmax } from './softmax';
 import { tanh } from './tanh';
@@ -37,6 +38,7 @@ export const LAYERS = {
   add,
   concat,
   flatten,
+  reshape,
   dense,
   softmax,
 } as const satisfies Record<string, AnyLayerSpec>;

@@ -29,10 +29,9 @@ export function lessonProblems(doc: GraphDoc, lesson: Lesson | undefined = doc.l
     }
     const spec = getLayer(node.type);
     names.forEach((name, i) => {
-      // `trainable` is the node's own field, lockable like a param.
-      if (spec && !(name in spec.params) && name !== 'trainable') {
+      if (spec && !(name in spec.params)) {
         problems.push(
-          `lesson.locked.params.${id}[${i}]: ${node.type} has no param "${name}" (it has ${[...Object.keys(spec.params), 'trainable'].join(', ')})`,
+          `lesson.locked.params.${id}[${i}]: ${node.type} has no param "${name}" (it has ${Object.keys(spec.params).join(', ')})`,
         );
       }
     });

@@ -30,7 +30,8 @@ export interface EpochPoint {
   /** 1-based. */
   readonly epoch: number;
   readonly trainLoss: number;
-  readonly trainAccuracy: number;
+  /** null for a task without an accuracy (reconstruction). */
+  readonly trainAccuracy: number | null;
   readonly validationLoss: number | null;
   readonly validationAccuracy: number | null;
   readonly learningRate: number;
@@ -69,7 +70,7 @@ export interface RunRecord {
   readonly curves: {
     readonly epochs: readonly EpochPoint[];
     /** Batch points: x in epochs (step / batches per epoch), the loss and accuracy of that batch. */
-    readonly batches: { readonly x: readonly number[]; readonly loss: readonly number[]; readonly accuracy: readonly number[] };
+    readonly batches: { readonly x: readonly number[]; readonly loss: readonly number[]; readonly accuracy: readonly (number | null)[] };
   };
   readonly metrics: Extract<TrainerEvent, { type: 'done' }>['metrics'] | null;
   readonly confusion: readonly (readonly number[])[] | null;
@@ -130,7 +131,7 @@ export function newRunRecord(start: {
 /** Keeps every other point once there are too many: evenly thinned, the newest always kept. */
 function thin(batches: RunRecord['curves']['batches']): RunRecord['curves']['batches'] {
   if (batches.x.length <= MAX_BATCH_POINTS) return batches;
-  const keep = (_: number, i: number, all: readonly number[]) => i % 2 === 0 || i === all.length - 1;
+  const keep = (_: unknown, i: number, all: { readonly length: number }) => i % 2 === 0 || i === all.length - 1;
   return { x: batches.x.filter(keep), loss: batches.loss.filter(keep), accuracy: batches.accuracy.filter(keep) };
 }
 

@@ -14,7 +14,8 @@ import { readSteps, type PendingStep, type StepResult } from './step';
 /** What an epoch's training steps add up to. */
 export interface EpochTotals {
   lossSum: number;
-  correct: number;
+  /** The task's sums over the epoch's batches (engine/task). */
+  readonly sums: Float64Array;
   seen: number;
   /** Per tracked layer, summed over the steps whose norms were read. */
   readonly normSums: number[];
@@ -43,7 +44,7 @@ export async function trainEpoch(
   const order = epochOrder(trainSplit.count, run.config.seed, epoch);
   const totals: EpochTotals = {
     lossSum: 0,
-    correct: 0,
+    sums: new Float64Array(run.task.sumsLength),
     seen: 0,
     normSums: new Array<number>(run.step.trackedLayers.length).fill(0),
     normSteps: 0,
@@ -69,11 +70,12 @@ export async function trainEpoch(
   const account = (result: StepResult, batch: number, n: number) => {
     counter.step++;
     totals.lossSum += result.loss * n;
-    totals.correct += result.correct;
+    result.sums.forEach((v, k) => (totals.sums[k]! += v));
     totals.seen += n;
     if (result.gradientNorms.length > 0) totals.normSteps++;
     result.gradientNorms.forEach((g, k) => (totals.normSums[k]! += g));
     const elapsed = Math.max(1e-6, (run.clock() - epochStart) / 1000);
+    const metrics = run.task.metrics(result.sums, n);
     batchEvents.offer({
       type: 'batch',
       runId: run.request.runId,
@@ -82,8 +84,9 @@ export async function trainEpoch(
       batchesPerEpoch,
       step: counter.step,
       loss: result.loss,
-      accuracy: result.correct / n,
+      accuracy: metrics.accuracy,
       samplesPerSecond: totals.seen / elapsed,
+      ...(metrics.accuracy === null ? { metrics: metrics.values } : {}),
     });
   };
 

@@ -4,7 +4,8 @@
  * events one JSON object per line. Everything here is plain data: numbers, never tensors.
  */
 import type { GraphDoc } from '../graph/types';
-import type { InitReport } from './transfer';
+import type { TaskId } from '../task/ids';
+import type { MetricId } from '../task/metrics';
 
 /** What to train on: `embedded:mnist`, or a path (IDX folder or file, CIFAR folder, image folder, .csv). */
 export interface DatasetRequest {
@@ -28,11 +29,6 @@ export type TrainerRequest =
       readonly backend?: string;
       /** Where to write the trained weights; omitted: not saved. */
       readonly checkpointPath?: string;
-      /**
-       * Transfer learning: start from another run's checkpoint (a `.weights.json`): nodes whose id and
-       * weight shapes match take its weights, the rest start fresh (`started.initFrom` says which).
-       */
-      readonly initFrom?: string;
     }
   | { readonly type: 'stop'; readonly runId: string };
 
@@ -65,6 +61,41 @@ export interface LayerFilters {
   readonly values: readonly number[];
 }
 
+/** A split's task metrics by name (engine/task/metrics.ts): `meanIoU`, `pixelAccuracy`, `psnr` (dB), `mse`, `accuracy`. */
+export type MetricValues = Readonly<Partial<Record<MetricId, number>>>;
+
+/** A test image with its true mask and the net's, for segmentation's view. Masks are H·W class ids, row-major. */
+export interface MaskSample {
+  readonly index: number;
+  /** The image as 0–255 grey or RGB bytes, channels-last. */
+  readonly pixels: number[];
+  readonly shape: readonly number[];
+  readonly truth: number[];
+  readonly predicted: number[];
+}
+
+/** A test image and the autoencoder's reconstruction of it, both 0–255 bytes of `shape`. */
+export interface ReconstructionSample {
+  readonly index: number;
+  readonly pixels: number[];
+  readonly reconstruction: number[];
+  readonly shape: readonly number[];
+}
+
+/** The test set's codes at a node with 2 outputs (an autoencoder's bottleneck), coloured by class where samples have one. */
+export interface CodePoints {
+  readonly nodeId: string;
+  readonly x: number[];
+  readonly y: number[];
+  /** The samples' classes (indices into the dataset's class names), or null for a dataset without labels. */
+  readonly labels: number[] | null;
+}
+
+/** What a task draws of the net's predictions, streamed each epoch and sent with `done` (engine/task views). */
+export type TaskView =
+  | { readonly kind: 'masks'; readonly samples: readonly MaskSample[] }
+  | { readonly kind: 'reconstructions'; readonly samples: readonly ReconstructionSample[]; readonly codes?: CodePoints };
+
 /** Trainer → parent. */
 export type TrainerEvent =
   | {
@@ -81,10 +112,10 @@ export type TrainerEvent =
       };
       readonly params: number;
       readonly config: Readonly<Record<string, unknown>>;
+      /** The graph's task (`training.task`); absent from older trainers: classification. */
+      readonly task?: TaskId;
       /** The first conv layers' filters as initialised (absent when the graph has none). */
       readonly filters?: readonly LayerFilters[];
-      /** With `initFrom`: which nodes took the checkpoint's weights, which did not and why. */
-      readonly initFrom?: InitReport;
     }
   | {
       /** Coalesced: at most 20 per second; the latest batch wins. */
@@ -96,8 +127,11 @@ export type TrainerEvent =
       /** Global step, counting from 1. */
       readonly step: number;
       readonly loss: number;
-      readonly accuracy: number;
+      /** Accuracy (classification) or pixel accuracy (segmentation) of this batch; null for reconstruction. */
+      readonly accuracy: number | null;
       readonly samplesPerSecond: number;
+      /** This batch's task metrics, for tasks whose headline is not an accuracy (reconstruction: psnr, mse). */
+      readonly metrics?: MetricValues;
     }
   | {
       readonly type: 'epoch';
@@ -106,9 +140,15 @@ export type TrainerEvent =
       readonly epoch: number;
       readonly epochs: number;
       readonly trainLoss: number;
-      readonly trainAccuracy: number;
+      /** null for a task without an accuracy (reconstruction). */
+      readonly trainAccuracy: number | null;
       readonly validationLoss: number | null;
       readonly validationAccuracy: number | null;
+      /** The task's metrics over the epoch's training batches and over the validation split (segmentation, reconstruction). */
+      readonly trainMetrics?: MetricValues;
+      readonly validationMetrics?: MetricValues | null;
+      /** The net's predictions on a few test samples after this epoch (segmentation, reconstruction). */
+      readonly view?: TaskView;
       readonly learningRate: number;
       readonly samplesPerSecond: number;
       readonly etaSeconds: number;
@@ -133,7 +173,13 @@ export type TrainerEvent =
         readonly trainAccuracy: number | null;
         readonly seconds: number;
         readonly epochsCompleted: number;
+        /** The task's metrics on the test split (segmentation: meanIoU, pixelAccuracy; reconstruction: psnr, mse). */
+        readonly test?: MetricValues;
       };
+      /** Segmentation: IoU of each class on the test split (null where a class is neither present nor predicted). */
+      readonly perClassIoU?: readonly (number | null)[];
+      /** The trained net's predictions on a few test samples (segmentation, reconstruction). */
+      readonly view?: TaskView;
       /** confusion[true][predicted] counts on the test set. */
       readonly confusion: number[][];
       readonly classNames: readonly string[];

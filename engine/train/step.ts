@@ -17,6 +17,8 @@
 import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../graph/training';
 import type { CompiledGraph } from '../compile/compile';
+import type { CrossEntropy } from '../task/types';
+import { taskRun, tfjsCrossEntropy, type TaskRun } from './task-run';
 import { collectGuarded } from '../compile/guardedUpdates';
 import { nodeWeights } from '../compile/weights';
 import { runInPlace, type InPlaceKernel } from './webgpu/fused/inplace';
@@ -24,9 +26,10 @@ import { runInPlace, type InPlaceKernel } from './webgpu/fused/inplace';
 type Tf = typeof tfType;
 
 export interface StepResult {
-  /** Cross-entropy plus the weight-decay penalty: the objective being minimised. */
+  /** The task's loss plus the weight-decay penalty: the objective being minimised. */
   readonly loss: number;
-  readonly correct: number;
+  /** The task's sums for this batch (engine/task: correct samples; a confusion matrix over pixels; a squared error). */
+  readonly sums: readonly number[];
   /** L2 norm of each tracked layer's gradient, in `trackedLayers` order; empty when not measured. */
   readonly gradientNorms: readonly number[];
   /** False when the loss or a gradient was NaN or infinite: the step was not applied. */
@@ -35,9 +38,13 @@ export interface StepResult {
   readonly overflowed?: boolean;
 }
 
-/** A step whose statistics may not have been read yet; `readSteps` reads a list of them at once. */
+/**
+ * A step whose statistics may not have been read yet; `readSteps` reads a list of them at once.
+ * Statistics are [loss, ...sums, ...norms]; `sums`: how many sums (default 1, a classifier's correct count).
+ */
 export type PendingStep =
-  { readonly values: Float32Array; readonly overflowed?: boolean } | { readonly stats: tfType.Tensor1D; readonly norms: boolean };
+  | { readonly values: Float32Array; readonly overflowed?: boolean; readonly sums?: number }
+  | { readonly stats: tfType.Tensor1D; readonly norms: boolean; readonly sums?: number };
 
 interface TrackedLayer {
   readonly nodeId: string;
@@ -46,8 +53,7 @@ interface TrackedLayer {
 
 export type StepGuard = 'host' | 'device';
 
-/** The mean softmax cross-entropy of logits [B, classes] against class indices [B]. */
-export type CrossEntropy = (labels: tfType.Tensor1D, logits: tfType.Tensor, numClasses: number) => tfType.Scalar;
+export type { CrossEntropy };
 
 /**
  * An optimizer that checks a step before writing anything (wasm's fused ones, in place): false when
@@ -66,12 +72,14 @@ export interface GuardedOptimizer {
 export interface TrainStep {
   readonly trackedLayers: readonly string[];
   readonly guard: StepGuard;
+  /** The task's sums per step (1 when left out: a classifier's correct count). */
+  readonly sumsLength?: number;
   /**
    * Queues one step. With the `host` guard it has finished (and was read) when this resolves.
    * `norms: false` (device guard only) skips the per-layer gradient norms — about two launches
    * per variable plus two per layer — and checks the gradients with one sum over all of them.
    */
-  run(x: tfType.Tensor, labels: tfType.Tensor1D, options?: { norms?: boolean }): Promise<PendingStep>;
+  run(x: tfType.Tensor, labels: tfType.Tensor, options?: { norms?: boolean }): Promise<PendingStep>;
   /** Frees what the step keeps between runs (a WebGPU step's recordings); the plain step keeps nothing. */
   dispose?(): void;
 }
@@ -86,19 +94,21 @@ const LATCH: InPlaceKernel = {
 };
 
 /**
- * `crossEntropy`: the loss's data term, by default tfjs's one-hot + `losses.softmaxCrossEntropy`
- * (the WebGPU acceleration passes a fused one).
+ * `task`: the run's task (./task-run.ts); a number stands for a classifier of that many classes.
+ * `crossEntropy`: the cross-entropy the task's loss uses, by default tfjs's one-hot +
+ * `losses.softmaxCrossEntropy` (the WebGPU acceleration passes a fused one).
  */
 export function makeTrainStep(
   tf: Tf,
   compiled: CompiledGraph,
   config: TrainingConfig,
-  numClasses: number,
+  task: TaskRun | number,
   optimizer: tfType.Optimizer,
   guard: StepGuard = 'host',
-  crossEntropy: CrossEntropy = (labels, logits, classes) =>
-    tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits) as tfType.Scalar,
+  crossEntropy: CrossEntropy = tfjsCrossEntropy(tf),
 ): TrainStep {
+  const run = typeof task === 'number' ? taskRun(tf, compiled, { task: 'classification', loss: 'crossEntropy' }) : task;
+  const sumsLength = run.sumsLength;
   const tracked: TrackedLayer[] = [];
   const decayed: { variable: tfType.Variable; lambda: number }[] = [];
   for (const [nodeId, weights] of nodeWeights(compiled)) {
@@ -114,30 +124,31 @@ export function makeTrainStep(
   let healthy: tfType.Variable | null = null;
 
   /**
-   * Forward, backward and [loss, correct, ...norms] (`norms` 'device'), [loss, correct, Σ of every
-   * gradient] ('sum') or [loss, correct] ('host': the caller reads the gradients itself), all still
+   * Forward, backward and [loss, ...sums, ...norms] (`norms` 'device'), [loss, ...sums, Σ of every
+   * gradient] ('sum') or [loss, ...sums] ('host': the caller reads the gradients itself), all still
    * on the backend.
    */
-  function compute(x: tfType.Tensor, labels: tfType.Tensor1D, norms: 'device' | 'sum' | 'host' = 'device') {
-    let logits: tfType.Tensor | null = null;
+  function compute(x: tfType.Tensor, labels: tfType.Tensor, norms: 'device' | 'sum' | 'host' = 'device') {
+    let sums: tfType.Tensor1D | null = null;
     const { value, grads } = tf.variableGrads(() => {
-      const out = compiled.logitsModel.apply(x, { training: true }) as tfType.Tensor;
-      logits = tf.keep(out);
-      let loss = crossEntropy(labels, out, numClasses);
+      const t = run.tensors(x, labels, true);
+      let loss = run.lossOf(t, crossEntropy);
+      // The sums read the same forward pass; they are not on the loss's path, so they cost no gradient.
+      sums = tf.keep(run.sums(t));
       for (const { variable, lambda } of decayed) loss = loss.add(tf.sum(tf.square(variable)).mul(lambda));
       return loss;
     }, allVariables);
     const stats = tf.tidy(() => {
-      const correct = tf.sum(tf.equal(tf.argMax(logits!, -1), labels).cast('float32'));
+      const head = tf.concat([value.reshape([1]), sums!]);
       // A NaN or ±∞ anywhere makes the plain sum non-finite too: enough for the guard.
       // One concat and one sum instead of a sum per gradient: launches, not arithmetic, cost on a GPU.
-      if (norms === 'host') return tf.stack([value, correct]) as tfType.Tensor1D;
+      if (norms === 'host') return head as tfType.Tensor1D;
       if (norms === 'sum')
-        return tf.stack([value, correct, tf.sum(tf.concat(allVariables.map((v) => grads[v.name]!.reshape([-1]))))]) as tfType.Tensor1D;
+        return tf.concat([head, tf.sum(tf.concat(allVariables.map((v) => grads[v.name]!.reshape([-1])))).reshape([1])]) as tfType.Tensor1D;
       const layerNorms = tracked.map((t) => tf.sqrt(tf.addN(t.variables.map((v) => tf.sum(tf.square(grads[v.name]!))))));
-      return tf.stack([value, correct, ...layerNorms]) as tfType.Tensor1D;
+      return (layerNorms.length > 0 ? tf.concat([head, tf.stack(layerNorms)]) : head) as tfType.Tensor1D;
     });
-    tf.dispose([logits!, value]);
+    tf.dispose([sums!, value]);
     return { stats, grads };
   }
 
@@ -155,7 +166,7 @@ export function makeTrainStep(
     });
   }
 
-  async function runHost(x: tfType.Tensor, labels: tfType.Tensor1D): Promise<PendingStep> {
+  async function runHost(x: tfType.Tensor, labels: tfType.Tensor): Promise<PendingStep> {
     const {
       value: { stats, grads },
       updates,
@@ -181,10 +192,10 @@ export function makeTrainStep(
     }
     for (const u of updates) finite ? u.apply(null) : u.discard();
     tf.dispose(Object.values(grads));
-    return overflowed ? { values, overflowed } : { values };
+    return overflowed ? { values, overflowed, sums: sumsLength } : { values, sums: sumsLength };
   }
 
-  async function runDevice(x: tfType.Tensor, labels: tfType.Tensor1D, options: { norms?: boolean } = {}): Promise<PendingStep> {
+  async function runDevice(x: tfType.Tensor, labels: tfType.Tensor, options: { norms?: boolean } = {}): Promise<PendingStep> {
     const norms = options.norms !== false;
     const {
       value: { stats, grads },
@@ -211,12 +222,13 @@ export function makeTrainStep(
       tf.dispose(Object.values(masked));
     }
     tf.dispose([ok, ...Object.values(grads)]);
-    return { stats, norms };
+    return { stats, norms, sums: sumsLength };
   }
 
   return {
     trackedLayers: tracked.map((t) => t.nodeId),
     guard,
+    sumsLength,
     run: guard === 'host' ? runHost : runDevice,
     dispose: () => healthy?.dispose(),
   };
@@ -241,10 +253,11 @@ export async function readSteps(tf: Tf, steps: readonly PendingStep[]): Promise<
     }
     const measured = !('norms' in s) || s.norms;
     const overflowed = 'overflowed' in s && s.overflowed === true;
+    const k = s.sums ?? 1;
     return {
       loss: values[0]!,
-      correct: values[1]!,
-      gradientNorms: measured ? Array.from(values.subarray(2)) : [],
+      sums: Array.from(values.subarray(1, 1 + k)),
+      gradientNorms: measured ? Array.from(values.subarray(1 + k)) : [],
       finite: !overflowed && values.every((n) => Number.isFinite(n)),
       ...(overflowed ? { overflowed } : {}),
     };

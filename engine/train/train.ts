@@ -11,14 +11,13 @@ import * as tf from '@tensorflow/tfjs';
 import { checkGraph } from '../check/checkGraph';
 import type { CheckResult } from '../check/types';
 import { CompileError, compileGraph, type CompiledGraph } from '../compile/compile';
-import { checkDatasetFits } from '../data/fit';
 import { loadDataset } from '../data/load';
 import { splitTrainValidation } from '../data/split';
 import { DatasetError, type Dataset } from '../data/types';
 import { learningRateAt, type TrainingConfig } from '../graph/training';
 import { accelerationFor } from './acceleration';
 import { batchSource } from './batches';
-import { CheckpointError, readCheckpoint, saveCheckpoint } from './checkpoint';
+import { saveCheckpoint } from './checkpoint';
 import { Coalescer } from './coalesce';
 import { mergeTrainingConfig, setLearningRate } from './config';
 import { trainEpoch } from './epoch';
@@ -27,7 +26,11 @@ import { inputFilters } from './filters';
 import type { BackendReport, LayerFilters, TrainerEvent } from './protocol';
 import { RunError, type Held, type RunState, type StartRequest } from './run-state';
 import { makeTrainStep } from './step';
-import { initFromCheckpoint, type InitReport } from './transfer';
+import { evaluateTask, batchTarget } from './task-evaluate';
+import { taskRun } from './task-run';
+import { taskView } from './task-views';
+import { taskMisfit } from '../task/fit';
+import type { TaskMetrics } from '../task/types';
 import { describeFault } from './webgpu/device/faults';
 
 export type { StartRequest } from './run-state';
@@ -85,7 +88,7 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
   const config = resolveConfig(request);
   const check = checkTrainable(request.graph);
   const backend = await chooseBackend(request.backend);
-  const ds = await loadAndFit(request, check);
+  const ds = await loadAndFit(request, check, config);
   const state = await setUp(request, hooks, clock, config, backend, ds, held);
   state.emit(await startedEvent(state, check.totals.params));
   const outcome = await trainEpochs(state);
@@ -109,8 +112,8 @@ async function chooseBackend(preferred: string | undefined): Promise<BackendRepo
   }
 }
 
-/** The dataset, refused when it does not fit the graph's input and output. */
-async function loadAndFit(request: StartRequest, compiledCheck: CheckResult): Promise<Dataset> {
+/** The dataset, refused when it does not fit the graph's input and output for its task. */
+async function loadAndFit(request: StartRequest, compiledCheck: CheckResult, config: TrainingConfig): Promise<Dataset> {
   let ds: Dataset;
   try {
     ds = await loadDataset(request.dataset.source, {
@@ -124,20 +127,8 @@ async function loadAndFit(request: StartRequest, compiledCheck: CheckResult): Pr
   }
   const inputShape = compiledCheck.nodes[compiledCheck.inputId!]!.outputShape ?? [];
   const outputShape = compiledCheck.nodes[compiledCheck.outputIds[0]!]!.outputShape ?? [];
-  if (outputShape.length !== 1) {
-    // A spatial output (a fully convolutional graph) can stay fully convolutional: scores per class
-    // from a 1×1 conv, averaged over the image.
-    const fix =
-      outputShape.length === 3
-        ? `end the graph in a 1×1 conv with ${ds.numClasses} filters and a global average pool, which keeps it fully convolutional, or in a flatten and a dense layer with ${ds.numClasses} units`
-        : `end the graph in a dense layer with ${ds.numClasses} units`;
-    throw new RunError(
-      'dataset',
-      `the graph's output is ${outputShape.join('×')} per sample, but ${ds.name} is a classification dataset that needs one score per class: ${fix}`,
-    );
-  }
-  const misfit = checkDatasetFits(ds, inputShape, outputShape[0]!);
-  if (misfit) throw new RunError('dataset', `${ds.name} does not fit the graph: ${misfit}`);
+  const misfit = taskMisfit(config.task, ds, inputShape, outputShape);
+  if (misfit) throw new RunError('dataset', misfit);
   return ds;
 }
 
@@ -199,11 +190,18 @@ async function setUp(
     throw err;
   }
   held.compiled = compiled;
-  const initFrom = request.initFrom ? await startFrom(compiled, request.initFrom) : undefined;
   const optimizer = (held.optimizer = acceleration.buildOptimizer(tf, config));
-  const batches = (held.batches = batchSource(tf, trainSplit, ds.shape, acceleration.dataOnDevice, acceleration.deviceBufferBytes));
+  const task = taskRun(tf, compiled, config, ds.normalization);
+  const batches = (held.batches = batchSource(
+    tf,
+    trainSplit,
+    ds.shape,
+    acceleration.dataOnDevice,
+    acceleration.deviceBufferBytes,
+    batchTarget(task),
+  ));
   const step = (held.step = acceleration.wrapStep(
-    makeTrainStep(tf, compiled, config, ds.numClasses, optimizer, acceleration.guard, acceleration.crossEntropy),
+    makeTrainStep(tf, compiled, config, task, optimizer, acceleration.guard, acceleration.crossEntropy),
     optimizer,
   ));
   return {
@@ -222,7 +220,7 @@ async function setUp(
     optimizer,
     batches,
     step,
-    initFrom,
+    task,
     at: (place) => (where = place),
     checkDevice() {
       const failure = deviceFailure();
@@ -252,26 +250,20 @@ async function startedEvent(run: RunState, params: number): Promise<TrainerEvent
     },
     params,
     config: run.config as unknown as Record<string, unknown>,
+    task: run.config.task,
     ...withFilters(await inputFilters(run.compiled, run.request.graph)),
-    ...(run.initFrom ? { initFrom: run.initFrom } : {}),
   };
-}
-
-/** Transfer learning's start: the checkpoint's weights wherever they fit (a checkpoint that gives nothing is an error). */
-async function startFrom(compiled: CompiledGraph, path: string): Promise<InitReport> {
-  try {
-    return initFromCheckpoint(tf, compiled, await readCheckpoint(path), path);
-  } catch (err) {
-    if (err instanceof CheckpointError) throw new RunError('config', `cannot start from ${path}: ${err.message}`);
-    throw err;
-  }
 }
 
 interface Outcome {
   readonly stopped: boolean;
   readonly epochsCompleted: number;
-  readonly lastTrain: { readonly loss: number; readonly accuracy: number } | null;
+  readonly lastTrain: { readonly loss: number; readonly metrics: TaskMetrics } | null;
 }
+
+/** The events' task fields: metrics by name, for the tasks that have more than an accuracy. */
+const metricsFor = (run: RunState, m: TaskMetrics | null | undefined) =>
+  run.config.task === 'classification' || !m ? undefined : m.values;
 
 /** Every epoch at its scheduled rate, each validated and reported, until the last or a stop. */
 async function trainEpochs(run: RunState): Promise<Outcome> {
@@ -291,10 +283,11 @@ async function trainEpochs(run: RunState): Promise<Outcome> {
     stopped = totals.stopped;
     if (totals.seen === 0) break; // stopped before the epoch's first batch
     const trainSeconds = (clock() - epochStart) / 1000;
-    lastTrain = { loss: totals.lossSum / totals.seen, accuracy: totals.correct / totals.seen };
+    lastTrain = { loss: totals.lossSum / totals.seen, metrics: run.task.metrics(totals.sums, totals.seen) };
     if (stopped) break; // a partial epoch is not reported as an epoch
     run.at(`in epoch ${epoch + 1}'s validation`);
-    const val = run.validation.count > 0 ? await evaluateSplit(tf, run.compiled, run.validation, run.ds.shape, run.ds.numClasses) : null;
+    const val = run.validation.count > 0 ? await evaluateTask(tf, run.task, run.validation, run.ds.shape) : null;
+    const view = await taskView(tf, run.task, run.compiled, run.ds, run.ds.test ?? run.validation);
     run.checkDevice();
     const seconds = (clock() - epochStart) / 1000;
     epochSeconds.push(seconds);
@@ -306,9 +299,13 @@ async function trainEpochs(run: RunState): Promise<Outcome> {
       epoch: epoch + 1,
       epochs: config.epochs,
       trainLoss: lastTrain.loss,
-      trainAccuracy: lastTrain.accuracy,
+      trainAccuracy: lastTrain.metrics.accuracy,
       validationLoss: val?.loss ?? null,
-      validationAccuracy: val?.accuracy ?? null,
+      validationAccuracy: val?.metrics.accuracy ?? null,
+      ...(metricsFor(run, lastTrain.metrics)
+        ? { trainMetrics: metricsFor(run, lastTrain.metrics), validationMetrics: metricsFor(run, val?.metrics) ?? null }
+        : {}),
+      ...(view ? { view } : {}),
       learningRate,
       samplesPerSecond: totals.seen / Math.max(1e-6, trainSeconds),
       etaSeconds: mean * (config.epochs - epoch - 1),
@@ -326,32 +323,40 @@ async function trainEpochs(run: RunState): Promise<Outcome> {
 async function finish(run: RunState, outcome: Outcome, started: number): Promise<TerminalEvent> {
   const { ds, compiled } = run;
   run.at('in the final test');
-  const test =
-    ds.test && ds.test.count > 0
-      ? await evaluateSplit(tf, compiled, ds.test, ds.shape, ds.numClasses, {
+  const hasTest = ds.test != null && ds.test.count > 0;
+  // A classifier's test also gives the confusion matrix and the mistakes; other tasks' tests give their metrics and view.
+  const classes =
+    hasTest && run.config.task === 'classification'
+      ? await evaluateSplit(tf, compiled, ds.test!, ds.shape, ds.numClasses, {
           misclassifiedLimit: MISCLASSIFIED_LIMIT,
           normalization: ds.normalization,
         })
       : null;
+  const test = hasTest && !classes ? await evaluateTask(tf, run.task, ds.test!, ds.shape) : null;
+  const view = hasTest ? await taskView(tf, run.task, compiled, ds, ds.test) : null;
   run.checkDevice();
   const checkpoint = await run.save();
   const filters = await inputFilters(compiled, run.request.graph);
+  const testMetrics = metricsFor(run, test?.metrics);
   return {
     type: 'done',
     runId: run.request.runId,
     stopped: outcome.stopped,
     metrics: {
-      testLoss: test?.loss ?? null,
-      testAccuracy: test?.accuracy ?? null,
+      testLoss: classes?.loss ?? test?.loss ?? null,
+      testAccuracy: classes?.accuracy ?? test?.metrics.accuracy ?? null,
       trainLoss: outcome.lastTrain?.loss ?? null,
-      trainAccuracy: outcome.lastTrain?.accuracy ?? null,
+      trainAccuracy: outcome.lastTrain?.metrics.accuracy ?? null,
       seconds: (run.clock() - started) / 1000,
       epochsCompleted: outcome.epochsCompleted,
+      ...(testMetrics ? { test: testMetrics } : {}),
     },
-    confusion: test?.confusion ?? [],
+    confusion: classes?.confusion ?? [],
     classNames: ds.classNames,
-    misclassified: test?.misclassified ?? [],
+    misclassified: classes?.misclassified ?? [],
     checkpoint,
+    ...(test?.metrics.perClassIoU ? { perClassIoU: test.metrics.perClassIoU } : {}),
+    ...(view ? { view } : {}),
     ...withFilters(filters),
   };
 }

@@ -74,7 +74,9 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     });
     await expect
       .poll(() => page.locator('[data-testid=rf-caption]').textContent())
-      .toBe('Input grid. No sample image from embedded:nope: no embedded dataset called "nope" (available: embedded:mnist).');
+      .toBe(
+        'Input grid. No sample image from embedded:nope: no embedded dataset called "nope" (available: embedded:mnist, embedded:mnist-segmentation).',
+      );
     expect(await page.locator('[data-testid=rf-canvas]').getAttribute('data-picture')).toBe('grid');
   });
 
@@ -228,10 +230,8 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     await page.locator('select[aria-label="Code view"]').selectOption('pytorch');
     await page.getByRole('button', { name: 'Export files…' }).click();
     await answerPathDialog(page, dir);
-    // The host writes the files one after another: model.py can exist before its text is in it.
-    await expect
-      .poll(() => (existsSync(`${dir}/model.py`) ? readFileSync(`${dir}/model.py`, 'utf8') : ''), { timeout: 20_000 })
-      .toContain('class ');
+    await expect.poll(() => existsSync(`${dir}/model.py`), { timeout: 20_000 }).toBe(true);
+    expect(readFileSync(`${dir}/model.py`, 'utf8')).toContain('class ');
     await page.locator('select[aria-label="Code view"]').selectOption('json');
   });
 

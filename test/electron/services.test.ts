@@ -74,7 +74,8 @@ describe('dispatcher', () => {
     expect(missing).toEqual({ ok: false, error: `No sample image from ${join(dir, 'nowhere')}: no such file or folder` });
     expect(await call('dataset.sample', { source: 'embedded:nope' })).toEqual({
       ok: false,
-      error: 'No sample image from embedded:nope: no embedded dataset called "nope" (available: embedded:mnist)',
+      error:
+        'No sample image from embedded:nope: no embedded dataset called "nope" (available: embedded:mnist, embedded:mnist-segmentation)',
     });
     // Bad arguments never reach the loader: the contract's schema answers, naming the field.
     for (const bad of [{ source: '' }, {}, { source: 42 }, { source: 'x'.repeat(4097) }]) {

@@ -17,7 +17,7 @@ export interface KerasEmitContext {
   readonly out: string;
   /** The Keras layer name (the node's identifier; weights and the code panel refer to it). */
   readonly layer: string;
-  /** `kernel_regularizer=…` arguments for the weights the layer registry marks as decayed, when λ > 0; `trainable=False` when frozen. */
+  /** `kernel_regularizer=…` arguments for the weights the layer registry marks as decayed, when λ > 0. */
   readonly regularizers: readonly string[];
 }
 
@@ -104,6 +104,7 @@ export const KERAS_EMITTERS: Record<LayerType, KerasEmitter> = {
   add: (ctx) => ({ lines: [call(ctx, 'layers.Add', [], `[${ctx.inputs.join(', ')}]`)] }),
   concat: (ctx) => ({ lines: [call(ctx, 'layers.Concatenate', ['axis=-1'], `[${ctx.inputs.join(', ')}]`)] }),
   flatten: (ctx) => ({ lines: [call(ctx, 'layers.Flatten', [])] }),
+  reshape: (ctx) => ({ lines: [call(ctx, 'layers.Reshape', [`(${(ctx.step.params.shape as number[]).join(', ')})`])] }),
   dense(ctx) {
     const args = [String(ctx.step.params.units)];
     if (!ctx.step.params.useBias) args.push('use_bias=False');

@@ -79,6 +79,8 @@ class Events(keras.callbacks.Callback):
 
 def main():
     limit = ARGS.limit or 10**12
+    if CONFIG["task"] != "classification":
+        raise SystemExit(f"this script trains classifiers; training.task \"{CONFIG['task']}\" trains in NetCanvas (netcanvas train), the exported model runs here as it is")
     if not ARGS.data:
         raise SystemExit("no dataset: pass --data (an IDX folder or a .csv file)")
     train = load_csv(ARGS.data, limit) if ARGS.data.endswith(".csv") else load_idx(ARGS.data, "train", limit)

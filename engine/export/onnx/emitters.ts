@@ -129,6 +129,15 @@ export const ONNX_EMITTERS: { readonly [T in LayerType]: OnnxEmitter<WeightRoleO
   },
   add: (ctx) => ctx.node('Sum', ctx.inputs, [ctx.output]),
   concat: (ctx) => ctx.node('Concat', ctx.inputs, [ctx.output], { axis: 1 }),
+  reshape(ctx) {
+    const shape = ctx.step.params.shape as number[];
+    const target = ctx.constant('shape', { dims: [shape.length + 1], int64s: [-1, ...shape] });
+    if (shape.length !== 3) return ctx.node('Reshape', [ctx.inputs[0]!, target], [ctx.output]);
+    // The vector is in the app's order (channels last): reshape to NHWC, then transpose to NCHW.
+    const nhwc = `${ctx.output}__nhwc`;
+    ctx.node('Reshape', [ctx.inputs[0]!, target], [nhwc]);
+    ctx.node('Transpose', [nhwc], [ctx.output], { perm: [0, 3, 1, 2] });
+  },
   flatten(ctx) {
     if (ctx.step.inputShapes[0]!.length !== 3) return ctx.node('Identity', ctx.inputs, [ctx.output]);
     const nhwc = `${ctx.output}__nhwc`;

@@ -201,6 +201,13 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported ONNX model'): Onn
       case 'Flatten':
       case 'Reshape': {
         const target = n.op === 'Reshape' ? (weightOf(n.inputs[1])?.ints ?? []) : [];
+        // A vector in the app's order back into an NHWC image (the reshape layer; a transpose to NCHW follows).
+        if (n.op === 'Reshape' && target.length === 4 && target[0] === -1 && x?.kind === 'vector' && !x.chwFrom) {
+          const hwc = target.slice(1) as [number, number, number];
+          if (hwc[0] * hwc[1] * hwc[2] !== x.size) refuse(n, `reshape to [${target.join(', ')}] does not keep the ${x.size} values`);
+          else alias({ kind: 'image', node: newNode(n.name || out, 'reshape', { shape: hwc }, [x.node]), hwc, layout: 'nhwc' });
+          break;
+        }
         if (n.op === 'Reshape' && !(target.length === 2 && target[1] === -1)) {
           refuse(n, `reshape to [${target.join(', ')}] is not a flatten`);
           break;

@@ -126,6 +126,15 @@ export const PYTORCH_EMITTERS: Record<LayerType, PyEmitter> = {
   add: () => ({ forward: (inputs, out) => [`${out} = ${inputs.join(' + ')}`] }),
   concat: () => ({ forward: (inputs, out) => [`${out} = torch.cat([${inputs.join(', ')}], dim=1)`] }),
   flatten: () => ({ forward: ([x], out) => [`${out} = torch.flatten(${x}, 1)`] }),
+  // The app's vector is row-major channels-last: view it as [N, H, W, C], then go channels-first.
+  reshape: (step) => ({
+    forward: ([x], out) => {
+      const shape = step.params.shape as number[];
+      return shape.length === 3
+        ? [`${out} = ${x}.reshape(-1, ${shape.join(', ')}).permute(0, 3, 1, 2).contiguous()`]
+        : [`${out} = ${x}.reshape(-1, ${shape.join(', ')})`];
+    },
+  }),
   dense: (step, self) => ({
     module: `nn.Linear(${step.inputShapes[0]![0]!}, ${step.params.units as number}${step.params.useBias ? '' : `, bias=${pyBool(false)}`})`,
     forward: ([x], out) => [`${out} = ${self}(${x})`],

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { defaultDatasetsDir } from '../../data/embedded';
+import { resolveTrainingConfig } from '../../graph/training';
 import type { GraphDoc } from '../../graph/types';
 import type { DatasetRequest, TrainerEvent } from '../../train/protocol';
 import { ExportError, exportGraph } from '../index';
@@ -51,6 +52,13 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
     onEvent({ type: 'error', runId: opts.runId, kind, message });
     return kind === 'internal' ? 70 : 1;
   };
+  const task = resolveTrainingConfig({ ...(doc.training ?? {}), ...(opts.config ?? {}) });
+  if (task.ok && task.config.task !== 'classification') {
+    return fail(
+      'config',
+      `the PyTorch runner trains classifiers; training.task "${task.config.task}" trains with TensorFlow.js (set the runner to TensorFlow.js)`,
+    );
+  }
   const python = await findTorchPythonAsync(opts.pythons);
   if (!python.ok) return fail('backend', `cannot train with PyTorch: ${python.message}`);
 

@@ -91,6 +91,8 @@ class GraphError(Exception):
 
 def train():
     global DEVICE
+    if CONFIG["task"] != "classification":
+        raise GraphError(f"this script trains classifiers; training.task \"{CONFIG['task']}\" trains in NetCanvas (netcanvas train), the exported model runs here as it is")
     if OUTPUT_UNITS == 0:
         raise GraphError(f"this script trains classifiers: the model's output must be a vector of class scores, not {OUTPUT_SHAPE}")
     DEVICE = pick_device(ARGS.device)

@@ -106,6 +106,7 @@ export const TFJS_EMITTERS: Record<LayerType, TsEmitter> = {
   add: (ctx) => ({ lines: layerCall(ctx, 'add', {}, `[${ctx.inputs.join(', ')}]`) }),
   concat: (ctx) => ({ lines: layerCall(ctx, 'concatenate', { axis: -1 }, `[${ctx.inputs.join(', ')}]`) }),
   flatten: (ctx) => ({ lines: layerCall(ctx, 'flatten', {}) }),
+  reshape: (ctx) => ({ lines: layerCall(ctx, 'reshape', { targetShape: `[${(ctx.step.params.shape as number[]).join(', ')}]` }) }),
   dense: (ctx) => ({
     lines: layerCall(ctx, 'dense', {
       units: ctx.step.params.units as number,

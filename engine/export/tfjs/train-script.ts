@@ -136,6 +136,9 @@ const limit = args.limit ? Number(args.limit) : Infinity;
 
 async function main() {
   await tf.ready();
+  if (CONFIG.task !== 'classification') {
+    throw new Error('this script trains classifiers; training.task "' + CONFIG.task + '" trains in NetCanvas (netcanvas train), the exported model runs here as it is');
+  }
   if (!args.data) throw new Error('no dataset: pass --data DIR_OR_CSV');
   const train = args.data.endsWith('.csv') ? loadCsv(args.data, limit) : loadIdx(args.data, 'train', limit);
   const { model, logitsModel } = buildModel();

@@ -6,6 +6,8 @@
 import { Fragment, memo, type ReactNode } from 'react';
 import { SCHEDULE_TYPES, SCHEDULES } from '../../../engine/graph/schedules';
 import { resolveTrainingConfig, type Optimizer, type Schedule, type TrainingConfig } from '../../../engine/graph/training';
+import { LOSS_LABELS, TASK_LOSSES } from '../../../engine/task/ids';
+import { TASK_LIST, TASKS } from '../../../engine/task/registry';
 import { TRAINING_OPTIONS, type TrainingOption, type TrainingOptionName } from '../../../engine/graph/training-options';
 import { CommitField } from '../panels/CommitField';
 import { LockMark } from '../panels/LockMark';
@@ -29,7 +31,40 @@ type Set = (patch: Record<string, unknown>) => void;
 const OPTIMIZER_LABELS: Record<Optimizer, string> = { adam: 'Adam', sgd: 'SGD (momentum)' };
 
 /** `locked`: the lesson's reason when it locks this field; the control then shows a padlock and is read-only. */
-const CONTROLS: Record<'runner' | 'optimizer' | 'nesterov' | 'schedule', (c: TrainingConfig, set: Set, locked?: string) => ReactNode> = {
+const CONTROLS: Record<
+  'runner' | 'task' | 'loss' | 'optimizer' | 'nesterov' | 'schedule',
+  (c: TrainingConfig, set: Set, locked?: string) => ReactNode
+> = {
+  task: (c, set) => (
+    <label className="field" title={TASKS[c.task].doc}>
+      Task
+      <select
+        value={c.task}
+        // A loss chosen for the old task may not exist for the new one: the new task's default.
+        onChange={(e) => set({ task: e.target.value === 'classification' ? undefined : e.target.value, loss: undefined })}
+        data-testid="task"
+      >
+        {TASK_LIST.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  ),
+  loss: (c, set) =>
+    TASK_LOSSES[c.task].length < 2 ? null : (
+      <label className="field">
+        Loss
+        <select value={c.loss} onChange={(e) => set({ loss: e.target.value })} data-testid="loss">
+          {TASK_LOSSES[c.task].map((l) => (
+            <option key={l} value={l}>
+              {LOSS_LABELS[l]}
+            </option>
+          ))}
+        </select>
+      </label>
+    ),
   runner: (c, set, locked) => (
     <label className="field">
       <span>

@@ -14,12 +14,13 @@ export interface Curves {
   /** Epochs as a fractional axis: batch points at step / batchesPerEpoch, epoch points at whole numbers. */
   readonly batchX: number[];
   readonly batchLoss: number[];
-  readonly batchAccuracy: number[];
+  /** null where the task has no accuracy (reconstruction). */
+  readonly batchAccuracy: (number | null)[];
   readonly epochX: number[];
   readonly validationLoss: (number | null)[];
   readonly validationAccuracy: (number | null)[];
   readonly trainLoss: number[];
-  readonly trainAccuracy: number[];
+  readonly trainAccuracy: (number | null)[];
   readonly learningRate: number[];
   /** One entry per epoch: node id → weight-gradient L2 norm. */
   readonly gradientNorms: Record<string, number>[];

@@ -71,7 +71,15 @@ describe('the checker knows the graph’s dataset', () => {
   });
 
   it("the FCN template's 28×28×2 output on MNIST, fixed fully convolutionally before its softmax", () => {
-    const fcn = template('fcn');
+    // The FCN template trained as a classifier on MNIST's 28×28 digits, with 2 scores per pixel.
+    const seg = template('fcn');
+    const fcn = {
+      ...seg,
+      training: {},
+      nodes: seg.nodes.map((n) =>
+        n.id === 'in' ? { ...n, params: { shape: [28, 28, 1] } } : n.id === 'score' ? { ...n, params: { ...n.params, filters: 2 } } : n,
+      ),
+    };
     const d = checkGraph(fcn, { dataset: MNIST }).diagnostics.find((x) => x.code === 'output-not-classes')!;
     expect(d.message).toContain('is 28×28×2 per sample, but embedded:mnist has 10 classes');
     expect(d.fix!.label).toBe('Add a 1×1 conv with 10 filters and a global average pool before the softmax');

@@ -85,6 +85,8 @@ describe('compileGraph', () => {
         { id: 'cat2', type: 'concat', params: {} },
         { id: 'drop', type: 'dropout', params: { rate: 0.3 } },
         { id: 'dense', type: 'dense', params: { units: 3 } },
+        { id: 'unflat', type: 'reshape', params: { shape: [1, 1, 3] } },
+        { id: 'flat2', type: 'flatten', params: {} },
         { id: 'soft', type: 'softmax', params: {} },
       ],
       edges: [
@@ -108,7 +110,9 @@ describe('compileGraph', () => {
         ['flat', 'cat2'],
         ['cat2', 'drop'],
         ['drop', 'dense'],
-        ['dense', 'soft'],
+        ['dense', 'unflat'],
+        ['unflat', 'flat2'],
+        ['flat2', 'soft'],
       ].map(([source, target]) => ({ source: source!, target: target! })),
     };
     const used = new Set(branchy.nodes.map((n) => n.type));

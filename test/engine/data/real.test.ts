@@ -56,7 +56,9 @@ describe('embedded:mnist', () => {
   });
 
   it('names the embedded datasets when asked for an unknown one', async () => {
-    await expect(loadDataset('embedded:cifar')).rejects.toThrow('no embedded dataset called "cifar" (available: embedded:mnist)');
+    await expect(loadDataset('embedded:cifar')).rejects.toThrow(
+      'no embedded dataset called "cifar" (available: embedded:mnist, embedded:mnist-segmentation)',
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The graphs every exporter is proven on: all templates plus generated graphs that between them use
  * every layer type, padding valid/same/int (odd sizes, so "same" with stride 2 is asymmetric),
- * strides, dilation, residual adds, concat (of images and of flattened vectors), nearest and
+ * strides, dilation, residual adds, concat (of images and of flattened vectors), a reshape, nearest and
  * bilinear upsampling, and batch norm in both ranks.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,15 +9,14 @@ import { join } from 'node:path';
 import { parseGraph } from '../../../engine/graph/load';
 import type { GraphDoc } from '../../../engine/graph/types';
 
-/** `extra`: node fields beside the params (`trainable`). */
-type NodeSpec = [id: string, type: string, params: Record<string, unknown>, inputs: string[], extra?: Record<string, unknown>];
+type NodeSpec = [id: string, type: string, params: Record<string, unknown>, inputs: string[]];
 
 function graph(name: string, nodes: NodeSpec[]): GraphDoc {
   return {
     format: 'netcanvas.graph',
     version: 1,
     name,
-    nodes: nodes.map(([id, type, params, , extra]) => ({ id, type, params, label: id === 'in' ? 'Input' : undefined, ...extra })),
+    nodes: nodes.map(([id, type, params]) => ({ id, type, params, label: id === 'in' ? 'Input' : undefined })),
     edges: nodes.flatMap(([id, , , inputs]) => inputs.map((source, port) => ({ source, target: id, targetPort: port }))),
   };
 }
@@ -87,33 +86,14 @@ export const GENERATED: GraphDoc[] = [
     ['lr', 'leakyRelu', {}, ['cat']],
     ['fc', 'dense', { units: 6 }, ['lr']],
   ]),
-  // Hand-set filters (frozen by default; one made trainable, so it starts as the preset and learns) and
-  // frozen learned layers, batch norm included: exports keep the presets' values and mark what is frozen.
-  graph('Frozen and hand-set filters', [
-    ['in', 'input', { shape: [9, 8, 2] }, []],
-    ['blur', 'conv2d', { filters: 2, kernelSize: 5, kernel: 'gaussian', sigma: 1.5, padding: 'same' }, ['in']],
-    ['edge', 'conv2d', { filters: 2, kernelSize: 3, kernel: 'sobelX', useBias: false }, ['blur'], { trainable: true }],
-    [
-      'own',
-      'conv2d',
-      {
-        filters: 2,
-        kernelSize: 2,
-        kernel: [
-          [1, -1],
-          [0.5, 0.25],
-        ],
-        strides: 2,
-      },
-      ['edge'],
-    ],
-    ['fixed_conv', 'conv2d', { filters: 3, kernelSize: 2 }, ['own'], { trainable: false }],
-    ['fixed_bn', 'batchNorm', {}, ['fixed_conv'], { trainable: false }],
-    ['r', 'relu', {}, ['fixed_bn']],
-    ['f', 'flatten', {}, ['r']],
-    ['hidden', 'dense', { units: 5 }, ['f'], { trainable: false }],
-    ['logits', 'dense', { units: 3 }, ['hidden']],
-    ['sm', 'softmax', {}, ['logits']],
+  // A dense layer's vector back into an image (channels last), convolved, flattened again: the reshape's value order.
+  graph('Dense back to an image', [
+    ['in', 'input', { shape: [5] }, []],
+    ['to_img', 'dense', { units: 24 }, ['in']],
+    ['img', 'reshape', { shape: [2, 3, 4] }, ['to_img']],
+    ['img_conv', 'conv2d', { filters: 3, kernelSize: 2, padding: 'same' }, ['img']],
+    ['img_flat', 'flatten', {}, ['img_conv']],
+    ['img_out', 'dense', { units: 3 }, ['img_flat']],
   ]),
 ];
 

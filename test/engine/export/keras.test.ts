@@ -37,6 +37,7 @@ const KERAS_CLASS: Record<LayerType, string | ((s: Step) => string)> = {
   add: 'layers.Add',
   concat: 'layers.Concatenate',
   flatten: 'layers.Flatten',
+  reshape: 'layers.Reshape',
   dense: 'layers.Dense',
   softmax: 'layers.Softmax',
 };

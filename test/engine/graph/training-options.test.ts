@@ -17,6 +17,8 @@ import { chain } from '../../helpers/graphs';
 
 /** Every option away from its default, so a script that hard-codes a default shows. */
 const TRAINING = {
+  task: 'classification',
+  loss: 'crossEntropy',
   optimizer: 'sgd',
   learningRate: 0.02,
   momentum: 0.8,

@@ -68,6 +68,9 @@ function tfjsOutput(c: Case): { shape: number[]; trainable: number } {
     case 'concat':
       layer = tf.layers.concatenate();
       break;
+    case 'reshape':
+      layer = tf.layers.reshape({ targetShape: p.shape as number[] });
+      break;
     case 'flatten':
       layer = tf.layers.flatten();
       break;
@@ -137,6 +140,10 @@ for (const input of [[10], [784]]) {
   for (const type of ['relu', 'sigmoid', 'softmax', 'dropout', 'batchNorm', 'flatten']) cases.push({ type, input, params: {} });
   cases.push({ type: 'dense', input, params: { units: 7 } }, { type: 'dense', input, params: { units: 3, useBias: false } });
 }
+cases.push(
+  { type: 'reshape', input: [784], params: { shape: [7, 7, 16] } },
+  { type: 'reshape', input: [12], params: { shape: [2, 3, 2] } },
+);
 
 describe('shapes and parameter counts equal real tfjs layers', () => {
   beforeAll(async () => {

@@ -31,6 +31,26 @@ export function tinyCnn(training: Record<string, unknown> = {}): GraphDoc {
   return { format: 'netcanvas.graph', version: 1, name: 'tiny CNN', nodes, edges, training: { epochs: 2, batchSize: 32, ...training } };
 }
 
+/** A minimal fully convolutional net for the generated 64×64 segmentation set: 11 scores per pixel. */
+export function tinyFcn(training: Record<string, unknown> = {}): GraphDoc {
+  const nodes = [
+    { id: 'in', type: 'input', params: { shape: [64, 64, 1] } },
+    { id: 'c1', type: 'conv2d', params: { filters: 4, kernelSize: 3, padding: 'same' } },
+    { id: 'r1', type: 'relu', params: {} },
+    { id: 'score', type: 'conv2d', params: { filters: 11, kernelSize: 1 } },
+    { id: 'prob', type: 'softmax', params: {} },
+  ];
+  const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id }));
+  return {
+    format: 'netcanvas.graph',
+    version: 1,
+    name: 'tiny FCN',
+    nodes,
+    edges,
+    training: { task: 'segmentation', batchSize: 16, ...training },
+  };
+}
+
 export function collect() {
   const events: TrainerEvent[] = [];
   const of = <T extends TrainerEvent['type']>(type: T) => events.filter((e): e is Extract<TrainerEvent, { type: T }> => e.type === type);

@@ -168,10 +168,21 @@ describe('train (in process)', () => {
     expect(b.type === 'error' && b.kind === 'dataset' && b.message).toMatch(/28×28×1 but the graph's input is 32×32×3/);
     // A spatial output (the FCN template's) is told how to stay fully convolutional.
     const fcn = JSON.parse(readFileSync(new URL('../../../templates/fcn.json', import.meta.url), 'utf8'));
-    const c = await train({ type: 'start', runId: 'd', graph: fcn, dataset: data }, { onEvent: () => {} });
-    expect(c.type === 'error' && c.kind === 'dataset' && c.message).toMatch(
-      /output is 28×28×2 per sample.*: end the graph in a 1×1 conv with 10 filters and a global average pool/,
+    const asClassifier = {
+      ...fcn,
+      dataset: {},
+      nodes: fcn.nodes.map((n: { id: string }) => (n.id === 'in' ? { ...n, params: { shape: [28, 28, 1] } } : n)),
+    };
+    const c = await train(
+      { type: 'start', runId: 'd', graph: { ...asClassifier, training: { task: 'classification' } }, dataset: data },
+      { onEvent: () => {} },
     );
+    expect(c.type === 'error' && c.kind === 'dataset' && c.message).toMatch(
+      /output is 28×28×11 per sample.*: end the graph in a 1×1 conv with 10 filters and a global average pool/,
+    );
+    // Trained for segmentation on a dataset without masks, it is told where masks come from.
+    const s = await train({ type: 'start', runId: 'd', graph: asClassifier, dataset: data }, { onEvent: () => {} });
+    expect(s.type === 'error' && s.kind === 'dataset' && s.message).toMatch(/has no masks: segmentation needs a class for every pixel/);
     const missing = await train(
       { type: 'start', runId: 'd', graph, dataset: { source: join(dir, 'nothing-here') } },
       { onEvent: () => {} },

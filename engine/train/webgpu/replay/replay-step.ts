@@ -84,7 +84,7 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
     }
   };
 
-  const plain = (x: tf.Tensor, labels: tf.Tensor1D, options?: { norms?: boolean }) => {
+  const plain = (x: tf.Tensor, labels: tf.Tensor, options?: { norms?: boolean }) => {
     report.plain++;
     return step.run(x, labels, options);
   };
@@ -93,7 +93,7 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
   const stillValid = (r: Replayable) =>
     r.variables.every(({ variable, buffer }) => !variable.isDisposed && recorder!.resourceOf(variable) === buffer);
 
-  function replay(r: Replayable, x: tf.Tensor, labels: tf.Tensor1D, norms: boolean): PendingStep {
+  function replay(r: Replayable, x: tf.Tensor, labels: tf.Tensor, norms: boolean): PendingStep {
     const stats = recorder!.replay(
       r.recording,
       [
@@ -104,13 +104,13 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
     ) as tf.Tensor1D;
     (optimizer as unknown as Internals).incrementIterations();
     report.replayed++;
-    return { stats, norms };
+    return { stats, norms, sums: step.sumsLength };
   }
 
   /** Runs the step through tfjs while recording it; keeps the recording if it can be replayed. */
-  async function record(kind: Kind, key: string, x: tf.Tensor, labels: tf.Tensor1D, norms: boolean): Promise<PendingStep> {
+  async function record(kind: Kind, key: string, x: tf.Tensor, labels: tf.Tensor, norms: boolean): Promise<PendingStep> {
     const rec = recorder!;
-    const { value, open, inputs } = await rec.capture([x, labels], ([xc, lc]) => step.run(xc!, lc as tf.Tensor1D, { norms }));
+    const { value, open, inputs } = await rec.capture([x, labels], ([xc, lc]) => step.run(xc!, lc!, { norms }));
     report.recorded++;
     if (!('stats' in value)) {
       rec.close(open);
@@ -138,7 +138,7 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
       } else if (miss(kind, key, `the step is not the same from one run to the next (${changed})`)) release(entry);
       else kind.candidate = entry;
     }
-    return { stats, norms: value.norms };
+    return { stats, norms: value.norms, sums: value.sums };
   }
 
   /** Counts a failed recording; true once the kind is given up (`report.off` says why). */
@@ -169,6 +169,7 @@ export function replayingStep(step: TrainStep, optimizer: tf.Optimizer): Replayi
   return {
     trackedLayers: step.trackedLayers,
     guard: step.guard,
+    ...(step.sumsLength != null ? { sumsLength: step.sumsLength } : {}),
     replay: report,
     async run(x, labels, options = {}) {
       const norms = options.norms !== false;

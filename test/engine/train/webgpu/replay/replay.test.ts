@@ -241,7 +241,7 @@ it('stops lending when a step writes from the host into a lent buffer, and every
     const [r] = await readSteps(tf, [await replay.run(x, labels, { norms })]);
     const sum = (await x.sum().data())[0]!;
     expect(r!.loss).toBeCloseTo(2 * sum, 2);
-    expect(r!.correct).toBeCloseTo(norms ? sum + 0.5 * x.size : 0, 2);
+    expect(r!.sums[0]).toBeCloseTo(norms ? sum + 0.5 * x.size : 0, 2);
     tf.dispose([x, labels]);
   }
   expect(replay.replay.off).toEqual({});
