@@ -4,7 +4,15 @@ import type { GraphDoc, GraphNode, NodeId, Shape } from '../graph/types';
 import type { ReceptiveField } from '../layers/conv-math';
 import { closestName, resolveParams } from '../layers/params';
 import { LAYER_TYPES, getLayer } from '../layers/registry';
-import { formatShape, trainableCount, type AnyLayerSpec, type LayerContext, type WeightSpec } from '../layers/spec';
+import {
+  formatShape,
+  frozenWeights,
+  nodeTrainable,
+  trainableCount,
+  type AnyLayerSpec,
+  type LayerContext,
+  type WeightSpec,
+} from '../layers/spec';
 import { budgetDiagnostics, type BudgetOptions } from './budgets';
 import { datasetProblems, type DatasetInfo } from './dataset';
 import { diagnostic, type Diagnostic } from './diagnostics';
@@ -56,7 +64,14 @@ function report(
   status: NodeStatus,
   inputs: readonly NodeId[],
   inputShapes: readonly (Shape | null)[],
-  rest?: { outputShape: Shape; weights: readonly WeightSpec[]; params: number; macs: number; receptiveField: ReceptiveField | null },
+  rest?: {
+    outputShape: Shape;
+    weights: readonly WeightSpec[];
+    params: number;
+    frozenParams: number;
+    macs: number;
+    receptiveField: ReceptiveField | null;
+  },
 ): NodeReport {
   return {
     id: p.node.id,
@@ -67,6 +82,8 @@ function report(
     outputShape: rest?.outputShape ?? null,
     weights: rest?.weights ?? [],
     params: rest?.params ?? 0,
+    trainable: nodeTrainable(p.node, p.spec, p.values),
+    frozenParams: rest?.frozenParams ?? 0,
     macs: rest?.macs ?? 0,
     receptiveField: rest?.receptiveField ?? null,
     activationSize: rest ? rest.outputShape.reduce((a, b) => a * b, 1) : 0,
@@ -132,7 +149,7 @@ export function checkGraph(doc: GraphDoc, options: CheckOptions = {}): CheckResu
   const nodes = idRecord<NodeReport>();
   const fields = new Map<NodeId, ReceptiveField | null>();
   const order: NodeId[] = [];
-  const totals = { params: 0, macs: 0, activationSize: 0 };
+  const totals = { params: 0, frozenParams: 0, macs: 0, activationSize: 0 };
   // Counting "the N nodes after it" walks downstream of every disconnected start; past this many
   // visits in all (thousands of starts feeding one long chain) the counts are left out.
   let countBudget = 1_000_000;
@@ -186,16 +203,20 @@ export function checkGraph(doc: GraphDoc, options: CheckOptions = {}): CheckResu
     warnOnJumpMismatch(id, ins, inFields, diagnostics);
     const receptiveField = spec.receptiveField(ctx, inFields, outcome.shape);
     fields.set(id, receptiveField);
-    const weights = spec.weights(ctx, outcome.shape);
+    const own = spec.weights(ctx, outcome.shape);
+    const trainable = nodeTrainable(p.node, spec, p.values);
+    const weights = trainable ? own : frozenWeights(own);
     const rest = {
       outputShape: outcome.shape,
       weights,
       params: trainableCount(weights),
+      frozenParams: trainable ? 0 : trainableCount(own),
       macs: spec.macs(ctx, outcome.shape),
       receptiveField,
     };
     nodes[id] = report(p, 'ok', ins, inShapes, rest);
     totals.params += rest.params;
+    totals.frozenParams += rest.frozenParams;
     totals.macs += rest.macs;
     totals.activationSize += nodes[id].activationSize;
   }

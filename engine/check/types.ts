@@ -18,8 +18,12 @@ export interface NodeReport {
   readonly outputShape: Shape | null;
   /** The tensors it keeps, from the layer's spec (roles, shapes, trainable, decayed); [] unless `ok`. */
   readonly weights: readonly WeightSpec[];
-  /** Trainable parameters (the trainable weights' sizes summed). */
+  /** Trainable parameters (the trainable weights' sizes summed; 0 for a frozen node). */
   readonly params: number;
+  /** Whether training changes its weights (the node's `trainable`, else its layer's default). */
+  readonly trainable: boolean;
+  /** Parameters the layer would learn but keeps fixed because the node is frozen (Keras's "non-trainable"). */
+  readonly frozenParams: number;
   /** Multiply-accumulates per sample. */
   readonly macs: number;
   readonly receptiveField: ReceptiveField | null;
@@ -40,6 +44,6 @@ export interface CheckResult {
   readonly inputId: NodeId | null;
   /** Reachable nodes nothing reads from; the first is the model's output. */
   readonly outputIds: readonly NodeId[];
-  readonly totals: { readonly params: number; readonly macs: number; readonly activationSize: number };
+  readonly totals: { readonly params: number; readonly frozenParams: number; readonly macs: number; readonly activationSize: number };
   readonly diagnostics: readonly Diagnostic[];
 }

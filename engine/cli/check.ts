@@ -15,6 +15,8 @@ export function checkJson(result: CheckResult) {
       status: n.status,
       outputShape: n.outputShape,
       params: n.params,
+      trainable: n.trainable,
+      frozenParams: n.frozenParams,
       macs: n.macs,
       receptiveField: n.receptiveField,
       activationSize: n.activationSize,
@@ -23,7 +25,12 @@ export function checkJson(result: CheckResult) {
   return {
     ok: result.ok,
     nodes,
-    totals: { params: result.totals.params, macs: result.totals.macs, activationSize: result.totals.activationSize },
+    totals: {
+      params: result.totals.params,
+      frozenParams: result.totals.frozenParams,
+      macs: result.totals.macs,
+      activationSize: result.totals.activationSize,
+    },
     diagnostics: result.diagnostics,
   };
 }
@@ -45,13 +52,14 @@ export function renderCheck(name: string, result: CheckResult, labels: Record<st
       label,
       n.type,
       shape,
-      n.status === 'ok' ? formatCount(n.params) : '',
+      n.status !== 'ok' ? '' : n.frozenParams > 0 ? `${formatCount(n.frozenParams)} frozen` : formatCount(n.params),
       n.status === 'ok' ? formatCount(n.macs) : '',
       field(n.receptiveField),
     ];
   });
   const lines = [`Graph: ${name}`, table(['Node', 'Type', 'Output shape', 'Params', 'MACs', 'Receptive field'], rows, new Set([3, 4]))];
-  lines.push(`Total params: ${formatCount(result.totals.params)}`);
+  const frozen = result.totals.frozenParams > 0 ? ` trainable, ${formatCount(result.totals.frozenParams)} frozen` : '';
+  lines.push(`Total params: ${formatCount(result.totals.params)}${frozen}`);
   lines.push(`Total MACs:   ${formatCount(result.totals.macs)} (${formatSI(result.totals.macs)} per sample)`);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;

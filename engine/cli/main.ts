@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Command> = {
   train: {
     summary: 'train a graph in a trainer process; saves FILE.weights.json beside it',
     usage:
-      'netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME] [--limit N] [--checkpoint PATH] [--runner tfjs|pytorch] [--json]',
+      'netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME] [--limit N] [--checkpoint PATH] [--init-from CKPT [--freeze-through NODE]] [--runner tfjs|pytorch] [--json]',
     options: {
       runner: { type: 'string' },
       data: { type: 'string' },
@@ -36,6 +36,8 @@ const COMMANDS: Record<string, Command> = {
       backend: { type: 'string' },
       limit: { type: 'string' },
       checkpoint: { type: 'string' },
+      'init-from': { type: 'string' },
+      'freeze-through': { type: 'string' },
       json: { type: 'boolean' },
     },
     async run(values, [file]) {
@@ -49,6 +51,8 @@ const COMMANDS: Record<string, Command> = {
         backend: s('backend'),
         limit: s('limit'),
         checkpoint: s('checkpoint'),
+        initFrom: s('init-from'),
+        freezeThrough: s('freeze-through'),
         runner: s('runner'),
         json: Boolean(values.json),
       });
@@ -56,17 +60,51 @@ const COMMANDS: Record<string, Command> = {
   },
   evaluate: {
     summary: 'test a trained graph: loss, accuracy, confusion matrix',
-    usage: 'netcanvas evaluate FILE [--data PATH] [--checkpoint PATH] [--backend NAME] [--limit N] [--json]',
+    usage:
+      'netcanvas evaluate FILE [--data PATH] [--checkpoint PATH] [--backend NAME] [--limit N] [--mc-dropout 1,2,5,10,50] [--json]\n' +
+      '       netcanvas evaluate A.json B.json [C.json ...] --ensemble [--data PATH] [--backend NAME] [--limit N] [--json]',
     options: {
       data: { type: 'string' },
       checkpoint: { type: 'string' },
       backend: { type: 'string' },
       limit: { type: 'string' },
+      'mc-dropout': { type: 'string' },
+      ensemble: { type: 'boolean' },
       json: { type: 'boolean' },
     },
-    async run(values, [file]) {
-      const { runEvaluate } = await import('./evaluate');
+    async run(values, files) {
       const s = (k: string) => values[k] as string | undefined;
+      const file = files[0];
+      if (values.ensemble) {
+        if (s('mc-dropout') !== undefined || s('checkpoint') !== undefined)
+          throw new CliError(
+            "--ensemble uses each graph's own checkpoint (FILE.weights.json) and cannot be combined with --mc-dropout or --checkpoint",
+          );
+        const { runEnsemble } = await import('./averaging');
+        const { positiveInt } = await import('./train');
+        return runEnsemble({
+          files,
+          data: s('data'),
+          backend: s('backend'),
+          limit: positiveInt('limit', s('limit')),
+          json: Boolean(values.json),
+        });
+      }
+      if (files.length > 1) throw new CliError(`evaluate takes one graph file (or several with --ensemble), got ${files.length}`);
+      if (s('mc-dropout') !== undefined) {
+        const { runMcDropout } = await import('./averaging');
+        const { positiveInt } = await import('./train');
+        return runMcDropout({
+          file: requireFile(file, this.usage),
+          passes: s('mc-dropout')!,
+          data: s('data'),
+          checkpoint: s('checkpoint'),
+          backend: s('backend'),
+          limit: positiveInt('limit', s('limit')),
+          json: Boolean(values.json),
+        });
+      }
+      const { runEvaluate } = await import('./evaluate');
       return runEvaluate({
         file: requireFile(file, this.usage),
         data: s('data'),
@@ -89,6 +127,31 @@ const COMMANDS: Record<string, Command> = {
         input: s('input'),
         checkpoint: s('checkpoint'),
         backend: s('backend'),
+        json: Boolean(values.json),
+      });
+    },
+  },
+  activations: {
+    summary: "write each layer's output for one image as PNGs (feature maps; bars for vectors)",
+    usage: 'netcanvas activations FILE --input IMAGE [--node ID] [--checkpoint PATH] [--backend NAME] -o DIR [--json]',
+    options: {
+      input: { type: 'string' },
+      node: { type: 'string' },
+      checkpoint: { type: 'string' },
+      backend: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+    },
+    async run(values, [file]) {
+      const { runActivations } = await import('./activations');
+      const s = (k: string) => values[k] as string | undefined;
+      return runActivations({
+        file: requireFile(file, this.usage),
+        input: s('input'),
+        node: s('node'),
+        checkpoint: s('checkpoint'),
+        backend: s('backend'),
+        out: s('out'),
         json: Boolean(values.json),
       });
     },

@@ -35,6 +35,12 @@ export function startedLines(e: Ev<'started'>): string[] {
     `dataset: ${d.name}, ${d.shape.join('×')}, ${d.classNames.length} classes — ${d.trainCount} train / ${d.validationCount} validation / ${d.testCount} test`,
     `model: ${e.params.toLocaleString('en-US')} trainable params`,
   ];
+  if (e.initFrom) {
+    const r = e.initFrom;
+    lines.push(`started from ${r.from}: loaded ${r.loaded.join(', ')}`);
+    for (const s of r.skipped) lines.push(`  ${s.nodeId} starts fresh: ${s.reason}`);
+    if (r.unused.length > 0) lines.push(`  not used from the checkpoint: ${r.unused.join(', ')} (no node with weights has that id here)`);
+  }
   return lines;
 }
 

@@ -5,6 +5,8 @@
  * Exit codes: 0 trained (or stopped), 1 training failed or diverged, 2 bad input.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { freezeThrough } from '../graph/freeze';
 import { defaultCheckpointPath } from '../train/checkpoint';
 import { startTrainerProcess } from '../train/processClient';
 import type { PytorchRunOptions } from '../export/pytorch/runner';
@@ -21,6 +23,10 @@ export interface TrainArgs {
   backend?: string;
   limit?: string;
   checkpoint?: string;
+  /** Transfer learning: start from this checkpoint wherever ids and shapes match. */
+  initFrom?: string;
+  /** Freeze this node and every weighted node before it (after --init-from loads them). */
+  freezeThrough?: string;
   /** `tfjs`: the app's trainer process; `pytorch`: the exported PyTorch script; default: the graph's `training.runner`, else tfjs. */
   runner?: string;
   json: boolean;
@@ -46,7 +52,15 @@ export function datasetSource(data: string | undefined, graphSource: unknown, gr
 const USER_ERRORS = new Set(['graph', 'dataset', 'config', 'backend']);
 
 export async function runTrain(args: TrainArgs): Promise<number> {
-  const graph = await readGraphFile(args.file);
+  let graph = await readGraphFile(args.file);
+  if (args.freezeThrough !== undefined) {
+    const frozen = freezeThrough(graph, args.freezeThrough);
+    if ('error' in frozen) throw new CliError(`--freeze-through: ${frozen.error}`);
+    graph = frozen.doc;
+    if (!args.json) out(`frozen: ${frozen.frozen.join(', ') || 'nothing (no layer with weights up to there)'}`);
+  }
+  const initFrom = args.initFrom === undefined ? undefined : resolve(args.initFrom);
+  if (initFrom !== undefined && !existsSync(initFrom)) throw new CliError(`--init-from: there is no checkpoint ${initFrom}`);
   const epochs = positiveInt('epochs', args.epochs);
   const batchSize = positiveInt('batch-size', args.batchSize);
   const limit = positiveInt('limit', args.limit);
@@ -96,7 +110,13 @@ export async function runTrain(args: TrainArgs): Promise<number> {
     config: { epochs, batchSize },
     checkpointPath,
   };
-  if (runner === 'pytorch') return runWithPytorch(graph, request, show, args.json);
+  if (runner === 'pytorch') {
+    if (initFrom)
+      throw new CliError(
+        "--init-from works with the app's trainer (--runner tfjs); export with --checkpoint to start a PyTorch script from trained weights",
+      );
+    return runWithPytorch(graph, request, show, args.json);
+  }
 
   const run = startTrainerProcess(
     {
@@ -104,6 +124,7 @@ export async function runTrain(args: TrainArgs): Promise<number> {
       ...request,
       graph,
       ...(args.backend ? { backend: args.backend } : {}),
+      ...(initFrom ? { initFrom } : {}),
     },
     show,
   );

@@ -24,6 +24,8 @@ export interface BuildContext {
   nextSeed(): number;
   /** Classes from `customLayers(tf)`, built once per compile. */
   readonly custom: ReturnType<typeof customLayers>;
+  /** Whether training changes the node's weights (the compiler marks a frozen layer after building it). */
+  readonly trainable: boolean;
 }
 
 export type Builder = (ctx: BuildContext) => Symbolic;
@@ -95,7 +97,8 @@ export const BUILDERS: Record<LayerType, Builder> = {
       biasInitializer: 'zeros',
       name: ctx.name,
     });
-    if (fedByDataOnly(x)) skipInputGradient(ctx.tf, layer);
+    // A frozen kernel needs no gradient either: the plain op's gradients are worked out only where needed.
+    if (fedByDataOnly(x) || !ctx.trainable) skipInputGradient(ctx.tf, layer);
     return apply(layer, x);
   },
   maxPool2d: pool('max'),
@@ -133,7 +136,7 @@ export const BUILDERS: Record<LayerType, Builder> = {
       biasInitializer: 'zeros',
       name: ctx.name,
     });
-    if (fedByDataOnly(one(ctx))) skipInputGradient(ctx.tf, layer);
+    if (fedByDataOnly(one(ctx)) || !ctx.trainable) skipInputGradient(ctx.tf, layer);
     return apply(layer, one(ctx));
   },
   softmax: (ctx) => apply(ctx.tf.layers.softmax({ axis: -1, name: ctx.name }), one(ctx)),

@@ -16,6 +16,7 @@ import { isLayerType } from '../layers/registry';
 import { mulberry32 } from '../data/random';
 import { BUILDERS, type Symbolic } from './builders';
 import { customLayers, type BatchNormTrainingOp, type DropoutTrainingOp } from './customLayers';
+import { nodeWeights } from './weights';
 
 type Tf = typeof tfType;
 
@@ -43,8 +44,8 @@ export interface CompiledGraph {
   readonly endsInSoftmax: boolean;
   /** tfjs layer name of each compiled node, by node id (ids are sanitised for tfjs where needed). */
   readonly layerNames: ReadonlyMap<NodeId, string>;
-  /** Each compiled node's output, for models that read a node inside the graph (engine/compile/heads.ts). */
-  readonly tensors: ReadonlyMap<NodeId, Symbolic>;
+  /** Each node's output in the model (engine/inspect builds sub-models from these: feature maps). */
+  readonly nodeOutputs: ReadonlyMap<NodeId, tfType.SymbolicTensor>;
   readonly check: CheckResult;
 }
 
@@ -98,7 +99,18 @@ export function compileGraph(doc: GraphDoc, tf: Tf, options: CompileOptions = {}
     }
     if (!isLayerType(report.type)) throw new CompileError(`node ${id} has the unknown type "${report.type}"`, check.diagnostics);
     const inputs = report.inputs.map((from) => tensors.get(from)!);
-    tensors.set(id, BUILDERS[report.type]({ tf, name, params: report.resolvedParams, inputs, nextSeed, custom }));
+    const output = BUILDERS[report.type]({
+      tf,
+      name,
+      params: report.resolvedParams,
+      inputs,
+      nextSeed,
+      custom,
+      trainable: report.trainable,
+    });
+    // Before the next node is built, so a layer after frozen ones knows no gradient reaches them.
+    if (!report.trainable) output.sourceLayer.trainable = false;
+    tensors.set(id, output);
   }
 
   const outputId = check.outputIds[0]!;
@@ -110,5 +122,20 @@ export function compileGraph(doc: GraphDoc, tf: Tf, options: CompileOptions = {}
   const logitsModel = endsInSoftmax
     ? tf.model({ inputs: input, outputs: tensors.get(outputNode.inputs[0]!)!, name: 'netcanvas_logits' })
     : model;
-  return { model, logitsModel, endsInSoftmax, layerNames: names, tensors, check };
+  const compiled = { model, logitsModel, endsInSoftmax, layerNames: names, nodeOutputs: tensors, check };
+  setPresetWeights(tf, compiled);
+  return compiled;
+}
+
+/** Hand-set kernels (conv2d's `kernel`) start as their values instead of the initialiser's draw. */
+export function setPresetWeights(tf: Tf, compiled: CompiledGraph, only?: (nodeId: NodeId) => boolean): void {
+  for (const [nodeId, weights] of nodeWeights(compiled)) {
+    if (only && !only(nodeId)) continue;
+    for (const { spec, variable } of weights) {
+      if (spec.init !== 'preset' || !spec.preset) continue;
+      const value = tf.tensor(spec.preset as number[], [...spec.shape], 'float32');
+      variable.write(value);
+      value.dispose();
+    }
+  }
 }

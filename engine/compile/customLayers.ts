@@ -88,6 +88,8 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
     private stream: DropoutState | null = null;
     /** Masks drawn so far on the host (a backend's own op counts in `stream.counter`). */
     private steps = 0;
+    /** Monte-Carlo dropout: masks drawn at test time too, from this stream (null: test time passes x through). */
+    private testStream: { readonly seed: number; step: number } | null = null;
     constructor(config: { rate: number; name: string; nextSeed: () => number }) {
       super({ name: config.name });
       this.rate = config.rate;
@@ -96,9 +98,21 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
     override computeOutputShape(inputShape: Shape | Shape[]): Shape {
       return inputShape as Shape;
     }
+    /**
+     * Draws masks at test time as well, from the stream `seed` (engine/inspect's Monte-Carlo
+     * dropout: each prediction is one of the thinned nets); null turns it off again.
+     */
+    sampleAtTest(seed: number | null): void {
+      this.testStream = seed == null ? null : { seed, step: 0 };
+    }
     override call(inputs: Tensor | Tensor[], kwargs: { training?: boolean }): Tensor {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      if (!kwargs.training || this.rate === 0) return x;
+      if (this.rate === 0) return x;
+      if (!kwargs.training) {
+        if (this.testStream == null) return x;
+        const mask = dropoutMask(x.size, this.rate, this.testStream.seed, this.testStream.step++);
+        return tf.tidy(() => x.mul(tf.tensor(mask, x.shape, 'float32')));
+      }
       this.stream ??= { seed: this.nextSeed(), counter: null };
       if (options.dropoutTraining) return options.dropoutTraining(x, this.rate, this.stream);
       const mask = dropoutMask(x.size, this.rate, this.stream.seed, this.steps++);
@@ -147,7 +161,8 @@ export function customLayers(tf: Tf, options: { batchNormTraining?: BatchNormTra
       return tf.tidy(() => {
         const gamma = this.gamma.read();
         const beta = this.beta.read();
-        if (!kwargs.training) {
+        // Frozen, it is a fixed function while training too: test-time normalisation, statistics kept (as Keras).
+        if (!kwargs.training || !this.trainable) {
           const scale = gamma.mul(tf.rsqrt(this.movingVariance.read().add(this.epsilon)));
           return x.mul(scale).add(beta.sub(this.movingMean.read().mul(scale)));
         }

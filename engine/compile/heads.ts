@@ -26,8 +26,8 @@ export function scoresBefore(tf: Tf, compiled: CompiledGraph, activation: 'softm
 
 /** Input → the output of node `id`. */
 export function nodeModel(tf: Tf, compiled: CompiledGraph, id: NodeId): tfType.LayersModel {
-  const input = compiled.tensors.get(compiled.check.inputId!)!;
-  const at = compiled.tensors.get(id);
+  const input = compiled.nodeOutputs.get(compiled.check.inputId!)!;
+  const at = compiled.nodeOutputs.get(id);
   if (!at) throw new Error(`node ${id} is not part of the compiled model`);
   return tf.model({ inputs: input, outputs: at, name: `netcanvas_at_${compiled.layerNames.get(id) ?? 'node'}` });
 }

@@ -14,7 +14,7 @@ import { ExportError, planExport, type ExportPlan } from './plan';
 import { exportPytorch } from './pytorch';
 import { exportTfjs } from './tfjs';
 import type { ExportOptions, ExportResult, ExportTarget } from './types';
-import { checkWeightsFit, initialWeights } from './weights';
+import { checkWeightsFit, initialWeights, withGraphDefinedWeights } from './weights';
 
 export { ExportError } from './plan';
 export { EXPORT_TARGETS, type ExportOptions, type ExportResult, type ExportTarget, type ExportedFile } from './types';
@@ -43,5 +43,5 @@ export function exportGraph(doc: GraphDoc, target: ExportTarget, opts: ExportOpt
     (opts.weights
       ? 'weights.json holds the weights this export was given (a checkpoint).'
       : 'weights.json holds initial weights (seeded He-normal, untrained).');
-  return EXPORTERS[target](plan, { ...opts, weights, weightsNote });
+  return EXPORTERS[target](plan, { ...opts, weights: withGraphDefinedWeights(plan, weights), weightsNote });
 }

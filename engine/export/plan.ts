@@ -35,7 +35,12 @@ export interface Step {
   readonly outputShape: Shape;
   /** What the node keeps, from the layer registry: roles in tfjs's order, shapes in the app's layout. */
   readonly weights: readonly WeightSpec[];
+  /** False for a frozen node (its `trainable`, or a hand-set conv kernel): the exports mark its weights as not trained. */
+  readonly trainable: boolean;
 }
+
+/** A node with weights that training leaves alone: PyTorch `requires_grad_(False)`, Keras `trainable=False`, tfjs `trainable = false`. */
+export const frozenStep = (step: Step) => !step.trainable && step.weights.length > 0;
 
 export interface ExportPlan {
   readonly doc: GraphDoc;
@@ -83,6 +88,7 @@ export function planExport(doc: GraphDoc): ExportPlan {
       inputShapes: report.inputShapes.map((s) => s!),
       outputShape: report.outputShape,
       weights: report.weights,
+      trainable: report.trainable,
     };
   });
   const byId = new Map(steps.map((s) => [s.id, s]));

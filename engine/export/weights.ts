@@ -55,7 +55,7 @@ export function checkWeightsFit(plan: ExportPlan, weights: WeightsFile): void {
 /**
  * Fresh weights for a graph nobody has trained yet, started as the layer registry says (He-normal
  * kernels, as the app initialises them; zero biases; γ = 1, β = 0 and the identity's running
- * statistics). Seeded, so exports repeat.
+ * statistics; a hand-set conv kernel as its values). Seeded, so exports repeat.
  */
 export function initialWeights(plan: ExportPlan, seed = 42): WeightsFile {
   const random = mulberry32(seed);
@@ -64,7 +64,8 @@ export function initialWeights(plan: ExportPlan, seed = 42): WeightsFile {
   for (const step of plan.steps) {
     if (step.weights.length === 0) continue;
     layers[step.id] = Object.fromEntries(
-      step.weights.map(({ role, shape, init }) => {
+      step.weights.map(({ role, shape, init, preset }) => {
+        if (init === 'preset' && preset) return [role, { shape, data: Float32Array.from(preset) }];
         const std = init === 'heNormal' ? Math.sqrt(2 / size(shape.slice(0, -1))) : 0;
         const fill = init === 'ones' ? 1 : 0;
         return [role, { shape, data: Float32Array.from({ length: size(shape) }, () => (std ? normal() * std : fill)) }];
@@ -111,6 +112,21 @@ export function parseWeights(text: string, source = 'the weights file'): Weights
         return [w.name, { shape: w.shape as number[], data: base64ToFloats(w.data) }];
       }),
     );
+  }
+  return { layers };
+}
+
+/**
+ * The weights with every frozen hand-set kernel (conv2d's `kernel`) taken from the graph, as the
+ * trainer's applyCheckpoint does: such a kernel is the graph's own, so edited after training it wins.
+ */
+export function withGraphDefinedWeights(plan: ExportPlan, weights: WeightsFile): WeightsFile {
+  const layers: Record<NodeId, LayerWeights> = { ...weights.layers };
+  for (const step of plan.steps) {
+    for (const w of step.weights) {
+      if (w.init !== 'preset' || w.trainable || !w.preset) continue;
+      layers[step.id] = { ...layers[step.id], [w.role]: { shape: w.shape, data: Float32Array.from(w.preset) } };
+    }
   }
   return { layers };
 }

@@ -141,6 +141,14 @@ export function setLabel(doc: GraphDoc, id: NodeId, label: string): GraphDoc {
   });
 }
 
+/** Freezes (false) or unfreezes (true) a node's weights; undefined: back to its layer's default. */
+export function setTrainable(doc: GraphDoc, id: NodeId, trainable: boolean | undefined): GraphDoc {
+  return mapNode(doc, id, (n) => {
+    const { trainable: _old, ...rest } = n;
+    return trainable === undefined ? (rest as GraphNode) : { ...rest, trainable };
+  });
+}
+
 export function moveNodes(doc: GraphDoc, positions: Readonly<Record<NodeId, Position>>): GraphDoc {
   return { ...doc, layout: { ...doc.layout, ...positions } };
 }

@@ -15,6 +15,7 @@ const node = z.looseObject({
   type: z.string().min(1, 'expected a layer type such as "conv2d"'),
   params: z.record(z.string(), z.unknown()).default({}),
   label: z.string().optional(),
+  trainable: z.boolean().optional(),
 });
 
 const edge = z.looseObject({

@@ -18,6 +18,11 @@ export interface GraphNode {
   /** Only what the author wrote; omitted params take the catalogue's defaults at check time. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly label?: string;
+  /**
+   * Whether training changes this node's weights; omitted: its layer's default (true, except a
+   * conv with a hand-set `kernel`). A frozen node keeps the weights it starts with or was given.
+   */
+  readonly trainable?: boolean;
   /** Unknown fields survive load and save. */
   readonly [extra: string]: unknown;
 }

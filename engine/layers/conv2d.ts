@@ -1,6 +1,7 @@
 import { fieldThroughWindow, outputLength, effectiveKernel } from './conv-math';
+import { kernelOwnSize, kernelSizeProblem, perChannelKernel, presetFilter, type KernelValue } from './kernels';
 import { pair } from './params';
-import { formatShape, isSpatial, kernelAndBias, needsSpatial, type LayerContext, type LayerSpec } from './spec';
+import { formatShape, isSpatial, kernelAndBias, needsSpatial, type LayerContext, type LayerSpec, type ShapeOutcome } from './spec';
 
 function geometry(params: LayerContext['params']) {
   return {
@@ -9,6 +10,40 @@ function geometry(params: LayerContext['params']) {
     dilation: pair(params.dilation),
     padding: params.padding as 'valid' | 'same' | number,
   };
+}
+
+/** A hand-set kernel's problem with the node's other params, with the one-param fix (ctx.params resolved). */
+function presetProblem(ctx: LayerContext, channels: number): ShapeOutcome | null {
+  const kernel = ctx.params.kernel as KernelValue | undefined;
+  if (kernel === undefined) return null;
+  const size = pair(ctx.params.kernelSize);
+  const misfit = kernelSizeProblem(kernel, size);
+  if (misfit) {
+    const own = kernelOwnSize(kernel);
+    const value = own ? (own[0] === own[1] ? own[0] : own) : size.map((k) => k + (k % 2 === 0 ? 1 : 0));
+    return {
+      problem: {
+        code: 'invalid-param',
+        param: 'kernelSize',
+        message: misfit,
+        fix: {
+          label: `Set kernelSize to ${formatShape(Array.isArray(value) ? value : [value])}`,
+          action: { kind: 'setParam', nodeId: ctx.nodeId, param: 'kernelSize', value },
+        },
+      },
+    };
+  }
+  if (ctx.params.filters !== channels) {
+    return {
+      problem: {
+        code: 'invalid-param',
+        param: 'filters',
+        message: `a hand-set kernel filters each input channel on its own, so filters must be the input's ${channels} channel${channels === 1 ? '' : 's'}, got ${String(ctx.params.filters)}`,
+        fix: { label: `Set filters to ${channels}`, action: { kind: 'setParam', nodeId: ctx.nodeId, param: 'filters', value: channels } },
+      },
+    };
+  }
+  return null;
 }
 
 /** A bank of learned K×K filters slid over the image: the lecture's "convolution as learned filters". */
@@ -34,6 +69,19 @@ export const conv2d: LayerSpec<'kernel' | 'bias'> = {
     },
     dilation: { kind: 'size2', min: 1, default: 1, doc: 'Gap between filter taps; widens the receptive field without more weights.' },
     useBias: { kind: 'bool', default: true, doc: 'Add a learned bias per filter (often off before batchNorm).' },
+    kernel: {
+      kind: 'kernel',
+      doc: 'A hand-set filter instead of a learned one: box, gaussian, sharpen, sobelX, sobelY, laplacian, or rows of numbers; applied to each input channel (filters = input channels) and not trained unless the node is made trainable.',
+    },
+    sigma: {
+      kind: 'float',
+      min: 0,
+      max: 100,
+      minInclusive: false,
+      default: 1,
+      doc: 'σ of the gaussian kernel, in pixels: larger blurs more.',
+      relevant: (p) => p.kernel === 'gaussian',
+    },
   },
   arity: { min: 1, max: 1 },
   outputShape(ctx) {
@@ -50,6 +98,8 @@ export const conv2d: LayerSpec<'kernel' | 'bias'> = {
         },
       };
     }
+    const preset = presetProblem(ctx, input[2]);
+    if (preset) return preset;
     const h = outputLength(input[0], kernel[0], strides[0], dilation[0], padding);
     const w = outputLength(input[1], kernel[1], strides[1], dilation[1], padding);
     if (h <= 0 || w <= 0) {
@@ -73,8 +123,14 @@ export const conv2d: LayerSpec<'kernel' | 'bias'> = {
   },
   weights(ctx) {
     const [kh, kw] = pair(ctx.params.kernelSize);
-    return kernelAndBias([kh, kw, ctx.inputs[0]![2]!, ctx.params.filters as number], ctx.params.useBias);
+    const channels = ctx.inputs[0]![2]!;
+    const weights = kernelAndBias([kh, kw, channels, ctx.params.filters as number], ctx.params.useBias);
+    const kernel = ctx.params.kernel as KernelValue | undefined;
+    if (kernel === undefined) return weights;
+    const preset = perChannelKernel(presetFilter(kernel, [kh, kw], ctx.params.sigma as number), channels);
+    return weights.map((w) => (w.role === 'kernel' ? { ...w, init: 'preset' as const, preset } : w));
   },
+  trainableByDefault: (params) => params.kernel === undefined,
   keepsLayout: false,
   macs(ctx, output) {
     const [kh, kw] = pair(ctx.params.kernelSize);

@@ -4,6 +4,8 @@
  * switches on the layer type.
  */
 
+import { kernelValueProblem, type KernelValue } from './kernels';
+
 export type Padding = 'valid' | 'same' | number;
 export type Pair = readonly [number, number];
 
@@ -25,6 +27,8 @@ interface ParamBase<T> {
   readonly default?: T | ((resolved: Record<string, unknown>) => T);
   /** For required params: the value a node dropped on the canvas starts with. */
   readonly example?: T;
+  /** Whether it matters for these resolved params (the inspector hides it otherwise: σ only for a Gaussian kernel); default: always. */
+  readonly relevant?: (resolved: Readonly<Record<string, unknown>>) => boolean;
 }
 
 export interface IntParam extends ParamBase<number> {
@@ -62,7 +66,12 @@ export interface ShapeParam extends ParamBase<number[]> {
   readonly kind: 'shape';
 }
 
-export type ParamSpec = IntParam | FloatParam | BoolParam | EnumParam | SizeParam | PaddingParam | ShapeParam;
+/** A hand-set conv filter: a preset's name (box, gaussian…) or rows of numbers (./kernels). */
+export interface KernelParam extends ParamBase<KernelValue> {
+  readonly kind: 'kernel';
+}
+
+export type ParamSpec = IntParam | FloatParam | BoolParam | EnumParam | SizeParam | PaddingParam | ShapeParam | KernelParam;
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
 function show(value: unknown): string {
@@ -122,6 +131,10 @@ export function validateParam(spec: ParamSpec, value: unknown): string | null {
       const ok =
         Array.isArray(value) && (value.length === 1 || value.length === 3) && value.every((n) => isInt(n) && n >= 1 && n <= MAX_SHAPE_DIM);
       return ok ? null : `expected a shape [N] or [H, W, C] of positive integers up to ${MAX_SHAPE_DIM}, got ${show(value)}`;
+    }
+    case 'kernel': {
+      const why = kernelValueProblem(value);
+      return why ? `${why}, got ${show(value)}` : null;
     }
   }
 }

@@ -41,8 +41,13 @@ export interface WeightSpec<R extends WeightRole = WeightRole> {
   readonly trainable: boolean;
   /** The L2 penalty λ·Σw² of `training.weightDecay` / `layerWeightDecay` applies to it (kernels; not biases or γ/β). */
   readonly decayed: boolean;
-  /** How a fresh one starts: He-normal (fan-in: the product of every axis but the last), zeros or ones. */
-  readonly init: 'heNormal' | 'zeros' | 'ones';
+  /**
+   * How a fresh one starts: He-normal (fan-in: the product of every axis but the last), zeros, ones,
+   * or `preset`: the values in `preset` (conv2d's hand-set `kernel`).
+   */
+  readonly init: 'heNormal' | 'zeros' | 'ones' | 'preset';
+  /** With `init: 'preset'`: the values, row-major in `shape`. */
+  readonly preset?: readonly number[];
 }
 
 /**
@@ -83,6 +88,11 @@ export interface LayerSpec<R extends WeightRole = never> {
    * both behaviours with these params, in a sentence each, for the inspector.
    */
   trainVsTest?(params: Readonly<Record<string, unknown>>): { readonly training: string; readonly test: string };
+  /**
+   * Whether a node of this kind learns its weights when its `trainable` field is not written;
+   * default true. A conv with a hand-set `kernel` is a fixed filter: false.
+   */
+  trainableByDefault?(params: Readonly<Record<string, unknown>>): boolean;
 }
 
 /** A spec of any layer kind, as the registry hands them out. */
@@ -103,6 +113,24 @@ export function kernelAndBias(kernel: readonly number[], useBias: unknown): Weig
 }
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Whether a node learns its weights: its `trainable` field when written, else its layer's default
+ * (frozen nodes get no gradient, no optimizer slots and no weight decay; a frozen batch norm runs
+ * as at test time, with its running statistics, and does not update them).
+ */
+export function nodeTrainable(
+  node: { readonly trainable?: unknown },
+  spec: AnyLayerSpec | undefined,
+  params: Readonly<Record<string, unknown>>,
+) {
+  if (typeof node.trainable === 'boolean') return node.trainable;
+  return spec?.trainableByDefault?.(params) ?? true;
+}
+
+/** A frozen node's weights: none learned by the optimizer, none decayed (their roles, shapes and starts unchanged). */
+export const frozenWeights = <R extends WeightRole>(weights: readonly WeightSpec<R>[]): WeightSpec<R>[] =>
+  weights.map((w) => ({ ...w, trainable: false, decayed: false }));
 
 /** Trainable parameters, counted as PyTorch does (batchNorm: 2·C, its running statistics left out). */
 export const trainableCount = (weights: readonly WeightSpec[]) => weights.reduce((n, w) => n + (w.trainable ? size(w.shape) : 0), 0);

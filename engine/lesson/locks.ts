@@ -5,7 +5,8 @@
  * submission itself claims. What is locked:
  * - `locked.nodes`: the node stays, with its type, params and label; edges between two locked
  *   nodes stay as they are (it may still be moved, and unlocked nodes may connect to it);
- * - `locked.params`: the node stays with its type, and the named params keep their values;
+ * - `locked.params`: the node stays with its type, and the named params keep their values
+ *   (`trainable`, the node's own field, can be named like a param: whether the node learns);
  * - `locked.training`: the named training fields keep their values (defaults filled in);
  * - `palette`: a node not in the lesson as handed out must be of one of these types.
  */
@@ -13,6 +14,7 @@ import { resolveTrainingConfig } from '../graph/training';
 import type { GraphDoc, GraphEdge, GraphNode, NodeId } from '../graph/types';
 import { resolveParams } from '../layers/params';
 import { getLayer } from '../layers/registry';
+import { nodeTrainable } from '../layers/spec';
 import type { Lesson } from './schema';
 
 export interface LockViolation {
@@ -34,10 +36,16 @@ export function stableJson(value: unknown): string {
 
 const show = (v: unknown): string => (v === undefined ? 'unset' : JSON.stringify(v));
 
+/** The node's params, defaults filled in, and whether it learns (`trainable`, locked with them). */
 function paramValues(node: GraphNode): Record<string, unknown> {
   const spec = getLayer(node.type);
-  return spec ? { ...node.params, ...resolveParams(spec.params, node.params ?? {}).values } : { ...node.params };
+  if (!spec) return { ...node.params };
+  const resolved = resolveParams(spec.params, node.params ?? {}).values;
+  return { ...node.params, ...resolved, trainable: nodeTrainable(node, spec, resolved) };
 }
+
+/** What cannot happen to a locked node's param, in a refusal. */
+const cannot = (param: string) => (param === 'trainable' ? 'it cannot be frozen or unfrozen' : `its ${param} cannot change`);
 
 const edgeId = (e: GraphEdge): string => `${e.source}->${e.target}#${e.targetPort ?? ''}`;
 
@@ -84,7 +92,7 @@ export function lockViolations(reference: GraphDoc, candidate: GraphDoc, lesson:
       out.push({
         nodeId: id,
         found: `${id}.${changed} was changed from ${show(a[changed])} to ${show(b[changed])}, but the lesson locks ${id}`,
-        refusal: `${id} is locked by the lesson: its ${changed} cannot change`,
+        refusal: `${id} is locked by the lesson: ${cannot(changed)}`,
       });
     }
     if ((was.label ?? '') !== (now.label ?? '')) {

@@ -29,9 +29,10 @@ export function lessonProblems(doc: GraphDoc, lesson: Lesson | undefined = doc.l
     }
     const spec = getLayer(node.type);
     names.forEach((name, i) => {
-      if (spec && !(name in spec.params)) {
+      // `trainable` is the node's own field, lockable like a param.
+      if (spec && !(name in spec.params) && name !== 'trainable') {
         problems.push(
-          `lesson.locked.params.${id}[${i}]: ${node.type} has no param "${name}" (it has ${Object.keys(spec.params).join(', ')})`,
+          `lesson.locked.params.${id}[${i}]: ${node.type} has no param "${name}" (it has ${[...Object.keys(spec.params), 'trainable'].join(', ')})`,
         );
       }
     });

@@ -12,6 +12,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../compile/compile';
 import { nodeWeights, type LayerVariable } from '../compile/weights';
+import type { WeightSpec } from '../layers/spec';
 
 export const CHECKPOINT_FORMAT = 'netcanvas.weights';
 
@@ -98,7 +99,10 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
   return c as Checkpoint;
 }
 
-const showShape = (s: readonly (number | null)[]) => s.join('×');
+export const showShape = (s: readonly (number | null)[]) => s.join('×');
+
+/** Weights the graph itself defines (a frozen conv's hand-set kernel): never taken from a checkpoint. */
+export const graphDefined = (spec: WeightSpec) => spec.init === 'preset' && !spec.trainable;
 
 /**
  * Loads the weights into the compiled model after checking every layer first, so a misfit leaves
@@ -125,6 +129,8 @@ export function applyCheckpoint(tf: typeof tfType, compiled: CompiledGraph, chec
       const bytes = Buffer.from(s.data, 'base64');
       const count = s.shape.reduce((a, b) => a * b, 1);
       if (bytes.byteLength !== count * 4) throw new CheckpointError(`layer "${nodeId}": the checkpoint's ${s.name} data is truncated`);
+      // A frozen hand-set kernel is the graph's: edited after training, the graph's values win.
+      if (graphDefined(spec)) continue;
       const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       assignments.push({ variable, values, shape: s.shape });
     }

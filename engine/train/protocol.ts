@@ -4,6 +4,7 @@
  * events one JSON object per line. Everything here is plain data: numbers, never tensors.
  */
 import type { GraphDoc } from '../graph/types';
+import type { InitReport } from './transfer';
 import type { TaskId } from '../task/ids';
 import type { MetricId } from '../task/metrics';
 
@@ -29,6 +30,11 @@ export type TrainerRequest =
       readonly backend?: string;
       /** Where to write the trained weights; omitted: not saved. */
       readonly checkpointPath?: string;
+      /**
+       * Transfer learning: start from another run's checkpoint (a `.weights.json`): nodes whose id and
+       * weight shapes match take its weights, the rest start fresh (`started.initFrom` says which).
+       */
+      readonly initFrom?: string;
     }
   | { readonly type: 'stop'; readonly runId: string };
 
@@ -116,6 +122,8 @@ export type TrainerEvent =
       readonly task?: TaskId;
       /** The first conv layers' filters as initialised (absent when the graph has none). */
       readonly filters?: readonly LayerFilters[];
+      /** With `initFrom`: which nodes took the checkpoint's weights, which did not and why. */
+      readonly initFrom?: InitReport;
     }
   | {
       /** Coalesced: at most 20 per second; the latest batch wins. */

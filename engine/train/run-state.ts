@@ -11,6 +11,7 @@ import type { Acceleration } from './acceleration';
 import type { BatchSource } from './batches';
 import type { BackendReport, TrainerEvent, TrainerRequest } from './protocol';
 import type { TrainStep } from './step';
+import type { InitReport } from './transfer';
 import type { TaskRun } from './task-run';
 
 export type StartRequest = Extract<TrainerRequest, { type: 'start' }>;
@@ -54,6 +55,8 @@ export interface RunState {
   readonly optimizer: tf.Optimizer;
   readonly batches: BatchSource;
   readonly step: TrainStep;
+  /** With `request.initFrom`: which nodes took the checkpoint's weights (transfer learning). */
+  readonly initFrom: InitReport | undefined;
   /** The graph's task as this run trains it: loss, sums, metrics (engine/task). */
   readonly task: TaskRun;
   /** Names where the run is, for a GPU fault's message ("by epoch 2, batch 31"). */

@@ -17,7 +17,7 @@ import { DatasetError, type Dataset } from '../data/types';
 import { learningRateAt, type TrainingConfig } from '../graph/training';
 import { accelerationFor } from './acceleration';
 import { batchSource } from './batches';
-import { saveCheckpoint } from './checkpoint';
+import { CheckpointError, readCheckpoint, saveCheckpoint } from './checkpoint';
 import { Coalescer } from './coalesce';
 import { mergeTrainingConfig, setLearningRate } from './config';
 import { trainEpoch } from './epoch';
@@ -26,6 +26,7 @@ import { inputFilters } from './filters';
 import type { BackendReport, LayerFilters, TrainerEvent } from './protocol';
 import { RunError, type Held, type RunState, type StartRequest } from './run-state';
 import { makeTrainStep } from './step';
+import { initFromCheckpoint, type InitReport } from './transfer';
 import { evaluateTask, batchTarget } from './task-evaluate';
 import { taskRun } from './task-run';
 import { taskView } from './task-views';
@@ -190,6 +191,7 @@ async function setUp(
     throw err;
   }
   held.compiled = compiled;
+  const initFrom = request.initFrom ? await startFrom(compiled, request.initFrom) : undefined;
   const optimizer = (held.optimizer = acceleration.buildOptimizer(tf, config));
   const task = taskRun(tf, compiled, config, ds.normalization);
   const batches = (held.batches = batchSource(
@@ -220,6 +222,7 @@ async function setUp(
     optimizer,
     batches,
     step,
+    initFrom,
     task,
     at: (place) => (where = place),
     checkDevice() {
@@ -252,7 +255,18 @@ async function startedEvent(run: RunState, params: number): Promise<TrainerEvent
     config: run.config as unknown as Record<string, unknown>,
     task: run.config.task,
     ...withFilters(await inputFilters(run.compiled, run.request.graph)),
+    ...(run.initFrom ? { initFrom: run.initFrom } : {}),
   };
+}
+
+/** Transfer learning's start: the checkpoint's weights wherever they fit (a checkpoint that gives nothing is an error). */
+async function startFrom(compiled: CompiledGraph, path: string): Promise<InitReport> {
+  try {
+    return initFromCheckpoint(tf, compiled, await readCheckpoint(path), path);
+  } catch (err) {
+    if (err instanceof CheckpointError) throw new RunError('config', `cannot start from ${path}: ${err.message}`);
+    throw err;
+  }
 }
 
 interface Outcome {

@@ -230,8 +230,10 @@ describe.skipIf(!chromiumAvailable())('editor in Chromium', { timeout: 180_000 }
     await page.locator('select[aria-label="Code view"]').selectOption('pytorch');
     await page.getByRole('button', { name: 'Export files…' }).click();
     await answerPathDialog(page, dir);
-    await expect.poll(() => existsSync(`${dir}/model.py`), { timeout: 20_000 }).toBe(true);
-    expect(readFileSync(`${dir}/model.py`, 'utf8')).toContain('class ');
+    // The host writes the files one after another: model.py can exist before its text is in it.
+    await expect
+      .poll(() => (existsSync(`${dir}/model.py`) ? readFileSync(`${dir}/model.py`, 'utf8') : ''), { timeout: 20_000 })
+      .toContain('class ');
     await page.locator('select[aria-label="Code view"]').selectOption('json');
   });
 

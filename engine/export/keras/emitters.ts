@@ -17,7 +17,7 @@ export interface KerasEmitContext {
   readonly out: string;
   /** The Keras layer name (the node's identifier; weights and the code panel refer to it). */
   readonly layer: string;
-  /** `kernel_regularizer=…` arguments for the weights the layer registry marks as decayed, when λ > 0. */
+  /** `kernel_regularizer=…` arguments for the weights the layer registry marks as decayed, when λ > 0; `trainable=False` when frozen. */
   readonly regularizers: readonly string[];
 }
 

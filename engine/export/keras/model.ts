@@ -1,5 +1,5 @@
 /** Writes the Keras 3 `model.py`: `build_model()` (functional API) and the weights loader. */
-import { liveSteps, type ExportPlan } from '../plan';
+import { frozenStep, liveSteps, type ExportPlan } from '../plan';
 import { indent, pyLiteral, pyNumber, pyString } from '../python';
 import { exportTraining } from '../training-config';
 import { KERAS_EMITTERS, KERAS_HELPERS, type KerasHelper } from './emitters';
@@ -19,7 +19,11 @@ export function emitKerasModel(plan: ExportPlan): string {
       out: vars.get(step.id)!,
       layer: step.name,
       // Keras names each weight's regularizer after the weight: kernel_regularizer, bias_regularizer…
-      regularizers: l2 ? l2.roles.map((role) => `${role}_regularizer=regularizers.L2(${pyNumber(l2.lambda)})`) : [],
+      regularizers: [
+        ...(l2 ? l2.roles.map((role) => `${role}_regularizer=regularizers.L2(${pyNumber(l2.lambda)})`) : []),
+        // A frozen node: Keras neither trains it nor (batch norm) uses the batch's statistics.
+        ...(frozenStep(step) ? ['trainable=False'] : []),
+      ],
     });
     body.push(...code.lines);
     for (const h of code.helpers ?? []) helpers.add(h);

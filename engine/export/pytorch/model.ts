@@ -3,7 +3,7 @@
  * a netcanvas.weights file (the app's channels-last layouts) into it and the saver that converts back.
  */
 import { denseInputSegments } from '../geometry';
-import { liveSteps, type ExportPlan } from '../plan';
+import { frozenStep, liveSteps, type ExportPlan } from '../plan';
 import { className, indent, pyString } from '../python';
 import { PYTORCH_EMITTERS, type PyHelper } from './emitters';
 import { nodeLayerEntry, WEIGHT_IO } from './weight-map';
@@ -58,6 +58,23 @@ export function emitPytorchModel(plan: ExportPlan): string {
     forward.push(...code.forward(inputs, varOf.get(step.id)!));
   }
   forward.push(`return ${varOf.get(plan.output.id)}`);
+  // Frozen nodes (the graph's `trainable: false`, hand-set kernels): no gradient, so no optimizer state either.
+  const frozen = steps.filter(frozenStep);
+  if (frozen.length > 0) init.push('# Frozen in the graph: training leaves these weights as they are.');
+  for (const step of frozen) init.push(`self.${step.name}.requires_grad_(False)`);
+  // A frozen batch norm is a fixed function, as in the app and Keras: its running statistics, never the batch's.
+  const frozenNorms = frozen.filter((s) => s.type === 'batchNorm').map((s) => `self.${s.name}`);
+  const train = frozenNorms.length
+    ? [
+        '',
+        'def train(self, mode=True):',
+        '    """Frozen batch norms stay in eval mode: they normalise with their running statistics and keep them."""',
+        '    super().train(mode)',
+        `    for m in (${frozenNorms.join(', ')},):`,
+        '        m.eval()',
+        '    return self',
+      ]
+    : [];
 
   const inShape = plan.input.outputShape;
   const chw = inShape.length === 3 ? [inShape[2], inShape[0], inShape[1]] : inShape;
@@ -110,6 +127,7 @@ export function emitPytorchModel(plan: ExportPlan): string {
         ? ['    """return_logits=True skips the final softmax (for a stable cross-entropy loss)."""']
         : []),
       ...indent(forward),
+      ...train,
     ]),
     '',
     '',

@@ -2,7 +2,7 @@
  * Writes `model.ts`: `buildModel()` with the @tensorflow/tfjs layers API (the same layers as the
  * app, channels-last) and `loadWeights()` for a NetCanvas checkpoint, whose layouts are tfjs's own.
  */
-import { liveSteps, type ExportPlan } from '../plan';
+import { frozenStep, liveSteps, type ExportPlan } from '../plan';
 import { TFJS_EMITTERS } from './emitters';
 
 const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -80,6 +80,7 @@ export function emitTfjsModel(plan: ExportPlan): string {
     ...body.map((l) => `  ${l}`),
     `  const model = tf.model({ inputs: ${vars.get(plan.input.id)}, outputs: ${output} });`,
     `  const logitsModel = ${endsInSoftmax ? `tf.model({ inputs: ${vars.get(plan.input.id)}, outputs: ${logits} })` : 'model'};`,
+    ...steps.filter(frozenStep).map((s) => `  model.getLayer(${JSON.stringify(s.name)}).trainable = false; // frozen in the graph`),
     '  return { model, logitsModel };',
     '}',
     '',

@@ -78,8 +78,12 @@ function LayerNodeView({ data, selected, id }: NodeProps<LayerFlowNode>) {
           {data.shape}
         </span>
         {data.paramCount && (
-          <span className="layer-params" title="Trainable parameters">
-            {data.paramCount} params
+          <span
+            className={`layer-params${data.frozen ? ' layer-frozen' : ''}`}
+            data-testid={data.frozen ? `frozen-${id}` : undefined}
+            title={data.frozen ? 'Frozen: training keeps these weights as they are' : 'Trainable parameters'}
+          >
+            {data.frozen ? `❄ ${data.paramCount} frozen` : `${data.paramCount} params`}
           </span>
         )}
       </div>

@@ -24,6 +24,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   readonly typeLabel: string;
   readonly shape: string;
   readonly paramCount: string;
+  /** The node keeps its weights through training (its `trainable: false`, or a hand-set kernel). */
+  readonly frozen: boolean;
   readonly settings: string;
   readonly field: string | null;
   readonly status: 'ok' | 'error' | 'unknown';
@@ -41,6 +43,8 @@ export interface LayerNodeData extends Record<string, unknown> {
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
 function describeValue(value: unknown): string {
+  // A hand-set kernel's rows of numbers: its size is what fits on a node.
+  if (Array.isArray(value) && Array.isArray(value[0])) return `${value.length}×${(value[0] as unknown[]).length} numbers`;
   if (Array.isArray(value)) return value.join('×');
   return String(value);
 }
@@ -63,7 +67,9 @@ function nodeData(node: GraphNode, check: CheckResult, mine: readonly Diagnostic
     title: node.label ?? node.id,
     typeLabel: spec?.label ?? node.type,
     shape: report?.outputShape ? formatShape(report.outputShape) : '?',
-    paramCount: report && report.params > 0 ? formatCount(report.params) : '',
+    paramCount:
+      report && report.params > 0 ? formatCount(report.params) : report && report.frozenParams > 0 ? formatCount(report.frozenParams) : '',
+    frozen: report !== undefined && report.frozenParams > 0,
     settings: Object.entries(node.params)
       .map(([k, v]) => `${k} ${describeValue(v)}`)
       .join(' · '),

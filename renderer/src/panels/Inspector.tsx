@@ -11,7 +11,7 @@ import { CommitField } from './CommitField';
 import { ParamField } from './ParamField';
 import { ProblemsList } from './ProblemsList';
 import { ReceptiveFieldView } from './ReceptiveFieldView';
-import { changeType, renameGraph, setLabel, setLayerWeightDecay } from '../store/actions';
+import { changeType, renameGraph, setLabel, setLayerWeightDecay, setTrainable } from '../store/actions';
 import { LockMark } from './LockMark';
 import { LOCKED_NODE, nodeLocks } from './nodeLocks';
 
@@ -94,17 +94,41 @@ function NodeInspector({ node }: { node: GraphNode }) {
         commit={(text) => ({ action: setLabel, args: { nodeId: node.id, label: text } })}
       />
       {spec &&
-        Object.entries(spec.params).map(([name, p]) => (
-          <ParamField
-            key={`${node.id}-${name}`}
-            nodeId={node.id}
-            name={name}
-            spec={p}
-            written={node.params[name]}
-            effective={effective[name]}
-            lock={locks.param(name, effective[name])}
+        Object.entries(spec.params)
+          // σ only for a Gaussian kernel, and the like: a param that changes nothing here is not shown.
+          .filter(([, p]) => !p.relevant || p.relevant(effective))
+          .map(([name, p]) => (
+            <ParamField
+              key={`${node.id}-${name}`}
+              nodeId={node.id}
+              name={name}
+              spec={p}
+              written={node.params[name]}
+              effective={effective[name]}
+              lock={locks.param(name, effective[name])}
+            />
+          ))}
+      {report && report.weights.length > 0 && (
+        <div className="field" data-testid="field-trainable">
+          <label htmlFor={`trainable-${node.id}`}>trainable</label>
+          <input
+            id={`trainable-${node.id}`}
+            type="checkbox"
+            checked={report.trainable}
+            // A lesson may lock `trainable` like a param.
+            disabled={(() => {
+              const lock = locks.param('trainable', report.trainable);
+              return lock?.locked === true && !lock.toggle;
+            })()}
+            onChange={(e) => editorStore().getState().perform(setTrainable, { nodeId: node.id, trainable: e.target.checked })}
           />
-        ))}
+          <div className="field-help">
+            {report.trainable
+              ? 'Training changes these weights. Untick to freeze them (fixed filters, transferred features).'
+              : 'Frozen: training keeps these weights as they are (no gradient, no optimizer state, no weight decay).'}
+          </div>
+        </div>
+      )}
       {report && report.params > 0 && (
         <CommitField
           key={`decay-${node.id}`}
@@ -127,7 +151,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
           <dt>Output</dt>
           <dd>{formatShape(report.outputShape)}</dd>
           <dt>Params</dt>
-          <dd>{formatCount(report.params)}</dd>
+          <dd>{report.frozenParams > 0 ? `${formatCount(report.frozenParams)} frozen` : formatCount(report.params)}</dd>
           <dt>MACs</dt>
           <dd>{formatCount(report.macs)}</dd>
         </dl>

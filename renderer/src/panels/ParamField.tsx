@@ -1,5 +1,6 @@
 /** One parameter of the selected layer. Commits on Enter or blur; a refused value shows the engine's message and changes nothing. */
 import { useState } from 'react';
+import { KERNEL_PRESETS } from '../../../engine/layers/kernels';
 import type { ParamSpec } from '../../../engine/layers/params';
 import type { NodeId } from '../../../engine/graph/types';
 import { removeParam, setParam } from '../store/actions';
@@ -73,7 +74,20 @@ export function ParamField({ nodeId, name, spec, written, effective, lock }: Pro
           ))}
         </select>
       ) : (
-        <input id={id} disabled={readOnly} spellCheck={false} {...edit.inputProps} />
+        <input
+          id={id}
+          disabled={readOnly}
+          list={spec.kind === 'kernel' ? `${id}-presets` : undefined}
+          spellCheck={false}
+          {...edit.inputProps}
+        />
+      )}
+      {spec.kind === 'kernel' && (
+        <datalist id={`${id}-presets`}>
+          {KERNEL_PRESETS.map((p) => (
+            <option key={p} value={p} />
+          ))}
+        </datalist>
       )}
       {written !== undefined && !spec.required && !readOnly && (
         <button

@@ -6,6 +6,8 @@ import { MAX_SHAPE_DIM, MAX_WINDOW, type ParamSpec } from '../../../engine/layer
 
 export function paramToText(value: unknown): string {
   if (value === undefined) return '';
+  // A kernel's rows: "1, 0, -1; 2, 0, -2; 1, 0, -1".
+  if (Array.isArray(value) && value.every(Array.isArray)) return value.map((row: unknown[]) => row.join(', ')).join('; ');
   if (Array.isArray(value)) return value.join(', ');
   return String(value);
 }
@@ -41,6 +43,12 @@ export function textToParam(spec: ParamSpec, text: string): unknown {
     }
     case 'shape':
       return numberList(t) ?? t;
+    case 'kernel': {
+      // A preset's name, or rows of numbers separated by ";" (or new lines).
+      if (/^[A-Za-z]+$/.test(t)) return t;
+      const rows = t.split(/[;\n]/).map((r) => numberList(r.trim()));
+      return rows.every((r) => r !== null) && rows.length > 0 ? rows : t;
+    }
   }
 }
 
@@ -57,6 +65,8 @@ export function rangeHint(spec: ParamSpec): string | null {
       return `"valid", "same" or 0 … ${MAX_WINDOW} pixels`;
     case 'shape':
       return `H, W, C or N (each 1 … ${MAX_SHAPE_DIM.toLocaleString('en-US')})`;
+    case 'kernel':
+      return 'a preset name, or rows such as 0, 1, 0; 1, -4, 1; 0, 1, 0';
     default:
       return null;
   }

@@ -123,6 +123,10 @@ export const setLabel = define<{ nodeId: NodeId; label: string }>('setLabel', (d
   undoable(edits.setLabel(doc, nodeId, label)),
 );
 
+export const setTrainable = define<{ nodeId: NodeId; trainable: boolean | undefined }>('setTrainable', (doc, { nodeId, trainable }) =>
+  undoable(edits.setTrainable(doc, nodeId, trainable)),
+);
+
 export const moveNodes = define<{ positions: Record<NodeId, Position> }>('moveNodes', (doc, { positions }) =>
   undoable(edits.moveNodes(doc, positions), { coalesceKey: `move:${Object.keys(positions).sort().join(',')}` }),
 );

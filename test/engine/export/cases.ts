@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { parseGraph } from '../../../engine/graph/load';
 import type { GraphDoc } from '../../../engine/graph/types';
 
-type NodeSpec = [id: string, type: string, params: Record<string, unknown>, inputs: string[]];
+/** `extra`: node fields beside the params (`trainable`). */
+type NodeSpec = [id: string, type: string, params: Record<string, unknown>, inputs: string[], extra?: Record<string, unknown>];
 
 function graph(name: string, nodes: NodeSpec[]): GraphDoc {
   return {
     format: 'netcanvas.graph',
     version: 1,
     name,
-    nodes: nodes.map(([id, type, params]) => ({ id, type, params, label: id === 'in' ? 'Input' : undefined })),
+    nodes: nodes.map(([id, type, params, , extra]) => ({ id, type, params, label: id === 'in' ? 'Input' : undefined, ...extra })),
     edges: nodes.flatMap(([id, , , inputs]) => inputs.map((source, port) => ({ source, target: id, targetPort: port }))),
   };
 }
@@ -85,6 +86,34 @@ export const GENERATED: GraphDoc[] = [
     ['cat', 'concat', {}, ['f1', 'f2']],
     ['lr', 'leakyRelu', {}, ['cat']],
     ['fc', 'dense', { units: 6 }, ['lr']],
+  ]),
+  // Hand-set filters (frozen by default; one made trainable, so it starts as the preset and learns) and
+  // frozen learned layers, batch norm included: exports keep the presets' values and mark what is frozen.
+  graph('Frozen and hand-set filters', [
+    ['in', 'input', { shape: [9, 8, 2] }, []],
+    ['blur', 'conv2d', { filters: 2, kernelSize: 5, kernel: 'gaussian', sigma: 1.5, padding: 'same' }, ['in']],
+    ['edge', 'conv2d', { filters: 2, kernelSize: 3, kernel: 'sobelX', useBias: false }, ['blur'], { trainable: true }],
+    [
+      'own',
+      'conv2d',
+      {
+        filters: 2,
+        kernelSize: 2,
+        kernel: [
+          [1, -1],
+          [0.5, 0.25],
+        ],
+        strides: 2,
+      },
+      ['edge'],
+    ],
+    ['fixed_conv', 'conv2d', { filters: 3, kernelSize: 2 }, ['own'], { trainable: false }],
+    ['fixed_bn', 'batchNorm', {}, ['fixed_conv'], { trainable: false }],
+    ['r', 'relu', {}, ['fixed_bn']],
+    ['f', 'flatten', {}, ['r']],
+    ['hidden', 'dense', { units: 5 }, ['f'], { trainable: false }],
+    ['logits', 'dense', { units: 3 }, ['hidden']],
+    ['sm', 'softmax', {}, ['logits']],
   ]),
   // A dense layer's vector back into an image (channels last), convolved, flattened again: the reshape's value order.
   graph('Dense back to an image', [

@@ -9,7 +9,8 @@ import { compileGraph } from '../../../engine/compile';
 import type { GraphDoc } from '../../../engine/graph/types';
 import { mulberry32 } from '../../../engine/data/random';
 import { parseWeights, type WeightsFile } from '../../../engine/export/weights';
-import { captureWeights } from '../../../engine/train/checkpoint';
+import { nodeWeights } from '../../../engine/compile/weights';
+import { captureWeights, graphDefined } from '../../../engine/train/checkpoint';
 
 export interface Reference {
   readonly doc: GraphDoc;
@@ -26,11 +27,19 @@ export async function reference(doc: GraphDoc, batch = 2, seed = 7): Promise<Ref
   const random = mulberry32(seed);
   const compiled = compileGraph(doc, tf, { seed });
   const { model } = compiled;
+  // A frozen hand-set kernel is the graph's own (the trainer and the exports keep it whatever a checkpoint says).
+  const fixed = new Set(
+    [...nodeWeights(compiled).values()]
+      .flat()
+      .filter((w) => graphDefined(w.spec))
+      .map((w) => w.variable),
+  );
   for (const layer of model.layers) {
     const weights = layer.weights;
     if (weights.length === 0) continue;
     layer.setWeights(
       weights.map((w) => {
+        if (fixed.has(w)) return tf.clone(w.read());
         const role = w.originalName.split('/').pop()!.replace(/_\d+$/, '');
         const size = w.shape.reduce((a: number, b) => a * b!, 1);
         // Kernels scaled by fan-in (as Glorot-uniform would) keep activations near 1 in deep graphs.

@@ -137,7 +137,7 @@ describe('lesson schema', () => {
     if (!r.ok) return;
     expect(lessonProblems(r.doc)).toEqual([
       'lesson.locked.nodes[1]: there is no node "gone" in this graph',
-      'lesson.locked.params.c1[1]: conv2d has no param "units" (it has filters, kernelSize, strides, padding, dilation, useBias)',
+      'lesson.locked.params.c1[1]: conv2d has no param "units" (it has filters, kernelSize, strides, padding, dilation, useBias, kernel, sigma, trainable)',
       'lesson.locked.params.c9: there is no node "c9" in this graph',
       'lesson.checks[0].node: there is no node "p2" in this graph',
     ]);
