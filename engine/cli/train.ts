@@ -2,7 +2,8 @@
  * `netcanvas train FILE [--data PATH|embedded:mnist] [--epochs N] [--batch-size N] [--backend NAME]
  * [--limit N] [--checkpoint PATH] [--json]`. Training runs in a forked trainer process, like in the
  * app; Ctrl-C asks it to stop after the current batch and still saves the weights.
- * Exit codes: 0 trained (or stopped), 1 training failed or diverged, 2 bad input.
+ * Exit codes: 0 trained (or stopped) and saved, 1 training failed or diverged, or the weights could
+ * not be saved, 2 bad input (a checkpoint folder that is missing or read-only is found before training).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -89,7 +90,9 @@ export async function runTrain(args: TrainArgs): Promise<number> {
         return out(epochLine(e));
       case 'done':
         clearBar();
-        return doneLines(e).forEach((l) => out(l));
+        doneLines(e).forEach((l) => out(l));
+        if (e.saveError) warn(e.saveError);
+        return;
       case 'error':
         clearBar();
         warn(e.message);
@@ -139,7 +142,7 @@ export async function runTrain(args: TrainArgs): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const last = await run.done;
-    if (last.type === 'done') return 0;
+    if (last.type === 'done') return last.saveError ? 1 : 0;
     return USER_ERRORS.has(last.kind) ? 2 : 1;
   } finally {
     process.off('SIGINT', onSigint);
@@ -170,6 +173,6 @@ async function runWithPytorch(
     process.off('SIGINT', onSigint);
   }
   const end = last as TrainerEvent | null;
-  if (end?.type === 'done') return 0;
+  if (end?.type === 'done') return end.saveError ? 1 : 0;
   return end?.type === 'error' && USER_ERRORS.has(end.kind) ? 2 : 1;
 }

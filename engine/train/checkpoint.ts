@@ -7,12 +7,14 @@
  *   await saveCheckpoint(compiled, 'lenet5.weights.json', { graphName: doc.name });
  *   applyCheckpoint(compiled, await readCheckpoint('lenet5.weights.json'));
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, lstat, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../compile/compile';
 import { nodeWeights, type LayerVariable } from '../compile/weights';
 import type { WeightSpec } from '../layers/spec';
+import { IoError, JSON_FILE_MAX_BYTES, plainReason, readTextBounded, writeFileAtomic } from '../io';
 
 export const CHECKPOINT_FORMAT = 'netcanvas.weights';
 
@@ -62,7 +64,11 @@ export async function captureWeights(compiled: CompiledGraph): Promise<Record<st
   return layers;
 }
 
-/** Writes atomically (temp file, then rename) so a crash mid-write never leaves half a checkpoint. */
+/**
+ * Writes atomically (engine/io: a unique temporary file beside the old checkpoint, renamed over it)
+ * so a crash or a full disk mid-write leaves the old checkpoint whole and no temporary file behind.
+ * Rejects with an IoError whose message is one line for the user.
+ */
 export async function saveCheckpoint(compiled: CompiledGraph, path: string, meta: { graphName: string }): Promise<void> {
   const checkpoint: Checkpoint = {
     format: CHECKPOINT_FORMAT,
@@ -71,19 +77,49 @@ export async function saveCheckpoint(compiled: CompiledGraph, path: string, meta
     savedAt: new Date().toISOString(),
     layers: await captureWeights(compiled),
   };
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(checkpoint));
-  await rename(temp, path);
+  await writeFileAtomic(path, JSON.stringify(checkpoint), { createFolders: false });
+}
+
+/**
+ * Why a checkpoint could not be written to `path`, found before training starts rather than after
+ * it: a missing folder, a folder that is a file or not writable, a target that is a folder. Null
+ * when the save can be tried.
+ */
+export async function checkpointPathProblem(path: string): Promise<string | null> {
+  const target = resolve(path);
+  const folder = dirname(target);
+  const info = await stat(folder).catch((err: NodeJS.ErrnoException) => err);
+  if (info instanceof Error) {
+    const reason = info.code === 'ENOENT' ? 'does not exist' : `cannot be used (${plainReason(info)})`;
+    return `cannot save the weights to ${target}: the folder ${folder} ${reason}; create it or choose another checkpoint path`;
+  }
+  if (!info.isDirectory()) return `cannot save the weights to ${target}: ${folder} is a file, not a folder`;
+  const writable = await access(folder, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (!writable) return `cannot save the weights to ${target}: the folder ${folder} is not writable; choose another checkpoint path`;
+  const existing = await lstat(target).catch(() => null);
+  if (existing?.isDirectory()) return `cannot save the weights to ${target}: it is a folder; choose a file name ending in .weights.json`;
+  return null;
+}
+
+/** Whether a file is at `path` already (a previous run's checkpoint, which a failed run must not replace). */
+export async function checkpointExists(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 export async function readCheckpoint(path: string): Promise<Checkpoint> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readTextBounded(path, { maxBytes: JSON_FILE_MAX_BYTES, what: 'a checkpoint may be' });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = err instanceof IoError ? err.code : (err as NodeJS.ErrnoException).code;
     throw new CheckpointError(
-      `cannot read the checkpoint ${path}: ${code === 'ENOENT' ? 'no such file (train the graph first)' : (err as Error).message}`,
+      `cannot read the checkpoint ${path}: ${code === 'ENOENT' ? 'no such file (train the graph first)' : plainReason(err)}`,
     );
   }
   let value: unknown;

@@ -1,14 +1,15 @@
 /**
  * One epoch of a run: its batches in the epoch's seeded order, each step queued and its statistics
  * read a few steps at a time (on a GPU one group's read overlaps the next group's steps), batch
- * events offered to the coalescer, and a step that was not finite ending the run as diverged with
- * the last good weights saved.
+ * events offered to the coalescer, and a step that was not finite, or a loss that exploded
+ * (./divergence), ending the run as diverged.
  */
 import * as tf from '@tensorflow/tfjs';
 import { epochOrder } from './batches';
 import type { Coalescer } from './coalesce';
 import type { TrainerEvent } from './protocol';
-import { RunError, type RunState } from './run-state';
+import { divergedError } from './divergence';
+import type { RunState } from './run-state';
 import { readSteps, type PendingStep, type StepResult } from './step';
 
 /** What an epoch's training steps add up to. */
@@ -63,8 +64,10 @@ export async function trainEpoch(
     for (let i = 0; i < results.length; i++) {
       const result = results[i]!;
       const { batch, n } = taken[i]!;
-      if (!result.finite) throw await diverged(run, result, epoch, batch, learningRate);
+      if (!result.finite) throw await divergedError(run, `epoch ${epoch + 1}, batch ${batch}`, nonFinite(result), learningRate);
       account(result, batch, n);
+      const exploded = run.divergence.step(result.loss);
+      if (exploded) throw await divergedError(run, `epoch ${epoch + 1}, batch ${batch}`, exploded, learningRate);
     }
   };
   const account = (result: StepResult, batch: number, n: number) => {
@@ -133,18 +136,8 @@ export async function trainEpoch(
   return totals;
 }
 
-/** The run's end when a step was not finite: the last good weights saved, and what went wrong. */
-async function diverged(run: RunState, result: StepResult, epoch: number, batch: number, learningRate: number): Promise<RunError> {
-  const checkpoint = await run.save();
-  const what = result.overflowed
-    ? 'an update stepped a weight to infinity'
-    : Number.isFinite(result.loss)
-      ? 'the gradients became infinite or NaN'
-      : `the loss became ${result.loss}`;
-  return new RunError(
-    'diverged',
-    `training diverged at epoch ${epoch + 1}, batch ${batch}: ${what}. ` +
-      `Try a lower learning rate (now ${learningRate}); the last good weights were kept${checkpoint ? ` and saved to ${checkpoint}` : ''}`,
-    checkpoint,
-  );
+/** What a step that was not finite did, in words. */
+function nonFinite(result: StepResult): string {
+  if (result.overflowed) return 'an update stepped a weight to infinity';
+  return Number.isFinite(result.loss) ? 'the gradients became infinite or NaN' : `the loss became ${result.loss}`;
 }

@@ -193,6 +193,11 @@ export type TrainerEvent =
       readonly classNames: readonly string[];
       readonly misclassified: MisclassifiedSample[];
       readonly checkpoint: string | null;
+      /**
+       * Why the weights could not be saved (the disk filled up during the run), when a checkpoint
+       * was asked for and `checkpoint` is null; the metrics above are still the run's.
+       */
+      readonly saveError?: string;
       /** The same filters as `started.filters`, as trained. */
       readonly filters?: readonly LayerFilters[];
     }
@@ -202,7 +207,10 @@ export type TrainerEvent =
       readonly message: string;
       /** What went wrong, for the UI to choose words and actions. */
       readonly kind: 'graph' | 'dataset' | 'config' | 'diverged' | 'backend' | 'internal';
-      /** Where the last good weights were saved, if they were. */
+      /**
+       * The checkpoint file there is after the failure, if any: a previous run's (a diverged run
+       * never replaces it) or, where there was none, this run's last finite weights.
+       */
       readonly checkpoint?: string | null;
     }
   | { readonly type: 'log'; readonly runId: string; readonly message: string };

@@ -9,6 +9,7 @@ import type { Dataset, Split } from '../data/types';
 import type { TrainingConfig } from '../graph/training';
 import type { Acceleration } from './acceleration';
 import type { BatchSource } from './batches';
+import type { DivergenceWatch } from './divergence';
 import type { BackendReport, TrainerEvent, TrainerRequest } from './protocol';
 import type { TrainStep } from './step';
 import type { InitReport } from './transfer';
@@ -63,6 +64,8 @@ export interface RunState {
   at(where: string): void;
   /** Throws the GPU's fault, if the device reported one: after it, no number can be trusted. */
   checkDevice(): void;
-  /** Writes the checkpoint when the request asks for one; its path, or null. */
+  /** Whether the run's losses so far say it diverged (./divergence). */
+  readonly divergence: DivergenceWatch;
+  /** Writes the checkpoint when the request asks for one, replacing the old one; its path, or null. Rejects with an IoError. */
   save(): Promise<string | null>;
 }

@@ -14,12 +14,14 @@ import { CompileError, compileGraph, type CompiledGraph } from '../compile/compi
 import { loadDataset } from '../data/load';
 import { splitTrainValidation } from '../data/split';
 import { DatasetError, type Dataset } from '../data/types';
+import { IoError } from '../io';
 import { learningRateAt, type TrainingConfig } from '../graph/training';
 import { accelerationFor } from './acceleration';
 import { batchSource } from './batches';
-import { CheckpointError, readCheckpoint, saveCheckpoint } from './checkpoint';
+import { CheckpointError, checkpointPathProblem, readCheckpoint, saveCheckpoint } from './checkpoint';
 import { Coalescer } from './coalesce';
 import { mergeTrainingConfig, setLearningRate } from './config';
+import { divergedError, divergenceWatch } from './divergence';
 import { trainEpoch } from './epoch';
 import { evaluateSplit } from './evaluate';
 import { inputFilters } from './filters';
@@ -87,6 +89,7 @@ async function run(request: StartRequest, hooks: TrainHooks, held: Held): Promis
   const clock = hooks.clock ?? (() => performance.now());
   const started = clock();
   const config = resolveConfig(request);
+  await checkCheckpointPath(request);
   const check = checkTrainable(request.graph);
   const backend = await chooseBackend(request.backend);
   const ds = await loadAndFit(request, check, config);
@@ -131,6 +134,13 @@ async function loadAndFit(request: StartRequest, compiledCheck: CheckResult, con
   const misfit = taskMisfit(config.task, ds, inputShape, outputShape);
   if (misfit) throw new RunError('dataset', misfit);
   return ds;
+}
+
+/** A checkpoint that cannot be written is found now, not after the training it would have kept. */
+async function checkCheckpointPath(request: StartRequest): Promise<void> {
+  if (!request.checkpointPath) return;
+  const problem = await checkpointPathProblem(request.checkpointPath);
+  if (problem) throw new RunError('config', problem);
 }
 
 /** The graph's training settings with the request's overrides, defaults filled in. */
@@ -224,6 +234,7 @@ async function setUp(
     step,
     initFrom,
     task,
+    divergence: divergenceWatch(ds.numClasses),
     at: (place) => (where = place),
     checkDevice() {
       const failure = deviceFailure();
@@ -329,6 +340,8 @@ async function trainEpochs(run: RunState): Promise<Outcome> {
       gradientNorms: Object.fromEntries(step.trackedLayers.map((id, i) => [id, totals.normSums[i]! / Math.max(1, totals.normSteps)])),
       ...withFilters(await inputFilters(run.compiled, run.request.graph)),
     });
+    const growing = run.divergence.epoch(lastTrain.loss, lastTrain.metrics.accuracy ?? null);
+    if (growing) throw await divergedError(run, `epoch ${epoch + 1}`, growing, learningRate);
   }
   return { stopped, epochsCompleted, lastTrain };
 }
@@ -349,7 +362,16 @@ async function finish(run: RunState, outcome: Outcome, started: number): Promise
   const test = hasTest && !classes ? await evaluateTask(tf, run.task, ds.test!, ds.shape) : null;
   const view = hasTest ? await taskView(tf, run.task, compiled, ds, ds.test) : null;
   run.checkDevice();
-  const checkpoint = await run.save();
+  // The run's results stand even when the disk fills up at the end: they are reported, with why
+  // nothing was saved (the old checkpoint, if any, is whole: the write is atomic).
+  let checkpoint: string | null = null;
+  let saveError: string | undefined;
+  try {
+    checkpoint = await run.save();
+  } catch (err) {
+    if (!(err instanceof IoError)) throw err;
+    saveError = `the weights were not saved: ${err.message}`;
+  }
   const filters = await inputFilters(compiled, run.request.graph);
   const testMetrics = metricsFor(run, test?.metrics);
   return {
@@ -371,6 +393,7 @@ async function finish(run: RunState, outcome: Outcome, started: number): Promise
     checkpoint,
     ...(test?.metrics.perClassIoU ? { perClassIoU: test.metrics.perClassIoU } : {}),
     ...(view ? { view } : {}),
+    ...(saveError ? { saveError } : {}),
     ...withFilters(filters),
   };
 }

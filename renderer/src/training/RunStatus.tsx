@@ -43,6 +43,11 @@ export function RunStatus({ run }: { run: Run }) {
             .join(' · ')}
         </div>
       )}
+      {run.done?.saveError && (
+        <div className="run-error" role="alert" data-testid="save-error">
+          {run.done.saveError}
+        </div>
+      )}
       {run.log.length > 0 && <pre className="run-log">{run.log.slice(-12).join('\n')}</pre>}
     </div>
   );

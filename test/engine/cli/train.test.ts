@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,6 +83,26 @@ describe('netcanvas train / evaluate / predict', { timeout: 180_000 }, () => {
     const d = await netcanvas('train', diverging, '--limit', '100');
     expect(d.code).toBe(1);
     expect(d.stderr).toMatch(/diverged.*lower learning rate/);
+  });
+
+  it('a finite loss that explodes exits 1 as diverged and leaves the weights beside the graph as they were', async () => {
+    const exploding = join(dir, 'exploding.json');
+    writeFileSync(exploding, JSON.stringify(tinyMlp({ optimizer: 'sgd', momentum: 0, learningRate: 10, epochs: 3 })));
+    const weights = join(dir, 'exploding.weights.json');
+    writeFileSync(weights, 'the weights of a good run');
+    const d = await netcanvas('train', exploding, '--limit', '320');
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(
+      /training diverged at epoch 1, batch \d+: the loss rose to .* over 10× its start .*Try a lower learning rate \(now 10; e\.g\. 1\)/,
+    );
+    expect(d.stderr).toMatch(/was not replaced/);
+    expect(readFileSync(weights, 'utf8')).toBe('the weights of a good run');
+    expect(d.stdout).not.toMatch(/^done/m);
+
+    const missing = await netcanvas('train', graphFile, '--checkpoint', join(dir, 'no-such-folder', 'w.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot save the weights to .*w\.json: the folder .*no-such-folder does not exist/);
+    expect(missing.stdout).toBe('');
   });
 
   it('--runner pytorch trains the exported script and prints the same events', async () => {
