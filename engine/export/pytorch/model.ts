@@ -88,6 +88,8 @@ export function emitPytorchModel(plan: ExportPlan): string {
     '"""',
     'import base64',
     'import json',
+    'import os',
+    'import tempfile',
     'import time',
     '',
     'import torch',

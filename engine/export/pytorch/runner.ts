@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { defaultDatasetsDir } from '../../data/embedded';
 import { resolveTrainingConfig } from '../../graph/training';
 import type { GraphDoc } from '../../graph/types';
+import { checkpointPathProblem } from '../../train/checkpoint';
 import type { DatasetRequest, TrainerEvent } from '../../train/protocol';
 import { ExportError, exportGraph } from '../index';
 import type { WeightsFile } from '../weights';
@@ -58,6 +59,10 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
       'config',
       `the PyTorch runner trains classifiers; training.task "${task.config.task}" trains with TensorFlow.js (set the runner to TensorFlow.js)`,
     );
+  }
+  if (opts.checkpointPath) {
+    const problem = await checkpointPathProblem(opts.checkpointPath);
+    if (problem) return fail('config', problem);
   }
   const python = await findTorchPythonAsync(opts.pythons);
   if (!python.ok) return fail('backend', `cannot train with PyTorch: ${python.message}`);

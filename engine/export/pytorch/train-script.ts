@@ -85,6 +85,45 @@ def l2_penalty(model):
     return sum(terms) if terms else 0.0
 
 
+class Divergence:
+    """The app's divergence rule (engine/train/divergence.ts), over the batch losses this script reads:
+    the median of the last 5 above 10x the start (the first loss, at least ln(classes)); an epoch's mean
+    loss above 10x the start; or, from the second epoch, a mean loss that grows above 2x the start while
+    the accuracy stays at chance."""
+
+    def __init__(self, num_classes):
+        self.chance_loss, self.classes = math.log(max(2, num_classes)), max(2, num_classes)
+        self.start, self.recent, self.previous, self.epochs = None, [], None, 0
+
+    def step(self, loss):
+        if self.start is None:
+            self.start = max(loss, self.chance_loss)
+        self.recent = (self.recent + [loss])[-5:]
+        if len(self.recent) < 3:
+            return None
+        s = sorted(self.recent)
+        median = s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2
+        if median <= 10 * self.start:
+            return None
+        return f"the loss rose to {median:.3g} (the median of the last {len(s)} batches read), over 10x its start ({self.start:.3g})"
+
+    def epoch(self, loss, accuracy):
+        self.epochs += 1
+        previous, self.previous = self.previous, loss
+        if self.start is not None and loss > 10 * self.start:
+            return f"the epoch's mean loss rose to {loss:.3g}, over 10x its start ({self.start:.3g})"
+        if self.epochs < 2 or self.start is None or previous is None:
+            return None
+        if accuracy > 1.5 / self.classes or loss <= 2 * self.start or loss <= previous:
+            return None
+        return f"the loss grew to {loss:.3g} (from {previous:.3g} the epoch before) while the accuracy stayed at chance ({accuracy:.1%})"
+
+
+def diverged(where, reason, lr):
+    kept = " (nothing was saved: a checkpoint already at --save is left as it was)" if ARGS.save else ""
+    return FloatingPointError(f"training diverged at {where}: {reason}. Try a lower learning rate (now {lr:g}; e.g. {lr / 10:.2g}){kept}")
+
+
 class GraphError(Exception):
     """The graph cannot be trained as a classifier; reported as an error event of kind "graph"."""
 
@@ -142,6 +181,7 @@ def train():
           "params": sum(p.numel() for p in net.parameters() if p.requires_grad),
           "config": {**CONFIG, "epochs": epochs, "batchSize": ARGS.batch_size}})
 
+    watch = Divergence(num_classes)
     started, step, completed = time.time(), 0, 0
     train_loss = train_acc = None
     for epoch in range(epochs):
@@ -176,11 +216,15 @@ def train():
                         grad_sums[node] += grad.norm()
             now = time.time()
             # Coalesced like the app's trainer: at most 20 batch events a second, and the last batch.
-            if RANK == 0 and (now - last_report >= 0.05 or batch == batches):
+            # The first step's loss is always read: it is the start the divergence rule measures from.
+            if RANK == 0 and (step == 1 or now - last_report >= 0.05 or batch == batches):
                 last_report = now
                 batch_loss = loss.item()
                 if not math.isfinite(batch_loss):
-                    raise FloatingPointError(f"the loss became {batch_loss} at epoch {epoch + 1}, batch {batch}; try a smaller learning rate")
+                    raise diverged(f"epoch {epoch + 1}, batch {batch}", f"the loss became {batch_loss}", lr)
+                exploded = watch.step(batch_loss)
+                if exploded:
+                    raise diverged(f"epoch {epoch + 1}, batch {batch}", exploded, lr)
                 emit({"type": "batch", "epoch": epoch + 1, "batch": batch, "batchesPerEpoch": batches, "step": step, "loss": batch_loss,
                       "accuracy": (logits.argmax(1) == yb).float().mean().item(), "samplesPerSecond": seen * WORLD / max(1e-9, now - epoch_start)})
             if STOP["requested"]:
@@ -188,7 +232,7 @@ def train():
         total_loss, total_correct, total_seen = summed(loss_sum.item(), correct.item(), seen)
         train_loss, train_acc = total_loss / max(1, total_seen), total_correct / max(1, total_seen)
         if not math.isfinite(train_loss):
-            raise FloatingPointError(f"the loss became {train_loss} in epoch {epoch + 1}; try a smaller learning rate")
+            raise diverged(f"epoch {epoch + 1}", f"the loss became {train_loss}", lr)
         val_loss, val_acc = (evaluate(net, x_val, y_val, num_classes, ARGS.batch_size)[:2] if len(x_val) else (None, None))
         completed += 1
         seconds = time.time() - epoch_start
@@ -196,6 +240,9 @@ def train():
               "validationLoss": val_loss, "validationAccuracy": val_acc, "learningRate": lr,
               "samplesPerSecond": total_seen / max(1e-9, seconds), "etaSeconds": seconds * (epochs - epoch - 1), "seconds": seconds,
               "backend": f"pytorch-{DEVICE.type}", "gradientNorms": {n: s.item() / max(1, batch) for n, s in grad_sums.items()}})
+        growing = watch.epoch(train_loss, train_acc)
+        if growing:
+            raise diverged(f"epoch {epoch + 1}", growing, lr)
 
     checkpoint = None
     if ARGS.save and RANK == 0:

@@ -3,7 +3,7 @@
  * trainer's events; its checkpoint loads back into the app's compiled model. A missing Python or
  * torch gives one clear error event.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,52 @@ describe('runPytorchTraining', () => {
     },
     120_000,
   );
+
+  it.skipIf(!findTorchPython().ok)(
+    'ends LeNet-5 at learning rate 10 as diverged (it ended done), leaving the checkpoint at --save as it was',
+    async () => {
+      const events: TrainerEvent[] = [];
+      const checkpointPath = join(work.path, 'kept.weights.json');
+      writeFileSync(checkpointPath, 'the weights of a good run');
+      const graph = { ...lenet, training: { ...lenet.training, optimizer: 'sgd', learningRate: 10 } };
+      const code = await runPytorchTraining(
+        graph,
+        {
+          runId: 'lr10',
+          dataset: { source: 'embedded:mnist', limit: 400, testLimit: 50 },
+          config: { epochs: 3, batchSize: 50 },
+          device: 'cpu',
+          checkpointPath,
+        },
+        (e) => events.push(e),
+      );
+      expect(code).toBe(1);
+      const last = events.at(-1)!;
+      expect(last).toMatchObject({ type: 'error', kind: 'diverged' });
+      expect(last.type === 'error' && last.message).toMatch(
+        /^training diverged at epoch 1.*over 10x its start .*Try a lower learning rate \(now 10; e\.g\. 1\)/,
+      );
+      expect(readFileSync(checkpointPath, 'utf8')).toBe('the weights of a good run');
+      expect(readdirSync(work.path).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    },
+    120_000,
+  );
+
+  it('refuses a checkpoint in a missing folder before starting Python', async () => {
+    const events: TrainerEvent[] = [];
+    const checkpointPath = join(work.path, 'no-such-folder', 'w.weights.json');
+    const code = await runPytorchTraining(lenet, { runId: 'm', dataset: { source: 'embedded:mnist' }, checkpointPath }, (e) =>
+      events.push(e),
+    );
+    expect(code).toBe(1);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        kind: 'config',
+        message: expect.stringMatching(/the folder .*no-such-folder does not exist/),
+      }),
+    ]);
+  });
 
   it('says clearly when no Python with torch is found', async () => {
     const events: TrainerEvent[] = [];
