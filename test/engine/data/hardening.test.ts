@@ -123,4 +123,18 @@ describe('image folders', () => {
     );
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  it('refuses a segmentation mask whose header promises 10000×10000 pixels before decoding it', async () => {
+    const dir = join(root, 'masks-huge');
+    write(
+      join(dir, 'images', 'a.png'),
+      png(4, 4, () => [0, 0, 0]),
+    );
+    write(join(dir, 'masks', 'a.png'), hugePng(10000, 10000));
+    const started = Date.now();
+    await expect(loadDataset(dir)).rejects.toThrow(
+      `cannot decode ${join(dir, 'masks', 'a.png')}: the image is 10000×10000 pixels, more than the 4096×4096 NetCanvas decodes; resize it first`,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 });
