@@ -5,7 +5,7 @@
 import type uPlot from 'uplot';
 import { alignLines, type Line } from './align';
 import { UPlotChart } from './UPlotChart';
-import { colourOf, useTraining, type Curves, type Run } from './trainingStore';
+import { colourOf, runTask, useTraining, type Curves, type Run } from './trainingStore';
 
 function linesFor(curves: Curves, metric: 'loss' | 'accuracy'): [Line, Line] {
   return metric === 'loss'
@@ -43,14 +43,27 @@ export function CurveCharts() {
   if (runs.length === 0) return <p className="muted dock-cell chart-empty">Tick a run on the left to draw its curves.</p>;
   const series = seriesFor(runs, all);
   const data = (metric: 'loss' | 'accuracy') => () => alignLines(runs.flatMap((r) => linesFor(r.curves, metric)));
+  // Autoencoders have no accuracy (their PSNR is drawn with the task's views); segmentation's is per pixel.
+  const tasks = new Set(runs.map(runTask));
+  const accuracyTitle = tasks.size === 1 && tasks.has('segmentation') ? 'Pixel accuracy' : 'Accuracy';
   return (
     <>
       <div className="dock-cell">
         <UPlotChart title="Loss" series={series} data={data('loss')} tick={tick} testId="loss-chart" fill />
       </div>
-      <div className="dock-cell">
-        <UPlotChart title="Accuracy" series={series} data={data('accuracy')} tick={tick} yRange={[0, 1]} testId="accuracy-chart" fill />
-      </div>
+      {!(tasks.size === 1 && tasks.has('reconstruction')) && (
+        <div className="dock-cell">
+          <UPlotChart
+            title={accuracyTitle}
+            series={series}
+            data={data('accuracy')}
+            tick={tick}
+            yRange={[0, 1]}
+            testId="accuracy-chart"
+            fill
+          />
+        </div>
+      )}
     </>
   );
 }

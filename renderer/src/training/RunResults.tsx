@@ -2,11 +2,16 @@
 import { memo } from 'react';
 import { hasWeights } from '../code/exportWeights';
 import { exportTrainedRun } from '../files/fileActions';
+import { METRICS, type MetricId } from '../../../engine/task/metrics';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { MisclassifiedGrid } from './MisclassifiedGrid';
 import type { Run } from './trainingStore';
 
-const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
+export const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
+
+/** A task metric as the results show it: a percentage, or decibels. */
+export const metricFigure = (id: MetricId, v: number) =>
+  METRICS[id].unit === 'fraction' ? percent(v) : METRICS[id].unit === 'dB' ? `${v.toFixed(2)} dB` : v.toPrecision(4);
 
 /** The run's results. Memoised on the run: in the dock's results tab only finished runs are shown, which no longer change. */
 export const RunResults = memo(function RunResults({ run }: { run: Run }) {
@@ -28,12 +33,23 @@ export const RunResults = memo(function RunResults({ run }: { run: Run }) {
         )}
       </h3>
       <div className="result-figures">
-        <div>
-          <span className="big" data-testid="test-accuracy">
-            {percent(done.metrics.testAccuracy)}
-          </span>
-          test accuracy
-        </div>
+        {done.metrics.test ? (
+          (Object.keys(done.metrics.test) as MetricId[]).map((id) => (
+            <div key={id}>
+              <span className="big" data-testid={`test-${id}`}>
+                {metricFigure(id, done.metrics.test![id]!)}
+              </span>
+              test {METRICS[id].label}
+            </div>
+          ))
+        ) : (
+          <div>
+            <span className="big" data-testid="test-accuracy">
+              {percent(done.metrics.testAccuracy)}
+            </span>
+            test accuracy
+          </div>
+        )}
         <div>
           <span className="big">{done.metrics.testLoss?.toFixed(3) ?? '–'}</span>test loss
         </div>
@@ -44,7 +60,7 @@ export const RunResults = memo(function RunResults({ run }: { run: Run }) {
       </div>
       <div className="results-grid">
         {done.confusion.length > 0 && <ConfusionMatrix confusion={done.confusion} classNames={done.classNames} />}
-        <MisclassifiedGrid samples={done.misclassified} classNames={done.classNames} />
+        {done.confusion.length > 0 && <MisclassifiedGrid samples={done.misclassified} classNames={done.classNames} />}
       </div>
     </section>
   );

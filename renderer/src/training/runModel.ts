@@ -5,7 +5,9 @@
  * for every batch.
  */
 import type { EpochPoint, RunRecord, RunStatus, RunSummary } from '../../../engine/runs/record';
-import type { LayerFilters, TrainerEvent } from '../../../engine/train/protocol';
+import { isTaskId } from '../../../engine/task/ids';
+import { TASKS } from '../../../engine/task/registry';
+import type { LayerFilters, TaskView, TrainerEvent } from '../../../engine/train/protocol';
 
 type Started = Extract<TrainerEvent, { type: 'started' }>;
 type Done = Extract<TrainerEvent, { type: 'done' }>;
@@ -24,6 +26,9 @@ export interface Curves {
   readonly learningRate: number[];
   /** One entry per epoch: node id → weight-gradient L2 norm. */
   readonly gradientNorms: Record<string, number>[];
+  /** Per epoch, the task's headline metric (mean IoU, PSNR) on the training batches and on validation; empty for classifiers. */
+  readonly trainMetric: (number | null)[];
+  readonly validationMetric: (number | null)[];
 }
 
 export interface Run {
@@ -49,6 +54,8 @@ export interface Run {
   readonly log: string[];
   /** The first conv layers' filters after the last epoch (`epoch`), or trained (`epoch` null), for watching them form. */
   readonly filters: { readonly epoch: number | null; readonly layers: readonly LayerFilters[] } | null;
+  /** Segmentation's masks, an autoencoder's reconstructions and codes: after the last epoch (`epoch`), or trained (`epoch` null). */
+  readonly view: { readonly epoch: number | null; readonly view: TaskView } | null;
   /** A run from the history whose curves are not loaded yet: what its summary says. */
   readonly summary: RunSummary | null;
   /** The graph it trained (history runs), for exporting its trained weights. */
@@ -66,7 +73,12 @@ export const emptyCurves = (): Curves => ({
   trainAccuracy: [],
   learningRate: [],
   gradientNorms: [],
+  trainMetric: [],
+  validationMetric: [],
 });
+
+/** The run's task (from its started event; classification before it arrives, or from older trainers and records). */
+export const runTask = (run: Pick<Run, 'started'>) => (isTaskId(run.started?.task) ? run.started.task : 'classification');
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
@@ -82,6 +94,7 @@ export const newRun = (runId: string, label: string): Run => ({
   error: null,
   log: [],
   filters: null,
+  view: null,
   summary: null,
   graphName: null,
 });
@@ -129,6 +142,11 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
     }
     case 'epoch':
       pushEpoch(c, event);
+      if (event.trainMetrics) {
+        const headline = TASKS[runTask(run)].metrics[0]!;
+        c.trainMetric.push(event.trainMetrics[headline] ?? null);
+        c.validationMetric.push(event.validationMetrics?.[headline] ?? null);
+      }
       return {
         ...run,
         progress: {
@@ -140,6 +158,7 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
           at: now(),
         },
         filters: event.filters ? { epoch: event.epoch, layers: event.filters } : run.filters,
+        view: event.view ? { epoch: event.epoch, view: event.view } : run.view,
       };
     case 'done':
       return {
@@ -148,6 +167,7 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
         done: event,
         progress: { ...run.progress, etaSeconds: 0, at: now() },
         filters: event.filters ? { epoch: null, layers: event.filters } : run.filters,
+        view: event.view ? { epoch: null, view: event.view } : run.view,
       };
     case 'error':
       return { ...run, status: 'error', error: { message: event.message, kind: event.kind } };

@@ -9,6 +9,8 @@ import type { RunSummary } from '../../../engine/runs/record';
 import type { MisclassifiedSample, TrainerEvent } from '../../../engine/train/protocol';
 import { applyEvent, fromSummary, newRun, type Run } from './runModel';
 
+export { runTask } from './runModel';
+
 export type { Curves, Run } from './runModel';
 
 /** Where a TensorFlow.js run trains: the trainer's own choice (a GPU when it finds one), or the CPU. */

@@ -8,7 +8,10 @@ import { useEffect, useState } from 'react';
 import { formatDuration, formatInteger } from '../../canvas/format';
 import { useEditor } from '../../store/editorStore';
 import { retryOnCpu, startedDocs, stopTraining } from '../trainActions';
-import { activeRun, useTraining, type Run } from '../trainingStore';
+import { METRICS } from '../../../../engine/task/metrics';
+import { TASKS } from '../../../../engine/task/registry';
+import { metricFigure } from '../RunResults';
+import { activeRun, runTask, useTraining, type Run } from '../trainingStore';
 
 /** Re-renders every second while `on`: the time left counts down between the trainer's updates. */
 function useClock(on: boolean): number {
@@ -46,7 +49,8 @@ function Progress({ run }: { run: Run }) {
         <span data-testid="samples-per-second">{formatInteger(Math.round(p.samplesPerSecond))} samples/s</span>
       )}
       {run.status === 'running' && left !== null && <span data-testid="eta">{formatDuration(left)} left</span>}
-      {run.done && run.done.metrics.testAccuracy !== null && (
+      {run.done?.metrics.test && <HeadlineMetric run={run} />}
+      {run.done && !run.done.metrics.test && run.done.metrics.testAccuracy !== null && (
         <span data-testid="header-accuracy">
           <b>{(run.done.metrics.testAccuracy * 100).toFixed(2)}%</b> test accuracy
         </span>
@@ -102,5 +106,17 @@ export function DockHeader({ collapsed, toggle }: { collapsed: boolean; toggle: 
         </button>
       </span>
     </div>
+  );
+}
+
+/** A segmentation or autoencoder run's headline test metric (mean IoU, PSNR) where a classifier shows its accuracy. */
+function HeadlineMetric({ run }: { run: Run }) {
+  const id = TASKS[runTask(run)].metrics[0]!;
+  const value = run.done?.metrics.test?.[id];
+  if (value === undefined) return null;
+  return (
+    <span data-testid="header-metric">
+      <b>{metricFigure(id, value)}</b> test {METRICS[id].label}
+    </span>
   );
 }

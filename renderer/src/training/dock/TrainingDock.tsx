@@ -1,7 +1,8 @@
 /**
  * The training results, docked under the editor so they stay in view while a run streams: the
  * active run's status and Stop on top; below, the runs (any number overlaid) beside the loss,
- * accuracy and gradient-norm curves, or the active run's results, filters and details. The dock's
+ * accuracy and gradient-norm curves, or the active run's results, filters and details; a
+ * segmentation or autoencoder run adds its task's views (masks, reconstructions) as a tab of their own. The dock's
  * height is dragged at its top edge and kept for next time; it folds down to its header.
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
@@ -12,11 +13,14 @@ import { FiltersView } from '../FiltersView';
 import { GradientNormsChart } from '../GradientNormsChart';
 import { RunResults } from '../RunResults';
 import { RunStatus } from '../RunStatus';
-import { activeRun, useTraining } from '../trainingStore';
+import { TaskViews } from '../TaskViews';
+import { activeRun, runTask, useTraining } from '../trainingStore';
 import { DockHeader } from './DockHeader';
 import { RunsTable } from './RunsTable';
 
-type DockTab = 'curves' | 'results' | 'filters' | 'details';
+type DockTab = 'curves' | 'task' | 'results' | 'filters' | 'details';
+/** The task tab's name, by the active run's task; classifiers have none (their views are the results). */
+const TASK_TAB = { classification: null, segmentation: 'Masks', reconstruction: 'Reconstructions' } as const;
 const TABS: { id: DockTab; label: string }[] = [
   { id: 'curves', label: 'Curves' },
   { id: 'results', label: 'Results' },
@@ -67,6 +71,7 @@ function Body({ tab }: { tab: DockTab }) {
             <p className="muted">This run has no filters to show (no conv layer reads the image).</p>
           ))}
         {run && tab === 'details' && <RunStatus run={run} />}
+        {run && tab === 'task' && <TaskViews run={run} />}
       </div>
     </div>
   );
@@ -77,6 +82,13 @@ export function TrainingDock() {
   const [tab, setTab] = useState<DockTab>('curves');
   const [height, setHeight] = useState(storedHeight);
   const [collapsed, setCollapsed] = useState(false);
+  const taskTab = useTraining((s) => {
+    const run = activeRun(s);
+    return run ? TASK_TAB[runTask(run)] : null;
+  });
+  const tabs = taskTab ? [TABS[0]!, { id: 'task' as const, label: taskTab }, ...TABS.slice(1)] : TABS;
+  // A classifier chosen while the task tab is open: back to its results.
+  const shownTab = tab === 'task' && !taskTab ? 'results' : tab;
   const drag = useRef<{ y: number; height: number } | null>(null);
   // A new run unfolds the dock on its curves.
   const requesting = useTraining((s) => s.requesting);
@@ -119,12 +131,12 @@ export function TrainingDock() {
         <DockHeader collapsed={collapsed} toggle={() => setCollapsed(!collapsed)} />
         {!collapsed && (
           <nav className="dock-tabs" role="tablist">
-            {TABS.map((t) => (
+            {tabs.map((t) => (
               <button
                 key={t.id}
                 role="tab"
-                aria-selected={tab === t.id}
-                className={tab === t.id ? 'on' : ''}
+                aria-selected={shownTab === t.id}
+                className={shownTab === t.id ? 'on' : ''}
                 data-testid={`dock-tab-${t.id}`}
                 onClick={() => setTab(t.id)}
               >
@@ -134,7 +146,7 @@ export function TrainingDock() {
           </nav>
         )}
       </div>
-      {!collapsed && <Body tab={tab} />}
+      {!collapsed && <Body tab={shownTab} />}
     </section>
   );
 }
