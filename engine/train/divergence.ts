@@ -41,6 +41,9 @@ export function showLoss(x: number): string {
   return x.toPrecision(3);
 }
 
+/** A watch that never calls a run diverged (TrainHooks.watchDivergence false). */
+export const IGNORE_DIVERGENCE: DivergenceWatch = { step: () => null, epoch: () => null };
+
 export function divergenceWatch(numClasses: number): DivergenceWatch {
   const chanceLoss = Math.log(Math.max(2, numClasses));
   let start: number | null = null;
