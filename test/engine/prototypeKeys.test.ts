@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkGraph } from '../../engine/check/checkGraph';
 import { checkJson } from '../../engine/cli/check';
+import { EMBEDDED_NAMES } from '../../engine/data/embedded';
 import { loadDataset } from '../../engine/data/load';
 import { DatasetError } from '../../engine/data/types';
 import { chain } from '../helpers/graphs';
@@ -14,7 +15,9 @@ describe('prototype keys', () => {
   it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('embedded:%s is an unknown embedded dataset', async (name) => {
     const err = await loadDataset(`embedded:${name}`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatasetError);
-    expect((err as Error).message).toBe(`embedded:${name}: no embedded dataset called "${name}" (available: embedded:mnist)`);
+    const available = EMBEDDED_NAMES.map((n) => `embedded:${n}`).join(', ');
+    expect(available).toContain('embedded:mnist');
+    expect((err as Error).message).toBe(`embedded:${name}: no embedded dataset called "${name}" (available: ${available})`);
   });
 
   it.each(['__proto__', 'constructor', 'toString'])('a node with the id %s is checked and reported like any other', (id) => {
