@@ -68,13 +68,17 @@ async function listImages(dir: string, classNames: readonly string[], prefix: st
   return out;
 }
 
-export function decode(bytes: Buffer, file: { rel: string; path: string }): Decoded {
-  // The header's size first: a 20000×20000 image would take gigabytes to decode.
+/** The header's size before any decoding: a 20000×20000 image (or mask) would take gigabytes to decode. */
+export function checkDecodable(bytes: Buffer, file: { path: string }): void {
   try {
     checkImageSize(bytes, file.path);
   } catch (err) {
     throw new DatasetError((err as IoError).message);
   }
+}
+
+export function decode(bytes: Buffer, file: { rel: string; path: string }): Decoded {
+  checkDecodable(bytes, file);
   const isPng = bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47;
   const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
   try {

@@ -8,9 +8,8 @@
  */
 import { basename, extname, join } from 'node:path';
 import pngjs from 'pngjs';
-import { checkImageSize, type IoError } from '../io';
 import { listDir, pathKind, readBytes, readClassList } from './files';
-import { decode, isGray, isImageName, type Decoded } from './images';
+import { checkDecodable, decode, isGray, isImageName, type Decoded } from './images';
 import { DatasetError, type Dataset, type Split } from './types';
 
 const stem = (name: string) => basename(name, extname(name));
@@ -60,12 +59,7 @@ async function pairs(dir: string, prefix: string): Promise<Pair[]> {
 
 function decodeMask(bytes: Buffer, file: { rel: string; path: string }): Decoded {
   if (!(bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47)) throw new DatasetError(`${file.rel}: not a PNG file (${file.path})`);
-  // The header's size first, as for images: a 20000×20000 mask would take gigabytes to decode.
-  try {
-    checkImageSize(bytes, file.path);
-  } catch (err) {
-    throw new DatasetError((err as IoError).message);
-  }
+  checkDecodable(bytes, file);
   try {
     const png = pngjs.PNG.sync.read(bytes);
     return { width: png.width, height: png.height, rgba: png.data };
