@@ -28,6 +28,8 @@ export const DIVERGENCE_WINDOW = 5;
 export const DIVERGENCE_FACTOR = 10;
 
 export interface DivergenceWatch {
+  /** Whether a non-finite step ends the run (./epoch); false only where losses are not a model's. */
+  readonly stopsOnNonFinite: boolean;
   /** A step's loss, in order; the reason the run diverged, or null. */
   step(loss: number): string | null;
   /** An epoch's mean training loss and accuracy (null for a task without one); the reason the run diverged, or null. */
@@ -42,7 +44,7 @@ export function showLoss(x: number): string {
 }
 
 /** A watch that never calls a run diverged (TrainHooks.watchDivergence false). */
-export const IGNORE_DIVERGENCE: DivergenceWatch = { step: () => null, epoch: () => null };
+export const IGNORE_DIVERGENCE: DivergenceWatch = { stopsOnNonFinite: false, step: () => null, epoch: () => null };
 
 export function divergenceWatch(numClasses: number): DivergenceWatch {
   const chanceLoss = Math.log(Math.max(2, numClasses));
@@ -51,6 +53,7 @@ export function divergenceWatch(numClasses: number): DivergenceWatch {
   let previousEpoch: number | null = null;
   let epochs = 0;
   return {
+    stopsOnNonFinite: true,
     step(loss) {
       if (start === null) start = Math.max(loss, chanceLoss);
       recent.push(loss);

@@ -46,7 +46,8 @@ export interface TrainHooks {
   /** Milliseconds; injectable so tests control coalescing and timings. */
   clock?: () => number;
   /**
-   * False turns the divergence watch (./divergence) off. Only for runs whose losses are not numbers
+   * False turns the divergence watch (./divergence) off, and with it the stop at a non-finite
+   * step (that step is still not applied). Only for runs whose losses are not numbers
    * a model computed: on Dawn's null adapter (buffers and validation, no compute) a "loss" is
    * whatever its buffer held, and the GPU memory tests there measure buffers, not learning.
    */

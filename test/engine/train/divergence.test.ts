@@ -102,6 +102,24 @@ describe('a run that diverges with a finite loss', () => {
   });
 });
 
+describe('with the watch off (TrainHooks.watchDivergence false: losses that are not a model\'s)', () => {
+  // On Dawn's null adapter nothing is computed and a "loss" is whatever a buffer held, NaN included;
+  // the GPU memory and fault tests there must still run to the end (a non-finite step is not applied
+  // and does not end the run either: ./epoch asks the watch).
+  it('runs to the end through an explosion the watch stops', async () => {
+    const overflowing = tinyMlp({ optimizer: 'adam', learningRate: 10, epochs: 2 });
+    const watched = await train({ type: 'start', runId: 'w', graph: overflowing, dataset: data }, { onEvent: () => {} });
+    expect(watched, JSON.stringify(watched)).toMatchObject({ type: 'error', kind: 'diverged' });
+    const c = collect();
+    const unwatched = await train(
+      { type: 'start', runId: 'u', graph: overflowing, dataset: data },
+      { onEvent: c.onEvent, watchDivergence: false },
+    );
+    expect(unwatched, JSON.stringify(unwatched)).toMatchObject({ type: 'done', metrics: { epochsCompleted: 2 } });
+    expect(c.of('epoch')).toHaveLength(2);
+  });
+});
+
 describe('checkpoint safety', () => {
   it('refuses a checkpoint in a missing folder before training, not after', async () => {
     const c = collect();

@@ -66,7 +66,7 @@ async function peakOf(replay: boolean): Promise<number> {
     },
     { onEvent: () => {}, watchDivergence: false }, // the null adapter computes nothing: its losses are noise
   );
-  expect(last).toMatchObject({ type: 'done' });
+  expect(last, JSON.stringify(last)).toMatchObject({ type: 'done' });
   return peak - start;
 }
 
