@@ -4,8 +4,18 @@
  * they travel inside every bundle (the trainer's CommonJS bundle, the browser build) with no asset
  * to locate at run time. `--check` rebuilds and fails if the committed module differs (CI runs it).
  *
- * - single: 128-bit SIMD and bulk memory, importing an ordinary memory (tfjs's SIMD binary).
+ * - single: 128-bit SIMD, importing an ordinary memory (tfjs's SIMD binary).
  * - threaded: the same plus atomics, importing a shared memory (tfjs's threaded SIMD binary).
+ *
+ * No bulk-memory instructions in the code (memory.fill, memory.copy: what clang makes of memset,
+ * memcpy and zeroing loops; the feature itself stays on, as wasm-ld requires it for a shared
+ * memory): V8 checks their bounds against the memory size an instance last saw, which (as we
+ * read it) a worker thread updates only when it next handles an interrupt after tfjs grew the
+ * heap. A worker zeroing a fresh scratch buffer trapped there ("memory access out of bounds"),
+ * died, and left the caller waiting for it forever: the trainer hung (3 times in about 25 runs of
+ * the bundled trainer on a loaded machine; none in 160 after). Plain and SIMD loads and stores are bounds-checked by guard pages,
+ * which every thread shares. `-fno-builtin` keeps clang from turning loops into memset; the build
+ * refuses a module whose code has either instruction.
  *
  * Both import tfjs-backend-wasm's own memory and so must never write where tfjs has not pointed
  * them: the build refuses a module with a data section or code that touches a global (the C stack
@@ -23,7 +33,18 @@ const SOURCES = join(HERE, 'c');
 const OUTPUT = join(HERE, 'module.generated.ts');
 const CLANG = process.env.CLANG ?? 'clang';
 
-const COMMON = ['--target=wasm32', '-O3', '-std=c11', '-Wall', '-Wextra', '-Werror', '-nostdlib', '-msimd128', '-mbulk-memory'];
+const COMMON = [
+  '--target=wasm32',
+  '-O3',
+  '-std=c11',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-nostdlib',
+  '-fno-builtin',
+  '-msimd128',
+  '-mbulk-memory',
+];
 const LINK = ['-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all'];
 export const FLAVOURS = {
   single: [...COMMON, ...LINK],
@@ -69,10 +90,18 @@ function checkSelfContained(wasm: Uint8Array<ArrayBuffer>, name: string): void {
   if (sections.has(8)) throw new Error(`${name}: has a start function`);
 }
 
-function noGlobalsInCode(file: string, name: string): void {
-  const listing = execFileSync('llvm-objdump', ['-d', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const uses = listing.split('\n').filter((line) => /\bglobal\.(get|set)\b/.test(line));
-  if (uses.length > 0) throw new Error(`${name}: code uses a global (the C stack?):\n${uses.slice(0, 5).join('\n')}`);
+/** Refuses code that uses a global (the C stack pointer) or a bulk-memory instruction (see the header). */
+export function checkCode(listing: string, name: string): void {
+  const lines = listing.split('\n');
+  const globals = lines.filter((line) => /\bglobal\.(get|set)\b/.test(line));
+  if (globals.length > 0) throw new Error(`${name}: code uses a global (the C stack?):\n${globals.slice(0, 5).join('\n')}`);
+  const bulk = lines.filter((line) => /\bmemory\.(fill|copy)\b/.test(line));
+  if (bulk.length > 0)
+    throw new Error(`${name}: code uses memory.fill or memory.copy (a worker thread may trap on them):\n${bulk.slice(0, 5).join('\n')}`);
+}
+
+function disassemble(file: string): string {
+  return execFileSync('llvm-objdump', ['-d', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
 }
 
 export function build(): { single: Uint8Array<ArrayBuffer>; threaded: Uint8Array<ArrayBuffer> } {
@@ -87,7 +116,7 @@ export function build(): { single: Uint8Array<ArrayBuffer>; threaded: Uint8Array
       execFileSync(CLANG, [...flags, '-o', file, ...sources], { stdio: ['ignore', 'inherit', 'inherit'] });
       const bytes = new Uint8Array(readFileSync(file));
       checkSelfContained(bytes, name);
-      noGlobalsInCode(file, name);
+      checkCode(disassemble(file), name);
       out[name] = bytes;
     }
     return out;

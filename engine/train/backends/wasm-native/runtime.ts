@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { SINGLE_WASM, THREADED_WASM } from './module.generated';
-import { startWorkers, type WorkerPool } from './workers';
+import { POOL_FAILED, startWorkers, type WorkerPool } from './workers';
 
 type Ptr = number;
 
@@ -146,6 +146,34 @@ export function setNativeKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** What a kernel call says when one of the pool's threads trapped mid-job (./c/pool.c, ./workers). */
+export const THREAD_FAILED =
+  "a CPU kernel thread stopped (its error is in the trainer's log), so this step's result was lost. " +
+  'NetCanvas now runs its kernels on one thread: train again (NETCANVAS_WASM_THREADS=1 does that from the start)';
+
+/**
+ * The exports, each turning the trap nc_parallel raises after a worker died into THREAD_FAILED
+ * (nc_parallel has then set the pool's workers to 0, so later jobs run on the caller alone). A
+ * try/catch per call costs nothing next to a kernel.
+ */
+function guardThreads(raw: NativeExports, memory: WebAssembly.Memory, pool: Ptr): NativeExports {
+  const failed = (): boolean => new Int32Array(memory.buffer)[(pool + POOL_FAILED) >> 2] === 1;
+  const guarded: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries(raw)) {
+    if (typeof f !== 'function') continue;
+    guarded[name] = (...args: number[]) => {
+      try {
+        return (f as (...a: number[]) => unknown)(...args);
+      } catch (e) {
+        if (!failed()) throw e;
+        new Int32Array(memory.buffer)[(pool + POOL_FAILED) >> 2] = 0; // said once; a later trap is its own
+        throw new Error(THREAD_FAILED);
+      }
+    };
+  }
+  return guarded as unknown as NativeExports;
+}
+
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   if (typeof Buffer !== 'undefined') return Uint8Array.from(Buffer.from(base64, 'base64'));
   return Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
@@ -180,10 +208,11 @@ async function bind(backend: BackendWasm, threads: number): Promise<Native | nul
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const module = await WebAssembly.compile(decode(shared ? THREADED_WASM : SINGLE_WASM));
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const exports = instance.exports as unknown as NativeExports;
-  const size = exports.nc_pool_size();
-  const raw = wasm._malloc(size + 64) >>> 0;
-  const pool = (raw + 63) & ~63;
+  const raw = instance.exports as unknown as NativeExports;
+  const size = raw.nc_pool_size();
+  const block = wasm._malloc(size + 64) >>> 0;
+  const pool = (block + 63) & ~63;
+  const exports = guardThreads(raw, memory, pool);
   new Uint8Array(memory.buffer, pool, size).fill(0);
   new Int32Array(memory.buffer)[(pool + POOL_CAN_BLOCK) >> 2] = callerMayBlock() ? 1 : 0;
   const native = new Native(backend, exports, memory, pool);

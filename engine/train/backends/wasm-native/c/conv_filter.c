@@ -91,7 +91,7 @@ static void filter_grad(const void *p, int tid, int n) {
       if (count <= 0) continue;
       const float *src = j->x + ((img * j->h + ih) * j->w + iw0) * ci;
       float *dst = xp + ((int64_t)r * j->wp + c0) * ci;
-      __builtin_memcpy(dst, src, (size_t)count * ci * sizeof(float));
+      for (int64_t k = 0, m = (int64_t)count * ci; k < m; k++) dst[k] = src[k];
     }
     /* dy's channels padded to a multiple of 8 (zeros), so that every tile is 8 columns wide. */
     const float *dyi = j->dy + img * positions * j->co;

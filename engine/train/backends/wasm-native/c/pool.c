@@ -54,6 +54,13 @@ void nc_parallel(pool_t *pool, task_fn fn, const void *job, int threads) {
   while ((left = load(&pool->pending)) != 0) {
     if (++spins > SPIN && pool->can_block) __builtin_wasm_memory_atomic_wait32(&pool->pending, left, 1000000);
   }
+  /* A worker that trapped did not do its share, and will never take another: its host checked it
+     in for it (so this wait ended instead of lasting forever). Later jobs run on the caller alone;
+     this one's result is wrong, so trap here too and let the host say so (./runtime.ts). */
+  if (load(&pool->failed)) {
+    pool->workers = 0;
+    __builtin_trap();
+  }
 }
 #else
 EXPORT(nc_worker_loop) void nc_worker_loop(pool_t *pool, int tid, int seen) { (void)pool, (void)tid, (void)seen; }
