@@ -64,7 +64,8 @@ export async function trainEpoch(
     for (let i = 0; i < results.length; i++) {
       const result = results[i]!;
       const { batch, n } = taken[i]!;
-      if (!result.finite && run.divergence.stopsOnNonFinite) throw await divergedError(run, `epoch ${epoch + 1}, batch ${batch}`, nonFinite(result), learningRate);
+      if (!result.finite && run.divergence.stopsOnNonFinite)
+        throw await divergedError(run, `epoch ${epoch + 1}, batch ${batch}`, nonFinite(result), learningRate);
       account(result, batch, n);
       const exploded = run.divergence.step(result.loss);
       if (exploded) throw await divergedError(run, `epoch ${epoch + 1}, batch ${batch}`, exploded, learningRate);

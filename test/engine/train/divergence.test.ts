@@ -102,7 +102,7 @@ describe('a run that diverges with a finite loss', () => {
   });
 });
 
-describe('with the watch off (TrainHooks.watchDivergence false: losses that are not a model\'s)', () => {
+describe("with the watch off (TrainHooks.watchDivergence false: losses that are not a model's)", () => {
   // On Dawn's null adapter nothing is computed and a "loss" is whatever a buffer held, NaN included;
   // the GPU memory and fault tests there must still run to the end (a non-finite step is not applied
   // and does not end the run either: ./epoch asks the watch).
