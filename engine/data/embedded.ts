@@ -47,6 +47,17 @@ export function defaultDatasetsDir(): string {
   }
 }
 
+/**
+ * The folder that holds `embedded:<name>` (a generated set is made first, in the cache folder), or
+ * null when no embedded set has that name. The PyTorch runner hands this folder to the script.
+ */
+export async function embeddedFolder(name: string, opts: { datasetsDir?: string; cacheDir?: string } = {}): Promise<string | null> {
+  const entry = ownValue(EMBEDDED, name);
+  if (!entry) return null;
+  const datasetsDir = opts.datasetsDir ?? defaultDatasetsDir();
+  return typeof entry.folder === 'string' ? join(datasetsDir, entry.folder) : entry.folder(datasetsDir, opts.cacheDir ?? defaultCacheDir());
+}
+
 /** `embedded:mnist` and friends. */
 export async function loadEmbedded(
   name: string,
@@ -58,11 +69,7 @@ export async function loadEmbedded(
     throw new DatasetError(
       `${source}: no embedded dataset called "${name}" (available: ${EMBEDDED_NAMES.map((n) => `embedded:${n}`).join(', ')})`,
     );
-  const datasetsDir = opts.datasetsDir ?? defaultDatasetsDir();
-  const dir =
-    typeof entry.folder === 'string'
-      ? join(datasetsDir, entry.folder)
-      : await entry.folder(datasetsDir, opts.cacheDir ?? defaultCacheDir());
+  const dir = (await embeddedFolder(name, opts))!;
   const ds = await loadIdxDir(dir, source, opts);
   return { ...ds, name: entry.name, licence: entry.licence };
 }

@@ -15,6 +15,8 @@ export type ScriptTarget = 'pytorch' | 'keras' | 'tfjs';
 export type ScriptUse =
   /** In the script's CONFIG (from the graph), and read there. */
   | 'config'
+  /** Settled when the script is written: the script holds the code for the graph's value only (its task's loss and metrics); in CONFIG for the record. */
+  | 'emitted'
   /** The default of a command-line flag. */
   | { readonly flag: string }
   /** Resolved per layer into the L2 penalty on the weights the layer registry marks decayed (WEIGHT_DECAY; Keras regularizers). */
@@ -57,16 +59,14 @@ export const TRAINING_OPTIONS = {
     trainer:
       'the task registry (engine/task): what each batch is compared with (labels, masks, the input), the loss, the sums each step returns, the metrics and the views each epoch streams',
     webgpu: 'as the trainer; segmentation’s [B, H, W, classes] scores reach the fused cross-entropy as [B·H·W, classes]',
-    // Read by each script's guard: they train classifiers and stop with a message for another task (the PyTorch runner refuses first).
-    scripts: allScripts('config'),
+    // Each script holds its task's code (engine/export/*/task-code.ts): targets, loss, sums, metrics, views.
+    scripts: allScripts('emitted'),
     form: { control: 'task' },
   },
   loss: {
     trainer: 'the task’s loss (TaskSpec.training.loss): cross-entropy; for reconstruction mean squared error or binary cross-entropy',
     webgpu: 'cross-entropy: the fused kernel; mean squared error and binary cross-entropy: tfjs ops, recorded and replayed with the step',
-    scripts: allScripts({
-      ignored: 'the scripts train classifiers with cross-entropy; they stop with a message for another task (see task)',
-    }),
+    scripts: allScripts('emitted'),
     form: { control: 'loss' },
   },
   runner: {
@@ -171,5 +171,7 @@ export type TrainingOptionName = keyof typeof TRAINING_OPTIONS;
 /** The options a script reads from its CONFIG, in the table's order, with the graph's values. */
 export function scriptConfig(config: TrainingConfig, target: ScriptTarget): Record<string, unknown> {
   const entries = Object.entries(TRAINING_OPTIONS) as [TrainingOptionName, TrainingOption][];
-  return Object.fromEntries(entries.filter(([, o]) => o.scripts[target] === 'config').map(([name]) => [name, config[name]]));
+  return Object.fromEntries(
+    entries.filter(([, o]) => o.scripts[target] === 'config' || o.scripts[target] === 'emitted').map(([name]) => [name, config[name]]),
+  );
 }

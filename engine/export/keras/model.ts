@@ -3,6 +3,7 @@ import { frozenStep, liveSteps, type ExportPlan } from '../plan';
 import { indent, pyLiteral, pyNumber, pyString } from '../python';
 import { exportTraining } from '../training-config';
 import { KERAS_EMITTERS, KERAS_HELPERS, type KerasHelper } from './emitters';
+import { exportTask } from '../task-script';
 
 export function emitKerasModel(plan: ExportPlan): string {
   const { decay } = exportTraining(plan);
@@ -30,9 +31,10 @@ export function emitKerasModel(plan: ExportPlan): string {
     // Keras names the weights as tfjs does, in the same order: the registry's roles, unchanged.
     if (step.weights.length > 0) weighted.push([step.id, step.name, step.weights.map((w) => w.role)]);
   }
-  const endsInSoftmax = plan.output.type === 'softmax';
+  // The scores the training loss reads stop before the final softmax (or, for reconstruction, sigmoid) that it folds in.
+  const folded = exportTask(plan).foldedActivation;
   const output = vars.get(plan.output.id)!;
-  const logits = endsInSoftmax ? vars.get(plan.output.inputs[0]!)! : output;
+  const logits = folded ? vars.get(plan.output.inputs[0]!)! : output;
   return [
     `"""${plan.doc.name}: exported from NetCanvas as a Keras 3 model (functional API, channels-last like the app).`,
     '',
@@ -56,10 +58,10 @@ export function emitKerasModel(plan: ExportPlan): string {
     ...[...helpers].flatMap((h) => ['', ...KERAS_HELPERS[h], '']),
     '',
     'def build_model():',
-    '    """Returns (model, logits_model): the second shares the layers and stops before a final softmax."""',
+    '    """Returns (model, logits_model): the second shares the layers and stops before the final softmax (or a reconstruction\'s sigmoid) the loss folds in."""',
     ...indent(body),
     `    model = keras.Model(inputs, ${output}, name=${pyString(plan.doc.name.replace(/[^A-Za-z0-9_]+/g, '_'))})`,
-    `    logits_model = ${endsInSoftmax ? `keras.Model(inputs, ${logits})` : 'model'}`,
+    `    logits_model = ${folded ? `keras.Model(inputs, ${logits})` : 'model'}`,
     '    return model, logits_model',
     '',
     '',

@@ -3,7 +3,8 @@ import type { ExportPlan } from '../plan';
 import type { ExportOptions, ExportResult } from '../types';
 import { serializeWeights, type WeightsFile } from '../weights';
 import { emitPytorchModel } from './model';
-import { emitPytorchReadme, emitPytorchTrainScript } from './train-script';
+import { emitPytorchReadme } from './readme';
+import { emitPytorchTrainScript } from './train-script';
 
 export function exportPytorch(plan: ExportPlan, opts: ExportOptions & { weights: WeightsFile }): ExportResult {
   return {

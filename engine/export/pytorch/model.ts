@@ -7,6 +7,7 @@ import { frozenStep, liveSteps, type ExportPlan } from '../plan';
 import { className, indent, pyString } from '../python';
 import { PYTORCH_EMITTERS, type PyHelper } from './emitters';
 import { nodeLayerEntry, WEIGHT_IO } from './weight-map';
+import { exportTask } from '../task-script';
 
 const HELPERS: Record<PyHelper, string[]> = {
   resize_bilinear_tf: [
@@ -48,13 +49,15 @@ export function emitPytorchModel(plan: ExportPlan): string {
   const init: string[] = [];
   const forward: string[] = [];
   const helpers = new Set<PyHelper>();
+  // The final softmax (or, for reconstruction, sigmoid) that the task's loss folds in.
+  const folded = exportTask(plan).foldedActivation;
   for (const step of steps) {
     const self = `self.${step.name}`;
     const code = PYTORCH_EMITTERS[step.type](step, self);
     if (code.module) init.push(`${self} = ${code.module}`);
     for (const h of code.helpers ?? []) helpers.add(h);
     const inputs = step.inputs.map((id) => varOf.get(id)!);
-    if (step === plan.output && step.type === 'softmax') forward.push('if return_logits:', `    return ${inputs[0]}`);
+    if (step === plan.output && step.type === folded) forward.push('if return_logits:', `    return ${inputs[0]}`);
     forward.push(...code.forward(inputs, varOf.get(step.id)!));
   }
   forward.push(`return ${varOf.get(plan.output.id)}`);
@@ -125,9 +128,7 @@ export function emitPytorchModel(plan: ExportPlan): string {
       ...indent(init.length ? init : ['pass']),
       '',
       'def forward(self, x, return_logits=False):',
-      ...(plan.output.type === 'softmax'
-        ? ['    """return_logits=True skips the final softmax (for a stable cross-entropy loss)."""']
-        : []),
+      ...(folded ? [`    """return_logits=True skips the final ${folded} (the training loss folds it in, which is stable)."""`] : []),
       ...indent(forward),
       ...train,
     ]),

@@ -12,15 +12,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { defaultDatasetsDir } from '../../data/embedded';
-import { resolveTrainingConfig } from '../../graph/training';
+import { defaultDatasetsDir, embeddedFolder } from '../../data/embedded';
+import { DatasetError } from '../../data/types';
 import type { GraphDoc } from '../../graph/types';
 import { checkpointPathProblem } from '../../train/checkpoint';
 import type { DatasetRequest, TrainerEvent } from '../../train/protocol';
 import { ExportError, exportGraph } from '../index';
 import type { WeightsFile } from '../weights';
 import { findTorchPythonAsync } from './python-env';
-import { TORCHRUN_FLAGS } from './train-script';
+import { TORCHRUN_FLAGS } from './readme';
 
 export interface PytorchRunOptions {
   readonly runId: string;
@@ -53,13 +53,6 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
     onEvent({ type: 'error', runId: opts.runId, kind, message });
     return kind === 'internal' ? 70 : 1;
   };
-  const task = resolveTrainingConfig({ ...(doc.training ?? {}), ...(opts.config ?? {}) });
-  if (task.ok && task.config.task !== 'classification') {
-    return fail(
-      'config',
-      `the PyTorch runner trains classifiers; training.task "${task.config.task}" trains with TensorFlow.js (set the runner to TensorFlow.js)`,
-    );
-  }
   if (opts.checkpointPath) {
     const problem = await checkpointPathProblem(opts.checkpointPath);
     if (problem) return fail('config', problem);
@@ -79,10 +72,20 @@ export async function runPytorchTraining(doc: GraphDoc, opts: PytorchRunOptions,
     throw err;
   }
   if (opts.killSignal?.aborted) return 137;
+  // A generated embedded set (embedded:mnist-segmentation) is made here, as the app's trainer makes it, and its folder passed on.
+  let source = opts.dataset.source;
+  if (source.startsWith('embedded:')) {
+    try {
+      source = (await embeddedFolder(source.slice('embedded:'.length), { datasetsDir: opts.datasetsDir })) ?? source;
+    } catch (err) {
+      if (err instanceof DatasetError) return fail('dataset', err.message);
+      throw err;
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'netcanvas-pytorch-'));
   for (const f of files) writeFileSync(join(dir, f.name), f.text);
 
-  const script = [join(dir, 'train.py'), '--data', opts.dataset.source, '--run-id', opts.runId];
+  const script = [join(dir, 'train.py'), '--data', source, '--run-id', opts.runId];
   if (opts.dataset.limit) script.push('--limit', String(opts.dataset.limit));
   if (opts.dataset.testLimit) script.push('--test-limit', String(opts.dataset.testLimit));
   if (opts.dataset.normalization) script.push('--normalization', opts.dataset.normalization);

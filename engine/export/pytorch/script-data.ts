@@ -8,7 +8,7 @@ class DatasetError(Exception):
     """A problem with the user's data, reported as an error event of kind "dataset"."""
 
 
-IDX_NAME = re.compile(r"^(train|t10k)-(images|labels)[-.]idx([13])-ubyte(\.gz)?$")
+IDX_NAME = re.compile(r"^(train|t10k)-(images|labels|masks)[-.]idx([13])-ubyte(\.gz)?$")
 CIFAR10_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -37,7 +37,13 @@ def _idx_labels(path, limit):
     return torch.frombuffer(bytearray(data[8:8 + min(count, limit)]), dtype=torch.uint8).long()
 
 
+def _class_list(folder):
+    path = os.path.join(folder, "classes.txt")
+    return [l.strip() for l in open(path, encoding="utf-8") if l.strip()] if os.path.exists(path) else None
+
+
 def _load_idx(folder, limit, test_limit):
+    """IDX images and labels, and per-pixel class masks (train-masks-idx3-ubyte) where the folder has them."""
     found = {}
     for name in os.listdir(folder):
         m = IDX_NAME.match(name)
@@ -49,8 +55,17 @@ def _load_idx(folder, limit, test_limit):
     train = split("train", limit)
     test = split("t10k", test_limit) if ("t10k", "images") in found and ("t10k", "labels") in found else None
     classes = int(max(train[1].max().item(), test[1].max().item() if test else 0)) + 1
-    return {"name": os.path.basename(os.path.normpath(folder)), "images": True, "train": train, "test": test,
-            "class_names": [str(i) for i in range(max(classes, 10))]}
+    data = {"name": os.path.basename(os.path.normpath(folder)), "images": True, "train": train, "test": test,
+            "class_names": _class_list(folder) or [str(i) for i in range(max(classes, 10))]}
+    if ("train", "masks") in found:
+        masks = lambda part, n: _idx_images(found[(part, "masks")], n)[..., 0]
+        data["masks"] = {"train": masks("train", limit), "test": masks("t10k", test_limit) if test and ("t10k", "masks") in found else None}
+        top = max(int(m.max().item()) for m in data["masks"].values() if m is not None)
+        if top >= len(data["class_names"]):
+            raise DatasetError(f"{folder}: a mask has class id {top}, but there are {len(data['class_names'])} classes")
+        if test and data["masks"]["test"] is None:
+            data["test"] = None
+    return data
 
 
 def _load_cifar(folder, limit, test_limit):
@@ -146,12 +161,20 @@ def resolve_source(source):
     for root in (os.environ.get("NETCANVAS_DATASETS"), DATASETS_DIR, os.path.join(os.path.dirname(os.path.abspath(__file__)), "datasets")):
         if root and os.path.isdir(os.path.join(root, name)):
             return os.path.join(root, name)
-    raise DatasetError(f"{source}: cannot find the embedded dataset; set NETCANVAS_DATASETS to NetCanvas's datasets folder or pass --data")
+    # A set NetCanvas generates on first use (embedded:mnist-segmentation) lives in its cache folder, one folder per generator version.
+    cache = os.environ.get("NETCANVAS_CACHE_DIR") or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "netcanvas")
+    made = os.path.join(cache, "datasets")
+    versions = sorted(d for d in os.listdir(made) if re.fullmatch(re.escape(name) + r"-v\d+", d)) if os.path.isdir(made) else []
+    if versions:
+        return os.path.join(made, versions[-1])
+    raise DatasetError(f"{source}: cannot find the embedded dataset; set NETCANVAS_DATASETS to NetCanvas's datasets folder or pass --data"
+                       " (a generated set such as embedded:mnist-segmentation is made by training it once in NetCanvas)")
 
 
 def load_dataset(source, limit, test_limit, channels):
-    """Returns {"name", "images", "train": (x, y), "test": (x, y) or None, "class_names"}; x is
-    uint8 [N, H, W, C] for images (scaled later) or float [N, F] for CSV features."""
+    """Returns {"name", "images", "train": (x, y), "test": (x, y) or None, "class_names"}, and "masks":
+    {"train": uint8 [N, H, W], "test": ...} for a segmentation set; x is uint8 [N, H, W, C] for images
+    (scaled later) or float [N, F] for CSV features."""
     path = resolve_source(source)
     if not path:
         raise DatasetError("no dataset given: pass --data (an IDX or CIFAR folder, a .csv file, an image folder)")

@@ -13,6 +13,9 @@ import type { ExportOptions } from '../types';
 import { pytorchClassName } from './model';
 import { torchWeight } from './weight-map';
 import { PYTHON_DATA } from './script-data';
+import { TORCHRUN_FLAGS } from './readme';
+import { exportTask, PY_TASK_METRICS, PY_TASK_METRICS_FN, SCRIPT_VIEW_SAMPLES } from '../task-script';
+import { PYTORCH_TASK_CODE } from './task-code';
 
 /** Each optimizer in PyTorch, as the app's trainer builds it (engine/train/config.ts). */
 const TORCH_OPTIMIZERS: Record<Optimizer, string> = {
@@ -60,23 +63,19 @@ def summed(*values):
     return t.tolist()
 
 
-def evaluate(model, x, y, num_classes, batch_size):
-    """Loss, accuracy and confusion matrix on one split, in inference mode."""
+def evaluate(model, x, t, batch_size):
+    """Mean loss and the task's sums over one split, in inference mode."""
     model.eval()
-    confusion = torch.zeros(num_classes, num_classes, dtype=torch.long)
-    loss_sum, confidences, predictions = 0.0, [], []
+    loss_sum, sums = 0.0, torch.zeros(SUMS_LENGTH(CLASSES), dtype=torch.float64)
     with torch.no_grad():
         for start in range(0, len(x), batch_size):
-            xb, yb = x[start:start + batch_size].to(DEVICE), y[start:start + batch_size].to(DEVICE)
-            logits = model(xb, return_logits=True)
-            loss_sum += F.cross_entropy(logits, yb, reduction="sum").item()
-            predicted = logits.argmax(1)
-            confidences.append(torch.softmax(logits, 1).max(1).values.cpu())
-            predictions.append(predicted.cpu())
-            confusion += torch.bincount(yb.cpu() * num_classes + predicted.cpu(), minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+            xb, tb = x[start:start + batch_size].to(DEVICE), t[start:start + batch_size].to(DEVICE)
+            scores = model(xb, return_logits=True)
+            output = final_activation(scores)
+            loss_sum += task_loss(scores, output, tb).item() * len(xb)
+            sums += task_sums(scores, output, tb)
     model.train()
-    correct = confusion.diag().sum().item()
-    return loss_sum / max(1, len(x)), correct / max(1, len(x)), confusion, (torch.cat(confidences), torch.cat(predictions))
+    return loss_sum / max(1, len(x)), sums.tolist()
 
 
 def l2_penalty(model):
@@ -114,7 +113,7 @@ class Divergence:
             return f"the epoch's mean loss rose to {loss:.3g}, over 10x its start ({self.start:.3g})"
         if self.epochs < 2 or self.start is None or previous is None:
             return None
-        if accuracy > 1.5 / self.classes or loss <= 2 * self.start or loss <= previous:
+        if accuracy is None or accuracy > 1.5 / self.classes or loss <= 2 * self.start or loss <= previous:
             return None
         return f"the loss grew to {loss:.3g} (from {previous:.3g} the epoch before) while the accuracy stayed at chance ({accuracy:.1%})"
 
@@ -125,15 +124,11 @@ def diverged(where, reason, lr):
 
 
 class GraphError(Exception):
-    """The graph cannot be trained as a classifier; reported as an error event of kind "graph"."""
+    """The graph does not fit its task or data; reported as an error event of kind "graph"."""
 
 
 def train():
-    global DEVICE
-    if CONFIG["task"] != "classification":
-        raise GraphError(f"this script trains classifiers; training.task \"{CONFIG['task']}\" trains in NetCanvas (netcanvas train), the exported model runs here as it is")
-    if OUTPUT_UNITS == 0:
-        raise GraphError(f"this script trains classifiers: the model's output must be a vector of class scores, not {OUTPUT_SHAPE}")
+    global DEVICE, CLASSES
     DEVICE = pick_device(ARGS.device)
     torch.manual_seed(CONFIG["seed"])
     channels = INPUT_SHAPE[0] if len(INPUT_SHAPE) == 3 else 1
@@ -141,15 +136,12 @@ def train():
         data = load_dataset(ARGS.data, ARGS.limit or 10**12, ARGS.test_limit or ARGS.limit or 10**12, channels)
     except (OSError, struct.error) as err:
         raise DatasetError(str(err))
-    x_all, y_all = data["train"]
+    x_all = data["train"][0]
     sample = list(x_all.shape[1:])
     wanted = [INPUT_SHAPE[1], INPUT_SHAPE[2], INPUT_SHAPE[0]] if len(INPUT_SHAPE) == 3 else list(INPUT_SHAPE)
     if sample != wanted:
         raise DatasetError(f"{data['name']}: samples are {sample} but the model's input is {wanted}")
-    num_classes = len(data["class_names"])
-    if num_classes > OUTPUT_UNITS:
-        raise DatasetError(f"{data['name']} has {num_classes} classes but the output layer has {OUTPUT_UNITS} units")
-    num_classes = OUTPUT_UNITS
+    CLASSES = task_check(data, sample)
 
     stats = None
     if data["images"] and ARGS.normalization == "standard":
@@ -158,10 +150,13 @@ def train():
     order = torch.randperm(len(x_all), generator=torch.Generator().manual_seed(CONFIG["seed"]))
     n_val = int(len(x_all) * CONFIG["validationSplit"])
     val_idx, train_idx = order[:n_val], order[n_val:]
-    x_train, y_train = to_model_input(x_all[train_idx], data["images"], stats), y_all[train_idx]
-    x_val, y_val = to_model_input(x_all[val_idx], data["images"], stats), y_all[val_idx]
-    test = data["test"]
-    x_test, y_test = (to_model_input(test[0], data["images"], stats), test[1]) if test else (None, None)
+    t_all = task_target(data, "train", to_model_input(x_all, data["images"], None))
+    x_train, t_train = to_model_input(x_all[train_idx], data["images"], stats), t_all[train_idx]
+    x_val, t_val = to_model_input(x_all[val_idx], data["images"], stats), t_all[val_idx]
+    x_test = t_test = raw_test = None
+    if data["test"]:
+        raw_test = data["test"][0]
+        x_test, t_test = to_model_input(raw_test, data["images"], stats), task_target(data, "test", to_model_input(raw_test, data["images"], None))
 
     net = MODEL_CLASS().to(DEVICE)
     if ARGS.weights and ARGS.weights != "none":
@@ -170,18 +165,18 @@ def train():
     model = DistributedDataParallel(net, device_ids=[DEVICE.index] if DEVICE.type == "cuda" else None) if WORLD > 1 else net
     optimizer = make_optimizer(model.parameters())
 
-    sampler = DistributedSampler(TensorDataset(x_train, y_train), seed=CONFIG["seed"]) if WORLD > 1 else None
-    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=ARGS.batch_size, shuffle=sampler is None,
+    sampler = DistributedSampler(TensorDataset(x_train, t_train), seed=CONFIG["seed"]) if WORLD > 1 else None
+    loader = DataLoader(TensorDataset(x_train, t_train), batch_size=ARGS.batch_size, shuffle=sampler is None,
                         sampler=sampler, generator=torch.Generator().manual_seed(CONFIG["seed"]) if sampler is None else None)
     epochs = ARGS.epochs
-    emit({"type": "started",
+    emit({"type": "started", "task": TASK,
           "backend": {"name": f"pytorch-{DEVICE.type}", "detail": f"PyTorch {torch.__version__} on {DEVICE}" + (f", {WORLD} processes" if WORLD > 1 else ""), "skipped": []},
           "dataset": {"name": data["name"], "trainCount": len(x_train), "validationCount": len(x_val), "testCount": len(x_test) if x_test is not None else 0,
                       "shape": wanted, "classNames": data["class_names"]},
           "params": sum(p.numel() for p in net.parameters() if p.requires_grad),
           "config": {**CONFIG, "epochs": epochs, "batchSize": ARGS.batch_size}})
 
-    watch = Divergence(num_classes)
+    watch = Divergence(len(data["class_names"]))
     started, step, completed = time.time(), 0, 0
     train_loss = train_acc = None
     for epoch in range(epochs):
@@ -194,22 +189,24 @@ def train():
             sampler.set_epoch(epoch)
         epoch_start, last_report = time.time(), 0.0
         loss_sum = torch.zeros((), device=DEVICE)
-        correct = torch.zeros((), device=DEVICE)
+        sums = torch.zeros(SUMS_LENGTH(CLASSES), dtype=torch.float64)
         seen = 0
         grad_sums = {node: torch.zeros((), device=DEVICE) for node in NODE_LAYERS}
         batches = len(loader)
-        for batch, (xb, yb) in enumerate(loader, 1):
-            xb, yb = xb.to(DEVICE, non_blocking=True), yb.to(DEVICE, non_blocking=True)
-            logits = model(xb, return_logits=True)
-            loss = F.cross_entropy(logits, yb) + l2_penalty(net)
+        for batch, (xb, tb) in enumerate(loader, 1):
+            xb, tb = xb.to(DEVICE, non_blocking=True), tb.to(DEVICE, non_blocking=True)
+            scores = model(xb, return_logits=True)
+            output = final_activation(scores)
+            loss = task_loss(scores, output, tb) + l2_penalty(net)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             step += 1
             with torch.no_grad():
-                loss_sum += loss.detach() * len(yb)
-                correct += (logits.argmax(1) == yb).sum()
-                seen += len(yb)
+                loss_sum += loss.detach() * len(xb)
+                batch_sums = task_sums(scores.detach(), output.detach(), tb)
+                sums += batch_sums
+                seen += len(xb)
                 for node, (attr, _) in NODE_LAYERS.items():
                     grad = getattr(net, attr).weight.grad
                     if grad is not None:
@@ -225,19 +222,29 @@ def train():
                 exploded = watch.step(batch_loss)
                 if exploded:
                     raise diverged(f"epoch {epoch + 1}, batch {batch}", exploded, lr)
+                accuracy, values, _ = task_metrics(batch_sums.tolist(), len(xb))
                 emit({"type": "batch", "epoch": epoch + 1, "batch": batch, "batchesPerEpoch": batches, "step": step, "loss": batch_loss,
-                      "accuracy": (logits.argmax(1) == yb).float().mean().item(), "samplesPerSecond": seen * WORLD / max(1e-9, now - epoch_start)})
+                      "accuracy": accuracy, **({"metrics": values} if accuracy is None else {}),
+                      "samplesPerSecond": seen * WORLD / max(1e-9, now - epoch_start)})
             if STOP["requested"]:
                 break
-        total_loss, total_correct, total_seen = summed(loss_sum.item(), correct.item(), seen)
-        train_loss, train_acc = total_loss / max(1, total_seen), total_correct / max(1, total_seen)
+        total_loss, total_seen, *total_sums = summed(loss_sum.item(), seen, *sums.tolist())
+        train_loss = total_loss / max(1, total_seen)
+        train_acc, train_metrics, _ = task_metrics(total_sums, total_seen)
         if not math.isfinite(train_loss):
             raise diverged(f"epoch {epoch + 1}", f"the loss became {train_loss}", lr)
-        val_loss, val_acc = (evaluate(net, x_val, y_val, num_classes, ARGS.batch_size)[:2] if len(x_val) else (None, None))
+        val_loss = val_acc = val_metrics = None
+        if len(x_val):
+            val_loss, val_sums = evaluate(net, x_val, t_val, ARGS.batch_size)
+            val_acc, val_metrics, _ = task_metrics(val_sums, len(x_val))
         completed += 1
         seconds = time.time() - epoch_start
+        view = task_view(net, x_test if x_test is not None else x_val, t_test if x_test is not None else t_val,
+                         raw_test if x_test is not None else x_all[val_idx]) if RANK == 0 else None
         emit({"type": "epoch", "epoch": epoch + 1, "epochs": epochs, "trainLoss": train_loss, "trainAccuracy": train_acc,
-              "validationLoss": val_loss, "validationAccuracy": val_acc, "learningRate": lr,
+              "validationLoss": val_loss, "validationAccuracy": val_acc,
+              **({"trainMetrics": train_metrics, "validationMetrics": val_metrics} if METRICS_BEYOND_ACCURACY else {}),
+              **({"view": view} if view else {}), "learningRate": lr,
               "samplesPerSecond": total_seen / max(1e-9, seconds), "etaSeconds": seconds * (epochs - epoch - 1), "seconds": seconds,
               "backend": f"pytorch-{DEVICE.type}", "gradientNorms": {n: s.item() / max(1, batch) for n, s in grad_sums.items()}})
         growing = watch.epoch(train_loss, train_acc)
@@ -248,20 +255,16 @@ def train():
     if ARGS.save and RANK == 0:
         save_netcanvas_weights(net, ARGS.save)
         checkpoint = os.path.abspath(ARGS.save)
-    test_loss = test_acc = None
-    confusion, misclassified = [], []
+    test_loss = test_acc = test_metrics = None
+    report = {"confusion": [], "misclassified": []}
     if x_test is not None and len(x_test):
-        test_loss, test_acc, matrix, (confidence, predicted) = evaluate(net, x_test, y_test, num_classes, ARGS.batch_size)
-        confusion = matrix.tolist()
-        raw = data["test"][0]
-        for i in (predicted != y_test).nonzero().flatten()[:12].tolist():
-            pixels = raw[i] if data["images"] else (raw[i] * 255).clamp(0, 255).round()
-            misclassified.append({"index": i, "label": int(y_test[i]), "predicted": int(predicted[i]), "confidence": float(confidence[i]),
-                                  "pixels": [int(v) for v in pixels.reshape(-1).tolist()], "shape": list(raw[i].shape)})
+        test_loss, test_sums = evaluate(net, x_test, t_test, ARGS.batch_size)
+        test_acc, test_metrics, _ = task_metrics(test_sums, len(x_test))
+        report.update(task_done(net, x_test, t_test, raw_test, test_sums))
     emit({"type": "done", "stopped": STOP["requested"],
           "metrics": {"testLoss": test_loss, "testAccuracy": test_acc, "trainLoss": train_loss, "trainAccuracy": train_acc,
-                      "seconds": time.time() - started, "epochsCompleted": completed},
-          "confusion": confusion, "classNames": data["class_names"], "misclassified": misclassified, "checkpoint": checkpoint})
+                      "seconds": time.time() - started, "epochsCompleted": completed, **({"test": test_metrics} if test_metrics and METRICS_BEYOND_ACCURACY else {})},
+          **report, "classNames": data["class_names"], "checkpoint": checkpoint})
 
 
 def main():
@@ -298,6 +301,8 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
   const decayedTensors = (id: string, roles: readonly string[]) => roles.map((r) => torchWeight(plan.byId.get(id)!.type, r).attr);
   const out = plan.output.outputShape;
   const settings = scriptConfig(config, 'pytorch');
+  const task = exportTask(plan);
+  const folded = { softmax: 'torch.softmax(scores, 1)', sigmoid: 'torch.sigmoid(scores)' };
   return [
     `"""Trains ${plan.doc.name} (exported from NetCanvas) with PyTorch.`,
     '',
@@ -333,9 +338,15 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
     `CONFIG = ${pyLiteral(settings)}`,
     '# L2 penalty: layer attribute -> (λ, the tensors it applies to).',
     `WEIGHT_DECAY = ${pyLiteral(Object.fromEntries([...decay].map(([id, d]) => [nameOf.get(id)!, [d.lambda, decayedTensors(id, d.roles)]])))}`,
-    '# Class scores per sample (0: the output is not a vector, so this script cannot train it).',
-    `OUTPUT_UNITS = ${out.length === 1 ? out[0] : 0}`,
+    `# The graph's task (engine/task): ${task.spec.doc}`,
+    `TASK = ${pyString(task.id)}`,
+    `METRICS_BEYOND_ACCURACY = ${task.spec.metrics.some((m) => m !== 'accuracy') ? 'True' : 'False'}`,
+    '# The output per sample, channels-last as in the app; OUTPUT_UNITS: its class scores when it is a vector, else 0.',
     `OUTPUT_SHAPE = ${pyLiteral([...out])}`,
+    `OUTPUT_UNITS = ${out.length === 1 ? out[0] : 0}`,
+    `VALUES_PER_SAMPLE = ${out.reduce((a, b) => a * b, 1)}`,
+    `VIEW_SAMPLES = ${SCRIPT_VIEW_SAMPLES}`,
+    "CLASSES = None  # the output's classes (or channels), once task_check has read the data",
     `DEFAULT_DATA = ${pyString(dataset ?? datasetSourceOf(plan.doc))}`,
     `DATASETS_DIR = ${opts.datasetsDir ? pyString(opts.datasetsDir) : 'None'}`,
     '',
@@ -361,64 +372,14 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
     'STOP = {"requested": False}',
     '',
     PYTHON_DATA,
+    PY_TASK_METRICS,
+    PY_TASK_METRICS_FN[task.id],
+    'def final_activation(scores):',
+    task.foldedActivation
+      ? `    """The graph's final ${task.foldedActivation}, which model(x, return_logits=True) leaves out for the loss."""\n    return ${folded[task.foldedActivation]}`
+      : '    return scores',
+    '',
+    PYTORCH_TASK_CODE[task.id](task),
     TRAIN_LOOP,
   ].join('\n');
-}
-
-/**
- * torchrun on one machine (a free rendezvous port), with "--redirects 2 --tee 2" (stderr to its logs
- * and to us, stdout untouched) spelled out: torch 1.13 on Python ≥ 3.11 (Debian 12) reads its own
- * default "0" as None and its launcher crashes; 1 and 2 are read. The runner and the README use it.
- */
-export const TORCHRUN_FLAGS = ['--standalone', '--redirects', '2', '--tee', '2'] as const;
-
-/** The README's training commands, run as written by the tests. */
-export const README_COMMANDS = [
-  'python3 train.py --epochs 5 --save trained.json',
-  `torchrun --nproc_per_node=4 ${TORCHRUN_FLAGS.join(' ')} train.py --batch-size 64`,
-];
-
-export function emitPytorchReadme(plan: ExportPlan, weightsNote?: string): string {
-  return `# ${plan.doc.name} — PyTorch export
-
-Exported from NetCanvas. ${weightsNote ?? 'weights.json holds the weights given to the exporter.'}
-
-Files:
-
-- \`model.py\` — \`${pytorchClassName(plan)}(nn.Module)\`, channels-first (input \`[batch, C, H, W]\`), plus
-  \`load_netcanvas_weights\` / \`save_netcanvas_weights\` for NetCanvas's weights files.
-- \`weights.json\` — the weights, in the app's channels-last (TensorFlow) layouts; the loader converts them:
-  conv kernels HWIO → OIHW; dense kernels \`[in, out]\` → \`[out, in]\`, with rows after a flatten reordered
-  from the app's H·W·C order to PyTorch's C·H·W order; batch-norm γ, β and moving statistics.
-- \`train.py\` — training with the graph's optimizer, schedule, per-layer L2 and validation split.
-
-## Matching TensorFlow exactly
-
-- "same" padding with stride 2 can be asymmetric in TensorFlow (the odd pixel goes after): the model pads
-  explicitly with \`F.pad\` where that happens.
-- Max pooling pads with −∞; average pooling with an explicit int padding counts the zero pads
-  (\`count_include_pad=True\`), with "same" padding it does not.
-- Bilinear upsampling uses TensorFlow's \`resizeBilinear\` formula (no half-pixel centres), written out in
-  \`resize_bilinear_tf\`; \`F.interpolate\` would differ.
-- Batch-norm momentum is converted: PyTorch's \`momentum = 1 − (Keras momentum)\`.
-
-## Training
-
-\`\`\`
-${README_COMMANDS.join('\n')}
-\`\`\`
-
-- \`train.py\` trains on the best device it finds (CUDA, Apple's MPS, else the CPU); \`--device cuda|mps|cpu\` picks
-  one. On Windows the first command is \`py train.py …\`.
-- \`torchrun\` starts one process per GPU (DistributedDataParallel; \`--batch-size\` is per process); without GPUs the
-  processes share the CPU. \`--redirects 2 --tee 2\` keeps each process's error output in torchrun's logs and prints
-  it too; standard output, where the events go, is untouched. PyTorch 1.13 on Python 3.11 or newer (Debian 12's
-  \`python3-torch\`) needs these two flags: without them its launcher stops at once with
-  \`AttributeError: 'NoneType' object has no attribute 'get'\`, as it cannot read its own default (\`--redirects 0\`).
-  PyTorch 2 reads the default and accepts the flags alike. Where \`torchrun\` is not on the PATH (after
-  \`pip install --user\`), \`python3 -m torch.distributed.run\` is the same command.
-
-Each line of output is one JSON event (\`started\`, \`batch\`, \`epoch\`, \`done\`, \`error\`), the same schema as the
-NetCanvas trainer, so the app can draw the curves. \`--save\` writes weights the app can load.
-`;
 }

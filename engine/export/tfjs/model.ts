@@ -4,6 +4,7 @@
  */
 import { frozenStep, liveSteps, type ExportPlan } from '../plan';
 import { TFJS_EMITTERS } from './emitters';
+import { exportTask } from '../task-script';
 
 const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -52,8 +53,10 @@ export function emitTfjsModel(plan: ExportPlan): string {
     if (step.weights.length > 0) weighted.push([step.id, step.name, step.weights.map((w) => w.role)]);
   }
   const output = vars.get(plan.output.id)!;
+  // The scores the training loss reads stop before the final softmax (or, for reconstruction, sigmoid) that it folds in.
+  const folded = exportTask(plan).foldedActivation;
   const endsInSoftmax = plan.output.type === 'softmax';
-  const logits = endsInSoftmax ? vars.get(plan.output.inputs[0]!)! : output;
+  const logits = folded ? vars.get(plan.output.inputs[0]!)! : output;
   return [
     `/**`,
     ` * ${plan.doc.name}: exported from NetCanvas as a TensorFlow.js model (channels-last, like the app).`,
@@ -63,6 +66,8 @@ export function emitTfjsModel(plan: ExportPlan): string {
     '',
     `export const INPUT_SHAPE = [${plan.input.outputShape.join(', ')}];`,
     `export const ENDS_IN_SOFTMAX = ${endsInSoftmax};`,
+    '/** The final layer `logitsModel` stops before (the training loss folds it in), or null. */',
+    `export const FOLDED_ACTIVATION: 'softmax' | 'sigmoid' | null = ${folded ? `'${folded}'` : 'null'};`,
     `export const GRAPH_NAME = ${JSON.stringify(plan.doc.name)};`,
     '',
     '/** Layers with weights: node id in the graph → [tfjs layer name, weight names in tfjs order]. */',
@@ -75,11 +80,11 @@ export function emitTfjsModel(plan: ExportPlan): string {
     ...(negInf ? NEG_INF_PADDING : []),
     'const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;',
     '',
-    "/** `model` gives the graph's output; `logitsModel` shares its layers and stops before a final softmax (for training). */",
+    "/** `model` gives the graph's output; `logitsModel` shares its layers and stops before a final softmax (or a reconstruction's sigmoid), for the training loss. */",
     'export function buildModel(): { model: tf.LayersModel; logitsModel: tf.LayersModel } {',
     ...body.map((l) => `  ${l}`),
     `  const model = tf.model({ inputs: ${vars.get(plan.input.id)}, outputs: ${output} });`,
-    `  const logitsModel = ${endsInSoftmax ? `tf.model({ inputs: ${vars.get(plan.input.id)}, outputs: ${logits} })` : 'model'};`,
+    `  const logitsModel = ${folded ? `tf.model({ inputs: ${vars.get(plan.input.id)}, outputs: ${logits} })` : 'model'};`,
     ...steps.filter(frozenStep).map((s) => `  model.getLayer(${JSON.stringify(s.name)}).trainable = false; // frozen in the graph`),
     '  return { model, logitsModel };',
     '}',

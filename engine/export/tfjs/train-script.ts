@@ -9,6 +9,8 @@ import { scriptConfig } from '../../graph/training-options';
 import type { ExportPlan } from '../plan';
 import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
+import { exportTask } from '../task-script';
+import { TFJS_TASK_CODE } from './task-code';
 
 /** Each optimizer in TensorFlow.js, as the app's trainer builds it (engine/train/config.ts). */
 const TFJS_OPTIMIZERS: Record<Optimizer, string> = {
@@ -37,15 +39,19 @@ function settingType(name: string, value: unknown): string {
 export function emitTfjsTrainScript(plan: ExportPlan, opts: ExportOptions): string {
   const { config, decay, dataset } = exportTraining(plan);
   const settings = scriptConfig(config, 'tfjs');
+  const task = exportTask(plan);
+  const TASK_CODE = TFJS_TASK_CODE[task.id](task);
   const defaultData =
     dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : dataset;
   return `/**
  * Trains the exported ${plan.doc.name} with TensorFlow.js under Node.
  *
- *   npx tsx train.ts [--data DIR_OR_CSV] [--epochs N] [--batch-size N] [--weights weights.json] [--save out.json] [--limit N]
+ *   npx tsx train.ts [--data DIR_OR_CSV] [--epochs N] [--batch-size N] [--weights weights.json] [--save out.json] [--limit N] [--test-limit N]
  *
  * Data: a folder of MNIST-style IDX files (train-images-idx3-ubyte[.gz] …) or a CSV file (a "label"
- * column, else the last column, is the class). Pixels are scaled to [0, 1].
+ * column, else the last column, is the class). Pixels are scaled to [0, 1]. A segmentation set has
+ * per-pixel class ids beside its images (train-masks-idx3-ubyte[.gz]). The test split (t10k-…) is
+ * evaluated at the end with the task's loss and metrics.
  * Prints one JSON object per line: {"type":"started"…}, {"type":"epoch"…}, {"type":"done"…}.
  */
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
@@ -53,7 +59,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { buildModel, INPUT_SHAPE, loadWeights, NODE_LAYERS, saveWeights } from './model';
+import { buildModel, FOLDED_ACTIVATION, INPUT_SHAPE, loadWeights, NODE_LAYERS, saveWeights } from './model';
 
 /** The graph's training settings (its "training" field, defaults filled in). */
 interface Settings {
@@ -62,6 +68,12 @@ ${Object.entries(settings)
   .join('\n')}
 }
 const CONFIG: Settings = ${JSON.stringify(settings)};
+/** The graph's task (engine/task): ${task.spec.doc} */
+const TASK = '${task.id}';
+const METRICS_BEYOND_ACCURACY = ${task.spec.metrics.some((m) => m !== 'accuracy')};
+/** The output per sample (channels-last) and its last axis: classes per sample or pixel, or channels. */
+const OUTPUT_SHAPE: number[] = ${JSON.stringify([...plan.output.outputShape])};
+const CLASSES = ${plan.output.outputShape[plan.output.outputShape.length - 1]};
 /** L2 penalty λ·Σw² added to the loss, per node id, on the weights (by role) it applies to: kernels. */
 const WEIGHT_DECAY: Record<string, { lambda: number; roles: string[] }> = ${JSON.stringify(Object.fromEntries(decay))};
 
@@ -73,6 +85,7 @@ const { values: args } = parseArgs({
     weights: { type: 'string' },
     save: { type: 'string' },
     limit: { type: 'string' },
+    'test-limit': { type: 'string' },
   },
 });
 const emit = (event: Record<string, unknown>) => process.stdout.write(\`\${JSON.stringify({ runId: 'tfjs-export', ...event })}\\n\`);
@@ -82,11 +95,25 @@ function read(path: string): Uint8Array {
   return path.endsWith('.gz') ? gunzipSync(bytes) : bytes;
 }
 
-function loadIdx(dir: string, split: 'train' | 't10k', limit: number): { x: Float32Array; y: Int32Array; count: number } {
+/** A split: samples scaled to [0, 1], a class per sample, and a class per pixel where the data has masks. */
+interface Split {
+  x: Float32Array;
+  y: Int32Array;
+  masks: Uint8Array | null;
+  count: number;
+}
+
+interface TaskMetrics {
+  accuracy: number | null;
+  values: Record<string, number>;
+  perClassIoU?: (number | null)[];
+}
+
+function loadIdx(dir: string, split: 'train' | 't10k', limit: number): Split | null {
   const find = (kind: string) => readdirSync(dir).find((f) => new RegExp(\`^\${split}-\${kind}[-.]idx[13]-ubyte(\\\\.gz)?$\`).test(f));
   const imagesFile = find('images');
   const labelsFile = find('labels');
-  if (!imagesFile || !labelsFile) throw new Error(\`\${dir}: no \${split}-images/labels IDX files\`);
+  if (!imagesFile || !labelsFile) return null;
   const images = read(join(dir, imagesFile));
   const labels = read(join(dir, labelsFile));
   const view = new DataView(images.buffer, images.byteOffset);
@@ -94,10 +121,13 @@ function loadIdx(dir: string, split: 'train' | 't10k', limit: number): { x: Floa
   const size = view.getUint32(8) * view.getUint32(12);
   const x = new Float32Array(count * size);
   for (let i = 0; i < x.length; i++) x[i] = images[16 + i]! / 255;
-  return { x, y: Int32Array.from(labels.subarray(8, 8 + count)), count };
+  // Per-pixel class ids (segmentation): an IDX image file of masks beside the images.
+  const masksFile = find('masks');
+  const masks = masksFile ? read(join(dir, masksFile)).slice(16, 16 + count * size) : null;
+  return { x, y: Int32Array.from(labels.subarray(8, 8 + count)), masks, count };
 }
 
-function loadCsv(path: string, limit: number): { x: Float32Array; y: Int32Array; count: number } {
+function loadCsv(path: string, limit: number): Split {
   const rows = readFileSync(path, 'utf8').trim().split(/\\r?\\n/).map((l) => l.split(','));
   const header = rows[0]!.some((c) => Number.isNaN(Number(c))) ? rows.shift()! : null;
   const labelAt = header?.findIndex((h) => h.trim().toLowerCase() === 'label') ?? -1;
@@ -115,7 +145,7 @@ function loadCsv(path: string, limit: number): { x: Float32Array; y: Int32Array;
     }
   }
   const x = Float32Array.from(features.flatMap((f) => f.map((v, j) => (hi[j]! > lo[j]! ? (v - lo[j]!) / (hi[j]! - lo[j]!) : 0))));
-  return { x, y: Int32Array.from(kept.map((r) => Number(r[at]))), count: kept.length };
+  return { x, y: Int32Array.from(kept.map((r) => Number(r[at]))), masks: null, count: kept.length };
 }
 
 /** The app's schedules (engine/graph/schedules.ts), stepped once per epoch (0-based). */
@@ -133,59 +163,95 @@ ${tsSwitch('CONFIG.optimizer', TFJS_OPTIMIZERS)}
 const epochs = Number(args.epochs);
 const batchSize = Number(args['batch-size']);
 const limit = args.limit ? Number(args.limit) : Infinity;
+const testLimit = args['test-limit'] ? Number(args['test-limit']) : limit;
+const SAMPLE_SIZE = INPUT_SHAPE.reduce((a, b) => a * b, 1);
+const VALUES_PER_SAMPLE = OUTPUT_SHAPE.reduce((a, b) => a * b, 1);
+
+/** Samples \`rows\` of a split as one batch tensor. */
+function batchOf(split: Split, rows: number[]): tf.Tensor {
+  const xb = new Float32Array(rows.length * SAMPLE_SIZE);
+  rows.forEach((s, i) => xb.set(split.x.subarray(s * SAMPLE_SIZE, (s + 1) * SAMPLE_SIZE), i * SAMPLE_SIZE));
+  return tf.tensor(xb, [rows.length, ...INPUT_SHAPE]);
+}
+
+/** The graph's output from the scores (the final layer the loss folds in, applied). */
+function finalActivation(scores: tf.Tensor): tf.Tensor {
+  return FOLDED_ACTIVATION === 'softmax' ? tf.softmax(scores) : FOLDED_ACTIVATION === 'sigmoid' ? tf.sigmoid(scores) : scores;
+}
+${TASK_CODE}
+
+/** Mean loss and the task's metrics over a split, in inference mode. */
+function evaluate(logitsModel: tf.LayersModel, split: Split): { loss: number; metrics: TaskMetrics } {
+  const sums = new Float64Array(SUMS_LENGTH);
+  let lossSum = 0;
+  for (let start = 0; start < split.count; start += batchSize) {
+    const rows = Array.from({ length: Math.min(batchSize, split.count - start) }, (_, i) => start + i);
+    const stats = tf.tidy(() => {
+      const x = batchOf(split, rows);
+      const scores = logitsModel.predict(x) as tf.Tensor;
+      const target = taskTarget(split, rows, x);
+      const output = finalActivation(scores);
+      return tf.concat([taskLoss(scores, output, target).reshape([1]), taskSums(scores, output, target)]);
+    });
+    const values = stats.dataSync();
+    stats.dispose();
+    lossSum += values[0]! * rows.length;
+    for (let i = 0; i < SUMS_LENGTH; i++) sums[i]! += values[1 + i]!;
+  }
+  return { loss: lossSum / Math.max(1, split.count), metrics: taskMetrics(sums, split.count) };
+}
 
 async function main() {
   await tf.ready();
-  if (CONFIG.task !== 'classification') {
-    throw new Error('this script trains classifiers; training.task "' + CONFIG.task + '" trains in NetCanvas (netcanvas train), the exported model runs here as it is');
-  }
   if (!args.data) throw new Error('no dataset: pass --data DIR_OR_CSV');
-  const train = args.data.endsWith('.csv') ? loadCsv(args.data, limit) : loadIdx(args.data, 'train', limit);
+  const csv = args.data.endsWith('.csv');
+  const train = csv ? loadCsv(args.data, limit) : loadIdx(args.data, 'train', limit);
+  if (!train) throw new Error(\`\${args.data}: no train-images/labels IDX files\`);
+  const test = csv ? null : loadIdx(args.data, 't10k', testLimit);
   const { model, logitsModel } = buildModel();
   if (args.weights) loadWeights(model, JSON.parse(readFileSync(args.weights, 'utf8')));
-  const numClasses = model.outputs[0]!.shape[1] as number;
   const optimizer = makeOptimizer();
-  emit({ type: 'started', backend: { name: tf.getBackend(), detail: 'exported TensorFlow.js script', skipped: [] }, dataset: { name: args.data, trainCount: train.count, validationCount: 0, testCount: 0, shape: INPUT_SHAPE, classNames: Array.from({ length: numClasses }, (_, i) => String(i)) }, params: model.countParams(), config: { ...CONFIG, epochs, batchSize } });
+  emit({ type: 'started', task: TASK, backend: { name: tf.getBackend(), detail: 'exported TensorFlow.js script', skipped: [] }, dataset: { name: args.data, trainCount: train.count, validationCount: 0, testCount: test?.count ?? 0, shape: INPUT_SHAPE, classNames: Array.from({ length: CLASSES }, (_, i) => String(i)) }, params: model.countParams(), config: { ...CONFIG, epochs, batchSize } });
   const started = Date.now();
-  let trainLoss = 0;
-  let trainAccuracy = 0;
+  let trainLoss: number | null = null;
+  let trainMetrics: TaskMetrics | null = null;
   for (let epoch = 0; epoch < epochs; epoch++) {
     const lr = learningRateAt(epoch);
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
     const epochStart = Date.now();
     const order = tf.util.createShuffledIndices(train.count);
     let lossSum = 0;
-    let correct = 0;
+    const sums = new Float64Array(SUMS_LENGTH);
     for (let start = 0; start < train.count; start += batchSize) {
-      const idx = Array.from(order.slice(start, start + batchSize));
-      const size = INPUT_SHAPE.reduce((a, b) => a * b, 1);
-      const xb = new Float32Array(idx.length * size);
-      idx.forEach((s, i) => xb.set(train.x.subarray(s * size, (s + 1) * size), i * size));
-      const x = tf.tensor(xb, [idx.length, ...INPUT_SHAPE]);
-      const labels = tf.oneHot(tf.tensor1d(idx.map((s) => train.y[s]!), 'int32'), numClasses);
+      const rows = Array.from(order.slice(start, start + batchSize));
+      const x = batchOf(train, rows);
+      const target = taskTarget(train, rows, x);
+      let batchSums: tf.Tensor | null = null;
       const loss = optimizer.minimize(() => {
+        // logitsModel stops before the final layer the loss folds in, so the loss sees raw scores (stable).
         const scores = logitsModel.apply(x, { training: true }) as tf.Tensor;
-        // logitsModel stops before a final softmax, so the loss sees raw scores either way (stable).
-        const data = tf.losses.softmaxCrossEntropy(labels, scores);
+        const output = finalActivation(scores);
+        batchSums = tf.keep(taskSums(scores, output, target));
         const l2 = Object.entries(WEIGHT_DECAY).flatMap(([nodeId, { lambda, roles }]) => {
           const [layerName, names] = NODE_LAYERS[nodeId]!;
           const weights = model.getLayer(layerName).getWeights();
           return roles.map((role) => tf.sum(tf.square(weights[names.indexOf(role)]!)).mul(lambda));
         });
-        return l2.reduce((a: tf.Scalar, b) => a.add(b) as tf.Scalar, data as tf.Scalar);
+        return l2.reduce((a: tf.Scalar, b) => a.add(b) as tf.Scalar, taskLoss(scores, output, target));
       }, true)!;
-      const predicted = tf.tidy(() => (logitsModel.predict(x) as tf.Tensor).argMax(-1).equal(labels.argMax(-1)).sum());
-      lossSum += loss.dataSync()[0]! * idx.length;
-      correct += predicted.dataSync()[0]!;
-      tf.dispose([x, labels, loss, predicted]);
+      lossSum += loss.dataSync()[0]! * rows.length;
+      const values = batchSums!.dataSync();
+      for (let i = 0; i < SUMS_LENGTH; i++) sums[i]! += values[i]!;
+      tf.dispose([x, target, loss, batchSums!]);
     }
     trainLoss = lossSum / train.count;
-    trainAccuracy = correct / train.count;
+    trainMetrics = taskMetrics(sums, train.count);
     const seconds = (Date.now() - epochStart) / 1000;
-    emit({ type: 'epoch', epoch: epoch + 1, epochs, trainLoss, trainAccuracy, validationLoss: null, validationAccuracy: null, learningRate: lr, samplesPerSecond: train.count / seconds, etaSeconds: seconds * (epochs - epoch - 1), seconds, backend: tf.getBackend(), gradientNorms: {} });
+    emit({ type: 'epoch', epoch: epoch + 1, epochs, trainLoss, trainAccuracy: trainMetrics.accuracy, validationLoss: null, validationAccuracy: null, ...(METRICS_BEYOND_ACCURACY ? { trainMetrics: trainMetrics.values, validationMetrics: null } : {}), learningRate: lr, samplesPerSecond: train.count / seconds, etaSeconds: seconds * (epochs - epoch - 1), seconds, backend: tf.getBackend(), gradientNorms: {} });
   }
   if (args.save) writeFileSync(args.save, JSON.stringify(saveWeights(model)));
-  emit({ type: 'done', stopped: false, metrics: { testLoss: null, testAccuracy: null, trainLoss, trainAccuracy, seconds: (Date.now() - started) / 1000, epochsCompleted: epochs }, confusion: [], classNames: [], misclassified: [], checkpoint: args.save ?? null });
+  const tested = test && test.count > 0 ? evaluate(logitsModel, test) : null;
+  emit({ type: 'done', stopped: false, metrics: { testLoss: tested?.loss ?? null, testAccuracy: tested?.metrics.accuracy ?? null, trainLoss, trainAccuracy: trainMetrics?.accuracy ?? null, seconds: (Date.now() - started) / 1000, epochsCompleted: epochs, ...(tested && METRICS_BEYOND_ACCURACY ? { test: tested.metrics.values } : {}) }, ...(tested?.metrics.perClassIoU ? { perClassIoU: tested.metrics.perClassIoU } : {}), confusion: [], classNames: [], misclassified: [], checkpoint: args.save ?? null });
 }
 
 main().catch((err: Error) => {

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultDatasetsDir } from '../../../engine/data/embedded';
 import { parseGraph } from '../../../engine/graph/load';
 import { exportGraph } from '../../../engine/export/index';
-import { README_COMMANDS } from '../../../engine/export/pytorch/train-script';
+import { README_COMMANDS } from '../../../engine/export/pytorch/readme';
 import { findTorchPython, scratchDir } from './workdir';
 
 const python = findTorchPython();

@@ -75,6 +75,10 @@ describe('the training-options table', () => {
     if (use === 'config') {
       expect(emitted[name]).toEqual(config[name]);
       expect(text).toContain(reads(name));
+    } else if (use === 'emitted') {
+      // Settled when written: in CONFIG for the record, and the script says which it holds.
+      expect(emitted[name]).toEqual(config[name]);
+      expect(text).toMatch(name === 'task' ? new RegExp(`TASK = ["']${config.task}["']`) : /task_loss|taskLoss|LOSS = /);
     } else if (use === 'decay') {
       expect(emitted).not.toHaveProperty(name);
       // Per layer, into the script's WEIGHT_DECAY or Keras's regularizers (what exactly: test/engine/layers/weights.test.ts).

@@ -51,6 +51,30 @@ export function tinyFcn(training: Record<string, unknown> = {}): GraphDoc {
   };
 }
 
+/** The autoencoder template's shape in miniature (conv encoder, 2-unit code, dense + reshape + upsample decoder): seconds on the cpu backend. */
+export function tinyAutoencoder(training: Record<string, unknown> = {}): GraphDoc {
+  const nodes = [
+    { id: 'in', type: 'input', params: { shape: [28, 28, 1] } },
+    { id: 'c1', type: 'conv2d', params: { filters: 2, kernelSize: 3, strides: 4, padding: 'same' } },
+    { id: 'flat', type: 'flatten', params: {} },
+    { id: 'code', type: 'dense', params: { units: 2 } },
+    { id: 'd2', type: 'dense', params: { units: 49 } },
+    { id: 'unflat', type: 'reshape', params: { shape: [7, 7, 1] } },
+    { id: 'up', type: 'upsample2d', params: { size: 4 } },
+    { id: 'c5', type: 'conv2d', params: { filters: 1, kernelSize: 3, padding: 'same' } },
+    { id: 'sig', type: 'sigmoid', params: {} },
+  ];
+  const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id }));
+  return {
+    format: 'netcanvas.graph',
+    version: 1,
+    name: 'tiny AE',
+    nodes,
+    edges,
+    training: { task: 'reconstruction', batchSize: 32, ...training },
+  };
+}
+
 export function collect() {
   const events: TrainerEvent[] = [];
   const of = <T extends TrainerEvent['type']>(type: T) => events.filter((e): e is Extract<TrainerEvent, { type: T }> => e.type === type);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../engine/data';
 import type { GraphDoc } from '../../../engine/graph/types';
 import { train } from '../../../engine/train/train';
-import { collect, steppingClock, tinyFcn } from './fixtures';
+import { collect, steppingClock, tinyAutoencoder, tinyFcn } from './fixtures';
 
 // The generated set is made once per machine into this cache (atomically), not once per test file.
 beforeAll(() => {
@@ -51,27 +51,7 @@ describe('segmentation', () => {
 });
 
 describe('reconstruction', () => {
-  // The template's shape in miniature (conv encoder, 2-unit code, dense + reshape + upsample decoder): seconds on the cpu backend.
-  const nodes = [
-    { id: 'in', type: 'input', params: { shape: [28, 28, 1] } },
-    { id: 'c1', type: 'conv2d', params: { filters: 2, kernelSize: 3, strides: 4, padding: 'same' } },
-    { id: 'flat', type: 'flatten', params: {} },
-    { id: 'code', type: 'dense', params: { units: 2 } },
-    { id: 'd2', type: 'dense', params: { units: 49 } },
-    { id: 'unflat', type: 'reshape', params: { shape: [7, 7, 1] } },
-    { id: 'up', type: 'upsample2d', params: { size: 4 } },
-    { id: 'c5', type: 'conv2d', params: { filters: 1, kernelSize: 3, padding: 'same' } },
-    { id: 'sig', type: 'sigmoid', params: {} },
-  ];
-  const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id }));
-  const ae: GraphDoc = {
-    format: 'netcanvas.graph',
-    version: 1,
-    name: 'tiny AE',
-    nodes,
-    edges,
-    training: { task: 'reconstruction', batchSize: 32 },
-  };
+  const ae = tinyAutoencoder();
 
   it.each(['bce', 'mse'])(
     'trains an autoencoder (conv encoder, 2-unit code, reshape, upsample decoder) with %s and reports PSNR, reconstructions and the 2-D codes',
