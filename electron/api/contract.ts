@@ -112,6 +112,8 @@ export type ExportWeights =
       readonly runId: string;
       readonly runName: string;
       readonly testAccuracy: number | null;
+      /** The run's headline test result in words, by its task ("97.40% test accuracy", "14.20% test mean IoU", "12.26 dB test PSNR"). */
+      readonly testFigure?: string;
       readonly trainedAt: string;
     }
   | { readonly kind: 'initial'; readonly reason?: string };

@@ -16,6 +16,8 @@ import { fileError, type FileService } from './files';
 import type { RunHistory } from './runs';
 import type { PathScope } from './scope';
 import { JSON_FILE_MAX_BYTES, readTextBounded } from '../../engine/io';
+import { recordTask } from '../../engine/runs/record';
+import { testFigureText } from '../../engine/task/figure';
 
 /** The exporters' entry point: a graph, a target and the weights to carry in, the files to write out. */
 export type ExportGraph = (
@@ -43,7 +45,7 @@ const percent = (x: number | null) => (x === null ? 'no test accuracy' : `${(x *
 /** The sentence the README and the dialog give for the weights exported. */
 export function describeWeights(weights: ExportWeights): string {
   if (weights.kind === 'trained')
-    return `weights.json holds the trained weights of the run "${weights.runName}" (${percent(weights.testAccuracy)}, trained ${weights.trainedAt}).`;
+    return `weights.json holds the trained weights of the run "${weights.runName}" (${weights.testFigure ?? percent(weights.testAccuracy)}, trained ${weights.trainedAt}).`;
   return `weights.json holds initial weights (seeded He-normal, untrained)${weights.reason ? `: ${weights.reason}` : ''}.`;
 }
 
@@ -62,6 +64,7 @@ export function createExportService(load: ExporterLoader, files: FileService, sc
         runId,
         runName: record.name,
         testAccuracy: record.metrics?.testAccuracy ?? null,
+        testFigure: testFigureText(recordTask(record), record.metrics),
         trainedAt: record.finishedAt ?? record.startedAt,
       };
       return { text, info };

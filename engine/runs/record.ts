@@ -13,7 +13,8 @@
  *   // record.status 'done', record.metrics.testAccuracy 0.97, record.curves.epochs.length 3
  */
 import type { GraphDoc } from '../graph/types';
-import type { DatasetRequest, LayerFilters, MisclassifiedSample, TrainerEvent } from '../train/protocol';
+import { isTaskId, type TaskId } from '../task/ids';
+import type { DatasetRequest, LayerFilters, MetricValues, MisclassifiedSample, TaskView, TrainerEvent } from '../train/protocol';
 
 export const RUN_FORMAT = 'netcanvas.run';
 export const RUN_VERSION = 1;
@@ -38,6 +39,9 @@ export interface EpochPoint {
   readonly seconds: number;
   /** Weight-gradient L2 norm per layer (node id), averaged over the epoch. */
   readonly gradientNorms: Readonly<Record<string, number>>;
+  /** The task's metrics (segmentation, reconstruction), as the epoch event carried them; absent for classifiers and older records. */
+  readonly trainMetrics?: MetricValues;
+  readonly validationMetrics?: MetricValues | null;
 }
 
 export interface RunRecord {
@@ -50,6 +54,8 @@ export interface RunRecord {
   /** The document as it was trained (its `training` is what the run used, before defaults). */
   readonly graph: GraphDoc;
   readonly runner: 'tfjs' | 'pytorch';
+  /** What the run trained for (engine/task), from its started event; absent in records of older versions: see `recordTask`. */
+  readonly task?: TaskId;
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly status: RunStatus;
@@ -75,6 +81,10 @@ export interface RunRecord {
   readonly metrics: Extract<TrainerEvent, { type: 'done' }>['metrics'] | null;
   readonly confusion: readonly (readonly number[])[] | null;
   readonly misclassified: readonly MisclassifiedSample[];
+  /** Segmentation: IoU of each class on the test split (null where a class is neither present nor predicted). */
+  readonly perClassIoU?: readonly (number | null)[];
+  /** The trained net's masks or reconstructions (and codes) on the first test samples, as `done` carried them. */
+  readonly view?: TaskView;
   readonly filters: { readonly start: readonly LayerFilters[] | null; readonly trained: readonly LayerFilters[] | null };
   /** The checkpoint's file name in the run's folder, once saved. */
   readonly weights: string | null;
@@ -88,8 +98,13 @@ export interface RunSummary {
   readonly status: RunStatus;
   readonly startedAt: string;
   readonly finishedAt: string | null;
+  /** Classification: the test accuracy; segmentation: the pixel accuracy (see `task` and `testMetrics`); reconstruction: null. */
   readonly testAccuracy: number | null;
   readonly testLoss: number | null;
+  /** What the run trained for: the runs table shows its headline metric (accuracy, mean IoU, PSNR). */
+  readonly task: TaskId;
+  /** The task's test metrics (mean IoU, pixel accuracy; PSNR, MSE), where the task has them. */
+  readonly testMetrics?: MetricValues;
   readonly epochsCompleted: number;
   readonly datasetSource: string;
   readonly hasWeights: boolean;
@@ -141,6 +156,7 @@ export function applyRunEvent(record: RunRecord, event: TrainerEvent, now = () =
     case 'started':
       return {
         ...record,
+        ...(isTaskId(event.task) ? { task: event.task } : {}),
         dataset: { ...record.dataset, ...event.dataset },
         config: event.config,
         backend: {
@@ -170,6 +186,7 @@ export function applyRunEvent(record: RunRecord, event: TrainerEvent, now = () =
         learningRate: event.learningRate,
         seconds: event.seconds,
         gradientNorms: { ...event.gradientNorms },
+        ...(event.trainMetrics ? { trainMetrics: event.trainMetrics, validationMetrics: event.validationMetrics ?? null } : {}),
       };
       return { ...record, curves: { ...record.curves, epochs: [...record.curves.epochs, point] } };
     }
@@ -181,6 +198,8 @@ export function applyRunEvent(record: RunRecord, event: TrainerEvent, now = () =
         metrics: event.metrics,
         confusion: event.confusion,
         misclassified: event.misclassified.slice(0, MAX_KEPT_MISTAKES),
+        ...(event.perClassIoU ? { perClassIoU: event.perClassIoU } : {}),
+        ...(event.view ? { view: event.view } : {}),
         filters: { ...record.filters, trained: event.filters ?? null },
         weights: event.checkpoint ? RUN_WEIGHTS : null,
       };
@@ -197,6 +216,15 @@ export function applyRunEvent(record: RunRecord, event: TrainerEvent, now = () =
   }
 }
 
+/**
+ * The task a record's run trained for: its own field, else (records from before it was kept) the
+ * settings the trainer reported or the graph's, else classification.
+ */
+export function recordTask(record: Pick<RunRecord, 'task' | 'config' | 'graph'>): TaskId {
+  for (const candidate of [record.task, record.config?.['task'], record.graph.training?.task]) if (isTaskId(candidate)) return candidate;
+  return 'classification';
+}
+
 export function summarize(record: RunRecord): RunSummary {
   return {
     runId: record.runId,
@@ -207,6 +235,8 @@ export function summarize(record: RunRecord): RunSummary {
     finishedAt: record.finishedAt,
     testAccuracy: record.metrics?.testAccuracy ?? null,
     testLoss: record.metrics?.testLoss ?? null,
+    task: recordTask(record),
+    ...(record.metrics?.test ? { testMetrics: record.metrics.test } : {}),
     epochsCompleted: record.metrics?.epochsCompleted ?? record.curves.epochs.length,
     datasetSource: record.dataset.source,
     hasWeights: record.weights !== null,

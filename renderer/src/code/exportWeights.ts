@@ -20,6 +20,6 @@ const percent = (x: number | null) => (x === null ? 'no test accuracy' : `${(x *
 
 /** "trained weights of “sigmoid, lr 0.01” (97.40% test accuracy)", or "initial (untrained) weights: why". */
 export function weightsLabel(weights: ExportWeights): string {
-  if (weights.kind === 'trained') return `trained weights of “${weights.runName}” (${percent(weights.testAccuracy)})`;
+  if (weights.kind === 'trained') return `trained weights of “${weights.runName}” (${weights.testFigure ?? percent(weights.testAccuracy)})`;
   return `initial (untrained) weights${weights.reason ? `: ${weights.reason}` : ''}`;
 }

@@ -2,6 +2,7 @@
 import { memo } from 'react';
 import { hasWeights } from '../code/exportWeights';
 import { exportTrainedRun } from '../files/fileActions';
+import { metricFigure } from '../../../engine/task/figure';
 import { METRICS, type MetricId } from '../../../engine/task/metrics';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { MisclassifiedGrid } from './MisclassifiedGrid';
@@ -10,8 +11,7 @@ import type { Run } from './trainingStore';
 export const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
 
 /** A task metric as the results show it: a percentage, or decibels. */
-export const metricFigure = (id: MetricId, v: number) =>
-  METRICS[id].unit === 'fraction' ? percent(v) : METRICS[id].unit === 'dB' ? `${v.toFixed(2)} dB` : v.toPrecision(4);
+export { metricFigure };
 
 /** The run's results. Memoised on the run: in the dock's results tab only finished runs are shown, which no longer change. */
 export const RunResults = memo(function RunResults({ run }: { run: Run }) {

@@ -4,8 +4,9 @@
  * Curve arrays grow in place: charts redraw from them without React copying thousands of points
  * for every batch.
  */
-import type { EpochPoint, RunRecord, RunStatus, RunSummary } from '../../../engine/runs/record';
+import { recordTask, type EpochPoint, type RunRecord, type RunStatus, type RunSummary } from '../../../engine/runs/record';
 import { isTaskId } from '../../../engine/task/ids';
+import type { MetricId } from '../../../engine/task/metrics';
 import { TASKS } from '../../../engine/task/registry';
 import type { LayerFilters, TaskView, TrainerEvent } from '../../../engine/train/protocol';
 
@@ -77,8 +78,12 @@ export const emptyCurves = (): Curves => ({
   validationMetric: [],
 });
 
-/** The run's task (from its started event; classification before it arrives, or from older trainers and records). */
-export const runTask = (run: Pick<Run, 'started'>) => (isTaskId(run.started?.task) ? run.started.task : 'classification');
+/**
+ * The run's task: from its started event (a kept run's record restores it), else from its history
+ * summary; classification before either arrives, or from older trainers.
+ */
+export const runTask = (run: Pick<Run, 'started'> & Partial<Pick<Run, 'summary'>>) =>
+  isTaskId(run.started?.task) ? run.started.task : isTaskId(run.summary?.task) ? run.summary.task : 'classification';
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
@@ -108,8 +113,8 @@ function batchEta(run: Run, event: Extract<TrainerEvent, { type: 'batch' }>): nu
   return (left * batchSize) / event.samplesPerSecond;
 }
 
-/** One epoch's points appended to the curves: from the trainer's event, or a kept record's epoch. */
-function pushEpoch(c: Curves, e: EpochPoint): void {
+/** One epoch's points appended to the curves: from the trainer's event, or a kept record's epoch (`headline`: the task's first metric). */
+function pushEpoch(c: Curves, e: EpochPoint, headline: MetricId): void {
   c.epochX.push(e.epoch);
   c.trainLoss.push(e.trainLoss);
   c.trainAccuracy.push(e.trainAccuracy);
@@ -117,6 +122,10 @@ function pushEpoch(c: Curves, e: EpochPoint): void {
   c.validationAccuracy.push(e.validationAccuracy);
   c.learningRate.push(e.learningRate);
   c.gradientNorms.push({ ...e.gradientNorms });
+  if (e.trainMetrics) {
+    c.trainMetric.push(e.trainMetrics[headline] ?? null);
+    c.validationMetric.push(e.validationMetrics?.[headline] ?? null);
+  }
 }
 
 /** The run after one event; curve arrays are appended in place. */
@@ -141,12 +150,7 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
       return { ...run, progress };
     }
     case 'epoch':
-      pushEpoch(c, event);
-      if (event.trainMetrics) {
-        const headline = TASKS[runTask(run)].metrics[0]!;
-        c.trainMetric.push(event.trainMetrics[headline] ?? null);
-        c.validationMetric.push(event.validationMetrics?.[headline] ?? null);
-      }
+      pushEpoch(c, event, TASKS[runTask(run)].metrics[0]!);
       return {
         ...run,
         progress: {
@@ -193,7 +197,8 @@ export function fromRecord(record: RunRecord): Run {
   curves.batchX.push(...record.curves.batches.x);
   curves.batchLoss.push(...record.curves.batches.loss);
   curves.batchAccuracy.push(...record.curves.batches.accuracy);
-  for (const e of record.curves.epochs) pushEpoch(curves, e);
+  const task = recordTask(record);
+  for (const e of record.curves.epochs) pushEpoch(curves, e, TASKS[task].metrics[0]!);
   const d = record.dataset;
   const started: Started | null =
     record.backend && record.config
@@ -211,6 +216,7 @@ export function fromRecord(record: RunRecord): Run {
           },
           params: record.params ?? 0,
           config: record.config,
+          task,
           ...(record.filters.start ? { filters: record.filters.start } : {}),
         }
       : null;
@@ -223,6 +229,8 @@ export function fromRecord(record: RunRecord): Run {
         confusion: record.confusion?.map((row) => [...row]) ?? [],
         classNames: d.classNames ?? [],
         misclassified: [...record.misclassified],
+        ...(record.perClassIoU ? { perClassIoU: [...record.perClassIoU] } : {}),
+        ...(record.view ? { view: record.view } : {}),
         checkpoint: record.weights,
         ...(record.filters.trained ? { filters: record.filters.trained } : {}),
       }
@@ -242,6 +250,7 @@ export function fromRecord(record: RunRecord): Run {
       : record.filters.start
         ? { epoch: 0, layers: record.filters.start }
         : null,
+    view: record.view ? { epoch: null, view: record.view } : null,
     graphName: record.graphName,
   };
 }

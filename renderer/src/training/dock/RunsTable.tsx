@@ -5,9 +5,24 @@
  */
 import { useState } from 'react';
 import { activateRun, deleteRun, renameRun, showRun } from '../history';
+import { headlineTest } from '../../../../engine/task/figure';
+import { runTask } from '../runModel';
 import { colourOf, useTraining, type Run } from '../trainingStore';
 
-const percent = (x: number | null | undefined) => (x === null || x === undefined ? '' : `${(x * 100).toFixed(1)}%`);
+/**
+ * The run's headline test figure: a classifier's accuracy ("97.1%"), else its task's first metric
+ * by name ("mean IoU 14.2%", "PSNR 12.3 dB"), never a segmentation's pixel accuracy read as accuracy.
+ */
+export function runFigure(run: Run): string {
+  const task = runTask(run);
+  const h = headlineTest(
+    task,
+    run.done?.metrics ?? (run.summary && { testAccuracy: run.summary.testAccuracy, test: run.summary.testMetrics }),
+    1,
+  );
+  if (!h) return '';
+  return h.label === 'accuracy' ? h.figure : `${h.label} ${h.figure}`;
+}
 
 function Name({ run }: { run: Run }) {
   const [editing, setEditing] = useState(false);
@@ -64,7 +79,7 @@ export function RunsTable() {
       <table className="runs" data-testid="runs">
         <tbody>
           {[...runs].reverse().map((r) => {
-            const accuracy = r.done?.metrics.testAccuracy ?? r.summary?.testAccuracy;
+            const figure = runFigure(r);
             return (
               <tr key={r.runId} className={r.runId === active ? 'active' : undefined} data-testid={`run-row-${r.runId}`}>
                 <td>
@@ -80,9 +95,9 @@ export function RunsTable() {
                 <td className="run-cell">
                   <span className="swatch" style={{ background: colourOf(runs, r.runId) }} />
                   <Name run={r} />
-                  <span className="muted run-facts">
-                    {r.status === 'done' ? percent(accuracy) : r.status}
-                    {r.status === 'stopped' && accuracy != null ? ` ${percent(accuracy)}` : ''}
+                  <span className="muted run-facts" data-testid={`run-figure-${r.runId}`}>
+                    {r.status === 'done' ? figure : r.status}
+                    {r.status === 'stopped' && figure ? ` ${figure}` : ''}
                   </span>
                 </td>
                 <td className="run-actions">
