@@ -13,6 +13,7 @@ import { tryTfjsNode, tryTfjsNodeGpu } from './native';
 import type { Probe, ProbeResult } from './probe';
 import { tryWasm } from './wasm';
 import { tryWebGPU } from './webgpu';
+import { registerCpuFixes } from './cpu-kernels';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -48,6 +49,7 @@ function quietCpuBanner(): void {
 
 async function tryCpu(): Promise<ProbeResult> {
   if (!(await tf.setBackend('cpu'))) return { ok: false, reason: 'tfjs cpu backend failed to initialise' };
+  registerCpuFixes();
   return { ok: true, tfjsName: 'cpu', detail: 'plain JavaScript (slowest)' };
 }
 
