@@ -1,8 +1,10 @@
 /**
- * Segmentation from the browser: the FCN template trains for one short epoch on the generated
- * MNIST scenes through the web host's trainer, and the run shows test images with their true and
- * predicted masks, a legend, the mean IoU per epoch and the IoU of each class, in the training
- * dock's Masks tab.
+ * Segmentation and autoencoders from the browser: the FCN template trains for one short epoch on
+ * the generated MNIST scenes through the web host's trainer, and the run shows test images with
+ * their true and predicted masks, a legend, the mean IoU per epoch and the IoU of each class (all
+ * eleven visible at 1280×720), in the training dock's Masks tab; the autoencoder template trains one
+ * short epoch and shows originals above reconstructions, PSNR per epoch and its 2-D codes in the
+ * Reconstructions tab.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,7 @@ import { chromiumAvailable, screenshot, watchErrors } from './support/browser';
 import { webHostAvailable, type RunningHost } from './support/host';
 import { openEditor } from './support/openEditor';
 
-describe.skipIf(!chromiumAvailable() || !webHostAvailable())('segmentation in Chromium', { timeout: 400_000 }, () => {
+describe.skipIf(!chromiumAvailable() || !webHostAvailable())('segmentation and autoencoders in Chromium', { timeout: 400_000 }, () => {
   let browser: Browser;
   let host: RunningHost;
   let page: Page;
@@ -21,7 +23,14 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('segmentation in Ch
   beforeAll(async () => {
     // The trainer (a child of the host) makes the generated set here once for all test runs.
     process.env['NETCANVAS_CACHE_DIR'] = join(tmpdir(), 'netcanvas-test-cache');
-    ({ host, browser, page } = await openEditor({ height: 1000, prepare: (p) => void (errors = watchErrors(p)) }));
+    ({ host, browser, page } = await openEditor({
+      height: 1000,
+      prepare: (p) => {
+        errors = watchErrors(p);
+        // Loading the second template over the trained graph asks to discard it: yes.
+        p.on('dialog', (d) => void d.accept());
+      },
+    }));
   });
 
   afterAll(async () => {
@@ -83,12 +92,80 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('segmentation in Ch
     ] as const) {
       await page.setViewportSize({ width: w, height: h });
       await screenshot(page, `segmentation-masks-${w}x${h}`);
+      // Every class's IoU bar is in view: the dock's task tab does not scroll.
+      const overflow = await page
+        .locator('[data-testid=task-views]')
+        .evaluate((e) => ((d) => d.scrollHeight - d.clientHeight)(e.closest('.dock-detail')!));
+      expect(overflow, `the task tab scrolls by ${overflow} px at ${w}×${h}`).toBeLessThanOrEqual(1);
     }
     // The results name the task's test metrics (mean IoU, pixel accuracy), not a classifier's.
     await page.locator('[data-testid=dock-tab-results]').click();
     expect(await page.locator('[data-testid=test-meanIoU]').textContent()).toMatch(/^\d+\.\d\d%$/);
     expect(await page.locator('[data-testid=test-accuracy]').count()).toBe(0);
     await screenshot(page, 'segmentation-results-1600x1000');
+    expect(errors).toEqual([]);
+  });
+
+  it('trains the autoencoder template for one short epoch and shows originals above reconstructions, PSNR and the codes', async () => {
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.locator('[data-testid=cmd-templates]').click();
+    await page.locator('[data-testid=template-autoencoder]').click();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=tab-train]').click();
+    await expect.poll(() => page.locator('[data-testid=task]').inputValue()).toBe('reconstruction');
+    await page.locator('[data-testid=sample-limit]').fill('256');
+    const epochs = page.locator('.config-grid label:has-text("Epochs") input');
+    await epochs.fill('1');
+    await epochs.press('Enter');
+    await page.locator('[data-testid=train-button]').click();
+    await page.locator('[data-testid=dock-tab-task]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid=dock-tab-task]').click();
+    expect(await page.locator('[data-testid=dock-tab-task]').textContent()).toBe('Reconstructions');
+    const run = () =>
+      page.evaluate(() => {
+        const t = (window as any).netcanvasEditor.training.getState();
+        const r = t.runs.find((x: any) => x.runId === t.activeRunId);
+        return { status: r.status, error: r.error?.message ?? null, psnr: r.done?.metrics.test?.psnr ?? null };
+      });
+    await expect.poll(async () => (await run()).status, { timeout: 360_000, interval: 500 }).not.toBe('running');
+    const status = await run();
+    expect(status).toMatchObject({ status: 'done', error: null });
+    expect(status.psnr).toBeGreaterThan(5);
+    expect(await page.locator('[data-testid=header-metric]').textContent()).toMatch(/^\d+\.\d\d dB test PSNR$/);
+    expect(await page.locator('[data-testid=header-accuracy]').count()).toBe(0);
+    // 8 test images in two rows: the originals above the reconstructions.
+    await expect.poll(() => page.locator('[data-testid=reconstructions] canvas').count()).toBe(16);
+    const rows = page.locator('[data-testid=reconstructions] .mask-row');
+    expect(await rows.nth(0).locator('.mask-row-label').textContent()).toBe('original');
+    expect(await rows.nth(1).locator('.mask-row-label').textContent()).toBe('reconstruction');
+    // A reconstruction is a picture, not a blank: its pixels vary.
+    const spread = await rows
+      .nth(1)
+      .locator('canvas')
+      .first()
+      .evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let lo = 255;
+        let hi = 0;
+        for (let i = 0; i < d.length; i += 4) [lo, hi] = [Math.min(lo, d[i]!), Math.max(hi, d[i]!)];
+        return hi - lo;
+      });
+    expect(spread).toBeGreaterThan(30);
+    expect(await page.locator('[data-testid=metric-chart]').textContent()).toContain('PSNR (dB) per epoch');
+    // The 2-unit bottleneck's codes of the test images, coloured by digit.
+    expect(await page.locator('[data-testid=code-scatter]').textContent()).toMatch(/Codes of \d+ test images at code/);
+    expect(await page.locator('[data-testid=task-views] h3').textContent()).toContain('(trained)');
+    for (const [w, h] of [
+      [1280, 720],
+      [1600, 1000],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await screenshot(page, `autoencoder-reconstructions-${w}x${h}`);
+    }
+    await page.locator('[data-testid=dock-tab-results]').click();
+    expect(await page.locator('[data-testid=test-psnr]').textContent()).toMatch(/^\d+\.\d\d dB$/);
+    expect(await page.locator('[data-testid=test-accuracy]').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -192,6 +192,8 @@ function MetricCurve({ run }: { run: Run }) {
       data={data}
       tick={tick}
       yRange={metric.unit === 'fraction' ? [0, 1] : undefined}
+      // Short enough that the eleven IoU bars below it fit a 720-pixel-high window.
+      height={130}
       testId="metric-chart"
     />
   );

@@ -46,7 +46,7 @@ describe('the cpu backend’s gradient of nearest upsampling', () => {
     expect(maxDiff(await gradient('cpu', [...size], opts), await gradient('wasm', [...size], opts))).toBeLessThan(1e-5);
   });
 
-  it.each([[{}], [{ alignCorners: true }], [{ halfPixelCenters: true }]] as const)(
+  it.each<[{ alignCorners?: boolean; halfPixelCenters?: boolean }]>([[{}], [{ alignCorners: true }], [{ halfPixelCenters: true }]])(
     'is the adjoint of the forward (⟨up(x), dy⟩ = ⟨x, grad⟩) with %j',
     async (opts) => {
       registerCpuFixes();
