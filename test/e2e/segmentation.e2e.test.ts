@@ -38,32 +38,41 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('segmentation and a
     await host?.close();
   });
 
-  it('trains the FCN template for one short epoch and shows true and predicted masks', async () => {
+  /** Opens template `id`, checks its task, trains it one epoch on `limit` samples, opens the dock's task tab and waits for the end. */
+  async function trainTemplate(id: string, task: string, limit: number, tab: string) {
     await page.locator('[data-testid=cmd-templates]').click();
-    await page.locator('[data-testid=template-fcn]').click();
+    await page.locator(`[data-testid=template-${id}]`).click();
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=tab-train]').click();
-    await expect.poll(() => page.locator('[data-testid=task]').inputValue()).toBe('segmentation');
-    await page.locator('[data-testid=sample-limit]').fill('64');
+    await expect.poll(() => page.locator('[data-testid=task]').inputValue()).toBe(task);
+    await page.locator('[data-testid=sample-limit]').fill(String(limit));
     const epochs = page.locator('.config-grid label:has-text("Epochs") input');
     await epochs.fill('1');
     await epochs.press('Enter');
     await page.locator('[data-testid=train-button]').click();
-    // The dock offers the masks as a tab of their own while the run streams.
+    // The dock offers the task's pictures as a tab of their own while the run streams.
     await page.locator('[data-testid=dock-tab-task]').waitFor({ timeout: 120_000 });
     await page.locator('[data-testid=dock-tab-task]').click();
-    expect(await page.locator('[data-testid=dock-tab-task]').textContent()).toBe('Masks');
+    expect(await page.locator('[data-testid=dock-tab-task]').textContent()).toBe(tab);
     await page.locator('[data-testid=task-views]').waitFor();
     const run = () =>
       page.evaluate(() => {
         const t = (window as any).netcanvasEditor.training.getState();
         const r = t.runs.find((x: any) => x.runId === t.activeRunId);
-        return { status: r.status, error: r.error?.message ?? null, meanIoU: r.done?.metrics.test?.meanIoU ?? null };
+        return {
+          status: r.status as string,
+          error: (r.error?.message ?? null) as string | null,
+          test: (r.done?.metrics.test ?? {}) as Record<string, number>,
+        };
       });
     await expect.poll(async () => (await run()).status, { timeout: 360_000, interval: 500 }).not.toBe('running');
-    const status = await run();
+    return run();
+  }
+
+  it('trains the FCN template for one short epoch and shows true and predicted masks', async () => {
+    const status = await trainTemplate('fcn', 'segmentation', 64, 'Masks');
     expect(status).toMatchObject({ status: 'done', error: null });
-    expect(status.meanIoU).toBeGreaterThan(0);
+    expect(status.test.meanIoU).toBeGreaterThan(0);
     // The dock's header names the task's headline metric, not a classifier's accuracy.
     expect(await page.locator('[data-testid=header-metric]').textContent()).toMatch(/^\d+\.\d\d% test mean IoU$/);
     expect(await page.locator('[data-testid=header-accuracy]').count()).toBe(0);
@@ -108,29 +117,9 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('segmentation and a
 
   it('trains the autoencoder template for one short epoch and shows originals above reconstructions, PSNR and the codes', async () => {
     await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.locator('[data-testid=cmd-templates]').click();
-    await page.locator('[data-testid=template-autoencoder]').click();
-    await page.keyboard.press('Escape');
-    await page.locator('[data-testid=tab-train]').click();
-    await expect.poll(() => page.locator('[data-testid=task]').inputValue()).toBe('reconstruction');
-    await page.locator('[data-testid=sample-limit]').fill('256');
-    const epochs = page.locator('.config-grid label:has-text("Epochs") input');
-    await epochs.fill('1');
-    await epochs.press('Enter');
-    await page.locator('[data-testid=train-button]').click();
-    await page.locator('[data-testid=dock-tab-task]').waitFor({ timeout: 120_000 });
-    await page.locator('[data-testid=dock-tab-task]').click();
-    expect(await page.locator('[data-testid=dock-tab-task]').textContent()).toBe('Reconstructions');
-    const run = () =>
-      page.evaluate(() => {
-        const t = (window as any).netcanvasEditor.training.getState();
-        const r = t.runs.find((x: any) => x.runId === t.activeRunId);
-        return { status: r.status, error: r.error?.message ?? null, psnr: r.done?.metrics.test?.psnr ?? null };
-      });
-    await expect.poll(async () => (await run()).status, { timeout: 360_000, interval: 500 }).not.toBe('running');
-    const status = await run();
+    const status = await trainTemplate('autoencoder', 'reconstruction', 256, 'Reconstructions');
     expect(status).toMatchObject({ status: 'done', error: null });
-    expect(status.psnr).toBeGreaterThan(5);
+    expect(status.test.psnr).toBeGreaterThan(5);
     expect(await page.locator('[data-testid=header-metric]').textContent()).toMatch(/^\d+\.\d\d dB test PSNR$/);
     expect(await page.locator('[data-testid=header-accuracy]').count()).toBe(0);
     // 8 test images in two rows: the originals above the reconstructions.
