@@ -23,6 +23,16 @@ describe('templates', () => {
     for (const id of c.order) expect(r.doc.layout?.[id], `layout of ${id}`).toBeDefined();
   });
 
+  // A card in the gallery is read by a student in the app: no command lines, flags or file names to
+  // decode, only what the graph is and what to compare it with (by the other card's name).
+  it.each([...files.map((f) => `templates/${f}`), ...readdirSync('lessons').map((f) => `lessons/${f}`)])(
+    '%s: its card names no CLI flag, command or file',
+    (path) => {
+      const { description = '' } = JSON.parse(readFileSync(path, 'utf8')) as { description?: string };
+      expect(description).not.toMatch(/(^|\s)--[a-z]|\bnetcanvas \w|\b[\w-]+\.(json|py|onnx|weights)\b/);
+    },
+  );
+
   it('LeNet-5 is MNIST-sized with 61,706 parameters', () => {
     const r = parseGraph(readFileSync('templates/lenet5.json', 'utf8'));
     if (!r.ok) throw new Error(r.error);
