@@ -41,6 +41,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())(
       it(`${id}: as opened and after auto-layout`, async () => {
         await openTemplate(page, id);
         const opened = await measureAll();
+        expect(await page.locator('.react-flow__minimap').count(), 'a minimap where the canvas has room').toBe(1);
         await screenshot(page, `layout-${id}-opened`);
         expect(drawingProblems(opened)).toEqual([]);
 

@@ -43,6 +43,25 @@ async function inView(page: Page, selector: string): Promise<boolean> {
     });
 }
 
+/**
+ * A chart's legend entries that show only in part: each must be wholly inside what the legend and
+ * the dock's cell show, or wholly scrolled out of the legend (a second row was cut in half).
+ */
+function cutLegendEntries(page: Page, chart: string): Promise<string[]> {
+  return page.locator(`[data-testid=${chart}]`).evaluate((el) => {
+    const legend = el.querySelector('.u-legend')!.getBoundingClientRect();
+    const cell = el.getBoundingClientRect();
+    const bottom = Math.min(legend.bottom, cell.bottom);
+    return [...el.querySelectorAll('.u-legend .u-series')]
+      .filter((s) => {
+        const r = s.getBoundingClientRect();
+        const hidden = r.top >= bottom - 0.5 || r.bottom <= legend.top + 0.5;
+        return !hidden && (r.bottom > bottom + 0.5 || r.top < legend.top - 0.5);
+      })
+      .map((s) => s.textContent ?? '');
+  });
+}
+
 describe.skipIf(!chromiumAvailable() || !webHostAvailable())('comparing runs at 1280×720', { timeout: 600_000 }, () => {
   const session = editorSession({ width: 1280, height: 720 });
   let page: Page;
@@ -100,6 +119,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('comparing runs at 
     await expect.poll(async () => (await legend('loss-chart')).length).toBe(4);
     expect((await legend('gradient-chart')).map((s) => s.trim())).toEqual(['LeNet-5', 'sigmoid, lr 0.01']);
     await screenshot(page, 'runs-1280-overlay');
+    for (const chart of ['loss-chart', 'accuracy-chart']) expect(await cutLegendEntries(page, chart), chart).toEqual([]);
 
     await page.locator(`[data-testid=run-name-${second.runId}]`).dblclick();
     await page.locator(`[data-testid=run-rename-${second.runId}]`).fill('sigmoid run');
@@ -124,6 +144,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('comparing runs at 
     await page.setViewportSize({ width: 1600, height: 1000 });
     await page.waitForTimeout(500);
     await screenshot(page, 'runs-1600-after-reload');
+    for (const chart of ['loss-chart', 'accuracy-chart']) expect(await cutLegendEntries(page, chart), chart).toEqual([]);
   });
 
   it('never threw in the page', () => {

@@ -110,6 +110,11 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('training in Chromi
         .first()
         .evaluate((c) => (c as HTMLCanvasElement).toDataURL());
     expect(await picture(1)).not.toBe(await picture(0));
+    // Big enough to read each weight (they were about 16 px for a 5×5 filter: 3 px a weight).
+    for (const box of await rows.locator('canvas').evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().toJSON()))) {
+      expect(box.width / 5, 'screen pixels per weight of a 5×5 filter').toBeGreaterThanOrEqual(9);
+      expect(box.height).toBeCloseTo(box.width, 0);
+    }
     await screenshot(page, 'training-filters');
     await page.locator('[data-testid=dock-tab-curves]').click();
     await page.locator('[data-testid=gradient-chart]').waitFor();

@@ -18,6 +18,7 @@ import {
   type NodeChange,
   type NodeTypes,
   type ReactFlowInstance,
+  useStore,
 } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { connectionRefusal } from '../../../engine/graph/edits';
@@ -27,7 +28,7 @@ import { useUi, type ContextTarget } from '../app/uiStore';
 import { addNode, connect, insertOnEdge, moveNodes } from '../store/actions';
 import { checkOfState } from '../store/checkCache';
 import { editorStore, useEditor } from '../store/editorStore';
-import { setFlowInstance, screenToFlow, zoomToFitSoon } from './flowInstance';
+import { MIN_ZOOM, setFlowInstance, screenToFlow, zoomToFitSoon } from './flowInstance';
 import { LayerNode } from './LayerNode';
 import { LockRefusal } from './LockRefusal';
 import { PALETTE_MIME } from './Palette';
@@ -45,6 +46,15 @@ const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const PRO_OPTIONS = { hideAttribution: true };
 /** Module scope: a new function each render would redraw every minimap node. */
 const miniMapColour = (n: { data: Record<string, unknown> }) => (n.data.status === 'error' ? '#ef4444' : '#6366f1');
+/**
+ * The minimap (200×150 px in a corner) only where the canvas has room for it: at 1280×720 the
+ * canvas is about 670×365 px under the dock and the minimap hid a fifth of its width, nodes included.
+ */
+const roomForMiniMap = (s: { width: number; height: number }) => s.width >= 800 && s.height >= 480;
+
+function CanvasMiniMap() {
+  return useStore(roomForMiniMap) ? <MiniMap pannable zoomable nodeColor={miniMapColour} /> : null;
+}
 
 /** The edge under a screen point (its wide hit area), unless a node is on top there. */
 function edgeAt(x: number, y: number): string | null {
@@ -202,12 +212,12 @@ export function Canvas() {
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        minZoom={0.1}
+        minZoom={MIN_ZOOM}
         onlyRenderVisibleElements
         proOptions={PRO_OPTIONS}
       >
         <Background gap={20} size={1.5} color="#d6dbe4" />
-        <MiniMap pannable zoomable nodeColor={miniMapColour} />
+        <CanvasMiniMap />
         <Controls />
       </ReactFlow>
       {refusal && <div className="connection-refusal">Can't connect: {refusal}</div>}

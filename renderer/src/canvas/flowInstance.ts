@@ -14,6 +14,11 @@ export const setFlowInstance = (next: ReactFlowInstance<LayerFlowNode, RoutedFlo
  * A graph that would need less is shown from its top, and the rest is a scroll away.
  */
 export const READABLE_ZOOM = 0.9;
+/**
+ * The least zoom, the canvas's and Fit's: low enough that Fit shows a whole deep net (the residual
+ * template's 80 layers stand about 10,000 px tall: 0.06 fits them in a 1600×1000 window).
+ */
+export const MIN_ZOOM = 0.04;
 const MARGIN = 40;
 
 function view(minZoom: number, animate: boolean): void {
@@ -32,7 +37,7 @@ function view(minZoom: number, animate: boolean): void {
 /** Fits the whole graph in view, as the canvas's own fit button does (never above 100%). */
 export function zoomToFit(animate = true): void {
   clearTimeout(pendingView);
-  view(0.1, animate);
+  view(MIN_ZOOM, animate);
 }
 
 /** After a new document arrives (open, new, template), once React Flow has measured its nodes: readable, from the top. */

@@ -24,6 +24,12 @@ function useClock(on: boolean): number {
   return now;
 }
 
+/** "Training diverged at epoch 1, batch 4: …" (the trainer's message says "training diverged" itself), or "Training failed: …". */
+function errorLine(error: { kind: string; message: string }): string {
+  if (error.kind === 'diverged' && error.message.startsWith('training diverged')) return `T${error.message.slice(1)}`;
+  return `${error.kind === 'diverged' ? 'Training diverged' : 'Training failed'}: ${error.message}`;
+}
+
 /** What a running run is doing, before its progress says it in numbers. */
 function phase(run: Run): string | null {
   if (!run.started) return 'loading the data and building the model…';
@@ -80,10 +86,10 @@ export function DockHeader({ collapsed, toggle }: { collapsed: boolean; toggle: 
       {run && <b className="dock-run-name">{run.label}</b>}
       {run && <Progress run={run} />}
       {run?.error && (
-        // One line here (the whole message in the tooltip and the Details tab); the way out stays visible beside it.
+        // Up to two lines here, so a diverged run's advice (a lower learning rate) is read, not
+        // hidden behind an ellipsis; the whole message is in the tooltip and the Details tab.
         <span className="dock-error" role="alert" data-testid="run-error" title={run.error.message}>
-          {run.error.kind === 'diverged' ? 'Training diverged: ' : 'Training failed: '}
-          {run.error.message}
+          {errorLine(run.error)}
           {changed && <span className="muted"> (the graph has changed since this run: train again to check)</span>}
         </span>
       )}
