@@ -54,7 +54,7 @@ async function peakOf(replay: boolean): Promise<number> {
   retireWebGPUBackend();
   const start = live;
   peak = live;
-  const graph = JSON.parse(readFileSync(join(__dirname, '../../../../../templates/resnet-small.json'), 'utf8')) as StartRequest['graph'];
+  const graph = JSON.parse(readFileSync(join(__dirname, '../fixtures/resnet-32.json'), 'utf8')) as StartRequest['graph'];
   const last = await train(
     {
       type: 'start',
@@ -75,7 +75,7 @@ it('replayed training holds no more GPU memory than training through tfjs', { ti
   const plain = await peakOf(false);
   const replayed = await peakOf(true);
   console.log(
-    `resnet-small, batch 16, peak GPU memory: ${(plain / 2 ** 20).toFixed(1)} MiB through tfjs, ${(replayed / 2 ** 20).toFixed(1)} MiB replayed`,
+    `resnet-32 fixture, batch 16, peak GPU memory: ${(plain / 2 ** 20).toFixed(1)} MiB through tfjs, ${(replayed / 2 ** 20).toFixed(1)} MiB replayed`,
   );
   expect(replayed).toBeLessThan(plain * 1.1);
 });
