@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MAX_GRAPH_TEXT_BYTES, MAX_MESSAGE_BYTES, utf8Length } from '../../engine/graph/limits';
+import type { FeatureMapsResult } from '../../engine/inspect/protocol';
 import type { RunRecord, RunSummary } from '../../engine/runs/record';
 import type { TrainerEvent } from '../../engine/train/protocol';
 
@@ -21,6 +22,10 @@ const text = z
     message: `is more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB of UTF-8, the most NetCanvas reads back from one file`,
   });
 const graphValue = z.record(z.string(), z.unknown());
+/** The most nodes one feature-map request may ask for. */
+export const MAX_INSPECTED_NODES = 16;
+/** The most pixel values an image for the feature maps may have (a 1024×1024 colour image: 3,145,728). */
+const MAX_SAMPLE_VALUES = 1 << 22;
 
 export const EXPORT_TARGETS = ['pytorch', 'keras', 'tfjs', 'onnx'] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
@@ -76,6 +81,32 @@ export const REQUESTS = {
   'export.code': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS), runId: z.string().min(1).max(100).optional() }),
   'export.write': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS), path, runId: z.string().min(1).max(100).optional() }),
   'window.setTitle': z.object({ title: z.string().max(500), dirty: z.boolean() }),
+  /**
+   * Feature maps: the chosen nodes' outputs for one sample (a test sample of the graph's dataset, or an
+   * image's 0–255 pixels at the input's size), computed in the inspection process from the run's
+   * trained weights (`runId`) or, without one, the graph's initial weights.
+   */
+  'inspect.featureMaps': z.object({
+    graph: graphValue,
+    runId: z.string().min(1).max(100).optional(),
+    sample: z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('test'),
+        index: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31),
+      }),
+      z.object({
+        kind: z.literal('pixels'),
+        pixels: z.array(z.number().int().min(0).max(255)).min(1).max(MAX_SAMPLE_VALUES),
+        shape: z.array(z.number().int().min(1).max(16_777_216)).min(1).max(3),
+        name: z.string().max(300),
+      }),
+    ]),
+    nodeIds: z.array(z.string().min(1).max(200)).min(1).max(MAX_INSPECTED_NODES),
+  }),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -117,6 +148,11 @@ export type ExportWeights =
       readonly trainedAt: string;
     }
   | { readonly kind: 'initial'; readonly reason?: string };
+
+/** Feature maps, with whose weights they were computed (a run's trained ones, or initial ones and why). */
+export interface FeatureMapsAnswer extends FeatureMapsResult {
+  readonly weights: ExportWeights;
+}
 
 export type OpenDialogKind = RequestArgs<'file.openDialog'>['kind'];
 
@@ -173,6 +209,7 @@ export interface Results {
   'export.code': { files: ExportedFile[]; weights: ExportWeights };
   'export.write': { paths: string[]; weights: ExportWeights };
   'window.setTitle': { ok: true };
+  'inspect.featureMaps': FeatureMapsAnswer;
 }
 
 /** Host → UI events. */

@@ -17,7 +17,7 @@ import { buildMenuTemplate } from './menu';
 import { APP_ORIGIN, APP_PAGE, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';
 import { installNavigationGuards, installSessionSecurity, mainWindowOptions } from './security';
 import { confirmClose, confirmLeaveSync, createDesktopShell, fileArgument, type WindowSink } from './shell';
-import { createUtilityTrainerLauncher } from './utilityTrainer';
+import { createUtilityInspectorLauncher, createUtilityTrainerLauncher } from './utilityTrainer';
 import { envBesideUi } from '../../engine/train/backends/threads';
 
 export type ElectronModule = Pick<
@@ -198,6 +198,10 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
         NETCANVAS_DATASETS: paths.datasetsDir,
       }),
       launchPytorchTrainer: createPytorchLauncher({ datasetsDir: paths.datasetsDir }),
+      launchInspector: createUtilityInspectorLauncher(utilityProcess, paths.trainerPath, {
+        ...envBesideUi(),
+        NETCANVAS_DATASETS: paths.datasetsDir,
+      }),
       loadExporter,
       shell: shellService,
     });
@@ -225,9 +229,13 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
 
   app.on('window-all-closed', () => {
     services?.training.dispose();
+    services?.inspection.dispose();
     app.quit();
   });
-  app.on('before-quit', () => services?.training.dispose());
+  app.on('before-quit', () => {
+    services?.training.dispose();
+    services?.inspection.dispose();
+  });
 
   return { ready, window: () => window, services: () => services };
 }

@@ -7,6 +7,7 @@
 import type { UtilityProcess } from 'electron';
 import { STDERR_KEEP, TRAINER_EXEC_ARGV, trainerDeathReason } from '../../engine/train/trainerProcess';
 import type { TrainerEvent } from '../../engine/train/protocol';
+import type { InspectorLauncher } from '../services/inspection';
 import type { TrainerLauncher } from '../services/training';
 
 /** The part of Electron's `utilityProcess` used here; tests pass a fake. */
@@ -60,6 +61,42 @@ export function createUtilityTrainerLauncher(
       },
       kill: () => {
         finished = true;
+        child.kill();
+      },
+    };
+  };
+}
+
+/**
+ * The same trainer entry as a utility process kept for feature maps (electron/services/inspection.ts):
+ * it stays up between requests until the service ends it; a death on its own is reported in words.
+ */
+export function createUtilityInspectorLauncher(
+  utilityProcess: UtilityProcessModule,
+  entryPath: string,
+  env: NodeJS.ProcessEnv,
+): InspectorLauncher {
+  return (onMessage, onExit) => {
+    const child = utilityProcess.fork(entryPath, [], {
+      serviceName: 'NetCanvas inspector',
+      env,
+      stdio: 'pipe',
+      execArgv: TRAINER_EXEC_ARGV,
+    });
+    child.stdout?.on('data', () => {});
+    let stderrTail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_KEEP);
+    });
+    let killed = false;
+    child.on('message', onMessage);
+    child.on('exit', (code: number) => {
+      if (!killed) onExit(trainerDeathReason({ code, signal: null, stderr: stderrTail }));
+    });
+    return {
+      send: (request) => child.postMessage(request),
+      kill: () => {
+        killed = true;
         child.kill();
       },
     };

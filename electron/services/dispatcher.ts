@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import { ApiError, REQUESTS, validateRequest, type RequestName, type Results } from '../api/contract';
+import { datasetSourceOf } from '../../engine/check/dataset';
+import { validateGraph } from '../../engine/graph/load';
 import { allowPath, datasetSource, grantTemplateDataset } from './access';
 import type { EventSink, Services } from './types';
 
@@ -72,6 +74,12 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   'runs.delete': (s, a) => s.runs.remove(a.runId),
   'export.code': (s, a) => s.exporter.code(a.graph, a.target, a.runId),
   'export.write': (s, a) => s.exporter.write(a.graph, a.target, a.path, a.runId),
+  'inspect.featureMaps': async (s, a, sender) => {
+    const checked = validateGraph(a.graph);
+    if (!checked.ok) throw new ApiError(`No feature maps: ${checked.error}`);
+    const source = await datasetSource(s, datasetSourceOf(checked.doc), sender, false);
+    return s.inspection.featureMaps({ ...a, graph: checked.doc, source });
+  },
   'window.setTitle': (s, a, sender) => {
     s.shell.setTitle(a.title, a.dirty, sender);
     return { ok: true };

@@ -6,6 +6,7 @@ import type { HostInfo } from '../api/contract';
 import { createExportService, type ExporterLoader } from './export';
 import { createFileService } from './files';
 import { createImportService } from './importer';
+import { createInspectionService, type InspectorLauncher } from './inspection';
 import { createRecentService } from './recent';
 import { createRecoveryService } from './recovery';
 import { createRunHistory } from './runs';
@@ -25,6 +26,8 @@ export interface ServiceOptions {
   readonly launchTrainer: TrainerLauncher;
   /** Runs the PyTorch export for `runner: 'pytorch'`; omitted: such runs are refused. */
   readonly launchPytorchTrainer?: TrainerLauncher;
+  /** Starts the process feature maps are computed in; omitted: this host cannot inspect. */
+  readonly launchInspector?: InspectorLauncher;
   readonly loadExporter: ExporterLoader;
   readonly shell: ShellService;
   readonly homeDir?: string;
@@ -76,6 +79,7 @@ export function createServices(options: ServiceOptions): Services {
       // Each run's record and weights in runs/<runId>/ (runs.ts).
       history: runs,
     }),
+    inspection: createInspectionService({ ...(options.launchInspector ? { launch: options.launchInspector } : {}), runs }),
     exporter: createExportService(options.loadExporter, files, scope, runs),
     importer: createImportService(files),
     shell: grantingDialogs(options.shell, scope),

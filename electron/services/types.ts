@@ -8,6 +8,7 @@ import type { EventName, Events, HostInfo, OpenDialogKind } from '../api/contrac
 import type { ExportService } from './export';
 import type { FileService } from './files';
 import type { ImportService } from './importer';
+import type { InspectionService } from './inspection';
 import type { RecentService } from './recent';
 import type { RecoveryService } from './recovery';
 import type { PathScope } from './scope';
@@ -46,6 +47,8 @@ export interface Services {
   readonly recovery: RecoveryService;
   readonly runs: RunHistory;
   readonly training: TrainingService;
+  /** Feature maps, in a trainer process kept warm between requests. */
+  readonly inspection: InspectionService;
   readonly exporter: ExportService;
   readonly importer: ImportService;
   readonly shell: ShellService;

@@ -22,12 +22,13 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { envBesideUi } from '../../engine/train/backends/threads';
-import { startTrainerProcess } from '../../engine/train/processClient';
+import { startTrainerProcess, startWorkerProcess } from '../../engine/train/processClient';
 import { MAX_MESSAGE_BYTES } from '../api/contract';
 import { handleRequest } from '../services/dispatcher';
 import { engineExporter, type ExporterLoader } from '../services/export';
 import { createServices, defaultDataDir } from '../services/index';
 import { createPytorchLauncher } from '../services/pytorchTrainer';
+import type { InspectorLauncher } from '../services/inspection';
 import type { TrainerLauncher } from '../services/training';
 import type { EventSink, Services, ShellService } from '../services/types';
 import { serveStatic } from './static';
@@ -45,6 +46,8 @@ export interface WebServerOptions {
   readonly launchTrainer?: TrainerLauncher;
   /** Default: the PyTorch runner with the Pythons it finds itself. */
   readonly launchPytorchTrainer?: TrainerLauncher;
+  /** Default: the trainer entry forked and kept warm for feature maps. */
+  readonly launchInspector?: InspectorLauncher;
   readonly loadExporter?: ExporterLoader;
   /** Where one line per dropped connection goes; default: stderr. */
   readonly log?: (line: string) => void;
@@ -77,6 +80,8 @@ const forkedTrainer: TrainerLauncher = (request, onEvent) => {
   const run = startTrainerProcess(request, onEvent, { env: envBesideUi() });
   return { stop: () => run.stop(), kill: () => run.kill() };
 };
+
+const forkedInspector: InspectorLauncher = (onMessage, onExit) => startWorkerProcess(onMessage, onExit, { env: envBesideUi() });
 
 function packageVersion(): string {
   try {
@@ -136,6 +141,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     templatesDir: options.templatesDir ?? `${REPO_ROOT}templates`,
     launchTrainer: options.launchTrainer ?? forkedTrainer,
     launchPytorchTrainer: options.launchPytorchTrainer ?? createPytorchLauncher(),
+    launchInspector: options.launchInspector ?? forkedInspector,
     loadExporter: options.loadExporter ?? engineExporter,
     shell: webShell,
   });
@@ -177,6 +183,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     services,
     close: async () => {
       services.training.dispose();
+      services.inspection.dispose();
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,8 +2,10 @@
  * The trainer process. Started with `child_process.fork` (CLI, web host) or Electron's
  * `utilityProcess.fork` (desktop); speaks engine/train/protocol.ts over whichever channel it has:
  * `process.parentPort` in a utility process, else `process.send`/`process.on('message')`.
- * One run at a time; `stop` aborts it within a batch. Exits when its parent goes away.
+ * One run at a time; `stop` aborts it within a batch. Exits when its parent goes away. A host also
+ * keeps one warm for inspection (`inspect` requests, engine/inspect/protocol.ts: feature maps).
  */
+import { isInspectRequest, type InspectReply } from '../inspect/protocol';
 import type { TrainerEvent, TrainerRequest } from './protocol';
 import { train, type StartRequest } from './train';
 
@@ -14,7 +16,7 @@ interface ParentPort {
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
-function send(event: TrainerEvent): void {
+function send(event: TrainerEvent | InspectReply): void {
   if (parentPort) parentPort.postMessage(event);
   else if (process.send) process.send(event);
   else process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -32,6 +34,12 @@ function isRequest(value: unknown): value is TrainerRequest {
 let current: { runId: string; controller: AbortController } | null = null;
 
 async function handle(message: unknown): Promise<void> {
+  if (isInspectRequest(message)) {
+    // Loaded on first use: a training run never pays for it.
+    const { answerInspect } = await import('../inspect/worker');
+    send(await answerInspect(message));
+    return;
+  }
   if (!isRequest(message)) {
     const runId = typeof (message as { runId?: unknown })?.runId === 'string' ? (message as { runId: string }).runId : '';
     send({ type: 'error', runId, kind: 'internal', message: 'the trainer received a message it does not understand' });

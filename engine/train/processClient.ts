@@ -8,10 +8,10 @@
  *   process.on('SIGINT', () => run.stop());
  *   const last = await run.done; // the 'done' or 'error' event
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { STDERR_KEEP, TRAINER_EXEC_ARGV, trainerDeathMessage } from './trainerProcess';
+import { STDERR_KEEP, TRAINER_EXEC_ARGV, trainerDeathMessage, trainerDeathReason } from './trainerProcess';
 import type { TrainerEvent } from './protocol';
 import type { StartRequest, TerminalEvent } from './train';
 
@@ -40,21 +40,57 @@ function tsxLoader(): string {
   }
 }
 
-export function startTrainerProcess(
-  request: StartRequest,
-  onEvent: (event: TrainerEvent) => void,
-  options: TrainerProcessOptions = {},
-): TrainerProcess {
+/** The trainer entry as a child with an IPC channel, its stderr's tail kept to explain a death. */
+function forkEntry(options: TrainerProcessOptions): { child: ChildProcess; stderrTail: () => string } {
   const entry = options.entryPath ?? fileURLToPath(new URL('./entry.ts', import.meta.url));
   const child: ChildProcess = fork(entry, [], {
     execArgv: [...TRAINER_EXEC_ARGV, '--import', tsxLoader()],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: options.env ?? process.env,
   });
-  let stderrTail = '';
+  let tail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_KEEP);
+    tail = (tail + chunk.toString()).slice(-STDERR_KEEP);
   });
+  return { child, stderrTail: () => tail };
+}
+
+/** A trainer process kept for requests other than a run (inspection, engine/inspect/protocol.ts), as long as its owner wants. */
+export interface WorkerProcess {
+  send(message: unknown): void;
+  kill(): void;
+  readonly pid: number | undefined;
+}
+
+/** Forks the trainer entry for inspection requests: every message it sends goes to `onMessage`; a death to `onExit`, in words. */
+export function startWorkerProcess(
+  onMessage: (message: unknown) => void,
+  onExit: (why: string) => void,
+  options: TrainerProcessOptions = {},
+): WorkerProcess {
+  const { child, stderrTail } = forkEntry(options);
+  let killed = false;
+  child.on('message', onMessage);
+  child.on('exit', (code, signal) => {
+    if (!killed) onExit(trainerDeathReason({ code, signal, stderr: stderrTail() }));
+  });
+  child.on('error', (err) => onExit(`it could not run (${err.message})`));
+  return {
+    send: (message) => void (child.connected && child.send(message as Serializable)),
+    kill() {
+      killed = true;
+      child.kill('SIGKILL');
+    },
+    pid: child.pid,
+  };
+}
+
+export function startTrainerProcess(
+  request: StartRequest,
+  onEvent: (event: TrainerEvent) => void,
+  options: TrainerProcessOptions = {},
+): TrainerProcess {
+  const { child, stderrTail } = forkEntry(options);
 
   let settled = false;
   let resolveDone!: (e: TerminalEvent) => void;
@@ -81,7 +117,7 @@ export function startTrainerProcess(
     finish(event);
   };
   let killRequested = false;
-  child.on('exit', (code, signal) => died(trainerDeathMessage({ code, signal, stderr: stderrTail, requested: killRequested })));
+  child.on('exit', (code, signal) => died(trainerDeathMessage({ code, signal, stderr: stderrTail(), requested: killRequested })));
   child.on('error', (err) => died(`the trainer process could not run (${err.message}); the graph is intact, you can train again`));
 
   child.send(request);
