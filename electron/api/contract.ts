@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { MAX_GRAPH_TEXT_BYTES, MAX_MESSAGE_BYTES, utf8Length } from '../../engine/graph/limits';
-import type { FeatureMapsResult } from '../../engine/inspect/protocol';
+import { MAX_INSPECTED_NODES, type FeatureMapsResult } from '../../engine/inspect/protocol';
 import type { RunRecord, RunSummary } from '../../engine/runs/record';
 import type { TrainerEvent } from '../../engine/train/protocol';
 
@@ -22,8 +22,6 @@ const text = z
     message: `is more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB of UTF-8, the most NetCanvas reads back from one file`,
   });
 const graphValue = z.record(z.string(), z.unknown());
-/** The most nodes one feature-map request may ask for. */
-export const MAX_INSPECTED_NODES = 16;
 /** The most pixel values an image for the feature maps may have (a 1024×1024 colour image: 3,145,728). */
 const MAX_SAMPLE_VALUES = 1 << 22;
 

@@ -79,6 +79,8 @@ export function isInspectRequest(value: unknown): value is InspectRequest {
   return typeof v === 'object' && v !== null && v.type === 'inspect' && typeof v.requestId === 'string' && typeof v.job === 'object';
 }
 
+/** The most nodes one feature-map request may ask for. */
+export const MAX_INSPECTED_NODES = 16;
 /** The most values one node's map may carry back (a 1024×1024 map, or 64 channels of 128×128). */
 export const MAX_MAP_VALUES = 1 << 20;
 /** The most values one answer may carry back, all nodes together. */

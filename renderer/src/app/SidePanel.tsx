@@ -1,5 +1,6 @@
-/** The right-hand panel: the lesson (when the graph is one), inspector, training, or the JSON code view (loaded on first use: monaco is large). */
+/** The right-hand panel: the lesson (when the graph is one), inspector, feature maps, training, or the JSON code view (loaded on first use: monaco is large). */
 import { lazy, Suspense } from 'react';
+import { FeatureMapsPanel } from '../inspect/FeatureMapsPanel';
 import { LessonPanel } from '../lesson/LessonPanel';
 import { Inspector } from '../panels/Inspector';
 import { useEditor } from '../store/editorStore';
@@ -11,6 +12,7 @@ const CodePanel = lazy(() => import('../code/CodePanel'));
 const TABS: { id: SideTab; label: string }[] = [
   { id: 'lesson', label: 'Lesson' },
   { id: 'inspect', label: 'Inspect' },
+  { id: 'maps', label: 'Maps' },
   { id: 'train', label: 'Train' },
   { id: 'code', label: 'Code' },
 ];
@@ -39,6 +41,7 @@ export function SidePanel() {
       <div className="side-body">
         {tab === 'lesson' && <LessonPanel />}
         {tab === 'inspect' && <Inspector />}
+        {tab === 'maps' && <FeatureMapsPanel />}
         {/* Kept mounted so the curves keep their chart state while you edit. */}
         <div style={{ display: tab === 'train' ? 'block' : 'none' }}>
           <TrainingPanel />

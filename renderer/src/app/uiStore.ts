@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { CodeView } from '../code/CodePanel';
 import { api, messageOf } from '../host/api';
 
-export type SideTab = 'lesson' | 'inspect' | 'train' | 'code';
+export type SideTab = 'lesson' | 'inspect' | 'maps' | 'train' | 'code';
 
 export interface Notice {
   readonly id: number;

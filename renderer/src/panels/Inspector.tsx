@@ -4,6 +4,7 @@ import type { GraphNode } from '../../../engine/graph/types';
 import { getLayer } from '../../../engine/layers/registry';
 import { CATEGORIES, formatShape } from '../../../engine/layers/spec';
 import { typesFor } from '../../../engine/graph/rewire';
+import { useUi } from '../app/uiStore';
 import { formatCount } from '../canvas/format';
 import { checkOfState } from '../store/checkCache';
 import { editorStore, useEditor } from '../store/editorStore';
@@ -155,6 +156,11 @@ function NodeInspector({ node }: { node: GraphNode }) {
           <dt>MACs</dt>
           <dd>{formatCount(report.macs)}</dd>
         </dl>
+      )}
+      {report?.outputShape && (
+        <button className="link-button" data-testid="show-maps" onClick={() => useUi.getState().setTab('maps')}>
+          See this layer’s feature maps for a sample →
+        </button>
       )}
       {report?.receptiveField && report.outputShape && <ReceptiveFieldView nodeId={node.id} />}
     </div>

@@ -1,6 +1,8 @@
-/** Test samples the net got wrong, each with its true and predicted label: the lecture's "82 errors made by LeNet-5". */
+/** Test samples the net got wrong, each with its true and predicted label: the lecture's "82 errors made by LeNet-5". Click one to see the feature maps for it. */
 import { useEffect, useRef } from 'react';
 import type { MisclassifiedSample } from '../../../engine/train/protocol';
+import { useUi } from '../app/uiStore';
+import { useFeatureMaps } from '../inspect/featureMapStore';
 import { drawPixels } from './drawPixels';
 
 function Sample({ sample, classNames }: { sample: MisclassifiedSample; classNames: readonly string[] }) {
@@ -13,7 +15,15 @@ function Sample({ sample, classNames }: { sample: MisclassifiedSample; className
   }, [sample, scale]);
   const name = (i: number) => classNames[i] ?? String(i);
   return (
-    <figure className="mistake" title={`confidence ${(sample.confidence * 100).toFixed(0)}%`}>
+    <figure
+      className="mistake"
+      data-testid={`mistake-${sample.index}`}
+      title={`confidence ${(sample.confidence * 100).toFixed(0)}%; click to see the feature maps for it`}
+      onClick={() => {
+        useFeatureMaps.getState().setSample({ kind: 'test', index: sample.index });
+        useUi.getState().setTab('maps');
+      }}
+    >
       <canvas ref={canvas} width={w * scale} height={h * scale} />
       <figcaption>
         <span className="truth">{name(sample.label)}</span>→<span className="predicted">{name(sample.predicted)}</span>
