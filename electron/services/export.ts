@@ -13,11 +13,9 @@ import { validateGraph } from '../../engine/graph/load';
 import type { GraphDoc } from '../../engine/graph/types';
 import type { ExportOptions } from '../../engine/export/types';
 import { fileError, type FileService } from './files';
-import type { RunHistory } from './runs';
+import { runWeights, type RunHistory } from './runs';
 import type { PathScope } from './scope';
 import { JSON_FILE_MAX_BYTES, readTextBounded } from '../../engine/io';
-import { recordTask } from '../../engine/runs/record';
-import { testFigureText } from '../../engine/task/figure';
 
 /** The exporters' entry point: a graph, a target and the weights to carry in, the files to write out. */
 export type ExportGraph = (
@@ -53,23 +51,12 @@ export function createExportService(load: ExporterLoader, files: FileService, sc
   /** The run's trained weights, or why there are none to export. */
   type Trained = { text: string; info: Extract<ExportWeights, { kind: 'trained' }> } | { reason: string };
   const trainedWeights = async (runId: string): Promise<Trained> => {
-    if (!runs) return { reason: 'this host keeps no run history' };
-    const record = await runs.read(runId).catch(() => null);
-    if (!record) return { reason: `the run "${runId}" is no longer in the history` };
-    if (!record.weights) return { reason: `the run "${record.name}" saved no weights (${record.status})` };
+    const found = await runWeights(runs, runId);
+    if ('reason' in found) return found;
     try {
-      const text = await readTextBounded(join(runs.folderOf(runId), record.weights), { maxBytes: JSON_FILE_MAX_BYTES });
-      const info: Extract<ExportWeights, { kind: 'trained' }> = {
-        kind: 'trained',
-        runId,
-        runName: record.name,
-        testAccuracy: record.metrics?.testAccuracy ?? null,
-        testFigure: testFigureText(recordTask(record), record.metrics),
-        trainedAt: record.finishedAt ?? record.startedAt,
-      };
-      return { text, info };
+      return { text: await readTextBounded(found.path, { maxBytes: JSON_FILE_MAX_BYTES }), info: found.info };
     } catch {
-      return { reason: `the weights of the run "${record.name}" cannot be read from the data folder` };
+      return { reason: `the weights of the run "${found.info.runName}" cannot be read from the data folder` };
     }
   };
 

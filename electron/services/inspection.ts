@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphDoc, NodeId } from '../../engine/graph/types';
 import type { FeatureMapsResult, InspectReply, InspectRequest, SampleChoice } from '../../engine/inspect/protocol';
 import { ApiError, type ExportWeights, type FeatureMapsAnswer } from '../api/contract';
-import type { RunHistory } from './runs';
+import { runWeights, type RunHistory } from './runs';
 
 /** The inspection process as a host starts it (a forked child, or Electron's utility process). */
 export interface InspectorProcess {
@@ -113,29 +113,9 @@ export function createInspectionService(options: InspectionOptions): InspectionS
     });
   };
 
-  /** The run's checkpoint and what to call its weights, or why there is none. */
-  type RunWeights =
-    | { reason: string }
-    | { path: string; info: Extract<ExportWeights, { kind: 'trained' }>; normalization: 'unit' | 'standard' | undefined };
-  const runWeights = async (runId: string): Promise<RunWeights> => {
-    const runs = options.runs;
-    if (!runs) return { reason: 'this host keeps no run history' };
-    const record = await runs.read(runId).catch(() => null);
-    if (!record) return { reason: `the run "${runId}" is no longer in the history` };
-    if (!record.weights) return { reason: `the run "${record.name}" saved no weights (${record.status})` };
-    const info: Extract<ExportWeights, { kind: 'trained' }> = {
-      kind: 'trained',
-      runId,
-      runName: record.name,
-      testAccuracy: record.metrics?.testAccuracy ?? null,
-      trainedAt: record.finishedAt ?? record.startedAt,
-    };
-    return { path: runs.weightsPathOf(runId), info, normalization: record.dataset.normalization };
-  };
-
   return {
     async featureMaps({ graph, source, runId, sample, nodeIds }) {
-      const trained = runId ? await runWeights(runId) : null;
+      const trained = runId ? await runWeights(options.runs, runId) : null;
       const checkpoint = trained && 'path' in trained ? trained : null;
       const reason = trained && 'reason' in trained ? trained.reason : null;
       const reply = await ask({

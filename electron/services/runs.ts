@@ -9,10 +9,12 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nameRun } from '../../engine/runs/naming';
+import { testFigureText } from '../../engine/task/figure';
 import {
   applyRunEvent,
   newRunRecord,
   parseRunRecord,
+  recordTask,
   RUN_ID,
   RUN_WEIGHTS,
   summarize,
@@ -21,7 +23,7 @@ import {
 } from '../../engine/runs/record';
 import type { GraphDoc } from '../../engine/graph/types';
 import type { DatasetRequest, TrainerEvent } from '../../engine/train/protocol';
-import { ApiError } from '../api/contract';
+import { ApiError, type ExportWeights } from '../api/contract';
 import { readTextBounded, writeFileAtomic } from '../../engine/io';
 
 /** Records are small (curves thinned, a few pictures); a larger file is not one of ours. */
@@ -157,5 +159,34 @@ export function createRunHistory(dataDir: string): RunHistory {
       await known;
       await writes;
     },
+  };
+}
+
+/** A run's saved weights: where they are, what to call them, and how its data was scaled; or why there are none. */
+export type RunWeights =
+  | { readonly reason: string }
+  | {
+      readonly path: string;
+      readonly info: Extract<ExportWeights, { kind: 'trained' }>;
+      readonly normalization: DatasetRequest['normalization'];
+    };
+
+/** The weights a run of the history saved (what exports carry and feature maps are computed with), or why there are none. */
+export async function runWeights(runs: RunHistory | undefined, runId: string): Promise<RunWeights> {
+  if (!runs) return { reason: 'this host keeps no run history' };
+  const record = await runs.read(runId).catch(() => null);
+  if (!record) return { reason: `the run "${runId}" is no longer in the history` };
+  if (!record.weights) return { reason: `the run "${record.name}" saved no weights (${record.status})` };
+  return {
+    path: join(runs.folderOf(runId), record.weights),
+    info: {
+      kind: 'trained',
+      runId,
+      runName: record.name,
+      testAccuracy: record.metrics?.testAccuracy ?? null,
+      testFigure: testFigureText(recordTask(record), record.metrics),
+      trainedAt: record.finishedAt ?? record.startedAt,
+    },
+    normalization: record.dataset.normalization,
   };
 }
