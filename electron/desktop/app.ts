@@ -17,7 +17,7 @@ import { buildMenuTemplate } from './menu';
 import { APP_ORIGIN, APP_PAGE, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';
 import { installNavigationGuards, installSessionSecurity, mainWindowOptions } from './security';
 import { confirmClose, confirmLeaveSync, createDesktopShell, fileArgument, type WindowSink } from './shell';
-import { createUtilityInspectorLauncher, createUtilityTrainerLauncher } from './utilityTrainer';
+import { createUtilityMapsWorkerLauncher, createUtilityTrainerLauncher } from './utilityTrainer';
 import { envBesideUi } from '../../engine/train/backends/threads';
 
 export type ElectronModule = Pick<
@@ -198,7 +198,7 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
         NETCANVAS_DATASETS: paths.datasetsDir,
       }),
       launchPytorchTrainer: createPytorchLauncher({ datasetsDir: paths.datasetsDir }),
-      launchInspector: createUtilityInspectorLauncher(utilityProcess, paths.trainerPath, {
+      launchMapsWorker: createUtilityMapsWorkerLauncher(utilityProcess, paths.trainerPath, {
         ...envBesideUi(),
         NETCANVAS_DATASETS: paths.datasetsDir,
       }),
@@ -229,12 +229,12 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
 
   app.on('window-all-closed', () => {
     services?.training.dispose();
-    services?.inspection.dispose();
+    services?.featureMaps.dispose();
     app.quit();
   });
   app.on('before-quit', () => {
     services?.training.dispose();
-    services?.inspection.dispose();
+    services?.featureMaps.dispose();
   });
 
   return { ready, window: () => window, services: () => services };

@@ -7,7 +7,7 @@
 import type { UtilityProcess } from 'electron';
 import { STDERR_KEEP, TRAINER_EXEC_ARGV, trainerDeathReason } from '../../engine/train/trainerProcess';
 import type { TrainerEvent } from '../../engine/train/protocol';
-import type { InspectorLauncher } from '../services/inspection';
+import type { MapsWorkerLauncher } from '../services/featureMaps';
 import type { TrainerLauncher } from '../services/training';
 
 /** The part of Electron's `utilityProcess` used here; tests pass a fake. */
@@ -71,14 +71,14 @@ export function createUtilityTrainerLauncher(
  * The same trainer entry as a utility process kept for feature maps (electron/services/inspection.ts):
  * it stays up between requests until the service ends it; a death on its own is reported in words.
  */
-export function createUtilityInspectorLauncher(
+export function createUtilityMapsWorkerLauncher(
   utilityProcess: UtilityProcessModule,
   entryPath: string,
   env: NodeJS.ProcessEnv,
-): InspectorLauncher {
+): MapsWorkerLauncher {
   return (onMessage, onExit) => {
     const child = utilityProcess.fork(entryPath, [], {
-      serviceName: 'NetCanvas inspector',
+      serviceName: 'NetCanvas feature maps',
       env,
       stdio: 'pipe',
       execArgv: TRAINER_EXEC_ARGV,

@@ -78,7 +78,7 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
     const checked = validateGraph(a.graph);
     if (!checked.ok) throw new ApiError(`No feature maps: ${checked.error}`);
     const source = await datasetSource(s, datasetSourceOf(checked.doc), sender, false);
-    return s.inspection.featureMaps({ ...a, graph: checked.doc, source });
+    return s.featureMaps.featureMaps({ ...a, graph: checked.doc, source });
   },
   'window.setTitle': (s, a, sender) => {
     s.shell.setTitle(a.title, a.dirty, sender);

@@ -6,7 +6,7 @@ import type { HostInfo } from '../api/contract';
 import { createExportService, type ExporterLoader } from './export';
 import { createFileService } from './files';
 import { createImportService } from './importer';
-import { createInspectionService, type InspectorLauncher } from './inspection';
+import { createFeatureMapsService, type MapsWorkerLauncher } from './featureMaps';
 import { createRecentService } from './recent';
 import { createRecoveryService } from './recovery';
 import { createRunHistory } from './runs';
@@ -27,7 +27,7 @@ export interface ServiceOptions {
   /** Runs the PyTorch export for `runner: 'pytorch'`; omitted: such runs are refused. */
   readonly launchPytorchTrainer?: TrainerLauncher;
   /** Starts the process feature maps are computed in; omitted: this host cannot inspect. */
-  readonly launchInspector?: InspectorLauncher;
+  readonly launchMapsWorker?: MapsWorkerLauncher;
   readonly loadExporter: ExporterLoader;
   readonly shell: ShellService;
   readonly homeDir?: string;
@@ -79,7 +79,7 @@ export function createServices(options: ServiceOptions): Services {
       // Each run's record and weights in runs/<runId>/ (runs.ts).
       history: runs,
     }),
-    inspection: createInspectionService({ ...(options.launchInspector ? { launch: options.launchInspector } : {}), runs }),
+    featureMaps: createFeatureMapsService({ ...(options.launchMapsWorker ? { launch: options.launchMapsWorker } : {}), runs }),
     exporter: createExportService(options.loadExporter, files, scope, runs),
     importer: createImportService(files),
     shell: grantingDialogs(options.shell, scope),

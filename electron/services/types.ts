@@ -8,7 +8,7 @@ import type { EventName, Events, HostInfo, OpenDialogKind } from '../api/contrac
 import type { ExportService } from './export';
 import type { FileService } from './files';
 import type { ImportService } from './importer';
-import type { InspectionService } from './inspection';
+import type { FeatureMapsService } from './featureMaps';
 import type { RecentService } from './recent';
 import type { RecoveryService } from './recovery';
 import type { PathScope } from './scope';
@@ -48,7 +48,7 @@ export interface Services {
   readonly runs: RunHistory;
   readonly training: TrainingService;
   /** Feature maps, in a trainer process kept warm between requests. */
-  readonly inspection: InspectionService;
+  readonly featureMaps: FeatureMapsService;
   readonly exporter: ExportService;
   readonly importer: ImportService;
   readonly shell: ShellService;

@@ -28,7 +28,7 @@ import { handleRequest } from '../services/dispatcher';
 import { engineExporter, type ExporterLoader } from '../services/export';
 import { createServices, defaultDataDir } from '../services/index';
 import { createPytorchLauncher } from '../services/pytorchTrainer';
-import type { InspectorLauncher } from '../services/inspection';
+import type { MapsWorkerLauncher } from '../services/featureMaps';
 import type { TrainerLauncher } from '../services/training';
 import type { EventSink, Services, ShellService } from '../services/types';
 import { serveStatic } from './static';
@@ -47,7 +47,7 @@ export interface WebServerOptions {
   /** Default: the PyTorch runner with the Pythons it finds itself. */
   readonly launchPytorchTrainer?: TrainerLauncher;
   /** Default: the trainer entry forked and kept warm for feature maps. */
-  readonly launchInspector?: InspectorLauncher;
+  readonly launchMapsWorker?: MapsWorkerLauncher;
   readonly loadExporter?: ExporterLoader;
   /** Where one line per dropped connection goes; default: stderr. */
   readonly log?: (line: string) => void;
@@ -81,7 +81,7 @@ const forkedTrainer: TrainerLauncher = (request, onEvent) => {
   return { stop: () => run.stop(), kill: () => run.kill() };
 };
 
-const forkedInspector: InspectorLauncher = (onMessage, onExit) => startWorkerProcess(onMessage, onExit, { env: envBesideUi() });
+const forkedMapsWorker: MapsWorkerLauncher = (onMessage, onExit) => startWorkerProcess(onMessage, onExit, { env: envBesideUi() });
 
 function packageVersion(): string {
   try {
@@ -141,7 +141,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     templatesDir: options.templatesDir ?? `${REPO_ROOT}templates`,
     launchTrainer: options.launchTrainer ?? forkedTrainer,
     launchPytorchTrainer: options.launchPytorchTrainer ?? createPytorchLauncher(),
-    launchInspector: options.launchInspector ?? forkedInspector,
+    launchMapsWorker: options.launchMapsWorker ?? forkedMapsWorker,
     loadExporter: options.loadExporter ?? engineExporter,
     shell: webShell,
   });
@@ -183,7 +183,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     services,
     close: async () => {
       services.training.dispose();
-      services.inspection.dispose();
+      services.featureMaps.dispose();
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

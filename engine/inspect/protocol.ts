@@ -1,8 +1,7 @@
 /**
- * What a host asks the inspection process (the trainer's entry, engine/train/entry.ts, kept warm by
- * the host between requests) and what it answers: plain data, numbers never tensors, as the
- * trainer's own protocol. A job names its kind, so other inspections (Monte-Carlo dropout,
- * ensembles) join as further kinds of the same message.
+ * What a host asks the feature-map process (the trainer's entry, engine/train/entry.ts, kept warm by
+ * the host between requests: a click must not wait for a process to start) and what it answers:
+ * plain data, numbers never tensors, as the trainer's own protocol.
  */
 import type { GraphDoc, NodeId } from '../graph/types';
 
@@ -25,13 +24,11 @@ export interface FeatureMapsJob {
   readonly nodeIds: readonly NodeId[];
 }
 
-export type InspectJob = FeatureMapsJob;
-
 /** Host → inspection process. */
-export interface InspectRequest {
-  readonly type: 'inspect';
+export interface MapsRequest {
+  readonly type: 'featureMaps';
   readonly requestId: string;
-  readonly job: InspectJob;
+  readonly job: FeatureMapsJob;
 }
 
 /** One node's output for the sample: values row-major in `shape` (channels last), or why it is not drawn. */
@@ -70,13 +67,13 @@ export interface FeatureMapsResult {
 }
 
 /** Inspection process → host. */
-export type InspectReply =
-  | { readonly type: 'inspected'; readonly requestId: string; readonly ok: true; readonly result: FeatureMapsResult }
-  | { readonly type: 'inspected'; readonly requestId: string; readonly ok: false; readonly message: string };
+export type MapsReply =
+  | { readonly type: 'featureMapsAnswer'; readonly requestId: string; readonly ok: true; readonly result: FeatureMapsResult }
+  | { readonly type: 'featureMapsAnswer'; readonly requestId: string; readonly ok: false; readonly message: string };
 
-export function isInspectRequest(value: unknown): value is InspectRequest {
-  const v = value as Partial<InspectRequest> | null;
-  return typeof v === 'object' && v !== null && v.type === 'inspect' && typeof v.requestId === 'string' && typeof v.job === 'object';
+export function isMapsRequest(value: unknown): value is MapsRequest {
+  const v = value as Partial<MapsRequest> | null;
+  return typeof v === 'object' && v !== null && v.type === 'featureMaps' && typeof v.requestId === 'string' && typeof v.job === 'object';
 }
 
 /** The most nodes one feature-map request may ask for. */

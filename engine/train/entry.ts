@@ -3,9 +3,9 @@
  * `utilityProcess.fork` (desktop); speaks engine/train/protocol.ts over whichever channel it has:
  * `process.parentPort` in a utility process, else `process.send`/`process.on('message')`.
  * One run at a time; `stop` aborts it within a batch. Exits when its parent goes away. A host also
- * keeps one warm for inspection (`inspect` requests, engine/inspect/protocol.ts: feature maps).
+ * keeps one warm for feature maps (`featureMaps` requests, engine/inspect/protocol.ts).
  */
-import { isInspectRequest, type InspectReply } from '../inspect/protocol';
+import { isMapsRequest, type MapsReply } from '../inspect/protocol';
 import type { TrainerEvent, TrainerRequest } from './protocol';
 import { train, type StartRequest } from './train';
 
@@ -16,7 +16,7 @@ interface ParentPort {
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
-function send(event: TrainerEvent | InspectReply): void {
+function send(event: TrainerEvent | MapsReply): void {
   if (parentPort) parentPort.postMessage(event);
   else if (process.send) process.send(event);
   else process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -34,10 +34,10 @@ function isRequest(value: unknown): value is TrainerRequest {
 let current: { runId: string; controller: AbortController } | null = null;
 
 async function handle(message: unknown): Promise<void> {
-  if (isInspectRequest(message)) {
+  if (isMapsRequest(message)) {
     // Loaded on first use: a training run never pays for it.
-    const { answerInspect } = await import('../inspect/worker');
-    send(await answerInspect(message));
+    const { answerMapsRequest } = await import('../inspect/mapsWorker');
+    send(await answerMapsRequest(message));
     return;
   }
   if (!isRequest(message)) {

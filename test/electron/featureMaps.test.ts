@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureMapsAnswer, RequestArgs } from '../../electron/api/contract';
 import { handleRequest } from '../../electron/services/dispatcher';
 import { createServices } from '../../electron/services/index';
-import { createInspectionService } from '../../electron/services/inspection';
+import { createFeatureMapsService } from '../../electron/services/featureMaps';
 import type { WorkerProcess } from '../../engine/train/processClient';
 import type { EventSink, Services } from '../../electron/services/types';
 import { compileGraph } from '../../engine/compile/compile';
@@ -59,7 +59,7 @@ beforeAll(async () => {
     launchTrainer: () => {
       throw new Error('no training here');
     },
-    launchInspector: (onMessage, onExit) => (lastProcess = startWorkerProcess(onMessage, onExit)),
+    launchMapsWorker: (onMessage, onExit) => (lastProcess = startWorkerProcess(onMessage, onExit)),
     loadExporter: async () => null,
     shell: { openDialog: async () => ({ path: null }), saveDialog: async () => ({ path: null }), setTitle() {} },
   });
@@ -88,7 +88,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
-  services?.inspection.dispose();
+  services?.featureMaps.dispose();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -223,13 +223,13 @@ describe('inspect.featureMaps', { timeout: 240_000 }, () => {
   });
 });
 
-describe('the inspection service', () => {
+describe('the feature-map service', () => {
   const job = { graph: lenet, source: 'embedded:mnist', sample: { kind: 'test', index: 0 } as const, nodeIds: ['c1'] };
 
   it('turns a process that dies mid-request into a message, and a request that hangs into another', async () => {
     let exit: (why: string) => void = () => {};
     let launched = 0;
-    const service = createInspectionService({
+    const service = createFeatureMapsService({
       launch: (_onMessage, onExit) => {
         launched++;
         exit = onExit;
@@ -250,6 +250,6 @@ describe('the inspection service', () => {
   });
 
   it('says when the host has no inspection process', async () => {
-    await expect(createInspectionService({}).featureMaps(job)).rejects.toThrow('Feature maps are not available in this host');
+    await expect(createFeatureMapsService({}).featureMaps(job)).rejects.toThrow('Feature maps are not available in this host');
   });
 });

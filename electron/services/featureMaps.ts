@@ -10,18 +10,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { GraphDoc, NodeId } from '../../engine/graph/types';
-import type { FeatureMapsResult, InspectReply, InspectRequest, SampleChoice } from '../../engine/inspect/protocol';
+import type { FeatureMapsResult, MapsReply, MapsRequest, SampleChoice } from '../../engine/inspect/protocol';
 import { ApiError, type ExportWeights, type FeatureMapsAnswer } from '../api/contract';
 import { runWeights, type RunHistory } from './runs';
 
 /** The inspection process as a host starts it (a forked child, or Electron's utility process). */
-export interface InspectorProcess {
-  send(request: InspectRequest): void;
+export interface MapsWorker {
+  send(request: MapsRequest): void;
   kill(): void;
 }
-export type InspectorLauncher = (onMessage: (message: unknown) => void, onExit: (why: string) => void) => InspectorProcess;
+export type MapsWorkerLauncher = (onMessage: (message: unknown) => void, onExit: (why: string) => void) => MapsWorker;
 
-export interface InspectionService {
+export interface FeatureMapsService {
   featureMaps(args: {
     graph: GraphDoc;
     /** Where the samples come from, already checked against the paths the user chose. */
@@ -33,9 +33,9 @@ export interface InspectionService {
   dispose(): void;
 }
 
-export interface InspectionOptions {
+export interface FeatureMapsOptions {
   /** Omitted: this host cannot inspect, and says so. */
-  launch?: InspectorLauncher;
+  launch?: MapsWorkerLauncher;
   runs?: RunHistory;
   /** How long an idle process is kept; default 5 minutes. */
   idleMs?: number;
@@ -44,15 +44,15 @@ export interface InspectionOptions {
 }
 
 interface Pending {
-  resolve(reply: InspectReply): void;
+  resolve(reply: MapsReply): void;
   reject(err: Error): void;
   timer: ReturnType<typeof setTimeout>;
 }
 
-export function createInspectionService(options: InspectionOptions): InspectionService {
+export function createFeatureMapsService(options: FeatureMapsOptions): FeatureMapsService {
   const idleMs = options.idleMs ?? 5 * 60_000;
   const timeoutMs = options.timeoutMs ?? 120_000;
-  let worker: InspectorProcess | null = null;
+  let worker: MapsWorker | null = null;
   let idleTimer: ReturnType<typeof setTimeout> | null = null;
   const pending = new Map<string, Pending>();
 
@@ -70,8 +70,8 @@ export function createInspectionService(options: InspectionOptions): InspectionS
     worker = null;
   };
   const onMessage = (message: unknown) => {
-    const reply = message as InspectReply;
-    const p = reply?.type === 'inspected' ? pending.get(reply.requestId) : undefined;
+    const reply = message as MapsReply;
+    const p = reply?.type === 'featureMapsAnswer' ? pending.get(reply.requestId) : undefined;
     if (!p) return;
     clearTimeout(p.timer);
     pending.delete(reply.requestId);
@@ -81,7 +81,7 @@ export function createInspectionService(options: InspectionOptions): InspectionS
       idleTimer.unref?.();
     }
   };
-  const processFor = (launch: InspectorLauncher): InspectorProcess => {
+  const processFor = (launch: MapsWorkerLauncher): MapsWorker => {
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = null;
     if (worker) return worker;
@@ -94,10 +94,10 @@ export function createInspectionService(options: InspectionOptions): InspectionS
     return started;
   };
 
-  const ask = (request: InspectRequest): Promise<InspectReply> => {
+  const ask = (request: MapsRequest): Promise<MapsReply> => {
     if (!options.launch) throw new ApiError('Feature maps are not available in this host');
     const process = processFor(options.launch);
-    return new Promise<InspectReply>((resolve, reject) => {
+    return new Promise<MapsReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(request.requestId);
         // A request stuck this long holds the process: end it, the next request starts afresh.
@@ -119,7 +119,7 @@ export function createInspectionService(options: InspectionOptions): InspectionS
       const checkpoint = trained && 'path' in trained ? trained : null;
       const reason = trained && 'reason' in trained ? trained.reason : null;
       const reply = await ask({
-        type: 'inspect',
+        type: 'featureMaps',
         requestId: randomUUID(),
         job: {
           kind: 'featureMaps',

@@ -19,13 +19,13 @@ import {
   MAX_MAP_VALUES,
   type FeatureMapsJob,
   type FeatureMapsResult,
-  type InspectReply,
-  type InspectRequest,
+  type MapsReply,
+  type MapsRequest,
   type NodeMap,
 } from './protocol';
 
 /** A problem with what was asked (the graph, the checkpoint, the sample): its message is for the user. */
-export class InspectError extends Error {}
+export class MapsError extends Error {}
 
 let backend: Promise<string> | null = null;
 function useBackend(): Promise<string> {
@@ -52,7 +52,7 @@ async function modelFor(job: FeatureMapsJob): Promise<Loaded> {
         () => -1,
       )
     : 0;
-  if (mtime === -1) throw new InspectError(`the weights of ${runNamed(job)} are no longer in the data folder; train it again`);
+  if (mtime === -1) throw new MapsError(`the weights of ${runNamed(job)} are no longer in the data folder; train it again`);
   const key = `${JSON.stringify(job.graph)}\u0000${job.checkpointPath}\u0000${mtime}`;
   if (loaded?.key === key) return loaded;
   if (loaded) {
@@ -65,7 +65,7 @@ async function modelFor(job: FeatureMapsJob): Promise<Loaded> {
   try {
     compiled = compileGraph(job.graph, tf, { seed: config.ok ? config.config.seed : 42 });
   } catch (err) {
-    if (err instanceof CompileError) throw new InspectError(`${err.message}; fix the graph to see its feature maps`);
+    if (err instanceof CompileError) throw new MapsError(`${err.message}; fix the graph to see its feature maps`);
     throw err;
   }
   let weightsProblem: string | null = null;
@@ -122,11 +122,11 @@ async function sampleFor(job: FeatureMapsJob, inputShape: readonly number[]) {
   const testCount = split?.count ?? 0;
   const classNames = ds?.classNames ?? [];
   if (choice.kind === 'test') {
-    if (!ds || !split) throw new InspectError(`no test sample: ${datasetProblem}`);
+    if (!ds || !split) throw new MapsError(`no test sample: ${datasetProblem}`);
     if (!sameShape(ds.shape, inputShape))
-      throw new InspectError(`${ds.name}'s samples are ${formatShape(ds.shape)} but the graph's input is ${formatShape(inputShape)}`);
+      throw new MapsError(`${ds.name}'s samples are ${formatShape(ds.shape)} but the graph's input is ${formatShape(inputShape)}`);
     if (!Number.isInteger(choice.index) || choice.index < 0 || choice.index >= split.count)
-      throw new InspectError(`there is no test sample ${choice.index}: ${ds.name} has ${split.count} (0 to ${split.count - 1})`);
+      throw new MapsError(`there is no test sample ${choice.index}: ${ds.name} has ${split.count} (0 to ${split.count - 1})`);
     const size = count(inputShape);
     const label = split.y[choice.index]!;
     return {
@@ -144,9 +144,9 @@ async function sampleFor(job: FeatureMapsJob, inputShape: readonly number[]) {
     };
   }
   if (!sameShape(choice.shape, inputShape))
-    throw new InspectError(`the image is ${formatShape(choice.shape)} but the graph's input is ${formatShape(inputShape)}`);
+    throw new MapsError(`the image is ${formatShape(choice.shape)} but the graph's input is ${formatShape(inputShape)}`);
   if (choice.pixels.length !== count(inputShape))
-    throw new InspectError(`the image has ${choice.pixels.length} values but ${formatShape(inputShape)} needs ${count(inputShape)}`);
+    throw new MapsError(`the image has ${choice.pixels.length} values but ${formatShape(inputShape)} needs ${count(inputShape)}`);
   const norm = ds?.normalization;
   const channels = inputShape.length === 3 ? inputShape[2]! : 1;
   const x = new Float32Array(choice.pixels.length);
@@ -184,7 +184,7 @@ export async function featureMapsJob(job: FeatureMapsJob): Promise<FeatureMapsRe
   const inputShape = compiled.check.nodes[compiled.check.inputId!]!.outputShape!;
   const sample = await sampleFor(job, inputShape);
   const unknown = job.nodeIds.find((id) => !compiled.nodeOutputs.has(id));
-  if (unknown !== undefined) throw new InspectError(`there is no node "${unknown}" in the graph`);
+  if (unknown !== undefined) throw new MapsError(`there is no node "${unknown}" in the graph`);
   // Sizes are known before anything runs: a node too large to send is not computed either.
   let budget = MAX_ANSWER_VALUES;
   const tooLarge = new Map<string, string>();
@@ -226,15 +226,15 @@ export async function featureMapsJob(job: FeatureMapsJob): Promise<FeatureMapsRe
 let queue: Promise<unknown> = Promise.resolve();
 
 /** One request's answer; requests run one after another (they share the backend and the cached model). */
-export function answerInspect(request: InspectRequest): Promise<InspectReply> {
-  const run = async (): Promise<InspectReply> => {
+export function answerMapsRequest(request: MapsRequest): Promise<MapsReply> {
+  const run = async (): Promise<MapsReply> => {
     try {
       const result = await featureMapsJob(request.job);
-      return { type: 'inspected', requestId: request.requestId, ok: true, result };
+      return { type: 'featureMapsAnswer', requestId: request.requestId, ok: true, result };
     } catch (err) {
-      const known = err instanceof InspectError;
+      const known = err instanceof MapsError;
       const message = known ? err.message : `the inspection failed (${(err as Error)?.message ?? String(err)})`;
-      return { type: 'inspected', requestId: request.requestId, ok: false, message };
+      return { type: 'featureMapsAnswer', requestId: request.requestId, ok: false, message };
     }
   };
   const answer = queue.then(run, run);

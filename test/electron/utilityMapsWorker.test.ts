@@ -5,8 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createUtilityInspectorLauncher, type UtilityProcessModule } from '../../electron/desktop/utilityTrainer';
-import type { InspectRequest } from '../../engine/inspect/protocol';
+import { createUtilityMapsWorkerLauncher, type UtilityProcessModule } from '../../electron/desktop/utilityTrainer';
+import type { MapsRequest } from '../../engine/inspect/protocol';
 
 function fakeUtility() {
   const forks: { child: EventEmitter & { posted: unknown[]; killed: boolean }; options: unknown }[] = [];
@@ -32,8 +32,8 @@ function fakeUtility() {
   return { module, forks };
 }
 
-const request: InspectRequest = {
-  type: 'inspect',
+const request: MapsRequest = {
+  type: 'featureMaps',
   requestId: 'r1',
   job: {
     kind: 'featureMaps',
@@ -50,7 +50,7 @@ describe('the desktop inspection process', () => {
     const { module, forks } = fakeUtility();
     const messages: unknown[] = [];
     const exits: string[] = [];
-    const worker = createUtilityInspectorLauncher(
+    const worker = createUtilityMapsWorkerLauncher(
       module,
       '/app/trainer.cjs',
       {},
@@ -61,10 +61,10 @@ describe('the desktop inspection process', () => {
     worker.send(request);
     worker.send({ ...request, requestId: 'r2' });
     expect(forks).toHaveLength(1);
-    expect(forks[0]!.options).toMatchObject({ serviceName: 'NetCanvas inspector', stdio: 'pipe' });
+    expect(forks[0]!.options).toMatchObject({ serviceName: 'NetCanvas feature maps', stdio: 'pipe' });
     expect(forks[0]!.child.posted).toEqual([request, { ...request, requestId: 'r2' }]);
-    forks[0]!.child.emit('message', { type: 'inspected', requestId: 'r1', ok: false, message: 'x' });
-    expect(messages).toEqual([{ type: 'inspected', requestId: 'r1', ok: false, message: 'x' }]);
+    forks[0]!.child.emit('message', { type: 'featureMapsAnswer', requestId: 'r1', ok: false, message: 'x' });
+    expect(messages).toEqual([{ type: 'featureMapsAnswer', requestId: 'r1', ok: false, message: 'x' }]);
     (forks[0]!.child as unknown as { stderr: EventEmitter }).stderr.emit('data', Buffer.from('FATAL ERROR: Reached heap limit\n'));
     forks[0]!.child.emit('exit', 134);
     expect(exits).toEqual(['exit code 134: it ran out of memory; try a smaller batch size or a smaller graph']);
@@ -73,7 +73,7 @@ describe('the desktop inspection process', () => {
   it('reports no death when the service ends it', () => {
     const { module, forks } = fakeUtility();
     const exits: string[] = [];
-    const worker = createUtilityInspectorLauncher(
+    const worker = createUtilityMapsWorkerLauncher(
       module,
       '/app/trainer.cjs',
       {},
