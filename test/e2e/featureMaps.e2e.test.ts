@@ -79,6 +79,7 @@ describe.skipIf(!chromiumAvailable())('feature maps in Chromium', { timeout: 300
     expect(await page.locator('[data-testid=node-map-c1] figcaption').textContent()).toContain('6 channels of 28×28');
     await page.locator('[data-testid=node-map-c1] [data-testid=map-scale]').waitFor();
     expect(await canvasContent(page, 'sample-image')).toMatchObject({ width: 84, height: 84 });
+    await screenshot(page, 'featuremaps-c1-1280x720');
 
     await page.locator('[data-testid=sample-next]').click();
     await expect.poll(() => page.locator('[data-testid=sample-name]').textContent()).toBe('Test sample 1 of 2,000 · class 2');
