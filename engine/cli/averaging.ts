@@ -8,11 +8,11 @@
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CompileError } from '../compile/compile';
-import { checkDatasetFits } from '../data/fit';
+import { fitAndSplit, type MeasuredSplit } from '../data/fit';
 import { loadDataset } from '../data/load';
-import { DatasetError, type Dataset, type Split } from '../data/types';
+import { DatasetError, type Dataset } from '../data/types';
 import type { GraphDoc } from '../graph/types';
-import { ensembleScores, mcDropoutCurve } from '../inspect/averaging';
+import { ensembleMisfit, ensembleScores, mcDropoutCurve } from '../inspect/averaging';
 import { CheckpointError, defaultCheckpointPath } from '../train/checkpoint';
 import { loadTrained, type Trained } from '../train/predict';
 import { table } from './format';
@@ -43,20 +43,29 @@ async function load(file: string, checkpoint: string | undefined, backend: strin
   }
 }
 
-async function testSplit(doc: GraphDoc, file: string, data: string | undefined, limit: number | undefined, members: readonly Trained[]) {
-  let ds: Dataset;
+/** The dataset evaluation measures on (`--data`, else the graph's own), loaded for the CLI: a bad one is a CliError. */
+export async function loadEvalData(doc: GraphDoc, file: string, data: string | undefined, limit: number | undefined): Promise<Dataset> {
   try {
-    ds = await loadDataset(datasetSource(data, doc.dataset?.source, file), limit ? { limit } : {});
+    return await loadDataset(datasetSource(data, doc.dataset?.source, file), limit ? { limit } : {});
   } catch (err) {
     if (err instanceof DatasetError) throw new CliError(err.message);
     throw err;
   }
-  for (const m of members) {
-    const misfit = checkDatasetFits(ds, m.inputShape, m.numClasses);
-    if (misfit) throw new CliError(`${ds.name} does not fit the graph: ${misfit}`);
+}
+
+/** engine/data/fit.ts's fitAndSplit for the CLI: a net that does not fit is a CliError. */
+export function fitAndSplitOrFail(ds: Dataset, members: readonly Pick<Trained, 'inputShape' | 'numClasses'>[]): MeasuredSplit {
+  try {
+    return fitAndSplit(ds, members);
+  } catch (err) {
+    if (err instanceof DatasetError) throw new CliError(err.message);
+    throw err;
   }
-  const split: Split = ds.test && ds.test.count > 0 ? ds.test : ds.train;
-  return { ds, split, which: split === ds.test ? 'test' : 'train' };
+}
+
+async function testSplit(doc: GraphDoc, file: string, data: string | undefined, limit: number | undefined, members: readonly Trained[]) {
+  const ds = await loadEvalData(doc, file, data, limit);
+  return { ds, ...fitAndSplitOrFail(ds, members) };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -115,14 +124,8 @@ export async function runEnsemble(args: {
   const members: Trained[] = [];
   try {
     for (const file of args.files) members.push(await load(file, undefined, args.backend));
-    const [first] = members;
-    args.files.forEach((file, i) => {
-      const m = members[i]!;
-      if (m.inputShape.join() !== first!.inputShape.join() || m.numClasses !== first!.numClasses)
-        throw new CliError(
-          `${file} takes ${m.inputShape.join('×')} and gives ${m.numClasses} classes, but ${args.files[0]} takes ${first!.inputShape.join('×')} and gives ${first!.numClasses}: an ensemble's nets must share input and classes`,
-        );
-    });
+    const misfit = ensembleMisfit(members.map((m, i) => ({ label: args.files[i]!, inputShape: m.inputShape, numClasses: m.numClasses })));
+    if (misfit) throw new CliError(misfit);
     const { ds, split, which } = await testSplit(await readGraphFile(args.files[0]!), args.files[0]!, args.data, args.limit, members);
     const result = await ensembleScores(
       tf,

@@ -6,17 +6,15 @@
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CompileError } from '../compile/compile';
-import { checkDatasetFits } from '../data/fit';
-import { loadDataset } from '../data/load';
-import { DatasetError, type Dataset } from '../data/types';
 import type { GraphDoc } from '../graph/types';
 import { CheckpointError, defaultCheckpointPath } from '../train/checkpoint';
 import { evaluateSplit } from '../train/evaluate';
 import { loadTrained, predictBatch, type Trained } from '../train/predict';
+import { fitAndSplitOrFail, loadEvalData } from './averaging';
 import { table } from './format';
 import { CliError, out, readGraphFile } from './io';
 import { readPredictInput } from './predictInput';
-import { datasetSource, positiveInt } from './train';
+import { positiveInt } from './train';
 import { knownDatasetFacts } from '../task/datasets';
 import { evaluateForTask, predictForTask } from './task-cli';
 import { resolveTrainingConfig, type TrainingConfig } from '../graph/training';
@@ -50,22 +48,14 @@ export async function runEvaluate(args: {
   const limit = positiveInt('limit', args.limit);
   const trained = await trainedModel(doc, args.file, args.checkpoint, args.backend);
   try {
-    let ds: Dataset;
-    try {
-      ds = await loadDataset(datasetSource(args.data, doc.dataset?.source, args.file), limit ? { limit } : {});
-    } catch (err) {
-      if (err instanceof DatasetError) throw new CliError(err.message);
-      throw err;
-    }
+    const ds = await loadEvalData(doc, args.file, args.data, limit);
     const config = trainingOf(doc);
     if (config.task !== 'classification') {
       await evaluateForTask(trained, ds, config, args.json);
       return 0;
     }
-    const misfit = checkDatasetFits(ds, trained.inputShape, trained.numClasses);
-    if (misfit) throw new CliError(`${ds.name} does not fit the graph: ${misfit}`);
-    const split = ds.test && ds.test.count > 0 ? ds.test : ds.train;
-    const which = split === ds.test ? 'test' : 'train (the dataset has no test split)';
+    const { split, which: name } = fitAndSplitOrFail(ds, [trained]);
+    const which = name === 'test' ? 'test' : 'train (the dataset has no test split)';
     const result = await evaluateSplit(tf, trained.compiled, split, ds.shape, ds.numClasses);
     const failure = trained.gpuFailure();
     if (failure) throw new CliError(failure);
@@ -73,7 +63,7 @@ export async function runEvaluate(args: {
       out(
         JSON.stringify({
           dataset: ds.name,
-          split: split === ds.test ? 'test' : 'train',
+          split: name,
           count: split.count,
           loss: result.loss,
           accuracy: result.accuracy,

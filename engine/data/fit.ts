@@ -1,8 +1,8 @@
 /**
- * Does this dataset fit this graph? Pure (types only), so the renderer can show the answer next to
+ * Does this dataset fit this graph? Pure (no I/O, no tfjs), so the renderer can show the answer next to
  * the input node before anyone presses Train.
  */
-import type { Dataset } from './types';
+import { DatasetError, type Dataset, type Split } from './types';
 
 function describeSample(shape: readonly number[]): string {
   if (shape.length === 1) return `samples have ${shape[0]} features`;
@@ -37,4 +37,28 @@ export function checkDatasetFits(
     problems.push(`the dataset has ${ds.numClasses} classes but the final layer has ${outputUnits} unit${outputUnits === 1 ? '' : 's'}`);
   }
   return problems.length > 0 ? problems.join('; ') : null;
+}
+
+/** The split a trained net is measured on: the test split, or the training split when the dataset has none. */
+export interface MeasuredSplit {
+  readonly split: Split;
+  readonly which: 'test' | 'train';
+}
+
+/**
+ * Checks that every net fits the dataset, then picks the split to measure them on — what
+ * `netcanvas evaluate` (plain, `--mc-dropout`, `--ensemble`) and the app's inspection requests share.
+ * Throws DatasetError ("<dataset> does not fit the graph: …") for the first net that does not fit.
+ *
+ * @example fitAndSplit(mnist, [{ inputShape: [28, 28, 1], numClasses: 10 }]) // { split: mnist.test, which: 'test' }
+ */
+export function fitAndSplit(
+  ds: Dataset,
+  nets: readonly { readonly inputShape: readonly number[]; readonly numClasses: number | null }[],
+): MeasuredSplit {
+  for (const net of nets) {
+    const misfit = checkDatasetFits(ds, net.inputShape, net.numClasses);
+    if (misfit) throw new DatasetError(`${ds.name} does not fit the graph: ${misfit}`);
+  }
+  return ds.test && ds.test.count > 0 ? { split: ds.test, which: 'test' } : { split: ds.train, which: 'train' };
 }

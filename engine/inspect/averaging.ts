@@ -142,3 +142,16 @@ export async function ensembleScores(
   );
   return { members: scores, ensemble, meanMemberError: scores.reduce((a, s) => a + (1 - s.accuracy), 0) / Math.max(1, scores.length) };
 }
+
+/**
+ * Why these nets cannot form an ensemble (null when they can): each must take the first one's
+ * input and give its number of classes, since their probabilities are averaged sample by sample.
+ */
+export function ensembleMisfit(
+  nets: readonly { readonly label: string; readonly inputShape: readonly number[]; readonly numClasses: number }[],
+): string | null {
+  const [first] = nets;
+  const odd = nets.find((m) => m.inputShape.join() !== first!.inputShape.join() || m.numClasses !== first!.numClasses);
+  if (!odd) return null;
+  return `${odd.label} takes ${odd.inputShape.join('×')} and gives ${odd.numClasses} classes, but ${first!.label} takes ${first!.inputShape.join('×')} and gives ${first!.numClasses}: an ensemble's nets must share input and classes`;
+}

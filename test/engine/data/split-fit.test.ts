@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDatasetFits, DatasetError, loadDataset, mulberry32, splitTrainValidation, type Split } from '../../../engine/data';
+import {
+  checkDatasetFits,
+  DatasetError,
+  loadDataset,
+  mulberry32,
+  splitTrainValidation,
+  type Dataset,
+  type Split,
+} from '../../../engine/data';
+import { fitAndSplit } from '../../../engine/data/fit';
 import { tempDir, write } from './helpers';
 
 /** count samples of 2 floats each; sample i is [i, -i] with label i mod 3, so ids survive the split. */
@@ -73,6 +82,30 @@ describe('checkDatasetFits', () => {
   it('catches a real dataset that does not fit', async () => {
     const ds = await loadDataset('embedded:mnist', { limit: 10 });
     expect(checkDatasetFits(ds, [32, 32, 3], 10)).toBe("the dataset's images are 28×28×1 but the graph's input is 32×32×3");
+  });
+});
+
+describe('fitAndSplit: what evaluate, MC dropout and ensembles measure on', () => {
+  const split = (count: number): Split => ({ x: new Float32Array(count * 2), y: new Int32Array(count), count });
+  const ds = (test: Split | null) => ({ name: 'tiny', shape: [2], numClasses: 3, train: split(5), test }) as unknown as Dataset;
+  it('the test split, or the training split when there is no test split', () => {
+    const withTest = ds(split(4));
+    expect(fitAndSplit(withTest, [{ inputShape: [2], numClasses: 3 }])).toEqual({ split: withTest.test, which: 'test' });
+    const without = ds(null);
+    expect(fitAndSplit(without, [])).toEqual({ split: without.train, which: 'train' });
+    const empty = ds(split(0));
+    expect(fitAndSplit(empty, []).which).toBe('train');
+  });
+
+  it('names the dataset and the first net that does not fit', () => {
+    const nets = [
+      { inputShape: [2], numClasses: 3 },
+      { inputShape: [2], numClasses: 5 },
+    ];
+    expect(() => fitAndSplit(ds(split(4)), nets)).toThrow(DatasetError);
+    expect(() => fitAndSplit(ds(split(4)), nets)).toThrow(
+      'tiny does not fit the graph: the dataset has 3 classes but the final layer has 5 units',
+    );
   });
 });
 
