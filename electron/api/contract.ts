@@ -9,6 +9,10 @@ import { MAX_GRAPH_TEXT_BYTES, MAX_MESSAGE_BYTES, utf8Length } from '../../engin
 import { MAX_INSPECTED_NODES, type FeatureMapsResult } from '../../engine/inspect/protocol';
 import type { RunRecord, RunSummary } from '../../engine/runs/record';
 import type { TrainerEvent } from '../../engine/train/protocol';
+import type { InspectResult } from '../../engine/inspect/jobs';
+
+export type McDropoutResult = Extract<InspectResult, { kind: 'mcDropout' }>;
+export type EnsembleResult = Extract<InspectResult, { kind: 'ensemble' }>;
 
 /** The most one text (a graph, a recovery copy) may hold, in UTF-8 bytes: what the host reads back from a graph file. */
 export const MAX_TEXT_BYTES = MAX_GRAPH_TEXT_BYTES;
@@ -66,6 +70,14 @@ export const REQUESTS = {
     config: z.record(z.string(), z.unknown()).optional(),
     backend: z.string().max(40).optional(),
     runner: z.enum(['tfjs', 'pytorch']).optional(),
+    /**
+     * Transfer learning: start from a finished run's weights (the run history) or a checkpoint file the
+     * user chose (`.weights.json`); nodes whose ids and weight shapes match load them, the rest start
+     * fresh, and the run's `started` event says which (`initFrom`).
+     */
+    initFrom: z.union([z.object({ runId: z.string().min(1).max(100) }).strict(), z.object({ path }).strict()]).optional(),
+    /** Freeze this node and every weighted node before it (with `initFrom`: keep the loaded features). */
+    freezeThrough: z.string().min(1).max(200).optional(),
   }),
   'train.stop': z.object({ runId: z.string().min(1).max(100) }),
   /** The run history in the data folder (engine/runs/record.ts): every run, newest last. */
@@ -75,6 +87,16 @@ export const REQUESTS = {
   'runs.rename': z.object({ runId: z.string().min(1).max(100), name: z.string().min(1).max(200) }),
   /** Deletes the run's record and its weights. */
   'runs.delete': z.object({ runId: z.string().min(1).max(100) }),
+  /**
+   * Dropout's two test-time rules on a finished run's test split: weight scaling (one pass), and the
+   * average of k stochastic passes for each k (default 1, 2, 5, 10, 20, 50). Runs in a trainer process.
+   */
+  'runs.mcDropout': z.object({
+    runId: z.string().min(1).max(100),
+    passes: z.array(z.number().int().min(1).max(1000)).min(1).max(12).optional(),
+  }),
+  /** Finished runs as an ensemble (averaged probabilities) on the first run's test split: each member's error, theirs and the members' mean. */
+  'runs.ensemble': z.object({ runIds: z.array(z.string().min(1).max(100)).min(2, 'an ensemble needs two or more runs').max(12) }),
   /** `runId`: export that run's trained weights (from the run history); omitted, or when they no longer fit: initial weights. */
   'export.code': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS), runId: z.string().min(1).max(100).optional() }),
   'export.write': z.object({ graph: graphValue, target: z.enum(EXPORT_TARGETS), path, runId: z.string().min(1).max(100).optional() }),
@@ -204,6 +226,8 @@ export interface Results {
   'runs.read': RunRecord;
   'runs.rename': RunSummary;
   'runs.delete': { removed: boolean };
+  'runs.mcDropout': McDropoutResult;
+  'runs.ensemble': EnsembleResult;
   'export.code': { files: ExportedFile[]; weights: ExportWeights };
   'export.write': { paths: string[]; weights: ExportWeights };
   'window.setTitle': { ok: true };

@@ -187,16 +187,19 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
     const shellService = createDesktopShell(dialog, (webContentsId) =>
       window && !window.isDestroyed() && window.webContents.id === webContentsId ? window : null,
     );
+    // Training runs and measurements of runs (engine/inspect/jobs.ts) use the same trainer entry.
+    const trainer = createUtilityTrainerLauncher(utilityProcess, paths.trainerPath, {
+      ...envBesideUi(),
+      NETCANVAS_DATASETS: paths.datasetsDir,
+    });
     const svc = createServices({
       kind: 'desktop',
       version: app.getVersion(),
       dataDir,
       templatesDir: paths.templatesDir,
       datasetsDir: paths.datasetsDir,
-      launchTrainer: createUtilityTrainerLauncher(utilityProcess, paths.trainerPath, {
-        ...envBesideUi(),
-        NETCANVAS_DATASETS: paths.datasetsDir,
-      }),
+      launchTrainer: trainer,
+      launchInspector: trainer,
       launchPytorchTrainer: createPytorchLauncher({ datasetsDir: paths.datasetsDir }),
       launchMapsWorker: createUtilityMapsWorkerLauncher(utilityProcess, paths.trainerPath, {
         ...envBesideUi(),
@@ -230,11 +233,13 @@ export function runDesktopApp(electron: ElectronModule, paths: DesktopPaths, loa
   app.on('window-all-closed', () => {
     services?.training.dispose();
     services?.featureMaps.dispose();
+    services?.inspection.dispose();
     app.quit();
   });
   app.on('before-quit', () => {
     services?.training.dispose();
     services?.featureMaps.dispose();
+    services?.inspection.dispose();
   });
 
   return { ready, window: () => window, services: () => services };

@@ -8,7 +8,8 @@ import type { UtilityProcess } from 'electron';
 import { STDERR_KEEP, TRAINER_EXEC_ARGV, trainerDeathReason } from '../../engine/train/trainerProcess';
 import type { TrainerEvent } from '../../engine/train/protocol';
 import type { MapsWorkerLauncher } from '../services/featureMaps';
-import type { TrainerLauncher } from '../services/training';
+import { isFinalEvent, type InspectRequest } from '../../engine/train/processClient';
+import type { StartRequest, TrainerLauncher } from '../services/training';
 
 /** The part of Electron's `utilityProcess` used here; tests pass a fake. */
 export interface UtilityProcessModule {
@@ -28,7 +29,7 @@ export function createUtilityTrainerLauncher(
   utilityProcess: UtilityProcessModule,
   entryPath: string,
   env: NodeJS.ProcessEnv,
-): TrainerLauncher {
+): TrainerLauncher<StartRequest | InspectRequest> {
   return (request, onEvent, onExit) => {
     // A deep graph needs the trainer's bigger stack here too (engine/train/processClient.ts).
     const child = utilityProcess.fork(entryPath, [], { serviceName: 'NetCanvas trainer', env, stdio: 'pipe', execArgv: TRAINER_EXEC_ARGV });
@@ -42,9 +43,9 @@ export function createUtilityTrainerLauncher(
     child.on('message', (message: unknown) => {
       if (finished || !isTrainerEvent(message)) return;
       onEvent(message);
-      if (message.type === 'done' || message.type === 'error') {
+      if (isFinalEvent(message)) {
         finished = true;
-        // One run per process: a finished trainer holds memory (tfjs, the dataset) for nothing.
+        // One run (or measurement) per process: a finished trainer holds memory (tfjs, the dataset) for nothing.
         child.kill();
       }
     });

@@ -4,7 +4,8 @@
  * (./scope.ts); one that is not among them is offered to the user in the host's own UI where
  * there is one (the desktop's message box), and otherwise refused with what to do instead.
  */
-import { ApiError } from '../api/contract';
+import { existsSync } from 'node:fs';
+import { ApiError, type RequestArgs } from '../api/contract';
 import type { GrantKind } from './scope';
 import type { EventSink, Services } from './types';
 
@@ -58,4 +59,19 @@ export async function grantTemplateDataset(services: Services, text: string): Pr
   } catch {
     // A broken template is reported when it is opened; nothing to grant.
   }
+}
+
+/** The checkpoint a run starts from (`train.start`'s `initFrom`): a finished run's weights, or a file the user chose. */
+export async function checkpointSource(services: Services, from: NonNullable<RequestArgs<'train.start'>['initFrom']>): Promise<string> {
+  if ('runId' in from) {
+    const record = await services.runs.read(from.runId);
+    const weights = services.runs.weightsPathOf(record.runId);
+    if (record.weights === null || !existsSync(weights))
+      throw new ApiError(`"${record.name}" has no trained weights to start from: choose a run that finished, or a checkpoint file`);
+    return weights;
+  }
+  const full = services.files.resolvePath(from.path);
+  if (!existsSync(full)) throw new ApiError(`There is no checkpoint ${full}: choose a .weights.json file a run saved`);
+  await services.scope.check(full, 'read');
+  return full;
 }

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { ApiError, REQUESTS, validateRequest, type RequestName, type Results } from '../api/contract';
 import { datasetSourceOf } from '../../engine/check/dataset';
 import { validateGraph } from '../../engine/graph/load';
-import { allowPath, datasetSource, grantTemplateDataset } from './access';
+import { allowPath, checkpointSource, datasetSource, grantTemplateDataset } from './access';
 import type { EventSink, Services } from './types';
 
 export type Reply = { ok: true; result: unknown } | { ok: false; error: string };
@@ -65,13 +65,17 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   'recovery.clear': (s) => s.recovery.clear(),
   'train.start': async (s, a, sender) => {
     const source = await datasetSource(s, a.dataset.source, sender, true);
-    return s.training.start({ ...a, dataset: { ...a.dataset, source } }, sender);
+    const { initFrom, ...rest } = a;
+    const checkpoint = initFrom ? await checkpointSource(s, initFrom) : undefined;
+    return s.training.start({ ...rest, dataset: { ...a.dataset, source }, ...(checkpoint ? { initFrom: checkpoint } : {}) }, sender);
   },
   'train.stop': (s, a) => s.training.stop(a.runId),
   'runs.list': (s) => s.runs.list(),
   'runs.read': (s, a) => s.runs.read(a.runId),
   'runs.rename': (s, a) => s.runs.rename(a.runId, a.name),
   'runs.delete': (s, a) => s.runs.remove(a.runId),
+  'runs.mcDropout': (s, a) => s.inspection.mcDropout(a.runId, a.passes),
+  'runs.ensemble': (s, a) => s.inspection.ensemble(a.runIds),
   'export.code': (s, a) => s.exporter.code(a.graph, a.target, a.runId),
   'export.write': (s, a) => s.exporter.write(a.graph, a.target, a.path, a.runId),
   'inspect.featureMaps': async (s, a, sender) => {

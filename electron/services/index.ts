@@ -7,6 +7,8 @@ import { createExportService, type ExporterLoader } from './export';
 import { createFileService } from './files';
 import { createImportService } from './importer';
 import { createFeatureMapsService, type MapsWorkerLauncher } from './featureMaps';
+import { createInspectionService } from './inspection';
+import type { InspectRequest } from '../../engine/train/processClient';
 import { createRecentService } from './recent';
 import { createRecoveryService } from './recovery';
 import { createRunHistory } from './runs';
@@ -24,6 +26,8 @@ export interface ServiceOptions {
   /** Default: `lessons/` beside the templates folder (both ship with the app). */
   readonly lessonsDir?: string;
   readonly launchTrainer: TrainerLauncher;
+  /** Starts a trainer process for one measurement of runs (./inspection.ts); omitted: such requests are refused. */
+  readonly launchInspector?: TrainerLauncher<InspectRequest>;
   /** Runs the PyTorch export for `runner: 'pytorch'`; omitted: such runs are refused. */
   readonly launchPytorchTrainer?: TrainerLauncher;
   /** Starts the process feature maps are computed in; omitted: this host cannot inspect. */
@@ -80,6 +84,7 @@ export function createServices(options: ServiceOptions): Services {
       history: runs,
     }),
     featureMaps: createFeatureMapsService({ ...(options.launchMapsWorker ? { launch: options.launchMapsWorker } : {}), runs }),
+    inspection: createInspectionService({ runs, ...(options.launchInspector ? { launch: options.launchInspector } : {}) }),
     exporter: createExportService(options.loadExporter, files, scope, runs),
     importer: createImportService(files),
     shell: grantingDialogs(options.shell, scope),

@@ -6,7 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, type RequestArgs } from '../api/contract';
+import { freezeThrough } from '../../engine/graph/freeze';
 import { validateGraph } from '../../engine/graph/load';
+import type { GraphDoc } from '../../engine/graph/types';
+import type { InspectRequest } from '../../engine/train/processClient';
 import type { TrainerEvent, TrainerRequest } from '../../engine/train/protocol';
 import type { RunHistory } from './runs';
 import type { EventSink } from './types';
@@ -24,17 +27,21 @@ export interface TrainerHandle {
 /**
  * Starts a trainer for `request`. The launcher forwards every event to `onEvent`; if the process
  * dies without a final event it must report an `error` event of kind 'internal' itself (both
- * launchers do) — the service adds one too if the launcher reports `onExit` first.
+ * launchers do) — the service adds one too if the launcher reports `onExit` first. The same
+ * launchers start a process for an inspection job (`R` InspectRequest: ./inspection.ts).
  */
-export type TrainerLauncher = (
-  request: StartRequest,
+export type TrainerLauncher<R extends StartRequest | InspectRequest = StartRequest> = (
+  request: R,
   onEvent: (event: TrainerEvent) => void,
   onExit: (why: string) => void,
 ) => TrainerHandle;
 
+/** `train.start`'s argument with its checkpoint resolved to a path the host checked (./access.ts). */
+export type StartArgs = Omit<RequestArgs<'train.start'>, 'initFrom'> & { readonly initFrom?: string };
+
 export interface TrainingService {
   /** Starts a run; `name` is what the run history calls it (named by what differs from the run before). */
-  start(args: RequestArgs<'train.start'>, sender: EventSink): { runId: string; name?: string };
+  start(args: StartArgs, sender: EventSink): { runId: string; name?: string };
   stop(runId: string): { stopped: boolean };
   /** Stops every run a client started (its window closed or its socket dropped). */
   stopAllFor(sender: EventSink): void;
@@ -66,6 +73,14 @@ interface Run {
   batchTimer: ReturnType<typeof setTimeout> | null;
   lastBatchAt: number;
   killTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** The graph with `nodeId` and every weighted node before it frozen, or why not. */
+function frozenThrough(doc: GraphDoc, nodeId: string): GraphDoc {
+  const frozen = freezeThrough(doc, nodeId);
+  if ('error' in frozen) throw new ApiError(`Cannot freeze: ${frozen.error}`);
+  if (frozen.frozen.length === 0) throw new ApiError(`Cannot freeze through "${nodeId}": neither it nor any node before it has weights`);
+  return frozen.doc;
 }
 
 export function createTrainingService(options: TrainingOptions): TrainingService {
@@ -134,17 +149,21 @@ export function createTrainingService(options: TrainingOptions): TrainingService
       if (active) throw new ApiError(`A run is already training (${active.runId}); stop it before starting another`);
       const checked = validateGraph(args.graph);
       if (!checked.ok) throw new ApiError(`This graph cannot be trained: ${checked.error}`);
+      if (args.initFrom && args.runner === 'pytorch')
+        throw new ApiError("Starting from a checkpoint works with the app's trainer (TensorFlow.js), not the PyTorch runner");
+      const graph = args.freezeThrough === undefined ? checked.doc : frozenThrough(checked.doc, args.freezeThrough);
       const runId = `run-${randomUUID().slice(0, 8)}`;
-      const record = options.history?.begin({ runId, graph: checked.doc, dataset: args.dataset, runner: args.runner ?? 'tfjs' });
+      const record = options.history?.begin({ runId, graph, dataset: args.dataset, runner: args.runner ?? 'tfjs' });
       const checkpointPath = options.history ? options.history.weightsPathOf(runId) : options.checkpointPathFor?.(runId);
       const request: StartRequest = {
         type: 'start',
         runId,
-        graph: checked.doc,
+        graph,
         dataset: args.dataset,
         ...(args.config ? { config: args.config } : {}),
         ...(args.backend ? { backend: args.backend } : {}),
         ...(checkpointPath ? { checkpointPath } : {}),
+        ...(args.initFrom ? { initFrom: args.initFrom } : {}),
       };
       // Events may arrive during launch(); the run must exist before them.
       const placeholder: Run = {

@@ -9,6 +9,7 @@ import type { ExportService } from './export';
 import type { FileService } from './files';
 import type { ImportService } from './importer';
 import type { FeatureMapsService } from './featureMaps';
+import type { InspectionService } from './inspection';
 import type { RecentService } from './recent';
 import type { RecoveryService } from './recovery';
 import type { PathScope } from './scope';
@@ -49,6 +50,8 @@ export interface Services {
   readonly training: TrainingService;
   /** Feature maps, in a trainer process kept warm between requests. */
   readonly featureMaps: FeatureMapsService;
+  /** Measures finished runs: MC dropout, ensembles. */
+  readonly inspection: InspectionService;
   readonly exporter: ExportService;
   readonly importer: ImportService;
   readonly shell: ShellService;

@@ -22,14 +22,14 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { envBesideUi } from '../../engine/train/backends/threads';
-import { startTrainerProcess, startWorkerProcess } from '../../engine/train/processClient';
+import { startTrainerProcess, startWorkerProcess, type InspectRequest } from '../../engine/train/processClient';
 import { MAX_MESSAGE_BYTES } from '../api/contract';
 import { handleRequest } from '../services/dispatcher';
 import { engineExporter, type ExporterLoader } from '../services/export';
 import { createServices, defaultDataDir } from '../services/index';
 import { createPytorchLauncher } from '../services/pytorchTrainer';
 import type { MapsWorkerLauncher } from '../services/featureMaps';
-import type { TrainerLauncher } from '../services/training';
+import type { StartRequest, TrainerLauncher } from '../services/training';
 import type { EventSink, Services, ShellService } from '../services/types';
 import { serveStatic } from './static';
 
@@ -44,6 +44,8 @@ export interface WebServerOptions {
   /** Tests fix the token; otherwise 32 random bytes. */
   readonly token?: string;
   readonly launchTrainer?: TrainerLauncher;
+  /** Starts the process that measures runs (MC dropout, ensembles); default: a forked trainer. */
+  readonly launchInspector?: TrainerLauncher<InspectRequest>;
   /** Default: the PyTorch runner with the Pythons it finds itself. */
   readonly launchPytorchTrainer?: TrainerLauncher;
   /** Default: the trainer entry forked and kept warm for feature maps. */
@@ -76,7 +78,7 @@ const webShell: ShellService = {
   setTitle: () => {},
 };
 
-const forkedTrainer: TrainerLauncher = (request, onEvent) => {
+const forkedTrainer: TrainerLauncher<StartRequest | InspectRequest> = (request, onEvent) => {
   const run = startTrainerProcess(request, onEvent, { env: envBesideUi() });
   return { stop: () => run.stop(), kill: () => run.kill() };
 };
@@ -142,6 +144,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     launchTrainer: options.launchTrainer ?? forkedTrainer,
     launchPytorchTrainer: options.launchPytorchTrainer ?? createPytorchLauncher(),
     launchMapsWorker: options.launchMapsWorker ?? forkedMapsWorker,
+    launchInspector: options.launchInspector ?? forkedTrainer,
     loadExporter: options.loadExporter ?? engineExporter,
     shell: webShell,
   });
@@ -184,6 +187,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     close: async () => {
       services.training.dispose();
       services.featureMaps.dispose();
+      services.inspection.dispose();
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

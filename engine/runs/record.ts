@@ -212,6 +212,7 @@ export function applyRunEvent(record: RunRecord, event: TrainerEvent, now = () =
         weights: event.checkpoint ? RUN_WEIGHTS : record.weights,
       };
     case 'log':
+    case 'inspected':
       return record;
   }
 }

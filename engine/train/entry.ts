@@ -3,10 +3,13 @@
  * `utilityProcess.fork` (desktop); speaks engine/train/protocol.ts over whichever channel it has:
  * `process.parentPort` in a utility process, else `process.send`/`process.on('message')`.
  * One run at a time; `stop` aborts it within a batch. Exits when its parent goes away. A host also
- * keeps one warm for feature maps (`featureMaps` requests, engine/inspect/protocol.ts).
+ * keeps one warm for feature maps (`featureMaps` requests, engine/inspect/protocol.ts), and starts
+ * one per measurement of runs (`inspect` requests: MC dropout, ensembles; engine/inspect/jobs.ts),
+ * answered by one `inspected` event.
  */
 import { isMapsRequest, type MapsReply } from '../inspect/protocol';
 import type { TrainerEvent, TrainerRequest } from './protocol';
+import { InspectError, runInspectJob, type InspectJob } from '../inspect/jobs';
 import { train, type StartRequest } from './train';
 
 interface ParentPort {
@@ -27,7 +30,10 @@ function isRequest(value: unknown): value is TrainerRequest {
   if (typeof v !== 'object' || v === null || typeof v.runId !== 'string') return false;
   return (
     v.type === 'stop' ||
-    (v.type === 'start' && typeof (v as { graph?: unknown }).graph === 'object' && typeof (v as { dataset?: unknown }).dataset === 'object')
+    (v.type === 'start' &&
+      typeof (v as { graph?: unknown }).graph === 'object' &&
+      typeof (v as { dataset?: unknown }).dataset === 'object') ||
+    (v.type === 'inspect' && typeof (v as { job?: unknown }).job === 'object' && (v as { job?: unknown }).job !== null)
   );
 }
 
@@ -49,6 +55,10 @@ async function handle(message: unknown): Promise<void> {
     if (current?.runId === message.runId) current.controller.abort();
     return;
   }
+  if (message.type === 'inspect') {
+    send(await inspect(message.runId, message.job));
+    return;
+  }
   if (current) {
     send({
       type: 'error',
@@ -64,6 +74,16 @@ async function handle(message: unknown): Promise<void> {
     await train(message as StartRequest, { onEvent: send, signal: controller.signal });
   } finally {
     current = null;
+  }
+}
+
+/** An inspection job's answer, or its failure in the user's words (engine/inspect/jobs.ts). */
+async function inspect(runId: string, job: InspectJob): Promise<TrainerEvent> {
+  try {
+    return { type: 'inspected', runId, result: await runInspectJob(job) };
+  } catch (err) {
+    if (err instanceof InspectError) return { type: 'error', runId, kind: err.kind, message: err.message };
+    return { type: 'error', runId, kind: 'internal', message: `the measurement failed (${(err as Error).message}); nothing was changed` };
   }
 }
 

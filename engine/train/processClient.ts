@@ -12,17 +12,26 @@ import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { STDERR_KEEP, TRAINER_EXEC_ARGV, trainerDeathMessage, trainerDeathReason } from './trainerProcess';
-import type { TrainerEvent } from './protocol';
+import type { TrainerEvent, TrainerRequest } from './protocol';
 import type { StartRequest, TerminalEvent } from './train';
 
-export interface TrainerProcess {
+/** A measurement of trained nets (engine/inspect/jobs.ts), run in a trainer process of its own. */
+export type InspectRequest = Extract<TrainerRequest, { type: 'inspect' }>;
+export type InspectedEvent = Extract<TrainerEvent, { type: 'inspected' }>;
+/** The event that ends a request: a run's `done` or `error`, a job's `inspected` or `error`. */
+export type FinalEvent<R extends StartRequest | InspectRequest> = R extends InspectRequest
+  ? InspectedEvent | Extract<TrainerEvent, { type: 'error' }>
+  : TerminalEvent;
+export const isFinalEvent = (e: TrainerEvent): boolean => e.type === 'done' || e.type === 'error' || e.type === 'inspected';
+
+export interface TrainerProcess<F extends TrainerEvent = TerminalEvent> {
   /** Asks the trainer to stop after the current batch; it still reports `done` (stopped: true). */
   stop(): void;
   /** Ends the process at once (no final event from it; `done` resolves with an internal error). */
   kill(): void;
   readonly pid: number | undefined;
-  /** The run's final event: `done`, or `error` (including a trainer that died). */
-  readonly done: Promise<TerminalEvent>;
+  /** The run's final event: `done` (a job's `inspected`), or `error` (including a trainer that died). */
+  readonly done: Promise<F>;
 }
 
 export interface TrainerProcessOptions {
@@ -85,26 +94,26 @@ export function startWorkerProcess(
   };
 }
 
-export function startTrainerProcess(
-  request: StartRequest,
+export function startTrainerProcess<R extends StartRequest | InspectRequest>(
+  request: R,
   onEvent: (event: TrainerEvent) => void,
   options: TrainerProcessOptions = {},
-): TrainerProcess {
+): TrainerProcess<FinalEvent<R>> {
   const { child, stderrTail } = forkEntry(options);
 
   let settled = false;
-  let resolveDone!: (e: TerminalEvent) => void;
-  const done = new Promise<TerminalEvent>((resolve) => (resolveDone = resolve));
-  const finish = (event: TerminalEvent) => {
+  let resolveDone!: (e: FinalEvent<R>) => void;
+  const done = new Promise<FinalEvent<R>>((resolve) => (resolveDone = resolve));
+  const finish = (event: TrainerEvent) => {
     if (settled) return;
     settled = true;
-    resolveDone(event);
+    resolveDone(event as FinalEvent<R>);
   };
 
   child.on('message', (message: TrainerEvent) => {
     if (settled) return;
     onEvent(message);
-    if (message.type === 'done' || message.type === 'error') {
+    if (isFinalEvent(message)) {
       finish(message);
       // The entry exits when the channel closes.
       if (child.connected) child.disconnect();

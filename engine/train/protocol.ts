@@ -4,6 +4,7 @@
  * events one JSON object per line. Everything here is plain data: numbers, never tensors.
  */
 import type { GraphDoc } from '../graph/types';
+import type { InspectJob, InspectResult } from '../inspect/jobs';
 import type { InitReport } from './transfer';
 import type { TaskId } from '../task/ids';
 import type { MetricId } from '../task/metrics';
@@ -36,7 +37,9 @@ export type TrainerRequest =
        */
       readonly initFrom?: string;
     }
-  | { readonly type: 'stop'; readonly runId: string };
+  | { readonly type: 'stop'; readonly runId: string }
+  /** Measure trained nets (engine/inspect/jobs.ts); answered by one `inspected` event, or `error`. `runId` names the job. */
+  | { readonly type: 'inspect'; readonly runId: string; readonly job: InspectJob };
 
 export interface BackendReport {
   readonly name: string;
@@ -213,6 +216,8 @@ export type TrainerEvent =
        */
       readonly checkpoint?: string | null;
     }
-  | { readonly type: 'log'; readonly runId: string; readonly message: string };
+  | { readonly type: 'log'; readonly runId: string; readonly message: string }
+  /** The answer to an `inspect` request. */
+  | { readonly type: 'inspected'; readonly runId: string; readonly result: InspectResult };
 
 export type TrainerEventType = TrainerEvent['type'];

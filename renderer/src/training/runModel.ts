@@ -177,6 +177,9 @@ export function applyEvent(run: Run, event: TrainerEvent): Run {
       return { ...run, status: 'error', error: { message: event.message, kind: event.kind } };
     case 'log':
       return { ...run, log: [...run.log.slice(-50), event.message] };
+    case 'inspected':
+      // The answer to an inspection request, never part of a training run.
+      return run;
   }
 }
 
