@@ -10,6 +10,7 @@ import { chromiumAvailable, screenshot } from './support/browser';
 import { selectNode } from './support/editorPage';
 import { webHostAvailable } from './support/host';
 import { editorSession } from './support/session';
+import { trainToEnd } from './support/training';
 
 interface RunState {
   runId: string;
@@ -69,14 +70,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('comparing runs at 
     page = session.page();
   });
 
-  async function train(): Promise<RunState> {
-    const before = (await runs(page)).length;
-    await page.locator('[data-testid=tab-train]').click();
-    await page.locator('[data-testid=train-button]').click();
-    await expect.poll(async () => (await runs(page)).length, { timeout: 60_000 }).toBe(before + 1);
-    await expect.poll(async () => (await runs(page)).at(-1)!.status, { timeout: 300_000, interval: 500 }).toMatch(/done|error/);
-    return (await runs(page)).at(-1)!;
-  }
+  const train = () => trainToEnd(page, runs);
 
   it('keeps status, curves and Stop in view while a run streams, with a time left before the first epoch ends', async () => {
     await page.locator('[data-testid=tab-train]').click();

@@ -6,7 +6,8 @@ import { metricFigure } from '../../../engine/task/figure';
 import { METRICS, type MetricId } from '../../../engine/task/metrics';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { MisclassifiedGrid } from './MisclassifiedGrid';
-import type { Run } from './trainingStore';
+import { McDropoutView } from './inspect/McDropoutView';
+import { runTask, type Run } from './trainingStore';
 
 export const percent = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(2)}%`);
 
@@ -62,6 +63,7 @@ export const RunResults = memo(function RunResults({ run }: { run: Run }) {
         {done.confusion.length > 0 && <ConfusionMatrix confusion={done.confusion} classNames={done.classNames} />}
         {done.confusion.length > 0 && <MisclassifiedGrid samples={done.misclassified} classNames={done.classNames} />}
       </div>
+      {runTask(run) === 'classification' && hasWeights(run) && <McDropoutView run={run} />}
     </section>
   );
 });

@@ -1,5 +1,6 @@
 /** The active run's details: where it trains (and why faster backends were skipped), on what data, with which settings, and its log. */
 import { formatInteger } from '../canvas/format';
+import { InitReportView } from './StartFromPicker';
 import type { Run } from './trainingStore';
 
 const SETTINGS = ['optimizer', 'learningRate', 'batchSize', 'epochs', 'seed'] as const;
@@ -43,6 +44,7 @@ export function RunStatus({ run }: { run: Run }) {
             .join(' · ')}
         </div>
       )}
+      <InitReportView run={run} />
       {run.done?.saveError && (
         <div className="run-error" role="alert" data-testid="save-error">
           {run.done.saveError}

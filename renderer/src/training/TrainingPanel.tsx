@@ -8,6 +8,7 @@ import { LessonRunNote } from '../lesson/LessonRunNote';
 import { checkOfState } from '../store/checkCache';
 import { useEditor } from '../store/editorStore';
 import { DatasetPicker, EMBEDDED_MNIST } from './DatasetPicker';
+import { StartFromPicker } from './StartFromPicker';
 import { startTraining, stopTraining } from './trainActions';
 import { TrainingConfigForm } from './TrainingConfigForm';
 import { activeRun, useTraining, type Hardware } from './trainingStore';
@@ -58,6 +59,7 @@ export function TrainingPanel() {
       </div>
       {!graphOk && firstError && <p className="field-error train-blocked">Fix the graph first: {firstError}</p>}
       <DatasetPicker limit={limit} setLimit={setLimit} />
+      {!pytorch && <StartFromPicker />}
       <TrainingConfigForm />
     </div>
   );

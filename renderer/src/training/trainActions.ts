@@ -7,6 +7,7 @@ import { lessonRunKey, useLessonRuns } from '../lesson/lessonRuns';
 import { api, messageOf } from '../host/api';
 import { checkOfState } from '../store/checkCache';
 import { editorStore } from '../store/editorStore';
+import { startedFrom, startFromArgs, useStartFrom } from './startFrom';
 import { useTraining, type DatasetChoice, type Hardware } from './trainingStore';
 
 /** The document each run of this session started from: a failed run says when the graph has changed since. */
@@ -62,11 +63,15 @@ export async function startTraining(dataset: DatasetChoice): Promise<void> {
       },
       ...(lesson ? { config: lesson.config } : {}),
       ...(runner ? { runner } : {}),
+      // A lesson's run is the lesson's settings only; transfer learning is the Train tab's choice.
+      ...(lesson || runner === 'pytorch' ? {} : startFromArgs()),
       // The PyTorch runner picks its own device.
       ...(runner !== 'pytorch' && BACKENDS[hardware] ? { backend: BACKENDS[hardware] } : {}),
     });
     if (lesson) useLessonRuns.getState().begin(runId, lesson.key);
     startedDocs.set(runId, doc);
+    const { from, freezeThrough } = useStartFrom.getState();
+    if (from && !lesson) startedFrom.set(runId, { from, freezeThrough });
     const n = useTraining.getState().runs.length + 1;
     training.begin(runId, name ?? (lesson ? `Lesson run #${n}` : `${doc.name} #${n}`));
   } catch (err) {

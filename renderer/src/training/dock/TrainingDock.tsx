@@ -2,7 +2,8 @@
  * The training results, docked under the editor so they stay in view while a run streams: the
  * active run's status and Stop on top; below, the runs (any number overlaid) beside the loss,
  * accuracy and gradient-norm curves, or the active run's results, filters and details; a
- * segmentation or autoencoder run adds its task's views (masks, reconstructions) as a tab of their own. The dock's
+ * segmentation or autoencoder run adds its task's views (masks, reconstructions) as a tab of their own;
+ * the Ensemble tab evaluates ticked runs together. The dock's
  * height is dragged at its top edge and kept for next time; it folds down to its header.
  */
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
@@ -15,10 +16,11 @@ import { RunResults } from '../RunResults';
 import { RunStatus } from '../RunStatus';
 import { TaskViews } from '../TaskViews';
 import { activeRun, runTask, useTraining } from '../trainingStore';
+import { EnsembleView } from '../inspect/EnsembleView';
 import { DockHeader } from './DockHeader';
 import { RunsTable } from './RunsTable';
 
-type DockTab = 'curves' | 'task' | 'results' | 'filters' | 'details';
+type DockTab = 'curves' | 'task' | 'results' | 'filters' | 'details' | 'ensemble';
 /** The task tab's name, by the active run's task; classifiers have none (their views are the results). */
 const TASK_TAB = { classification: null, segmentation: 'Masks', reconstruction: 'Reconstructions' } as const;
 const TABS: { id: DockTab; label: string }[] = [
@@ -26,6 +28,7 @@ const TABS: { id: DockTab; label: string }[] = [
   { id: 'results', label: 'Results' },
   { id: 'filters', label: 'Filters' },
   { id: 'details', label: 'Details' },
+  { id: 'ensemble', label: 'Ensemble' },
 ];
 const HEIGHT_KEY = 'netcanvas.dockHeight';
 /** Below this the charts are unreadable; above the share of the window the editor needs room. */
@@ -53,7 +56,8 @@ function Body({ tab }: { tab: DockTab }) {
     <div className="dock-body dock-scroll">
       <RunsTable />
       <div className="dock-detail">
-        {!run && <p className="muted">Choose a run on the left.</p>}
+        {tab === 'ensemble' && <EnsembleView />}
+        {!run && tab !== 'ensemble' && <p className="muted">Choose a run on the left.</p>}
         {run &&
           tab === 'results' &&
           (run.done ? (
