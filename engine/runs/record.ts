@@ -15,6 +15,7 @@
 import type { GraphDoc } from '../graph/types';
 import { isTaskId, type TaskId } from '../task/ids';
 import type { DatasetRequest, LayerFilters, MetricValues, MisclassifiedSample, TaskView, TrainerEvent } from '../train/protocol';
+import type { InitReport } from '../train/transfer';
 
 export const RUN_FORMAT = 'netcanvas.run';
 export const RUN_VERSION = 1;
@@ -88,6 +89,8 @@ export interface RunRecord {
   readonly filters: { readonly start: readonly LayerFilters[] | null; readonly trained: readonly LayerFilters[] | null };
   /** The checkpoint's file name in the run's folder, once saved. */
   readonly weights: string | null;
+  /** A run started from a checkpoint (transfer learning): which nodes loaded it, which started fresh and why. */
+  readonly initFrom?: InitReport;
 }
 
 /** What lists and pickers need, without the curves and pictures. */
@@ -166,6 +169,7 @@ export function applyRunEvent(record: RunRecord, event: TrainerEvent, now = () =
         },
         params: event.params,
         filters: { ...record.filters, start: event.filters ?? null },
+        ...(event.initFrom ? { initFrom: event.initFrom } : {}),
       };
     case 'batch': {
       const b = record.curves.batches;

@@ -133,6 +133,8 @@ describe('train.start from a checkpoint', () => {
     expect(report.loaded).toEqual(['c1', 'bn', 'out']);
     expect(report.skipped).toEqual([]);
     const record = await services.runs.read(r.runId);
+    // The history keeps the report: a reloaded editor still says what loaded.
+    expect(record.initFrom).toEqual(report);
     expect(record.graph.nodes.filter((n) => n.trainable === false).map((n) => n.id)).toEqual(['c1', 'bn']);
   }, 120_000);
 

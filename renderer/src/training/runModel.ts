@@ -221,6 +221,7 @@ export function fromRecord(record: RunRecord): Run {
           config: record.config,
           task,
           ...(record.filters.start ? { filters: record.filters.start } : {}),
+          ...(record.initFrom ? { initFrom: record.initFrom } : {}),
         }
       : null;
   const done: Done | null = record.metrics
