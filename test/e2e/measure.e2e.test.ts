@@ -133,18 +133,24 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())(
       await screenshot(page, 'measure-1280-start-from');
     });
 
-    it('a graph that no longer matches: the nodes that changed start fresh, and the report says why', async () => {
+    it('a graph that no longer matches the checkpoint file chosen in the path dialog: the nodes that changed start fresh, and why', async () => {
       await page.locator('[data-testid=tab-inspect]').click();
       await page.locator('[data-testid=cmd-zoomToFit]').click();
       await selectNode(page, 'h2');
       await setField(page, 'units', '64');
       await page.locator('[data-testid=tab-train]').click();
+      // The first run's checkpoint as a file, chosen as a student would (the web host's path prompt).
+      const dataDir = await page.evaluate(async () => (await (window as any).netcanvas.request('host.info', {})).dataDir as string);
+      await page.locator('[data-testid=start-from-file]').click();
+      await answerPathDialog(page, `${dataDir}/runs/${first.runId}/weights.json`);
+      await expect.poll(() => page.locator('[data-testid=start-from-select]').inputValue()).toBe('file');
       await page.locator('[data-testid=freeze-through]').selectOption('');
       const changed = await train();
       expect(changed.status).toBe('done');
       await page.locator('[data-testid=tab-train]').click();
       const report = page.locator('[data-testid=start-from] [data-testid=init-report]');
       await expect.poll(() => report.locator('[data-testid=init-loaded]').textContent()).toBe('Loaded: h1');
+      expect(await report.textContent()).toContain('started from weights.json.');
       const fresh = await report.locator('[data-testid=init-fresh]').textContent();
       expect(fresh).toContain('h2: its kernel is 256×128 in the checkpoint but 256×64 here');
       expect(fresh).toContain('out: its kernel is 128×10 in the checkpoint but 64×10 here');

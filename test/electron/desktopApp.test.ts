@@ -2,10 +2,12 @@
  * The desktop entry (electron/desktop/main.ts) with `electron` mocked: the window it opens, the
  * IPC, menus, the unsaved-changes prompt, single instance and training in a utility process.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
+import type { GraphDoc } from '../../engine/graph/types';
+import { applyRunEvent, newRunRecord } from '../../engine/runs/record';
 
 // vi.mock's factory runs before imports, so the fakes are built with require inside vi.hoisted.
 const fake = vi.hoisted(() => {
@@ -216,5 +218,62 @@ describe('desktop main process', () => {
         message: 'the trainer process stopped unexpectedly (exit code 134); the graph is intact, you can train again',
       },
     });
+  });
+
+  it('measures runs of the history in a utility process too: an inspect request, answered by its inspected event', async () => {
+    const graph = JSON.parse(readFileSync('templates/mlp.json', 'utf8')) as GraphDoc;
+    const finished = (runId: string) => {
+      let record = newRunRecord({
+        runId,
+        name: runId,
+        graph,
+        dataset: { source: 'embedded:mnist' },
+        runner: 'tfjs',
+        startedAt: '2026-01-01T00:00:00Z',
+      });
+      record = applyRunEvent(record, {
+        type: 'done',
+        runId,
+        stopped: false,
+        metrics: { testLoss: 1, testAccuracy: 0.5, trainLoss: 1, trainAccuracy: 0.5, seconds: 1, epochsCompleted: 1 },
+        confusion: [],
+        classNames: [],
+        misclassified: [],
+        checkpoint: 'weights.json',
+      });
+      mkdirSync(join(fake.dataDir, 'runs', runId), { recursive: true });
+      writeFileSync(join(fake.dataDir, 'runs', runId, 'run.json'), JSON.stringify(record));
+      writeFileSync(join(fake.dataDir, 'runs', runId, 'weights.json'), '{}');
+    };
+    finished('run-aaaa0001');
+    finished('run-aaaa0002');
+    const before = fake.children.length;
+    const reply = invoke('runs.ensemble', { runIds: ['run-aaaa0001', 'run-aaaa0002'] });
+    await vi.waitFor(() => expect(fake.children.length).toBe(before + 1));
+    const child = fake.children.at(-1)!;
+    const request = child.postMessage.mock.calls[0]![0] as {
+      type: string;
+      runId: string;
+      job: { kind: string; members: { checkpoint: string }[] };
+    };
+    expect(request).toMatchObject({ type: 'inspect', job: { kind: 'ensemble', dataset: { source: 'embedded:mnist' } } });
+    expect(request.job.members.map((m) => m.checkpoint)).toEqual([
+      join(fake.dataDir, 'runs', 'run-aaaa0001', 'weights.json'),
+      join(fake.dataDir, 'runs', 'run-aaaa0002', 'weights.json'),
+    ]);
+    const result = {
+      kind: 'ensemble',
+      dataset: 'MNIST',
+      split: 'test',
+      count: 10,
+      backend: 'wasm',
+      members: [],
+      ensemble: { accuracy: 1, loss: 0, error: 0 },
+      meanMemberError: 0,
+    };
+    child.emit('message', { type: 'inspected', runId: request.runId, result });
+    expect(await reply).toEqual({ ok: true, result });
+    // One measurement per process: it is ended once it has answered.
+    expect(child.kill).toHaveBeenCalled();
   });
 });
