@@ -143,13 +143,13 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())(
       const dataDir = await page.evaluate(async () => (await (window as any).netcanvas.request('host.info', {})).dataDir as string);
       await page.locator('[data-testid=start-from-file]').click();
       await answerPathDialog(page, `${dataDir}/runs/${first.runId}/weights.json`);
-      await expect.poll(() => page.locator('[data-testid=start-from-select]').inputValue()).toBe('file');
+      await expect.poll(() => page.locator('[data-testid=start-from-select]').inputValue(), { timeout: 30_000 }).toBe('file');
       await page.locator('[data-testid=freeze-through]').selectOption('');
       const changed = await train();
       expect(changed.status).toBe('done');
       await page.locator('[data-testid=tab-train]').click();
       const report = page.locator('[data-testid=start-from] [data-testid=init-report]');
-      await expect.poll(() => report.locator('[data-testid=init-loaded]').textContent()).toBe('Loaded: h1');
+      await expect.poll(() => report.locator('[data-testid=init-loaded]').textContent(), { timeout: 30_000 }).toBe('Loaded: h1');
       expect(await report.textContent()).toContain('started from weights.json.');
       const fresh = await report.locator('[data-testid=init-fresh]').textContent();
       expect(fresh).toContain('h2: its kernel is 256×128 in the checkpoint but 256×64 here');
@@ -164,7 +164,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())(
       await answerPathDialog(page, '/tmp/netcanvas-no-such.weights.json');
       await page.locator('[data-testid=train-button]').click();
       await expect
-        .poll(() => page.locator('[data-testid=notice]').allTextContents())
+        .poll(() => page.locator('[data-testid=notice]').allTextContents(), { timeout: 30_000 })
         .toContainEqual(expect.stringContaining('There is no checkpoint /tmp/netcanvas-no-such.weights.json'));
       await page.locator('[data-testid=start-from-select]').selectOption('');
 
