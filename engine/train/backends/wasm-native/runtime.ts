@@ -149,12 +149,13 @@ export function setNativeKernelsEnabled(on: boolean): void {
 /** What a kernel call says when one of the pool's threads trapped mid-job (./c/pool.c, ./workers). */
 export const THREAD_FAILED =
   "a CPU kernel thread stopped (its error is in the trainer's log), so this step's result was lost. " +
-  'NetCanvas now runs its kernels on one thread: train again (NETCANVAS_WASM_THREADS=1 does that from the start)';
+  'Train again; if it happens again, set NETCANVAS_WASM_THREADS=1 to run the kernels on one thread';
 
 /**
  * The exports, each turning the trap nc_parallel raises after a worker died into THREAD_FAILED
- * (nc_parallel has then set the pool's workers to 0, so later jobs run on the caller alone). A
- * try/catch per call costs nothing next to a kernel.
+ * (nc_parallel has then set the pool's workers to 0, so later jobs in this process run on the
+ * caller alone; the app's next run is a new process with a full pool). A try/catch per call
+ * costs nothing next to a kernel.
  */
 function guardThreads(raw: NativeExports, memory: WebAssembly.Memory, pool: Ptr): NativeExports {
   const failed = (): boolean => new Int32Array(memory.buffer)[(pool + POOL_FAILED) >> 2] === 1;
