@@ -45,7 +45,16 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('the in-page file c
 
     await page.locator('[data-testid=cmd-open]').click();
     await expect.poll(folderShown).toBe(dir); // where the last dialog was left, not the home folder
-    expect((await names()).map((n) => n.trim())).toEqual(['lessons', 'saved.json']);
+    // Never the last dialog's listing (['lessons'], before saved.json was written) while this one loads.
+    const seen: string[][] = [];
+    await expect
+      .poll(async () => {
+        const now = (await names()).map((n) => n.trim());
+        if (now.length > 0) seen.push(now);
+        return now;
+      })
+      .toEqual(['lessons', 'saved.json']);
+    expect(seen.filter((listed) => listed.join() !== 'lessons,saved.json')).toEqual([]);
     expect(await page.locator('[data-testid=recent-files] button').allTextContents()).toEqual(['saved.json']);
     await screenshot(page, 'path-dialog-1280');
     await page.locator('.file-entry.folder', { hasText: 'lessons' }).click();

@@ -33,7 +33,9 @@ const Icon = ({ kind }: { kind: FileEntry['kind'] }) => <span className={`file-i
 export function PathDialog() {
   const request = useUi((s) => s.pathRequest);
   const [dir, setDir] = useState<string | null>(null);
-  const [entries, setEntries] = useState<FileEntry[]>([]);
+  // The listing with the folder it is of: a listing of another folder (the last dialog's, or one
+  // answered late after a quick click) is never shown as this one's.
+  const [listing, setListing] = useState<{ dir: string; entries: FileEntry[] } | null>(null);
   const [recent, setRecent] = useState<string[]>([]);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -42,6 +44,7 @@ export function PathDialog() {
     if (!request) return;
     setName(request.defaultName ?? '');
     setError(null);
+    setListing(null);
     const last = window.localStorage.getItem(LAST_DIR_KEY);
     if (last) setDir(last);
     else
@@ -60,18 +63,24 @@ export function PathDialog() {
 
   useEffect(() => {
     if (!request || !dir) return;
+    let current = true;
     api()
       .request('file.list', { dir })
       .then((r) => {
-        setEntries(r.entries);
+        if (!current) return;
+        setListing({ dir, entries: r.entries });
         setError(null);
         window.localStorage.setItem(LAST_DIR_KEY, r.dir);
       })
       .catch((err) => {
+        if (!current) return;
         setError(messageOf(err));
         // A remembered folder that is gone: start from the home folder instead.
         if (dir === window.localStorage.getItem(LAST_DIR_KEY)) window.localStorage.removeItem(LAST_DIR_KEY);
       });
+    return () => {
+      current = false;
+    };
   }, [request, dir]);
 
   useEffect(() => {
@@ -90,6 +99,8 @@ export function PathDialog() {
     useUi.getState().setPathRequest(null);
     request.resolve(path);
   };
+  const loaded = listing !== null && listing.dir === dir;
+  const entries = loaded ? listing.entries : [];
   const typed = name.trim();
   const chosen = typed && isAbsolute(typed) ? typed : dir && typed ? join(dir, typed) : null;
   const shown = entries.filter((e) => accepted(e, request));
@@ -146,7 +157,8 @@ export function PathDialog() {
               </button>
             </li>
           ))}
-          {shown.length === 0 && (
+          {!loaded && !error && <li className="muted">Loading…</li>}
+          {loaded && shown.length === 0 && (
             <li className="muted">{entries.length > 0 ? `No ${request.accept?.join(' or ') ?? ''} files here.` : 'Nothing here.'}</li>
           )}
         </ul>
