@@ -35,7 +35,7 @@ ${CONFUSION_SUMS}`,
 
 def task_target(x, y, masks):
     if masks is None:
-        raise SystemExit("segmentation needs a class for every pixel: an IDX folder with train-masks-idx3-ubyte (like embedded:mnist-segmentation)")
+        raise SystemExit("segmentation needs a class for every pixel: a folder of images/ and masks/, or an IDX folder with train-masks-idx3-ubyte (like embedded:mnist-segmentation)")
     return masks.astype("int64")
 
 ${CONFUSION_SUMS}`,

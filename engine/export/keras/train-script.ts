@@ -1,5 +1,5 @@
 /**
- * Writes the Keras 3 `train.py`: IDX (raw/.gz) or CSV data, the graph's optimizer, schedule and
+ * Writes the Keras 3 `train.py`: IDX (raw/.gz), a segmentation folder (images/ + masks/) or CSV data, the graph's optimizer, schedule and
  * per-layer L2 (as kernel regularizers in model.py), `model.fit`, and the app's JSON events.
  */
 import type { ExportPlan } from '../plan';
@@ -10,6 +10,7 @@ import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
 import { exportTask, PY_TASK_METRICS, PY_TASK_METRICS_FN } from '../task-script';
 import { KERAS_TASK_CODE } from './task-code';
+import { PY_MASK_FOLDER } from '../mask-folder-py';
 
 /** Each optimizer in Keras, as the app's trainer builds it (engine/train/config.ts). */
 const KERAS_OPTIMIZERS: Record<Optimizer, string> = {
@@ -18,6 +19,12 @@ const KERAS_OPTIMIZERS: Record<Optimizer, string> = {
 };
 
 const BODY = String.raw`
+class DatasetError(Exception):
+    """A problem with the user's data; main() stops with its message."""
+
+
+${PY_MASK_FOLDER}
+
 def emit(event):
     print(json.dumps({"runId": "keras", **event}), flush=True)
 
@@ -43,6 +50,15 @@ def load_idx(folder, split, limit):
     found = find("masks")
     masks = np.frombuffer(read(os.path.join(folder, found)), dtype=np.uint8, count=count * rows * cols, offset=16).reshape(count, rows, cols) if found else None
     return x.astype("float32"), y, masks
+
+
+def load_mask_folder(folder, limit, test_limit):
+    """A segmentation folder (images/ + masks/, or train/ and test/) as (x, y, masks) for train and test."""
+    read = read_mask_folder(folder, limit, test_limit)
+    h, w, c = read["shape"]
+    split = lambda part: (np.frombuffer(part[0], dtype=np.uint8).reshape(part[2], h, w, c).astype("float32") / 255.0,
+                          np.zeros(part[2], dtype="int64"), np.frombuffer(part[1], dtype=np.uint8).reshape(part[2], h, w))
+    return split(read["train"]), split(read["test"]) if read["test"] else None
 
 
 def load_csv(path, limit):
@@ -105,9 +121,17 @@ class Events(keras.callbacks.Callback):
 def main():
     limit = ARGS.limit or 10**12
     if not ARGS.data:
-        raise SystemExit("no dataset: pass --data (an IDX folder or a .csv file)")
-    train = load_csv(ARGS.data, limit) if ARGS.data.endswith(".csv") else load_idx(ARGS.data, "train", limit)
-    test = None if ARGS.data.endswith(".csv") else load_idx(ARGS.data, "t10k", ARGS.test_limit or limit)
+        raise SystemExit("no dataset: pass --data (an IDX folder, a folder of images/ and masks/, or a .csv file)")
+    if not os.path.exists(ARGS.data):
+        raise SystemExit(f"{ARGS.data}: no such file or folder")
+    if os.path.isdir(ARGS.data) and mask_folder_layout(ARGS.data):
+        try:
+            train, test = load_mask_folder(ARGS.data, limit, ARGS.test_limit or limit)
+        except DatasetError as err:
+            raise SystemExit(str(err))
+    else:
+        train = load_csv(ARGS.data, limit) if ARGS.data.endswith(".csv") else load_idx(ARGS.data, "train", limit)
+        test = None if ARGS.data.endswith(".csv") else load_idx(ARGS.data, "t10k", ARGS.test_limit or limit)
     if train is None:
         raise SystemExit(f"{ARGS.data}: no train-images/labels IDX files")
     order = np.random.default_rng(CONFIG["seed"]).permutation(len(train[0]))
@@ -165,7 +189,7 @@ export function emitKerasTrainScript(plan: ExportPlan, opts: ExportOptions): str
   return [
     `"""Trains ${plan.doc.name} (exported from NetCanvas) with Keras 3 (any backend: TensorFlow, JAX, PyTorch).`,
     '',
-    '    python train.py [--data IDX_FOLDER_OR_CSV] [--epochs N] [--batch-size N] [--weights weights.json] [--save trained.json]',
+    '    python train.py [--data IDX_OR_MASK_FOLDER_OR_CSV] [--epochs N] [--batch-size N] [--weights weights.json] [--save trained.json]',
     '',
     'Per-layer L2 weight decay is in model.py as kernel regularizers. Prints one JSON event per line.',
     '"""',
@@ -178,6 +202,7 @@ export function emitKerasTrainScript(plan: ExportPlan, opts: ExportOptions): str
     'import re',
     'import struct',
     'import time',
+    'import zlib',
     '',
     'import keras',
     'import numpy as np',

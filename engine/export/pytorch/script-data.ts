@@ -1,7 +1,7 @@
 /**
  * The dataset readers of the exported train.py, as Python source: the same formats the app reads
  * (IDX folders raw or .gz, CIFAR-10 binary batches, CSV, one sub-folder of images per class,
- * `embedded:mnist`), returned channels-last like the app, scaled the same way.
+ * a segmentation folder of images/ and masks/ (../mask-folder-py.ts), `embedded:mnist`), returned channels-last like the app, scaled the same way.
  */
 export const PYTHON_DATA = String.raw`
 class DatasetError(Exception):
@@ -152,6 +152,17 @@ def _load_image_folder(folder, limit, test_limit, channels):
     return {"name": os.path.basename(os.path.normpath(folder)), "images": True, "train": (x, y), "test": test, "class_names": classes}
 
 
+def _load_mask_folder(folder, limit, test_limit):
+    """A segmentation folder (images/ + masks/, or train/ and test/), read by read_mask_folder."""
+    read = read_mask_folder(folder, limit, test_limit)
+    h, w, c = read["shape"]
+    split = lambda part: (torch.frombuffer(bytearray(part[0]), dtype=torch.uint8).reshape(part[2], h, w, c), torch.zeros(part[2], dtype=torch.long))
+    ids = lambda part: torch.frombuffer(bytearray(part[1]), dtype=torch.uint8).reshape(part[2], h, w)
+    test = read["test"]
+    return {"name": read["name"], "images": True, "train": split(read["train"]), "test": split(test) if test else None,
+            "class_names": read["class_names"], "masks": {"train": ids(read["train"]), "test": ids(test) if test else None}}
+
+
 def resolve_source(source):
     """embedded:NAME -> the folder shipped with NetCanvas (NETCANVAS_DATASETS, the export's datasets
     folder, or ./datasets next to this script)."""
@@ -187,6 +198,8 @@ def load_dataset(source, limit, test_limit, channels):
             return _load_idx(os.path.dirname(path) or ".", limit, test_limit)
         raise DatasetError(f"{path}: expected a .csv file, an IDX file or a folder")
     names = os.listdir(path)
+    if mask_folder_layout(path):
+        return _load_mask_folder(path, limit, test_limit)
     if any(IDX_NAME.match(n) for n in names):
         return _load_idx(path, limit, test_limit)
     if "data_batch_1.bin" in names:

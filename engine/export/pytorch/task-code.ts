@@ -89,7 +89,7 @@ def task_done(model, x, target, raw, sums):
 def task_check(data, sample):
     masks = data.get("masks")
     if not masks:
-        raise DatasetError(f"{data['name']} has no masks: segmentation needs a class for every pixel (an IDX folder with train-masks-idx3-ubyte, like embedded:mnist-segmentation)")
+        raise DatasetError(f"{data['name']} has no masks: segmentation needs a class for every pixel (a folder of images/ and masks/, or an IDX folder with train-masks-idx3-ubyte like embedded:mnist-segmentation)")
     wanted = list(masks["train"].shape[1:]) + [len(data["class_names"])]
     if OUTPUT_SHAPE != wanted:
         raise GraphError(f"the model's output is {OUTPUT_SHAPE} per sample, but segmentation on {data['name']} needs {wanted}: one score per class at every pixel of the mask")

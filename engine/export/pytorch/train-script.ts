@@ -13,6 +13,7 @@ import type { ExportOptions } from '../types';
 import { pytorchClassName } from './model';
 import { torchWeight } from './weight-map';
 import { PYTHON_DATA } from './script-data';
+import { PY_MASK_FOLDER } from '../mask-folder-py';
 import { TORCHRUN_FLAGS } from './readme';
 import { exportTask, PY_TASK_METRICS, PY_TASK_METRICS_FN, SCRIPT_VIEW_SAMPLES } from '../task-script';
 import { PYTORCH_TASK_CODE } from './task-code';
@@ -324,6 +325,7 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
     'import struct',
     'import sys',
     'import time',
+    'import zlib',
     '',
     'import torch',
     'import torch.distributed as dist',
@@ -351,7 +353,7 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
     `DATASETS_DIR = ${opts.datasetsDir ? pyString(opts.datasetsDir) : 'None'}`,
     '',
     'parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])',
-    'parser.add_argument("--data", default=DEFAULT_DATA, help="IDX or CIFAR folder, .csv file, image folder, or embedded:mnist")',
+    'parser.add_argument("--data", default=DEFAULT_DATA, help="IDX or CIFAR folder, .csv file, image folder, images/ + masks/ folder, or embedded:mnist")',
     `parser.add_argument("--epochs", type=int, default=${config.epochs})`,
     `parser.add_argument("--batch-size", type=int, default=${config.batchSize}, help="per process under torchrun")`,
     'parser.add_argument("--device", choices=["cuda", "mps", "cpu"], help="default: the best available")',
@@ -372,6 +374,7 @@ export function emitPytorchTrainScript(plan: ExportPlan, opts: ExportOptions): s
     'STOP = {"requested": False}',
     '',
     PYTHON_DATA,
+    PY_MASK_FOLDER,
     PY_TASK_METRICS,
     PY_TASK_METRICS_FN[task.id],
     'def final_activation(scores):',

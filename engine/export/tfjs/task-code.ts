@@ -62,7 +62,7 @@ function taskMetrics(sums: ArrayLike<number>, samples: number): TaskMetrics {
 ${CONFUSION}
 
 function taskTarget(split: Split, rows: number[], x: tf.Tensor): tf.Tensor {
-  if (!split.masks) throw new Error('segmentation needs a class for every pixel: an IDX folder with train-masks-idx3-ubyte (like embedded:mnist-segmentation)');
+  if (!split.masks) throw new Error('segmentation needs a class for every pixel: a folder of images/ and masks/, or an IDX folder with train-masks-idx3-ubyte (like embedded:mnist-segmentation)');
   const size = OUTPUT_SHAPE[0]! * OUTPUT_SHAPE[1]!;
   const out = new Int32Array(rows.length * size);
   rows.forEach((s, i) => out.set(split.masks!.subarray(s * size, (s + 1) * size), i * size));

@@ -11,6 +11,7 @@ import { exportTraining } from '../training-config';
 import type { ExportOptions } from '../types';
 import { exportTask } from '../task-script';
 import { TFJS_TASK_CODE } from './task-code';
+import { TS_MASK_FOLDER } from './mask-folder-ts';
 
 /** Each optimizer in TensorFlow.js, as the app's trainer builds it (engine/train/config.ts). */
 const TFJS_OPTIMIZERS: Record<Optimizer, string> = {
@@ -50,14 +51,16 @@ export function emitTfjsTrainScript(plan: ExportPlan, opts: ExportOptions): stri
  *
  * Data: a folder of MNIST-style IDX files (train-images-idx3-ubyte[.gz] …) or a CSV file (a "label"
  * column, else the last column, is the class). Pixels are scaled to [0, 1]. A segmentation set has
- * per-pixel class ids beside its images (train-masks-idx3-ubyte[.gz]). The test split (t10k-…) is
+ * per-pixel class ids beside its images (train-masks-idx3-ubyte[.gz]), or is a folder of images/ and
+ * masks/ (PNG; a mask's grey value is the pixel's class id; optional classes.txt; train/ and test/
+ * folders for a test split). The test split (t10k-…) is
  * evaluated at the end with the task's loss and metrics.
  * Prints one JSON object per line: {"type":"started"…}, {"type":"epoch"…}, {"type":"done"…}.
  */
-import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, FOLDED_ACTIVATION, INPUT_SHAPE, loadWeights, NODE_LAYERS, saveWeights } from './model';
 
@@ -103,6 +106,9 @@ interface Split {
   count: number;
 }
 
+/** A problem with the data, reported as an error event of kind "dataset". */
+class DatasetError extends Error {}
+${TS_MASK_FOLDER}
 interface TaskMetrics {
   accuracy: number | null;
   values: Record<string, number>;
@@ -204,14 +210,16 @@ function evaluate(logitsModel: tf.LayersModel, split: Split): { loss: number; me
 async function main() {
   await tf.ready();
   if (!args.data) throw new Error('no dataset: pass --data DIR_OR_CSV');
+  if (!existsSync(args.data)) throw new DatasetError(\`\${args.data}: no such file or folder\`);
   const csv = args.data.endsWith('.csv');
-  const train = csv ? loadCsv(args.data, limit) : loadIdx(args.data, 'train', limit);
-  if (!train) throw new Error(\`\${args.data}: no train-images/labels IDX files\`);
-  const test = csv ? null : loadIdx(args.data, 't10k', testLimit);
+  const folder = !csv && statSync(args.data).isDirectory() && maskFolderLayout(args.data) ? loadMaskFolder(args.data, limit, testLimit) : null;
+  const train = folder?.train ?? (csv ? loadCsv(args.data, limit) : loadIdx(args.data, 'train', limit));
+  if (!train) throw new DatasetError(\`\${args.data}: no train-images/labels IDX files\`);
+  const test = folder ? folder.test : csv ? null : loadIdx(args.data, 't10k', testLimit);
   const { model, logitsModel } = buildModel();
   if (args.weights) loadWeights(model, JSON.parse(readFileSync(args.weights, 'utf8')));
   const optimizer = makeOptimizer();
-  emit({ type: 'started', task: TASK, backend: { name: tf.getBackend(), detail: 'exported TensorFlow.js script', skipped: [] }, dataset: { name: args.data, trainCount: train.count, validationCount: 0, testCount: test?.count ?? 0, shape: INPUT_SHAPE, classNames: Array.from({ length: CLASSES }, (_, i) => String(i)) }, params: model.countParams(), config: { ...CONFIG, epochs, batchSize } });
+  emit({ type: 'started', task: TASK, backend: { name: tf.getBackend(), detail: 'exported TensorFlow.js script', skipped: [] }, dataset: { name: args.data, trainCount: train.count, validationCount: 0, testCount: test?.count ?? 0, shape: INPUT_SHAPE, classNames: folder?.classNames ?? Array.from({ length: CLASSES }, (_, i) => String(i)) }, params: model.countParams(), config: { ...CONFIG, epochs, batchSize } });
   const started = Date.now();
   let trainLoss: number | null = null;
   let trainMetrics: TaskMetrics | null = null;
@@ -255,7 +263,7 @@ async function main() {
 }
 
 main().catch((err: Error) => {
-  emit({ type: 'error', message: err.message, kind: 'internal' });
+  emit({ type: 'error', message: err.message, kind: err instanceof DatasetError ? 'dataset' : 'internal' });
   process.exitCode = 1;
 });
 `;

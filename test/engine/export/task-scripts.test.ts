@@ -5,8 +5,6 @@
  * accuracy and IoU per class, or PSNR (≤ 1e-4). The PyTorch runner trains both tasks for real
  * with /usr/bin/python3 (torch), on a small slice, and its checkpoint loads back into the app.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -14,91 +12,27 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../engine/compile';
 import { loadDataset } from '../../../engine/data';
 import { embeddedFolder } from '../../../engine/data/embedded';
-import { exportGraph } from '../../../engine/export';
 import { runPytorchTraining } from '../../../engine/export/pytorch/runner';
 import type { GraphDoc } from '../../../engine/graph/types';
-import { resolveTrainingConfig } from '../../../engine/graph/training';
 import { applyCheckpoint, readCheckpoint } from '../../../engine/train/checkpoint';
 import type { TrainerEvent } from '../../../engine/train/protocol';
-import { evaluateTask } from '../../../engine/train/task-evaluate';
-import { taskRun } from '../../../engine/train/task-run';
 import { tinyAutoencoder, tinyFcn } from '../train/fixtures';
 import { reference } from './reference';
-import { findTorchPython, scratchDir } from './workdir';
+import { appEvaluation, scriptDone, scriptEvents, TEST, torch, type Done } from './task-script-run';
+import { scratchDir } from './workdir';
 
-type Done = Extract<TrainerEvent, { type: 'done' }>;
-
-const torch = findTorchPython();
 const work = scratchDir('task-scripts');
-const tsx = join(import.meta.dirname, '../../../node_modules/.bin/tsx');
 
 const CASES: readonly [string, GraphDoc, string][] = [
   ['segmentation', tinyFcn(), 'embedded:mnist-segmentation'],
   ['reconstruction, mean squared error', tinyAutoencoder({ loss: 'mse' }), 'embedded:mnist'],
   ['reconstruction, binary cross-entropy', tinyAutoencoder({ loss: 'bce' }), 'embedded:mnist'],
 ];
-const TEST = 24;
 
 beforeAll(() => {
   // The generated set is made once per machine into this cache (atomically), as in the trainer's tests.
   process.env['NETCANVAS_CACHE_DIR'] = join(tmpdir(), 'netcanvas-test-cache');
 });
-
-/** The app's test loss and task metrics for `doc` with the checkpoint's weights on the first TEST test samples. */
-async function appEvaluation(doc: GraphDoc, source: string, checkpoint: string) {
-  await tf.setBackend('cpu');
-  const ds = await loadDataset(source, { limit: 8, testLimit: TEST });
-  const compiled = compileGraph(doc, tf);
-  applyCheckpoint(tf, compiled, JSON.parse(checkpoint));
-  const resolved = resolveTrainingConfig(doc.training);
-  if (!resolved.ok) throw new Error(resolved.error);
-  const result = await evaluateTask(tf, taskRun(tf, compiled, resolved.config, ds.normalization), ds.test!, ds.shape);
-  compiled.model.dispose();
-  return result;
-}
-
-/** Exports `doc` for `target` with the checkpoint as its weights.json, runs its train script (0 epochs: only the test) and returns its events. */
-function scriptEvents(
-  doc: GraphDoc,
-  target: 'pytorch' | 'tfjs',
-  dir: string,
-  folder: string,
-  checkpoint: string,
-  epochs = 0,
-): TrainerEvent[] {
-  mkdirSync(dir, { recursive: true });
-  for (const f of exportGraph(doc, target).files) writeFileSync(join(dir, f.name), f.text);
-  writeFileSync(join(dir, 'weights.json'), checkpoint);
-  const flags = [
-    '--data',
-    folder,
-    '--epochs',
-    String(epochs),
-    '--limit',
-    epochs ? '24' : '8',
-    '--test-limit',
-    String(TEST),
-    '--weights',
-    'weights.json',
-  ];
-  const run =
-    target === 'pytorch'
-      ? spawnSync(torch.ok ? torch.python : 'python3', ['train.py', ...flags, '--device', 'cpu'], {
-          cwd: dir,
-          encoding: 'utf8',
-          timeout: 120_000,
-        })
-      : spawnSync(tsx, ['train.ts', ...flags], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  const events = run.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as TrainerEvent);
-  const last = events.at(-1);
-  if (last?.type !== 'done') throw new Error(`${target} script: ${JSON.stringify(last) ?? run.stderr.slice(-2000)}`);
-  return events;
-}
-
-const scriptDone = (...args: Parameters<typeof scriptEvents>) => scriptEvents(...args).at(-1) as Done;
 
 describe.each(CASES)('exported training scripts, %s', (name, doc, source) => {
   let checkpoint = '';
