@@ -12,6 +12,7 @@ import type { ExportOptions } from '../types';
 import { exportTask } from '../task-script';
 import { TFJS_TASK_CODE } from './task-code';
 import { TS_MASK_FOLDER } from './mask-folder-ts';
+import { TS_CPU_FIX } from './cpu-fix-ts';
 
 /** Each optimizer in TensorFlow.js, as the app's trainer builds it (engine/train/config.ts). */
 const TFJS_OPTIMIZERS: Record<Optimizer, string> = {
@@ -42,6 +43,7 @@ export function emitTfjsTrainScript(plan: ExportPlan, opts: ExportOptions): stri
   const settings = scriptConfig(config, 'tfjs');
   const task = exportTask(plan);
   const TASK_CODE = TFJS_TASK_CODE[task.id](task);
+  const nearestUpsample = plan.doc.nodes.some((n) => n.type === 'upsample2d' && n.params?.['interpolation'] !== 'bilinear');
   const defaultData =
     dataset?.startsWith('embedded:') && opts.datasetsDir ? `${opts.datasetsDir}/${dataset.slice('embedded:'.length)}` : dataset;
   return `/**
@@ -185,7 +187,7 @@ function finalActivation(scores: tf.Tensor): tf.Tensor {
   return FOLDED_ACTIVATION === 'softmax' ? tf.softmax(scores) : FOLDED_ACTIVATION === 'sigmoid' ? tf.sigmoid(scores) : scores;
 }
 ${TASK_CODE}
-
+${nearestUpsample ? TS_CPU_FIX : ''}
 /** Mean loss and the task's metrics over a split, in inference mode. */
 function evaluate(logitsModel: tf.LayersModel, split: Split): { loss: number; metrics: TaskMetrics } {
   const sums = new Float64Array(SUMS_LENGTH);
@@ -209,7 +211,7 @@ function evaluate(logitsModel: tf.LayersModel, split: Split): { loss: number; me
 
 async function main() {
   await tf.ready();
-  if (!args.data) throw new Error('no dataset: pass --data DIR_OR_CSV');
+${nearestUpsample ? '  registerNearestUpsampleGrad();\n' : ''}  if (!args.data) throw new Error('no dataset: pass --data DIR_OR_CSV');
   if (!existsSync(args.data)) throw new DatasetError(\`\${args.data}: no such file or folder\`);
   const csv = args.data.endsWith('.csv');
   const folder = !csv && statSync(args.data).isDirectory() && maskFolderLayout(args.data) ? loadMaskFolder(args.data, limit, testLimit) : null;
