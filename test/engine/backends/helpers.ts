@@ -1,6 +1,8 @@
 /** Runs the same computation on two tfjs backends and compares the numbers. */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
+import { selectBackend } from '../../../engine/train/backends/select';
+import { nativeFor, type Native } from '../../../engine/train/backends/wasm-native/runtime';
 import { seededValues } from './fixtures/training-cases';
 
 /** Makes `backend` current, runs `f`, and brings every output back to JS before returning. */
@@ -49,4 +51,13 @@ export async function expectKernelMatchesCpu(
   const expected = await compute('cpu', run);
   const actual = await compute('wasm', run);
   expected.forEach((e, i) => expectClose(actual[i]!, e, 1e-4, `${label} output ${i}`));
+}
+
+/** Selects wasm with NetCanvas's kernels bound; the thread counts to test: 1, and the pool's size where it has more. */
+export async function bindWasmNative(): Promise<{ native: Native; threadCounts: number[] }> {
+  await selectBackend('wasm');
+  const native = nativeFor(tf.backend())!;
+  expect(native, 'NetCanvas kernels bound to tfjs-backend-wasm').not.toBeNull();
+  const most = native.setThreads(64);
+  return { native, threadCounts: most > 1 ? [1, most] : [1] };
 }

@@ -5,15 +5,50 @@
  * moving statistics) and the gradient norms must agree.
  */
 import { describe, expect, it } from 'vitest';
+import type { GraphDoc } from '../../../engine/graph/types';
+import { winogradCalls } from '../../../engine/train/backends/wasm-native/winograd';
 import { train } from '../../../engine/train/train';
 import { collect, tinyCnn } from '../train/fixtures';
 
 const data = { source: 'embedded:mnist', limit: 320, testLimit: 200 };
 
-async function run(backend: string, training: Record<string, unknown>) {
+/**
+ * A residual block of 3×3 'same' convs with 8 channels (our Winograd conv's forward and input
+ * gradient, one with a bias: FusedConv2D) after a 1-channel stem (XNNPACK's).
+ */
+function tinyResidual(training: Record<string, unknown> = {}): GraphDoc {
+  const conv = (id: string, useBias = false) => ({ id, type: 'conv2d', params: { filters: 8, kernelSize: 3, padding: 'same', useBias } });
+  const nodes = [
+    { id: 'in', type: 'input', params: { shape: [28, 28, 1] } },
+    { id: 'pool0', type: 'maxPool2d', params: { poolSize: 4 } },
+    conv('stem'),
+    { id: 'bn0', type: 'batchNorm', params: { momentum: 0.9 } },
+    { id: 'r0', type: 'relu', params: {} },
+    conv('c1', true),
+    { id: 'r1', type: 'relu', params: {} },
+    conv('c2'),
+    { id: 'bn2', type: 'batchNorm', params: { momentum: 0.9 } },
+    { id: 'add', type: 'add', params: {} },
+    { id: 'r2', type: 'relu', params: {} },
+    { id: 'gap', type: 'globalAvgPool2d', params: {} },
+    { id: 'out', type: 'dense', params: { units: 10 } },
+  ];
+  const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id, ...(n.id === 'add' ? { targetPort: 0 } : {}) }));
+  edges.push({ source: 'r0', target: 'add', targetPort: 1 });
+  return {
+    format: 'netcanvas.graph',
+    version: 1,
+    name: 'tiny residual',
+    nodes,
+    edges,
+    training: { epochs: 2, batchSize: 32, ...training },
+  };
+}
+
+async function run(backend: string, training: Record<string, unknown>, graph = tinyCnn) {
   const c = collect();
   const last = await train(
-    { type: 'start', runId: backend, graph: tinyCnn({ seed: 3, ...training }), dataset: data, backend },
+    { type: 'start', runId: backend, graph: graph({ seed: 3, ...training }), dataset: data, backend },
     { onEvent: c.onEvent },
   );
   expect(last.type, JSON.stringify(last)).toBe('done');
@@ -44,4 +79,14 @@ describe('training on wasm with NetCanvas kernels matches cpu', () => {
       expect(Math.abs(wasm.accuracy - cpu.accuracy)).toBeLessThanOrEqual(0.01);
     });
   }
+  it('a residual block of 3×3 convs (Winograd forward and input gradient)', async () => {
+    const training = { optimizer: 'sgd', learningRate: 0.05, momentum: 0.9 };
+    const cpu = await run('cpu', training, tinyResidual);
+    const before = winogradCalls();
+    const wasm = await run('wasm', training, tinyResidual);
+    expect(winogradCalls() - before, 'convolutions our Winograd kernel ran').toBeGreaterThan(0);
+    expect(close(wasm.losses, cpu.losses, 2e-3), `losses wasm ${wasm.losses} cpu ${cpu.losses}`).toBe(true);
+    expect(close(wasm.norms, cpu.norms, 1e-2), `norms wasm ${wasm.norms} cpu ${cpu.norms}`).toBe(true);
+    expect(Math.abs(wasm.accuracy - cpu.accuracy)).toBeLessThanOrEqual(0.01);
+  });
 });

@@ -12,6 +12,7 @@
  * Rare layouts (NCHW, padding larger than the filter) go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { winogradConv } from '../wasm-native/winograd';
 import { type WasmBackend, free, runWasm } from './compose';
 
 interface Attrs {
@@ -72,6 +73,19 @@ export function conv2dBackpropInputConfig(stock: tf.KernelConfig | undefined): t
       return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
     }
 
+    if (sh === 1 && sw === 1 && info.dilationHeight === 1 && info.dilationWidth === 1) {
+      // Our Winograd kernel flips the filter and swaps its channels as it transforms it.
+      const dx = winogradConv(wasm, {
+        x: dy,
+        filter,
+        outHeight: inHeight,
+        outWidth: inWidth,
+        top: padTop,
+        left: padLeft,
+        transposed: true,
+      });
+      if (dx != null) return dx;
+    }
     const temps: tf.TensorInfo[] = [];
     const reversed = runWasm(wasm, tf.Reverse, { x: filter }, { dims: [0, 1] });
     temps.push(reversed);

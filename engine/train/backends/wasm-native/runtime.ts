@@ -29,6 +29,8 @@ export interface NativeExports {
   nc_max_pool_grad(...args: number[]): void;
   nc_conv2d_filter_grad(...args: number[]): void;
   nc_conv2d_filter_grad_scratch(ci: number, oh: number, ow: number, co: number, fh: number, fw: number, sh: number, sw: number): number;
+  nc_winograd_conv(...args: number[]): void;
+  nc_winograd_scratch(ci: number, co: number, threads: number): number;
 }
 
 interface WasmModuleInternals {
