@@ -26,7 +26,17 @@ describe('registration', () => {
   it('adds Conv2DBackpropFilter, replaces the slow/wrong stock kernels, delegates the rest', () => {
     const r = registerWasmTrainingKernels();
     expect(r.added).toEqual(['Conv2DBackpropFilter']);
-    expect(r.replaced.sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'Mean', 'Sum', '_FusedMatMul']);
+    expect(r.replaced.sort()).toEqual([
+      'BatchMatMul',
+      'Conv2D',
+      'Conv2DBackpropInput',
+      'FusedConv2D',
+      'Identity',
+      'MaxPoolGrad',
+      'Mean',
+      'Sum',
+      '_FusedMatMul',
+    ]);
     expect(r.delegated).toContain('DepthwiseConv2dNativeBackpropFilter');
     for (const k of [...r.added, ...r.replaced, ...r.delegated]) expect(tf.getKernel(k, 'wasm')).toBeDefined();
   });
