@@ -98,7 +98,7 @@ export const BUILDERS: Record<LayerType, Builder> = {
       name: ctx.name,
     });
     // A frozen kernel needs no gradient either: the plain op's gradients are worked out only where needed.
-    if (fedByDataOnly(x) || !ctx.trainable) skipInputGradient(ctx.tf, layer);
+    if (fedByDataOnly(x) || !ctx.trainable) skipInputGradient(ctx.tf, layer, fedByDataOnly(x));
     return apply(layer, x);
   },
   maxPool2d: pool('max'),
@@ -136,7 +136,7 @@ export const BUILDERS: Record<LayerType, Builder> = {
       biasInitializer: 'zeros',
       name: ctx.name,
     });
-    if (fedByDataOnly(one(ctx)) || !ctx.trainable) skipInputGradient(ctx.tf, layer);
+    if (fedByDataOnly(one(ctx)) || !ctx.trainable) skipInputGradient(ctx.tf, layer, fedByDataOnly(one(ctx)));
     return apply(layer, one(ctx));
   },
   softmax: (ctx) => apply(ctx.tf.layers.softmax({ axis: -1, name: ctx.name }), one(ctx)),

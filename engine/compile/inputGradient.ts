@@ -68,16 +68,59 @@ interface ConvInternals extends LayerInternals {
 }
 
 /**
- * Makes `layer` (tfjs's Conv2D, channels last, or Dense) run without the input gradient; returns
- * false, leaving it alone, for any other layer.
+ * `kernel ⊛ x + bias` as one fused kernel whose gradient is the kernel's and the bias's alone: for
+ * a layer fed by the data, whose input needs none. A separate bias Add over a first conv's output
+ * (LeNet-5's 64×28×28×6 at batch 64) cost the wasm backend more than the convolution itself, where
+ * XNNPACK adds the bias inside the kernel for free; the cpu backend's fused kernels are the plain
+ * product then the Add, so its numbers are unchanged. `x` is saved, not an input: no gradient of it.
  */
-export function skipInputGradient(tf: Tf, layer: tfType.layers.Layer): boolean {
+function biasedProduct(
+  tf: Tf,
+  x: tfType.Tensor,
+  kernel: tfType.Tensor,
+  bias: tfType.Tensor,
+  conv: { strides: [number, number]; pad: 'valid' | 'same' } | null,
+): tfType.Tensor {
+  // customGrad's typing passes its inputs and `save` as one rest list.
+  const op = tf.customGrad((...args: (tfType.Tensor | tfType.GradSaveFunc)[]) => {
+    const [k, b, save] = args as [tfType.Tensor, tfType.Tensor, tfType.GradSaveFunc];
+    save([x]);
+    const forward =
+      conv == null
+        ? tf.fused.matMul({ a: x as tfType.Tensor2D, b: k as tfType.Tensor2D, bias: b })
+        : tf.fused.conv2d({ x: x as tfType.Tensor4D, filter: k as tfType.Tensor4D, strides: conv.strides, pad: conv.pad, bias: b });
+    return {
+      value: forward,
+      gradFunc: (dy: tfType.Tensor, [saved]: tfType.Tensor[]) => {
+        const dk =
+          conv == null
+            ? tf.matMul(saved!, dy, true, false)
+            : (tf
+                .engine()
+                .runKernel(
+                  'Conv2DBackpropFilter',
+                  { x: saved!, dy },
+                  { strides: conv.strides, pad: conv.pad, dataFormat: 'NHWC', filterShape: kernel.shape },
+                ) as tfType.Tensor);
+        return [dk, tf.sum(dy, conv == null ? 0 : [0, 1, 2])];
+      },
+    };
+  });
+  return op(kernel, bias);
+}
+
+/**
+ * Makes `layer` (tfjs's Conv2D, channels last, or Dense) run without the input gradient; returns
+ * false, leaving it alone, for any other layer. `dataOnly`: its input is the data's alone (not
+ * merely a frozen layer's, whose input may still need a gradient), so the bias joins the kernel.
+ */
+export function skipInputGradient(tf: Tf, layer: tfType.layers.Layer, dataOnly = false): boolean {
   const kind = layer.getClassName();
   if (kind !== 'Conv2D' && kind !== 'Dense') return false;
   const own = layer as unknown as LayerInternals;
   const stock = Object.getPrototypeOf(layer).call as LayerInternals['call'];
-  const finish = (y: tfType.Tensor) => {
-    if (own.bias != null) y = tf.add(y, own.bias.read());
+  const finish = (y: tfType.Tensor, biased = false) => {
+    if (own.bias != null && !biased) y = tf.add(y, own.bias.read());
     return own.activation != null && own.activation.getClassName() !== 'linear' ? own.activation.apply(y) : y;
   };
   own.call = (inputs, kwargs) => {
@@ -85,11 +128,17 @@ export function skipInputGradient(tf: Tf, layer: tfType.layers.Layer): boolean {
     if (kind === 'Dense') {
       // Dense on rank > 2 contracts the last axis: left to tfjs's own call.
       if (x.rank !== 2) return stock.call(layer, inputs, kwargs);
+      if (dataOnly && own.bias != null) return tf.tidy(() => finish(biasedProduct(tf, x, own.kernel.read(), own.bias!.read(), null), true));
       return tf.tidy(() => finish(tf.matMul(x as tfType.Tensor2D, own.kernel.read() as tfType.Tensor2D)));
     }
     const conv = own as ConvInternals;
     const [sh, sw] = conv.strides;
     const [dh, dw] = conv.dilationRate;
+    // tfjs has no filter gradient for a dilated conv: that case keeps the plain ops.
+    if (dataOnly && own.bias != null && dh === 1 && dw === 1) {
+      const at = { strides: [sh!, sw!] as [number, number], pad: conv.padding };
+      return tf.tidy(() => finish(biasedProduct(tf, x, conv.kernel.read(), own.bias!.read(), at), true));
+    }
     return tf.tidy(() =>
       finish(tf.conv2d(x as tfType.Tensor4D, conv.kernel.read() as tfType.Tensor4D, [sh!, sw!], conv.padding, 'NHWC', [dh!, dw!])),
     );

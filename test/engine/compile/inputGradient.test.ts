@@ -144,3 +144,40 @@ it('keeps the activation and bias of the layer it rewires, and leaves other laye
   expect(ours.arraySync()).toEqual([[[[0, 0]]], [[[5, 5]]]]);
   tf.dispose([x, stock, ours]);
 });
+
+it('adds the bias of a layer fed by the data inside its conv or matMul kernel (no separate Add), to the same numbers (cpu backend)', async () => {
+  const mlp = chain(
+    [12, 12, 2],
+    [
+      ['c1', 'conv2d', { filters: 4, kernelSize: 3, padding: 'same' }],
+      ['r1', 'relu', {}],
+      ['fl', 'flatten', {}],
+      ['d1', 'dense', { units: 5 }],
+    ],
+  );
+  const flat = chain(
+    [6, 6, 1],
+    [
+      ['fl', 'flatten', {}],
+      ['d1', 'dense', { units: 5 }],
+    ],
+  );
+  for (const graph of [GRAPH, mlp, flat]) {
+    const x = tf.randomNormal([3, ...(graph.nodes[0]!.params.shape as number[])], 0, 1, 'float32', 4);
+    const ours = compileGraph(graph, tf, { seed: 3 });
+    const stock = compileGraph(graph, tf, { seed: 3 });
+    for (const layer of stock.model.layers) delete (layer as unknown as { call?: unknown }).call;
+    // No bias Add anywhere in the step (forward or backward): each layer's bias is inside its kernel.
+    expect(await inputGradients(stepOf(ours, x), (k) => k.name === 'Add'), graph.name).toBe(0);
+    const a = stepOf(ours, x)();
+    const b = stepOf(stock, x)();
+    expect(await a.value.data()).toEqual(await b.value.data());
+    const names = (c: CompiledGraph) => c.model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
+    for (const [i, name] of names(ours).entries()) {
+      expect(await a.grads[name]!.data(), name).toEqual(await b.grads[names(stock)[i]!]!.data());
+    }
+    tf.dispose([x, a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    ours.model.dispose();
+    stock.model.dispose();
+  }
+});
