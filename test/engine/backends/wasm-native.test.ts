@@ -79,6 +79,33 @@ describe('Conv2DBackpropFilter (direct, SIMD)', () => {
   }
 });
 
+describe('Conv2DBackpropInput (direct, SIMD, stride 1)', () => {
+  const cases: [number[], number[], 'same' | 'valid', boolean][] = [
+    [[2, 14, 14, 6], [5, 5, 6, 16], 'valid', true], // LeNet-5's second conv
+    [[2, 7, 9, 3], [3, 3, 3, 5], 'same', false],
+    [[3, 10, 6, 9], [5, 5, 9, 7], 'same', false], // ci over 8, odd co
+    [[1, 5, 5, 1], [2, 4, 1, 3], 'same', false], // uneven filter
+    [[16, 14, 14, 8], [5, 5, 8, 16], 'valid', true], // the Fashion CNN's, split across threads
+  ];
+  for (const [xShape, fShape, pad, big] of cases) {
+    it(`x ${xShape} filter ${fShape} ${pad}`, async () => {
+      const info = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, 1, 1, pad);
+      await matchesCpu(
+        'dx',
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropInput',
+              { dy: rand(info.outShape, 3), filter: rand(fShape, 4) },
+              { strides: 1, pad, dataFormat: 'NHWC', inputShape: xShape },
+            ) as tf.Tensor,
+        big,
+      );
+    });
+  }
+});
+
 describe('MaxPoolGrad', () => {
   for (const [shape, big] of [
     [[2, 9, 7, 3], false],

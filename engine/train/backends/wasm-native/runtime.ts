@@ -31,6 +31,8 @@ export interface NativeExports {
   nc_conv2d_filter_grad_scratch(ci: number, oh: number, ow: number, co: number, fh: number, fw: number, sh: number, sw: number): number;
   nc_winograd_conv(...args: number[]): void;
   nc_winograd_scratch(ci: number, co: number, threads: number): number;
+  nc_conv2d_input_grad(...args: number[]): void;
+  nc_conv2d_input_grad_scratch(h: number, w: number, co: number, fh: number, fw: number): number;
 }
 
 interface WasmModuleInternals {
