@@ -1,7 +1,7 @@
 /**
  * Our Winograd F(2×2, 3×3) conv (engine/train/backends/wasm-native/c/winograd.c) against
  * tfjs-wasm's XNNPACK conv on the residual CNN's and ResNet-20's 3×3 stride-1 layers, forward and
- * input gradient: one process, interleaved (A B A B …), medians, and the largest difference
+ * input gradient, and our Winograd filter gradient against our direct one (c/conv_filter.c): one process, interleaved (A B A B …), medians, and the largest difference
  * between the two relative to the output's largest magnitude.
  *
  *   npx tsx bench/cpu/winograd.ts [--threads N] [--reps 7]
@@ -31,17 +31,24 @@ function cases(label: string, n: number, h: number, ci: number, co: number): Cas
   return [
     { label: `${label} forward`, run: () => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same') },
     {
+      label: `${label} dW`,
+      run: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [3, 3, ci, co] }) as tf.Tensor,
+    },
+    {
       label: `${label} dx`,
       run: () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { ...attrs, inputShape: [n, h, h, ci] }) as tf.Tensor,
     },
   ];
 }
 
-function time(c: Case): { ms: number; out: tf.Tensor } {
+/** Wall ms, and CPU ms (process.cpuUsage: less disturbed by other processes; with --threads 1, the kernel's own work). */
+function time(c: Case): { ms: number; cpu: number; out: tf.Tensor } {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const out = c.run();
   out.dataSync();
-  return { ms: performance.now() - t0, out };
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: performance.now() - t0, cpu: (cpu.user + cpu.system) / 1000, out };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -82,10 +89,13 @@ const all = [
   ...cases('8→8 b128 28×28', 128, 28, 8, 8),
   ...cases('4→4 b128 28×28', 128, 28, 4, 4),
 ];
-console.log(`${'conv'.padEnd(40)} ${'winograd'.padStart(9)} ${'xnnpack'.padStart(9)}  xnnpack/winograd  max |Δ|/max |y|`);
+console.log(
+  `${'conv'.padEnd(40)} ${'winograd'.padStart(9)} ${'xnnpack'.padStart(9)}  xnnpack/winograd (dW: direct)  max |Δ|/max |y|  (cpu ms winograd / xnnpack)`,
+);
 for (const c of all) {
   const ours: number[] = [];
   const stock: number[] = [];
+  const cpu: [number[], number[]] = [[], []];
   let diff = 0;
   for (let r = 0; r <= reps; r++) {
     setWinogradMode('on');
@@ -95,12 +105,13 @@ for (const c of all) {
     if (r === 0) {
       const scale = tf.max(tf.abs(b.out)).dataSync()[0]!;
       diff = tf.max(tf.abs(tf.sub(a.out, b.out))).dataSync()[0]! / scale;
-    } else (ours.push(a.ms), stock.push(b.ms)); // the first is a warm-up
+    } else (ours.push(a.ms), stock.push(b.ms), cpu[0].push(a.cpu), cpu[1].push(b.cpu)); // the first is a warm-up
     tf.dispose([a.out, b.out]);
   }
   setWinogradMode('auto');
   const [o, s] = [median(ours), median(stock)];
+  const [oc, sc] = cpu.map(median) as [number, number];
   console.log(
-    `${c.label.padEnd(40)} ${o.toFixed(2).padStart(9)} ${s.toFixed(2).padStart(9)}  ${(s / o).toFixed(2).padStart(14)}×  ${diff.toExponential(1)}`,
+    `${c.label.padEnd(40)} ${o.toFixed(2).padStart(9)} ${s.toFixed(2).padStart(9)}  ${(s / o).toFixed(2).padStart(14)}×  ${diff.toExponential(1)}  (${oc.toFixed(1)} / ${sc.toFixed(1)})`,
   );
 }

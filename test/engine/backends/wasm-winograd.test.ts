@@ -1,7 +1,7 @@
 /**
  * Our Winograd F(2×2, 3×3) convolution (engine/train/backends/wasm-native/c/winograd.c) against
- * tfjs's `cpu` backend: the forward conv (Conv2D, FusedConv2D with a bias) and the input gradient
- * (Conv2DBackpropInput), 'same' and 'valid', on odd sizes and channel counts (the SIMD tails: ci
+ * tfjs's `cpu` backend: the forward conv (Conv2D, FusedConv2D with a bias), the input gradient
+ * (Conv2DBackpropInput) and the filter gradient (Conv2DBackpropFilter, c/winograd_filter.c), 'same' and 'valid', on odd sizes and channel counts (the SIMD tails: ci
  * and co not multiples of 4 or 8, odd heights and widths, so partial 2×2 tiles), on one thread and
  * on every thread (a shape big enough to split, checked). Each case also checks that our kernel
  * ran, not XNNPACK.
@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Native } from '../../../engine/train/backends/wasm-native/runtime';
-import { setWinogradMode, winogradCalls, winogradWins } from '../../../engine/train/backends/wasm-native/winograd';
+import { setWinogradMode, winogradCalls, winogradFilterWins, winogradWins } from '../../../engine/train/backends/wasm-native/winograd';
 import { bindWasmNative, compute, expectClose, rand } from './helpers';
 
 let native: Native;
@@ -91,32 +91,35 @@ describe('Winograd F(2×2, 3×3) forward conv', () => {
   });
 });
 
-describe('Winograd F(2×2, 3×3) input gradient', () => {
-  for (const [xShape, co, pad, big] of cases) {
+describe('Winograd F(2×2, 3×3) gradients', () => {
+  /** dx (Conv2DBackpropInput) or dW (Conv2DBackpropFilter) of a 3×3 stride-1 conv of x with co channels. */
+  const gradient = (input: boolean, xShape: number[], co: number, pad: 'same' | 'valid') => () => {
     const ci = xShape[3]!;
-    it(`x ${xShape}, dy with ${co} channels, ${pad}`, async () => {
-      const info = tf.backend_util.computeConv2DInfo(xShape as never, [3, 3, ci, co], 1, 1, pad);
-      const f = () =>
-        tf.engine().runKernel(
-          'Conv2DBackpropInput',
-          { dy: rand(info.outShape, 8), filter: rand([3, 3, ci, co], 9) },
-          {
-            strides: 1,
-            pad,
-            dataFormat: 'NHWC',
-            inputShape: xShape,
-          },
-        ) as tf.Tensor;
-      await matchesCpu('dx', f, big);
+    const info = tf.backend_util.computeConv2DInfo(xShape as never, [3, 3, ci, co], 1, 1, pad);
+    const dy = rand(info.outShape, 8);
+    const attrs = { strides: 1, pad, dataFormat: 'NHWC' };
+    return (
+      input
+        ? tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: rand([3, 3, ci, co], 9) }, { ...attrs, inputShape: xShape })
+        : tf.engine().runKernel('Conv2DBackpropFilter', { x: rand(xShape, 10), dy }, { ...attrs, filterShape: [3, 3, ci, co] })
+    ) as tf.Tensor;
+  };
+  for (const [xShape, co, pad, big] of cases) {
+    it(`input gradient: x ${xShape}, dy with ${co} channels, ${pad}`, async () => {
+      await matchesCpu('dx', gradient(true, xShape, co, pad), big);
+    });
+    it(`filter gradient: x ${xShape}, dy with ${co} channels, ${pad}`, async () => {
+      await matchesCpu('dW', gradient(false, xShape, co, pad), big);
     });
   }
 });
 
 describe('where it runs by default', () => {
-  it('only where it beat XNNPACK in bench/cpu/winograd.ts: not with few channels', () => {
+  it('only where it beat XNNPACK (forward, input gradient) or our direct filter gradient in bench/cpu/winograd.ts', () => {
     expect(winogradWins(16, 16)).toBe(true);
     expect(winogradWins(64, 64)).toBe(true);
-    expect(winogradWins(3, 32)).toBe(false);
-    expect(winogradWins(1, 16)).toBe(false);
+    expect([winogradWins(8, 8), winogradWins(3, 32), winogradWins(1, 16)]).toEqual([false, false, false]);
+    expect([winogradFilterWins(32, 32), winogradFilterWins(64, 64)]).toEqual([true, true]);
+    expect([winogradFilterWins(16, 16), winogradFilterWins(3, 32)]).toEqual([false, false]);
   });
 });

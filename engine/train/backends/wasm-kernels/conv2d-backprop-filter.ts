@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nativeFor } from '../wasm-native/runtime';
+import { winogradFilterGrad } from '../wasm-native/winograd';
 import { type WasmBackend, free, runWasm, transpose } from './compose';
 
 interface Attrs {
@@ -52,6 +53,11 @@ function conv2dBackpropFilter({
   const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left;
 
   const native = nchw ? null : nativeFor(wasm);
+  if (native != null && filterHeight === 3 && filterWidth === 3 && strideHeight === 1 && strideWidth === 1) {
+    // ../wasm-native/c/winograd_filter.c: 16 multiply-adds per 2×2 tile and channel pair instead of 36.
+    const dw = winogradFilterGrad(wasm, x, dy, top, left);
+    if (dw != null) return dw;
+  }
   if (native != null) {
     // ../wasm-native/c/conv_filter.c: direct, SIMD, on every thread (2.5–5× the XNNPACK route below).
     const [n, , , ci] = x.shape as number[];
