@@ -129,8 +129,8 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('the canvas at 1280
     await page.locator('[data-testid=tab-train]').click();
     expect(await page.locator('[data-testid=dataset-facts]').textContent()).toContain('samples 28×28×1, 10 classes');
 
-    // The FCN segments 64×64 scenes; trained as a classifier on embedded MNIST, its output cannot fit.
-    await openTemplate(page, 'fcn');
+    // DeepLab-lite segments 64×64 scenes; trained as a classifier on embedded MNIST, its output cannot fit.
+    await openTemplate(page, 'deeplab-lite');
     await expect.poll(problemCount).toContain('0 errors');
     await page.locator('[data-testid=tab-train]').click();
     await page.locator('[data-testid=task]').selectOption('classification');
@@ -143,7 +143,7 @@ describe.skipIf(!chromiumAvailable() || !webHostAvailable())('the canvas at 1280
     await list.getByRole('button', { name: 'Fix: Set the input to 28×28×1' }).click();
     await expect.poll(problemCount).toContain('1 error');
     expect(await list.textContent()).toContain('is 28×28×11 per sample, but embedded:mnist has 10 classes');
-    await screenshot(page, 'canvas-1280-fcn-on-mnist');
+    await screenshot(page, 'canvas-1280-deeplab-on-mnist');
     await list.getByRole('button', { name: 'Fix: Add a 1×1 conv with 10 filters and a global average pool before the softmax' }).click();
     await expect.poll(problemCount).toContain('0 errors');
   });

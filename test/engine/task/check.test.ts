@@ -29,15 +29,15 @@ describe('segmentation', () => {
   });
 
   it('asks for the mask’s height and width, and inserts the upsample that restores them', () => {
-    // DeepLab-lite without its final upsample scores 32×32 positions of a 64×64 mask.
+    // DeepLab-lite without its final upsample scores 16×16 positions of a 64×64 mask.
     const base = template('deeplab-lite');
     const doc = {
       ...base,
       edges: [...base.edges.filter((e) => e.source !== 'up' && e.target !== 'up'), { source: 'score', target: 'prob' }],
     };
     const [p] = taskProblems({ ...doc, nodes: doc.nodes.filter((n) => n.id !== 'up') });
-    expect(p!.message).toMatch(/scores every pixel of the 64×64 mask, but prob gives 32×32 positions/);
-    expect(p!.fix!.label).toBe('Insert a ×2 upsample before prob');
+    expect(p!.message).toMatch(/scores every pixel of the 64×64 mask, but prob gives 16×16 positions/);
+    expect(p!.fix!.label).toBe('Insert a ×4 upsample before prob');
     expect(checkGraph(fixed({ ...doc, nodes: doc.nodes.filter((n) => n.id !== 'up') })).diagnostics).toEqual([]);
   });
 

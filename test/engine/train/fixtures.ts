@@ -31,24 +31,49 @@ export function tinyCnn(training: Record<string, unknown> = {}): GraphDoc {
   return { format: 'netcanvas.graph', version: 1, name: 'tiny CNN', nodes, edges, training: { epochs: 2, batchSize: 32, ...training } };
 }
 
+/** A chain of `nodes` (each feeding the next) that trains for segmentation. */
+function segmentationChain(
+  name: string,
+  nodes: { id: string; type: string; params: Record<string, unknown> }[],
+  training: Record<string, unknown>,
+): GraphDoc {
+  const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id }));
+  return { format: 'netcanvas.graph', version: 1, name, nodes, edges, training: { task: 'segmentation', batchSize: 16, ...training } };
+}
+
 /** A minimal fully convolutional net for the generated 64×64 segmentation set: 11 scores per pixel. */
 export function tinyFcn(training: Record<string, unknown> = {}): GraphDoc {
-  const nodes = [
-    { id: 'in', type: 'input', params: { shape: [64, 64, 1] } },
-    { id: 'c1', type: 'conv2d', params: { filters: 4, kernelSize: 3, padding: 'same' } },
-    { id: 'r1', type: 'relu', params: {} },
-    { id: 'score', type: 'conv2d', params: { filters: 11, kernelSize: 1 } },
-    { id: 'prob', type: 'softmax', params: {} },
-  ];
-  const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i]!.id, target: n.id }));
-  return {
-    format: 'netcanvas.graph',
-    version: 1,
-    name: 'tiny FCN',
-    nodes,
-    edges,
-    training: { task: 'segmentation', batchSize: 16, ...training },
-  };
+  return segmentationChain(
+    'tiny FCN',
+    [
+      { id: 'in', type: 'input', params: { shape: [64, 64, 1] } },
+      { id: 'c1', type: 'conv2d', params: { filters: 4, kernelSize: 3, padding: 'same' } },
+      { id: 'r1', type: 'relu', params: {} },
+      { id: 'score', type: 'conv2d', params: { filters: 11, kernelSize: 1 } },
+      { id: 'prob', type: 'softmax', params: {} },
+    ],
+    training,
+  );
+}
+
+/** DeepLab-lite's shape in miniature: pool to 16×16, convs at rates 2 and 4, scores, one ×4 upsample. */
+export function tinyDeeplab(training: Record<string, unknown> = {}): GraphDoc {
+  return segmentationChain(
+    'tiny DeepLab',
+    [
+      { id: 'in', type: 'input', params: { shape: [64, 64, 1] } },
+      { id: 'p1', type: 'maxPool2d', params: {} },
+      { id: 'p2', type: 'maxPool2d', params: {} },
+      { id: 'a2', type: 'conv2d', params: { filters: 4, kernelSize: 3, padding: 'same', dilation: 2 } },
+      { id: 'r2', type: 'relu', params: {} },
+      { id: 'a4', type: 'conv2d', params: { filters: 4, kernelSize: 3, padding: 'same', dilation: 4 } },
+      { id: 'r4', type: 'relu', params: {} },
+      { id: 'score', type: 'conv2d', params: { filters: 11, kernelSize: 1 } },
+      { id: 'up', type: 'upsample2d', params: { size: 4, interpolation: 'bilinear' } },
+      { id: 'prob', type: 'softmax', params: {} },
+    ],
+    training,
+  );
 }
 
 /** The autoencoder template's shape in miniature (conv encoder, 2-unit code, dense + reshape + upsample decoder): seconds on the cpu backend. */

@@ -166,8 +166,8 @@ describe('train (in process)', () => {
     const wrongShape = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'in' ? { ...n, params: { shape: [32, 32, 3] } } : n)) };
     const b = await train({ type: 'start', runId: 'd', graph: wrongShape, dataset: data }, { onEvent: () => {} });
     expect(b.type === 'error' && b.kind === 'dataset' && b.message).toMatch(/28×28×1 but the graph's input is 32×32×3/);
-    // A spatial output (the FCN template's) is told how to stay fully convolutional.
-    const fcn = JSON.parse(readFileSync(new URL('../../../templates/fcn.json', import.meta.url), 'utf8'));
+    // A spatial output (the DeepLab-lite template's: any input whose sides are multiples of 4) is told how to stay fully convolutional.
+    const fcn = JSON.parse(readFileSync(new URL('../../../templates/deeplab-lite.json', import.meta.url), 'utf8'));
     const asClassifier = {
       ...fcn,
       dataset: {},

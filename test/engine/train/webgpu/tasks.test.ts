@@ -1,6 +1,7 @@
 /**
  * Segmentation and reconstruction on WebGPU (Mesa's software adapter, as in ./train.test.ts): the
- * per-pixel cross-entropy reaches the fused kernel as [B·H·W, classes], binary cross-entropy is
+ * per-pixel cross-entropy reaches the fused kernel as [B·H·W, classes], dilated convs run on
+ * sub-images (spaceToBatchND and back), binary cross-entropy is
  * recorded and replayed with the step; both train like the cpu backend, batch for batch, and report
  * the same task metrics (mean IoU, pixel accuracy, IoU per class; PSNR).
  */
@@ -10,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphDoc } from '../../../../engine/graph/types';
 import { train } from '../../../../engine/train/train';
 import { registerWebGPUBackend } from '../../../../engine/train/webgpu/device/register';
-import { collect, steppingClock, tinyAutoencoder, tinyFcn } from '../fixtures';
+import { collect, steppingClock, tinyAutoencoder, tinyDeeplab, tinyFcn } from '../fixtures';
 
 const registration = await registerWebGPUBackend({ software: true });
 const skip = registration.ok ? false : `no software WebGPU adapter: ${registration.reason}`;
@@ -35,6 +36,12 @@ const close = (a: number, b: number, tolerance: number) =>
 describe.skipIf(skip)('tasks on WebGPU (software adapter)', () => {
   it.each([
     ['segmentation', tinyFcn({ epochs: 2, learningRate: 0.01, seed: 5 }), 'embedded:mnist-segmentation'],
+    // Dilated "same" convs run on sub-images (spaceToBatchND / batchToSpaceND: engine/compile/dilatedConv.ts).
+    [
+      'segmentation with atrous convs (DeepLab-lite in miniature)',
+      tinyDeeplab({ epochs: 2, learningRate: 0.01, seed: 5 }),
+      'embedded:mnist-segmentation',
+    ],
     ['reconstruction (binary cross-entropy)', tinyAutoencoder({ epochs: 2, loss: 'bce', learningRate: 0.01, seed: 5 }), 'embedded:mnist'],
   ] as const)('trains %s as the cpu backend does', { timeout: 300_000 }, async (_, graph, source) => {
     const gpu = await run('webgpu', graph, source);
