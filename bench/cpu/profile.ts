@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { setupCase, type BenchModel, MODELS } from './cases';
 import { selectBackend } from '../../engine/train/backends/select';
+import { nativeFor } from '../../engine/train/backends/wasm-native/runtime';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -95,7 +96,8 @@ async function pytorch(model: BenchModel, batch: number, threadCount: number): P
 }
 
 const choice = await selectBackend('wasm');
-const n = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+// PyTorch gets as many threads as our pool has (XNNPACK itself runs on one while our pool owns the cores).
+const n = nativeFor(tf.backend())?.threads ?? (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
 console.log(`backend: ${choice.name} — ${choice.detail}; ${steps} steps profiled after 2 warm-up steps; Adam`);
 for (const { model, batch } of cases) {
   await ours(model, batch);

@@ -7,6 +7,13 @@ import os from 'node:os';
 /** `0` leaves NetCanvas's own WebAssembly kernels out (engine/train/backends/wasm-native): tfjs's alone, to compare. */
 export const WASM_NATIVE_ENV = 'NETCANVAS_WASM_NATIVE';
 
+/**
+ * Who threads the wasm backend: `ours` (the default) runs XNNPACK on one thread and gives every
+ * core to NetCanvas's kernel pool, which takes the convolutions; `xnnpack` gives both pools every
+ * core, as before 2026-12 (benchmarks compare the two). See wasm-native/README.md, "Threads".
+ */
+export const WASM_POOL_ENV = 'NETCANVAS_WASM_POOL';
+
 /** Environment override for the thread count (1 forces the single-threaded binary). */
 export const WASM_THREADS_ENV = 'NETCANVAS_WASM_THREADS';
 

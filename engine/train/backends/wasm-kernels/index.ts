@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
-import { winogradConvConfig } from './conv2d-winograd';
+import { ownConvConfig } from './conv2d-forward';
 import { delegateToCpu, kernelsMissingOnWasm } from './cpu-fallback';
 import { untransposedMatMul } from './matmul-transposes';
 import { identityConfig } from './identity';
@@ -51,8 +51,8 @@ export const REPLACED_WASM_KERNELS: Record<string, (stock: tf.KernelConfig | und
   [tf.MaxPoolGrad]: () => maxPoolGradConfig,
   [tf.Identity]: () => identityConfig,
   [tf.Conv2DBackpropInput]: conv2dBackpropInputConfig,
-  [tf.Conv2D]: (stock) => winogradConvConfig(tf.Conv2D, required(stock, tf.Conv2D)),
-  [tf.FusedConv2D]: (stock) => winogradConvConfig(tf.FusedConv2D, required(stock, tf.FusedConv2D)),
+  [tf.Conv2D]: (stock) => ownConvConfig(tf.Conv2D, required(stock, tf.Conv2D)),
+  [tf.FusedConv2D]: (stock) => ownConvConfig(tf.FusedConv2D, required(stock, tf.FusedConv2D)),
   [tf.BatchMatMul]: (stock) => untransposedMatMul(tf.BatchMatMul, required(stock, tf.BatchMatMul)),
   [tf._FusedMatMul]: (stock) => untransposedMatMul(tf._FusedMatMul, required(stock, tf._FusedMatMul)),
   [tf.Sum]: (stock) => middleReduction(tf.Sum, required(stock, tf.Sum)),

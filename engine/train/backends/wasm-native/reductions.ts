@@ -34,7 +34,7 @@ export function middleReduction(kernelName: typeof tf.Sum | typeof tf.Mean, stoc
     const out = native.backend.makeOutput(outShape, 'float32');
     const { outer, reduce, inner } = block;
     const scale = kernelName === tf.Mean ? 1 / reduce : 1;
-    const scratch = native.scratch(4 * native.threads * outer * inner);
+    const scratch = native.scratch(4 * native.threads * (Math.ceil((outer * inner) / 16) * 16));
     native.exports.nc_reduce_middle(native.pool, native.ptr(x), native.ptr(out), outer, reduce, inner, scale, scratch);
     return out;
   };

@@ -35,6 +35,8 @@ export interface NativeExports {
   nc_conv2d_input_grad_scratch(h: number, w: number, co: number, fh: number, fw: number): number;
   nc_winograd_filter_grad(...args: number[]): void;
   nc_winograd_filter_scratch(ci: number, co: number, threads: number): number;
+  nc_conv2d_forward(...args: number[]): void;
+  nc_conv2d_forward_scratch(oh: number, ow: number, ci: number, fh: number, fw: number, sh: number, sw: number): number;
 }
 
 interface WasmModuleInternals {
@@ -50,10 +52,20 @@ const POOL_WORKERS = 12;
 const POOL_CAN_BLOCK = 16;
 const POOL_MAX_THREADS = 20;
 const POOL_JOB_THREADS = 32;
+const POOL_SPIN = 40;
+/** Polls before sleeping while XNNPACK's pool also has threads (it spins too: leave it the core). */
+export const SHORT_SPIN = 4000;
+/** Polls before sleeping while our pool owns the cores: about a millisecond, as OpenMP's runtimes do. */
+export const LONG_SPIN = 1 << 20;
 
 export class Native {
   /** Threads a job may use, the caller included (see `setThreads`). */
   threads = 1;
+  /**
+   * Whether our pool owns the cores: XNNPACK runs on one thread, so our direct kernels take the
+   * convolutions it would have threaded, and idle threads poll longer (see `setSpin`).
+   */
+  ownsThreads = false;
   /** Threads started, the caller included. */
   private started = 1;
   private scratchPtr = 0;
@@ -123,6 +135,16 @@ export class Native {
     this.threads = Math.max(1, Math.min(Math.floor(n), this.started));
     new Int32Array(this.memory.buffer)[(this.pool + POOL_MAX_THREADS) >> 2] = this.threads;
     return this.threads;
+  }
+
+  /**
+   * How many polls (~1 ns each) an idle thread makes before it sleeps, and the caller before it
+   * blocks waiting for the others. A sleeping thread takes 30–100 µs to wake, a lot next to the
+   * small kernels of a step that come every few tens of µs; polling is free when no other pool
+   * wants the core, and takes it from XNNPACK's when one does.
+   */
+  setSpin(polls: number): void {
+    new Int32Array(this.memory.buffer)[(this.pool + POOL_SPIN) >> 2] = Math.max(0, Math.floor(polls));
   }
 
   /** The threads the last job ran on (tests check that the threaded path was taken). */
@@ -224,6 +246,7 @@ async function bind(backend: BackendWasm, threads: number): Promise<Native | nul
   new Int32Array(memory.buffer)[(pool + POOL_CAN_BLOCK) >> 2] = callerMayBlock() ? 1 : 0;
   const native = new Native(backend, exports, memory, pool);
   native.setThreads(1);
+  native.setSpin(SHORT_SPIN);
   if (shared) await native.startThreads(module, threads);
   bound.set(backend.wasm, native);
   return native;

@@ -12,9 +12,9 @@
  *
  * with dyp row r = dy row r − (fh − 1 − top) and Wr[a][b][co][ci] = W[fh−1−a][fw−1−b][ci][co]
  * (the filter flipped, channels swapped, ci padded with zeros to a multiple of 8), which the caller
- * writes once per call. A tile is 4 adjacent dx pixels × 8 channels in registers.
+ * writes once per call. The register tile is direct_tile (./direct.h): 4 adjacent dx pixels × 8 channels.
  */
-#include "nc.h"
+#include "direct.h"
 
 typedef struct {
   const float *dy, *wr;
@@ -23,44 +23,6 @@ typedef struct {
   int64_t per_thread;
 } input_job;
 
-#define LOAD(p) wasm_v128_load(p)
-#define MAC(acc, s, b) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(s, b))
-
-/* Stores the first `count` (1–4) lanes of v at p. */
-INLINE void store_lanes(float *p, v128_t v, int count) {
-  if (count >= 4) wasm_v128_store(p, v);
-  else if (count == 3) wasm_v128_store64_lane(p, v, 0), wasm_v128_store32_lane(p + 2, v, 2);
-  else if (count == 2) wasm_v128_store64_lane(p, v, 0);
-  else if (count == 1) wasm_v128_store32_lane(p, v, 0);
-}
-
-/* dx[ih][iw .. iw+pixels) channels [c, c+8) of one image. */
-static void tile_4x8(const input_job *j, const float *dyp, float *dx, int ih, int iw, int pixels, int c) {
-  v128_t a0 = wasm_f32x4_splat(0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
-  const int co = j->co, ci8 = j->ci8;
-  for (int a = 0; a < j->fh; a++) {
-    const float *row = dyp + ((int64_t)(ih + a) * j->wp + iw) * co;
-    const float *wa = j->wr + (int64_t)a * j->fw * co * ci8 + c;
-    for (int b = 0; b < j->fw; b++) {
-      const float *p = row + (int64_t)b * co;
-      const float *wb = wa + (int64_t)b * co * ci8;
-      for (int k = 0; k < co; k++) {
-        v128_t w0 = LOAD(wb + (int64_t)k * ci8), w1 = LOAD(wb + (int64_t)k * ci8 + 4), s;
-        s = wasm_v128_load32_splat(p + k), MAC(a0, s, w0), MAC(a1, s, w1);
-        s = wasm_v128_load32_splat(p + co + k), MAC(b0, s, w0), MAC(b1, s, w1);
-        s = wasm_v128_load32_splat(p + 2 * co + k), MAC(c0, s, w0), MAC(c1, s, w1);
-        s = wasm_v128_load32_splat(p + 3 * co + k), MAC(d0, s, w0), MAC(d1, s, w1);
-      }
-    }
-  }
-  const int ci = j->ci, lo = ci - c < 4 ? ci - c : 4, hi = ci - c - 4;
-  float *out = dx + ((int64_t)ih * j->w + iw) * ci + c;
-  store_lanes(out, a0, lo), store_lanes(out + 4, a1, hi);
-  if (pixels > 1) store_lanes(out + ci, b0, lo), store_lanes(out + ci + 4, b1, hi);
-  if (pixels > 2) store_lanes(out + 2 * ci, c0, lo), store_lanes(out + 2 * ci + 4, c1, hi);
-  if (pixels > 3) store_lanes(out + 3 * ci, d0, lo), store_lanes(out + 3 * ci + 4, d1, hi);
-}
-
 static void input_grad(const void *p, int tid, int n) {
   const input_job *j = p;
   int64_t n0, n1;
@@ -68,6 +30,7 @@ static void input_grad(const void *p, int tid, int n) {
   const int co = j->co;
   float *dyp = j->scratch + tid * j->per_thread;
   const int64_t padded = (int64_t)j->hp * j->wp * co;
+  const direct_geometry g = {j->fh, j->fw, co, co, (int64_t)j->wp * co, co, j->ci8, j->ci};
   for (int64_t img = n0; img < n1; img++) {
     for (int64_t k = 0; k < padded; k++) dyp[k] = 0;
     for (int r = 0; r < j->hp; r++) {
@@ -81,8 +44,11 @@ static void input_grad(const void *p, int tid, int n) {
     }
     float *dxi = j->dx + img * (int64_t)j->h * j->w * j->ci;
     for (int ih = 0; ih < j->h; ih++)
-      for (int iw = 0; iw < j->w; iw += 4)
-        for (int c = 0; c < j->ci; c += 8) tile_4x8(j, dyp, dxi, ih, iw, j->w - iw < 4 ? j->w - iw : 4, c);
+      for (int iw = 0; iw < j->w; iw += 4) {
+        const float *src = dyp + ((int64_t)ih * j->wp + iw) * co;
+        float *out = dxi + ((int64_t)ih * j->w + iw) * j->ci;
+        for (int c = 0; c < j->ci; c += 8) direct_tile(&g, src, j->wr + c, out + c, j->w - iw < 4 ? j->w - iw : 4, c, 0, 0);
+      }
   }
 }
 

@@ -13,21 +13,36 @@ typedef struct {
   float scale;
 } reduce_job;
 
-/* out[o][i] += Σ_{r in [r0, r1)} x[o][r][i] for o in [o0, o1). */
+/* Floats between threads' partial sums: whole cache lines apart, so two threads never write one line. */
+INLINE int64_t partial_stride(int64_t size) { return (size + 15) & ~(int64_t)15; }
+
+/*
+ * out[o][i] = Σ_{r in [r0, r1)} x[o][r][i] for o in [o0, o1), 8 (then 4, then 1) columns at a time,
+ * each column's sum in a register for the whole run of r: a bias gradient over few channels (inner
+ * 6 or 8) is a long run of short rows, where summing through memory cost a load and a store per
+ * element.
+ */
 static void accumulate(const reduce_job *j, float *out, int64_t o0, int64_t o1, int64_t r0, int64_t r1) {
   const int64_t inner = j->inner;
   for (int64_t o = o0; o < o1; o++) {
+    const float *base = j->x + (o * j->reduce + r0) * inner;
     float *dst = out + o * inner;
-    for (int64_t i = 0; i < inner; i++) dst[i] = 0;
-    for (int64_t r = r0; r < r1; r++) {
-      const float *src = j->x + (o * j->reduce + r) * inner;
-      int64_t i = 0;
-      for (; i + 8 <= inner; i += 8) {
-        wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
-        wasm_v128_store(dst + i + 4, wasm_f32x4_add(wasm_v128_load(dst + i + 4), wasm_v128_load(src + i + 4)));
-      }
-      for (; i + 4 <= inner; i += 4) wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
-      for (; i < inner; i++) dst[i] += src[i];
+    int64_t i = 0;
+    for (; i + 8 <= inner; i += 8) {
+      v128_t s0 = wasm_f32x4_splat(0), s1 = s0;
+      for (const float *src = base + i, *end = src + (r1 - r0) * inner; src < end; src += inner)
+        s0 = wasm_f32x4_add(s0, wasm_v128_load(src)), s1 = wasm_f32x4_add(s1, wasm_v128_load(src + 4));
+      wasm_v128_store(dst + i, s0), wasm_v128_store(dst + i + 4, s1);
+    }
+    for (; i + 4 <= inner; i += 4) {
+      v128_t s0 = wasm_f32x4_splat(0);
+      for (const float *src = base + i, *end = src + (r1 - r0) * inner; src < end; src += inner) s0 = wasm_f32x4_add(s0, wasm_v128_load(src));
+      wasm_v128_store(dst + i, s0);
+    }
+    for (; i < inner; i++) {
+      float s0 = 0;
+      for (const float *src = base + i, *end = src + (r1 - r0) * inner; src < end; src += inner) s0 += *src;
+      dst[i] = s0;
     }
   }
 }
@@ -44,10 +59,10 @@ static void reduce_middle(const void *p, int tid, int n) {
   const reduce_job *j = p;
   int64_t r0, r1;
   nc_split(j->reduce, tid, n, &r0, &r1);
-  accumulate(j, j->partial + tid * j->outer * j->inner, 0, j->outer, r0, r1);
+  accumulate(j, j->partial + tid * partial_stride(j->outer * j->inner), 0, j->outer, r0, r1);
 }
 
-/* out[o][i] = scale·Σ_r x[o][r][i]. scratch: threads·outer·inner floats. */
+/* out[o][i] = scale·Σ_r x[o][r][i]. scratch: threads·(outer·inner rounded up to 16) floats. */
 EXPORT(nc_reduce_middle)
 void nc_reduce_middle(pool_t *pool, const float *x, float *out, int outer, int reduce, int inner, float scale, float *scratch) {
   reduce_job *j = NC_JOB(pool, reduce_job);
@@ -61,7 +76,7 @@ void nc_reduce_middle(pool_t *pool, const float *x, float *out, int outer, int r
   const int64_t size = outer * inner;
   for (int64_t k = 0; k < size; k++) {
     float s = 0;
-    for (int t = 0; t < threads; t++) s += scratch[t * size + k];
+    for (int t = 0; t < threads; t++) s += scratch[t * partial_stride(size) + k];
     out[k] = s * scale;
   }
 }

@@ -33,13 +33,15 @@ struct pool {
   const void *job;
   int threads; /* threads taking part in the current job, the caller included */
   int failed;  /* set by a worker's host when the worker trapped (./workers.ts): see nc_parallel */
+  int spin;    /* how long an idle thread polls before it sleeps, in polls (set by the host: ../runtime.ts) */
   double result[8];
   int64_t args[POOL_ARGS]; /* the current job's arguments, written by the exported entry point */
 };
 
 /* The host writes these fields by offset (../runtime.ts, ../workers.ts). */
 _Static_assert(offsetof(pool_t, pending) == 4 && offsetof(pool_t, workers) == 12 && offsetof(pool_t, can_block) == 16 &&
-                   offsetof(pool_t, max_threads) == 20 && offsetof(pool_t, threads) == 32 && offsetof(pool_t, failed) == 36,
+                   offsetof(pool_t, max_threads) == 20 && offsetof(pool_t, threads) == 32 && offsetof(pool_t, failed) == 36 &&
+                   offsetof(pool_t, spin) == 40,
                "pool field offsets the host uses");
 
 /* The current job's arguments: in the pool's block, since a job is read by other threads and

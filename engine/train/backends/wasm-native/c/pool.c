@@ -10,7 +10,6 @@
 #include "nc.h"
 
 #ifdef NC_THREADS
-#define SPIN 4000
 
 INLINE int load(int *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 
@@ -20,7 +19,7 @@ EXPORT(nc_worker_loop) void nc_worker_loop(pool_t *pool, int tid, int seen) {
   for (;;) {
     int g, spins = 0;
     while ((g = load(&pool->generation)) == seen) {
-      if (++spins > SPIN) __builtin_wasm_memory_atomic_wait32(&pool->generation, seen, -1);
+      if (++spins > pool->spin) __builtin_wasm_memory_atomic_wait32(&pool->generation, seen, -1);
     }
     seen = g;
     if (load(&pool->stop)) return;
@@ -52,7 +51,7 @@ void nc_parallel(pool_t *pool, task_fn fn, const void *job, int threads) {
   fn(job, 0, threads);
   int spins = 0, left;
   while ((left = load(&pool->pending)) != 0) {
-    if (++spins > SPIN && pool->can_block) __builtin_wasm_memory_atomic_wait32(&pool->pending, left, 1000000);
+    if (++spins > pool->spin && pool->can_block) __builtin_wasm_memory_atomic_wait32(&pool->pending, left, 1000000);
   }
   /* A worker that trapped did not do its share, and will never take another: its host checked it
      in for it (so this wait ended instead of lasting forever). Later jobs run on the caller alone;

@@ -1,0 +1,86 @@
+/**
+ * Our direct convolution (engine/train/backends/wasm-native/c/conv_forward.c) against tfjs's `cpu`
+ * backend: Conv2D, and FusedConv2D with a bias and with bias + ReLU, at strides 1 and 2, 'same',
+ * 'valid' and explicit padding, on odd sizes and channel counts (output channels not a multiple of
+ * 8, widths not a multiple of 4: the tile's tails), on one thread and on every thread (a shape big
+ * enough to split, checked). Each case checks that our kernel ran, not XNNPACK.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directCalls, setDirectMode } from '../../../engine/train/backends/wasm-native/direct';
+import type { Native } from '../../../engine/train/backends/wasm-native/runtime';
+import { setWinogradMode } from '../../../engine/train/backends/wasm-native/winograd';
+import { bindWasmNative, compute, expectClose, rand } from './helpers';
+
+let native: Native;
+let threadCounts: number[];
+
+beforeAll(async () => {
+  ({ native, threadCounts } = await bindWasmNative());
+  setDirectMode('on'); // whoever owns the threads
+  setWinogradMode('off'); // 3×3 stride-1 cases here are the direct kernel's too
+});
+
+afterAll(() => {
+  native.setThreads(64);
+  setDirectMode('auto');
+  setWinogradMode('auto');
+});
+
+async function matchesCpu(label: string, f: () => tf.Tensor, big: boolean): Promise<void> {
+  const expected = await compute('cpu', f);
+  for (const threads of threadCounts) {
+    native.setThreads(threads);
+    const before = directCalls();
+    const actual = await compute('wasm', f);
+    expect(directCalls() - before, `${label}: our kernel ran`).toBe(1);
+    expectClose(actual[0]!, expected[0]!, 1e-4, `${label}, ${threads} thread(s)`);
+    if (big) expect(native.lastJobThreads(), `${label}: threads of the last job`).toBe(threads);
+  }
+}
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+const cases: [number[], number[], number, Pad, boolean][] = [
+  [[2, 28, 28, 1], [5, 5, 1, 6], 1, 'same', false], // LeNet-5's first conv: 6 channels, padded to 8
+  [[16, 14, 14, 6], [5, 5, 6, 16], 1, 'valid', true], // its second, split across threads
+  [[3, 11, 9, 5], [3, 3, 5, 7], 2, 'same', false], // stride 2, odd sides and channels
+  [[8, 14, 14, 16], [3, 3, 16, 32], 2, 'same', true], // ResNet-20's stage-2 entry
+  [[4, 14, 14, 16], [1, 1, 16, 32], 2, 'valid', false], // its 1×1 projection
+  [
+    [2, 7, 10, 9],
+    [2, 4, 9, 12],
+    1,
+    [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [0, 0],
+    ],
+    false,
+  ], // uneven filter, explicit padding
+  [[2, 9, 9, 3], [3, 3, 3, 17], [1, 2] as unknown as number, 'same', false], // unequal strides
+];
+
+describe('Conv2D and FusedConv2D by our direct kernel', () => {
+  for (const [xShape, fShape, strides, pad, big] of cases) {
+    const co = fShape[3]!;
+    it(`x ${xShape} filter ${fShape} strides ${strides} ${JSON.stringify(pad)}`, async () => {
+      await matchesCpu('conv2d', () => tf.conv2d(rand(xShape, 1) as tf.Tensor4D, rand(fShape, 2) as tf.Tensor4D, strides, pad), big);
+      for (const activation of ['linear', 'relu'] as const) {
+        await matchesCpu(
+          `fused ${activation}`,
+          () =>
+            tf.fused.conv2d({
+              x: rand(xShape, 3) as tf.Tensor4D,
+              filter: rand(fShape, 4) as tf.Tensor4D,
+              strides,
+              pad,
+              bias: rand([co], 5),
+              activation,
+            }),
+          big,
+        );
+      }
+    });
+  }
+});
