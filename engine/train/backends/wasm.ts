@@ -11,6 +11,7 @@ import { bindNative, LONG_SPIN, type Native } from './wasm-native/runtime';
 import { wasmDistDir } from './wasm-paths';
 import { WASM_NATIVE_ENV, WASM_POOL_ENV, WASM_THREADS_ENV } from './threads';
 import { patchForThreads, unrefPoolThreads } from './wasm-threads';
+import { guardHeap } from './wasm-heap';
 
 /** tfjs-backend-wasm pre-creates 8 pthread workers and never uses more. */
 const MAX_THREADS = 8;
@@ -87,6 +88,7 @@ export async function tryWasm(): Promise<ProbeResult> {
       ok = await tf.setBackend('wasm');
     }
     if (!ok) return { ok: false, reason: 'tfjs-backend-wasm failed to initialise' };
+    guardHeap(tf.backend());
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const shared = isShared();
     const native = process.env[WASM_NATIVE_ENV] === '0' ? null : await bindNative(tf.backend(), shared ? threads : 1);

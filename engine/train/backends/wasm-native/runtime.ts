@@ -118,7 +118,7 @@ export class Native {
       this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes, 1 << 16);
       this.scratchPtr = this.module._malloc(this.scratchBytes + 16) >>> 0;
     }
-    return (this.scratchPtr + 15) & ~15;
+    return ((this.scratchPtr + 15) & ~15) >>> 0; // unsigned: a heap may pass 2 GiB
   }
 
   /** Starts `threads − 1` workers on the shared memory; resolves once they all wait for work. */
