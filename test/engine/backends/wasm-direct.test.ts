@@ -3,7 +3,8 @@
  * backend: Conv2D, and FusedConv2D with a bias and with bias + ReLU, at strides 1 and 2, 'same',
  * 'valid' and explicit padding, on odd sizes and channel counts (output channels not a multiple of
  * 8, widths not a multiple of 4: the tile's tails), on one thread and on every thread (a shape big
- * enough to split, checked). Each case checks that our kernel ran, not XNNPACK.
+ * enough to split, checked). Each case checks that our kernel ran, not XNNPACK. Also ReLU and the
+ * same-shape Add (c/elementwise.c), which tfjs runs on the caller alone.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,33 @@ describe('Conv2D and FusedConv2D by our direct kernel', () => {
             }),
           big,
         );
+      }
+    });
+  }
+});
+
+describe('ReLU and same-shape Add on our pool', () => {
+  const shapes = [[3, 5, 7], [64, 28, 28, 8], [4099]];
+  for (const shape of shapes) {
+    it(`shape ${shape}: as cpu, NaN kept, split across threads when large`, async () => {
+      const big = tf.util.sizeFromShape(shape) >= 1 << 17;
+      const withNaN = () => {
+        const v = rand(shape, 7).dataSync().slice();
+        v[1] = NaN;
+        v[2] = 0;
+        return tf.tensor(v, shape);
+      };
+      const expected = await compute('cpu', () => [tf.relu(withNaN()), tf.add(withNaN(), rand(shape, 8))]);
+      for (const threads of threadCounts) {
+        native.setThreads(threads);
+        const actual = await compute('wasm', () => [tf.relu(withNaN()), tf.add(withNaN(), rand(shape, 8))]);
+        expect(Number.isNaN(actual[0]![1]!) && Number.isNaN(actual[1]![1]!), 'NaN kept').toBe(true);
+        expected.forEach((e, i) => {
+          const [a, b] = [actual[i]!.slice(), e.slice()];
+          a[1] = b[1] = 0; // NaN ≠ NaN
+          expectClose(a, b, 0, `${['relu', 'add'][i]}, ${threads} thread(s)`);
+        });
+        if (big) expect(native.lastJobThreads(), 'threads of the last job').toBe(threads);
       }
     });
   }

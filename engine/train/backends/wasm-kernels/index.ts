@@ -28,6 +28,7 @@ import { reluGradConfig, registerNativeGradients } from '../wasm-native/gradient
 import { broadcastMiddleConfig, middleReduction } from '../wasm-native/reductions';
 import { batchNormBackwardConfig, batchNormForwardConfig } from '../wasm-native/batchnorm';
 import { crossEntropyConfig, crossEntropyGradConfig } from '../wasm-native/cross-entropy';
+import { addConfig, reluConfig } from '../wasm-native/elementwise';
 
 /** Kernels tfjs-backend-wasm 4.22 does not register. */
 export const ADDED_WASM_KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterConfig];
@@ -55,6 +56,8 @@ export const REPLACED_WASM_KERNELS: Record<string, (stock: tf.KernelConfig | und
   [tf.FusedConv2D]: (stock) => ownConvConfig(tf.FusedConv2D, required(stock, tf.FusedConv2D)),
   [tf.BatchMatMul]: (stock) => untransposedMatMul(tf.BatchMatMul, required(stock, tf.BatchMatMul)),
   [tf._FusedMatMul]: (stock) => untransposedMatMul(tf._FusedMatMul, required(stock, tf._FusedMatMul)),
+  [tf.Add]: (stock) => addConfig(required(stock, tf.Add)),
+  [tf.Relu]: (stock) => reluConfig(required(stock, tf.Relu)),
   [tf.Sum]: (stock) => middleReduction(tf.Sum, required(stock, tf.Sum)),
   [tf.Mean]: (stock) => middleReduction(tf.Mean, required(stock, tf.Mean)),
 };

@@ -26,6 +26,8 @@ export interface NativeExports {
   nc_reduce_middle(pool: Ptr, x: Ptr, out: Ptr, outer: number, reduce: number, inner: number, scale: number, scratch: Ptr): void;
   nc_broadcast_middle(pool: Ptr, dy: Ptr, out: Ptr, outer: number, reduce: number, inner: number): void;
   nc_relu_grad(pool: Ptr, dy: Ptr, x: Ptr, dx: Ptr, n: number): void;
+  nc_relu(pool: Ptr, x: Ptr, out: Ptr, n: number): void;
+  nc_add(pool: Ptr, a: Ptr, b: Ptr, out: Ptr, n: number): void;
   nc_max_pool_grad(...args: number[]): void;
   nc_conv2d_filter_grad(...args: number[]): void;
   nc_conv2d_filter_grad_scratch(ci: number, oh: number, ow: number, co: number, fh: number, fw: number, sh: number, sw: number): number;

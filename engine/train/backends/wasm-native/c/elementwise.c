@@ -1,7 +1,8 @@
 /*
  * Reductions over the middle axis of x seen as [outer, reduce, inner] (a bias gradient: [1, N·H·W,
  * C]; a global average pool: [N, H·W, C]) without the transpose tfjs-backend-wasm makes first, the
- * broadcast that is their gradient, and ReLU's gradient in one pass.
+ * broadcast that is their gradient, ReLU and its gradient in one pass each, and the same-shape Add
+ * of a residual join.
  */
 #include "nc.h"
 
@@ -135,3 +136,44 @@ EXPORT(nc_relu_grad) void nc_relu_grad(pool_t *pool, const float *dy, const floa
   nc_parallel(pool, relu_grad, j, nc_threads_for(pool, n, 1 << 16));
 }
 
+
+static void add(const void *p, int tid, int n) {
+  const map_job *j = p;
+  int64_t begin, end;
+  nc_split(j->n / 4, tid, n, &begin, &end);
+  for (int64_t k = begin * 4; k < end * 4; k += 4) wasm_v128_store(j->out + k, wasm_f32x4_add(wasm_v128_load(j->a + k), wasm_v128_load(j->b + k)));
+  if (tid == n - 1)
+    for (int64_t k = j->n & ~(int64_t)3; k < j->n; k++) j->out[k] = j->a[k] + j->b[k];
+}
+
+/* out = a + b, same shapes (a residual block's join). */
+EXPORT(nc_add) void nc_add(pool_t *pool, const float *a, const float *b, float *out, int n) {
+  map_job *j = NC_JOB(pool, map_job);
+  *j = (map_job){a, b, out, 0, 0, 0, n, 0};
+  nc_parallel(pool, add, j, nc_threads_for(pool, n, 1 << 16));
+}
+
+static void relu(const void *p, int tid, int n) {
+  const map_job *j = p;
+  int64_t begin, end;
+  nc_split(j->n / 4, tid, n, &begin, &end);
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int64_t k = begin * 4; k < end * 4; k += 4) {
+    v128_t x = wasm_v128_load(j->a + k);
+    /* NaN stays NaN, as tfjs's ReLU keeps it: x where x > 0 or x ≠ x, else 0. */
+    v128_t keep = wasm_v128_or(wasm_f32x4_gt(x, zero), wasm_f32x4_ne(x, x));
+    wasm_v128_store(j->out + k, wasm_v128_and(x, keep));
+  }
+  if (tid == n - 1)
+    for (int64_t k = j->n & ~(int64_t)3; k < j->n; k++) {
+      float x = j->a[k];
+      j->out[k] = x > 0 || x != x ? x : 0.0f;
+    }
+}
+
+/* out = max(x, 0), NaN kept. */
+EXPORT(nc_relu) void nc_relu(pool_t *pool, const float *x, float *out, int n) {
+  map_job *j = NC_JOB(pool, map_job);
+  *j = (map_job){x, 0, out, 0, 0, 0, n, 0};
+  nc_parallel(pool, relu, j, nc_threads_for(pool, n, 1 << 16));
+}
