@@ -79,17 +79,22 @@ describe('Conv2DBackpropFilter (direct, SIMD)', () => {
   }
 });
 
-describe('Conv2DBackpropInput (direct, SIMD, stride 1)', () => {
-  const cases: [number[], number[], 'same' | 'valid', boolean][] = [
-    [[2, 14, 14, 6], [5, 5, 6, 16], 'valid', true], // LeNet-5's second conv
-    [[2, 7, 9, 3], [3, 3, 3, 5], 'same', false],
-    [[3, 10, 6, 9], [5, 5, 9, 7], 'same', false], // ci over 8, odd co
-    [[1, 5, 5, 1], [2, 4, 1, 3], 'same', false], // uneven filter
-    [[16, 14, 14, 8], [5, 5, 8, 16], 'valid', true], // the Fashion CNN's, split across threads
+describe('Conv2DBackpropInput (direct, SIMD; strides by phases)', () => {
+  const cases: [number[], number[], 'same' | 'valid', boolean, number | [number, number]][] = [
+    [[2, 14, 14, 6], [5, 5, 6, 16], 'valid', true, 1], // LeNet-5's second conv
+    [[2, 7, 9, 3], [3, 3, 3, 5], 'same', false, 1],
+    [[3, 10, 6, 9], [5, 5, 9, 7], 'same', false, 1], // ci over 8, odd co
+    [[1, 5, 5, 1], [2, 4, 1, 3], 'same', false, 1], // uneven filter
+    [[16, 14, 14, 8], [5, 5, 8, 16], 'valid', true, 1], // the Fashion CNN's, split across threads
+    [[8, 28, 28, 16], [3, 3, 16, 32], 'same', true, 2], // ResNet-20's stage-2 entry
+    [[2, 13, 11, 5], [3, 3, 5, 7], 'same', false, 2], // odd sides: phases of unequal length
+    [[3, 9, 10, 3], [3, 3, 3, 6], 'valid', false, 2], // rows no window reaches
+    [[4, 14, 14, 16], [1, 1, 16, 32], 'valid', false, 2], // a 1×1 projection: 3 of 4 phases are zero
+    [[2, 12, 11, 4], [5, 4, 4, 9], 'same', false, [3, 2]], // strides above the filter's half, unequal
   ];
-  for (const [xShape, fShape, pad, big] of cases) {
-    it(`x ${xShape} filter ${fShape} ${pad}`, async () => {
-      const info = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, 1, 1, pad);
+  for (const [xShape, fShape, pad, big, strides] of cases) {
+    it(`x ${xShape} filter ${fShape} ${pad} strides ${strides}`, async () => {
+      const info = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, strides, 1, pad);
       await matchesCpu(
         'dx',
         () =>
@@ -98,7 +103,7 @@ describe('Conv2DBackpropInput (direct, SIMD, stride 1)', () => {
             .runKernel(
               'Conv2DBackpropInput',
               { dy: rand(info.outShape, 3), filter: rand(fShape, 4) },
-              { strides: 1, pad, dataFormat: 'NHWC', inputShape: xShape },
+              { strides, pad, dataFormat: 'NHWC', inputShape: xShape },
             ) as tf.Tensor,
         big,
       );

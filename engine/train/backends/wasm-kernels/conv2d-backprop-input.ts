@@ -11,8 +11,9 @@
  * dilation inserts cost stride² more multiply-adds, still well under the stock kernel.
  * Rare layouts (NCHW, padding larger than the filter) go to the stock kernel.
  *
- * At stride 1, with NetCanvas's kernels bound, ../wasm-native/c/conv_input.c computes it directly
- * instead: the route above spends half its multiply-adds on the padding's zeros at LeNet-5's size.
+ * With NetCanvas's kernels bound, ../wasm-native/c/conv_input.c computes it directly instead, at
+ * any stride: the route above spends half its multiply-adds on the padding's zeros at LeNet-5's
+ * size, and 3 in 4 on the dilation's zeros at stride 2.
  */
 import * as tf from '@tensorflow/tfjs';
 import { nativeFor } from '../wasm-native/runtime';
@@ -90,16 +91,16 @@ export function conv2dBackpropInputConfig(stock: tf.KernelConfig | undefined): t
       });
       if (dx != null) return dx;
     }
-    // Where Winograd does not apply (LeNet-5's 5×5; few channels): ours, direct.
+    // Where Winograd does not apply (LeNet-5's 5×5; few channels; strides): ours, direct.
     const native = nativeFor(wasm);
-    if (native != null && sh === 1 && sw === 1 && top < fh && left < fw) {
+    if (native != null && top < fh && left < fw) {
       const [n, , , ci] = inputShape;
       const co = filter.shape[3]!;
-      const perThread = native.exports.nc_conv2d_input_grad_scratch(inHeight, inWidth, co, fh, fw);
+      const perThread = native.exports.nc_conv2d_input_grad_scratch(inHeight, inWidth, outHeight, outWidth, co, fh, fw, sh, sw, top, left);
       const flipped = (fh * fw * co * (Math.ceil(ci / 8) * 8) + 3) & ~3;
       const scratch = native.scratch(4 * (flipped + perThread * native.threads));
       const dx = wasm.makeOutput(inputShape, 'float32');
-      const geometry = [n, inHeight, inWidth, ci, outHeight, outWidth, co, fh, fw, top, left];
+      const geometry = [n, inHeight, inWidth, ci, outHeight, outWidth, co, fh, fw, sh, sw, top, left];
       native.exports.nc_conv2d_input_grad(native.pool, native.ptr(dy), native.ptr(filter), native.ptr(dx), ...geometry, scratch);
       return dx;
     }

@@ -34,7 +34,7 @@ export interface NativeExports {
   nc_winograd_conv(...args: number[]): void;
   nc_winograd_scratch(ci: number, co: number, threads: number): number;
   nc_conv2d_input_grad(...args: number[]): void;
-  nc_conv2d_input_grad_scratch(h: number, w: number, co: number, fh: number, fw: number): number;
+  nc_conv2d_input_grad_scratch(...args: number[]): number;
   nc_winograd_filter_grad(...args: number[]): void;
   nc_winograd_filter_scratch(ci: number, co: number, threads: number): number;
   nc_conv2d_forward(...args: number[]): void;

@@ -44,7 +44,7 @@ static void forward(const void *p, int tid, int n) {
   const int ci = j->ci, co = j->co;
   float *xp = j->scratch + tid * j->per_thread;
   int64_t copied = -1;
-  const direct_geometry g = {j->fh, j->fw, ci, (int64_t)j->sw * ci, (int64_t)j->wp * ci, ci, j->co8, co};
+  const direct_geometry g = {j->fh, j->fw, ci, (int64_t)j->sw * ci, (int64_t)j->wp * ci, ci, j->co8, co, co};
   for (int64_t row = r0; row < r1; row++) {
     int64_t img = row / j->oh;
     int oy = (int)(row % j->oh);

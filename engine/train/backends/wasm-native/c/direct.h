@@ -14,7 +14,8 @@ typedef struct {
   int64_t row_step; /* floats between rows of the source */
   int64_t col_step; /* floats between adjacent window columns (k: dilation 1) */
   int c8;           /* output channels, padded: the weights' row length */
-  int channels;     /* output channels: the output's pixel length */
+  int channels;     /* output channels (stores are clipped to them) */
+  int64_t out_step; /* floats between adjacent output pixels (channels, or stride × channels) */
 } direct_geometry;
 
 #define NC_MAC(acc, s, b) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(s, b))
@@ -55,11 +56,12 @@ INLINE void direct_tile(const direct_geometry *g, const float *src, const float 
     }
   }
   const int n = g->channels, lo = n - c < 4 ? n - c : 4, hi = n - c - 4;
+  const int64_t o = g->out_step;
   const float *b4 = bias ? bias + 4 : 0;
   nc_store_lanes(out, nc_epilogue(a0, bias, relu), lo), nc_store_lanes(out + 4, nc_epilogue(a1, b4, relu), hi);
-  if (pixels > 1) nc_store_lanes(out + n, nc_epilogue(b0, bias, relu), lo), nc_store_lanes(out + n + 4, nc_epilogue(b1, b4, relu), hi);
-  if (pixels > 2) nc_store_lanes(out + 2 * n, nc_epilogue(c0, bias, relu), lo), nc_store_lanes(out + 2 * n + 4, nc_epilogue(c1, b4, relu), hi);
-  if (pixels > 3) nc_store_lanes(out + 3 * n, nc_epilogue(d0, bias, relu), lo), nc_store_lanes(out + 3 * n + 4, nc_epilogue(d1, b4, relu), hi);
+  if (pixels > 1) nc_store_lanes(out + o, nc_epilogue(b0, bias, relu), lo), nc_store_lanes(out + o + 4, nc_epilogue(b1, b4, relu), hi);
+  if (pixels > 2) nc_store_lanes(out + 2 * o, nc_epilogue(c0, bias, relu), lo), nc_store_lanes(out + 2 * o + 4, nc_epilogue(c1, b4, relu), hi);
+  if (pixels > 3) nc_store_lanes(out + 3 * o, nc_epilogue(d0, bias, relu), lo), nc_store_lanes(out + 3 * o + 4, nc_epilogue(d1, b4, relu), hi);
 }
 
 #endif
