@@ -27,6 +27,7 @@ describe('registration', () => {
     const r = registerWasmTrainingKernels();
     expect(r.added).toEqual(['Conv2DBackpropFilter']);
     expect(r.replaced.sort()).toEqual([
+      'Add',
       'BatchMatMul',
       'Conv2D',
       'Conv2DBackpropInput',
@@ -34,6 +35,7 @@ describe('registration', () => {
       'Identity',
       'MaxPoolGrad',
       'Mean',
+      'Relu',
       'Sum',
       '_FusedMatMul',
     ]);
