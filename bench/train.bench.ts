@@ -4,6 +4,9 @@
  * (or --backend NAME), against PyTorch on the same CPU with as many threads. Each case alternates
  * our steps and PyTorch's (A B A B …, --rounds times) and compares medians, so both see the same
  * load; then one epoch of the Fashion-MNIST CNN on the real Fashion-MNIST, ours then PyTorch's.
+ * Both sides warm up for a second per case, and a turn is about half a second or more of steps (a
+ * case's third field): with 24-step turns (0.3 s) at batch 64 our figure moved by up to 40% between
+ * runs, as the first steps after the peer's turn (threads asleep, caches cold) weighed a tenth of it.
  *
  *   npm run bench:train                                  # every case, threads = cores
  *   npm run bench:train -- --threads 1                   # ours and PyTorch on one thread
@@ -34,7 +37,9 @@ const fashionDir = arg('fashion') ?? '/usr/share/datasets/fashion-mnist';
 const epochLimit = arg('limit') != null ? Number(arg('limit')) : undefined;
 
 /** A case: the model, its batch, and the steps in one timed round (a round is a few seconds). */
-const DEFAULT_CASES = 'lenet5:64:24,lenet5:512:4,fashion:64:24,residual:128:2,resnet20:128:2';
+const DEFAULT_CASES = 'lenet5:64:60,lenet5:512:8,fashion:64:60,residual:128:2,resnet20:128:2';
+/** Warm-up per case, each side: kernels compiled, buffers allocated, the JIT's tiers reached. */
+const WARM_UP_MS = 1000;
 const TARGETS: Record<BenchModel, number> = { lenet5: 1.0, fashion: 1.0, residual: 0.5, resnet20: 0.5 };
 const LABELS: Record<BenchModel, string> = {
   lenet5: 'LeNet-5 28×28×1',
@@ -58,7 +63,8 @@ async function syntheticCase(model: BenchModel, batch: number, steps: number, to
   const ours: number[] = [];
   const theirs: number[] = [];
   try {
-    for (let i = 0; i < 2; i++) await c.run(); // warm-up: kernels compiled, buffers allocated
+    const warm = performance.now();
+    for (let i = 0; i < 2 || performance.now() - warm < WARM_UP_MS; i++) await c.run();
     for (let r = 0; r < rounds; r++) {
       const start = performance.now();
       for (let i = 0; i < steps; i++) await c.run(); // each step reads its loss, so it has finished
