@@ -4,7 +4,8 @@
  * 'valid' and explicit padding, on odd sizes and channel counts (output channels not a multiple of
  * 8, widths not a multiple of 4: the tile's tails), on one thread and on every thread (a shape big
  * enough to split, checked). Each case checks that our kernel ran, not XNNPACK. Also ReLU and the
- * same-shape Add (c/elementwise.c), which tfjs runs on the caller alone.
+ * same-shape Add (c/elementwise.c), which tfjs runs on the caller alone; and matrix products by our
+ * GEMM (c/gemm.c), transposed operands, odd sizes, batched and with a shared B.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,32 @@ describe('ReLU and same-shape Add on our pool', () => {
           expectClose(a, b, 0, `${['relu', 'add'][i]}, ${threads} thread(s)`);
         });
         if (big) expect(native.lastJobThreads(), 'threads of the last job').toBe(threads);
+      }
+    });
+  }
+});
+
+describe('BatchMatMul and _FusedMatMul by our GEMM', () => {
+  // [a shape, b shape, transposeA, transposeB, big]
+  const cases: [number[], number[], boolean, boolean, boolean][] = [
+    [[64, 400], [400, 120], false, false, true], // LeNet-5's first dense layer at batch 64
+    [[64, 84], [120, 84], false, true, false], // dy·Wᵀ, N not a multiple of 8
+    [[64, 400], [64, 120], true, false, true], // xᵀ·dy
+    [[7, 13], [13, 10], false, false, false], // rows not a multiple of 4, 10 classes
+    [[3, 5, 9], [3, 9, 11], false, false, false], // batched
+    [[2, 6, 7], [1, 7, 5], false, false, false], // one B for every batch
+  ];
+  for (const [aShape, bShape, ta, tb, big] of cases) {
+    it(`a ${aShape}${ta ? 'ᵀ' : ''} · b ${bShape}${tb ? 'ᵀ' : ''}`, async () => {
+      const n = tb ? bShape[bShape.length - 2]! : bShape[bShape.length - 1]!;
+      await matchesCpu('matMul', () => tf.matMul(rand(aShape, 11), rand(bShape, 12), ta, tb), big);
+      for (const activation of ['linear', 'relu'] as const) {
+        await matchesCpu(
+          `fused ${activation}`,
+          () =>
+            tf.fused.matMul({ a: rand(aShape, 13), b: rand(bShape, 14), transposeA: ta, transposeB: tb, bias: rand([n], 15), activation }),
+          big,
+        );
       }
     });
   }

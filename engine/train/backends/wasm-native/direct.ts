@@ -15,9 +15,19 @@ export function setDirectMode(m: DirectMode): void {
   mode = m;
 }
 
-/** Convolutions our direct kernel ran so far in this process (tests check that it was the one taken). */
+/** Convolutions and matrix products our direct kernels ran so far in this process (tests check that it was the one taken). */
 export function directCalls(): number {
   return calls;
+}
+
+/** Whether our direct kernels (this file's conv, ./gemm's products) take a job: 'on', or 'auto' while our pool owns the threads. */
+export function directApplies(native: { ownsThreads: boolean }): boolean {
+  return mode === 'on' || (mode === 'auto' && native.ownsThreads);
+}
+
+/** Counts a job our direct kernels ran (tests check that it was ours). */
+export function countDirect(): void {
+  calls++;
 }
 
 export interface DirectConv {
@@ -38,7 +48,7 @@ export interface DirectConv {
 export function directConv(backend: unknown, c: DirectConv): tf.TensorInfo | null {
   if (mode === 'off') return null;
   const native = nativeFor(backend);
-  if (native == null || (mode === 'auto' && !native.ownsThreads)) return null;
+  if (native == null || !directApplies(native)) return null;
   if (c.x.dtype !== 'float32' || c.filter.dtype !== 'float32' || c.x.shape.length !== 4 || c.top < 0 || c.left < 0) return null;
   const [fh, fw, ci, co] = c.filter.shape as [number, number, number, number];
   const [n, h, w, xc] = c.x.shape as [number, number, number, number];

@@ -38,6 +38,7 @@ export interface NativeExports {
   nc_winograd_filter_grad(...args: number[]): void;
   nc_winograd_filter_scratch(ci: number, co: number, threads: number): number;
   nc_conv2d_forward(...args: number[]): void;
+  nc_gemm(...args: number[]): void;
   nc_conv2d_forward_scratch(oh: number, ow: number, ci: number, fh: number, fw: number, sh: number, sw: number): number;
 }
 
