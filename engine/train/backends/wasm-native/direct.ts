@@ -67,16 +67,11 @@ export function directConv(backend: unknown, c: DirectConv): tf.TensorInfo | nul
   let filter = native.ptr(c.filter);
   let bias = c.bias != null ? native.ptr(c.bias) : 0;
   if (weightFloats > 0) {
-    const src = native.f32(filter, fh * fw * ci * co);
-    const dst = native.f32(scratch, weightFloats);
-    dst.fill(0);
-    for (let r = 0; r < fh * fw * ci; r++) dst.set(src.subarray(r * co, r * co + co), r * co8);
+    native.padColumns(filter, fh * fw * ci, co, co8, scratch);
     filter = scratch;
   }
   if (biasFloats > 0) {
-    const dst = native.f32(scratch + 4 * weightFloats, co8);
-    dst.fill(0);
-    dst.set(native.f32(bias, co));
+    native.padColumns(bias, 1, co, co8, scratch + 4 * weightFloats);
     bias = scratch + 4 * weightFloats;
   }
   const geometry = [n, h, w, ci, c.outHeight, c.outWidth, co, fh, fw, c.strideHeight, c.strideWidth, c.top, c.left, c.relu ? 1 : 0];

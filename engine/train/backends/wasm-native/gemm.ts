@@ -38,13 +38,12 @@ export function ownMatMul(backend: unknown, p: Product): tf.TensorInfo | null {
     // B's rows, and the bias, padded with zeros to 8 columns.
     const rows = batchB * k;
     const scratch = native.scratch(4 * (rows * n8 + n8));
-    const src = native.f32(bPtr, rows * n);
-    const dst = native.f32(scratch, rows * n8 + n8);
-    dst.fill(0);
-    for (let r = 0; r < rows; r++) dst.set(src.subarray(r * n, r * n + n), r * n8);
-    if (bias != null) dst.set(native.f32(biasPtr, n), rows * n8);
+    native.padColumns(bPtr, rows, n, n8, scratch);
     bPtr = scratch;
-    biasPtr = bias != null ? scratch + 4 * rows * n8 : 0;
+    if (bias != null) {
+      native.padColumns(biasPtr, 1, n, n8, scratch + 4 * rows * n8);
+      biasPtr = scratch + 4 * rows * n8;
+    }
   }
   native.exports.nc_gemm(
     native.pool,

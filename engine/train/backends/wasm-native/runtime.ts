@@ -114,6 +114,17 @@ export class Native {
     return new Float32Array(this.memory.buffer, ptr, n);
   }
 
+  /**
+   * Copies `rows` rows of `n` floats at `src` into rows of `n8` floats at `dst`, the extra columns
+   * zero: a filter's or a matrix's columns padded to the width our 8-column tiles read.
+   */
+  padColumns(src: Ptr, rows: number, n: number, n8: number, dst: Ptr): void {
+    const from = this.f32(src, rows * n);
+    const to = this.f32(dst, rows * n8);
+    to.fill(0);
+    for (let r = 0; r < rows; r++) to.set(from.subarray(r * n, r * n + n), r * n8);
+  }
+
   /** A scratch buffer of at least `bytes`, 16-byte aligned, valid until the next call. */
   scratch(bytes: number): Ptr {
     if (bytes > this.scratchBytes) {

@@ -21,22 +21,6 @@ typedef struct {
   int64_t per_thread;
 } forward_job;
 
-/* Copies image img of x into the zero-bordered buffer xp (hp rows of wp pixels). */
-static void border_copy(const forward_job *j, int64_t img, float *xp) {
-  const int ci = j->ci;
-  const int64_t padded = (int64_t)j->hp * j->wp * ci;
-  for (int64_t k = 0; k < padded; k++) xp[k] = 0;
-  for (int r = 0; r < j->hp; r++) {
-    int ih = r - j->top;
-    if (ih < 0 || ih >= j->h) continue;
-    int c0 = j->left, count = j->wd;
-    if (c0 + count > j->wp) count = j->wp - c0;
-    const float *src = j->x + (img * j->h + ih) * (int64_t)j->wd * ci;
-    float *dst = xp + ((int64_t)r * j->wp + c0) * ci;
-    for (int64_t k = 0, m = (int64_t)count * ci; k < m; k++) dst[k] = src[k];
-  }
-}
-
 static void forward(const void *p, int tid, int n) {
   const forward_job *j = p;
   int64_t r0, r1;
@@ -48,7 +32,10 @@ static void forward(const void *p, int tid, int n) {
   for (int64_t row = r0; row < r1; row++) {
     int64_t img = row / j->oh;
     int oy = (int)(row % j->oh);
-    if (img != copied) border_copy(j, img, xp), copied = img;
+    if (img != copied) {
+      nc_border_copy(j->x + img * j->h * (int64_t)j->wd * ci, j->h, j->wd, ci, xp, j->hp, j->wp, j->top, j->left);
+      copied = img;
+    }
     const float *src = xp + (int64_t)oy * j->sh * j->wp * ci;
     float *out = j->y + (img * j->oh + oy) * (int64_t)j->ow * co;
     for (int ox = 0; ox < j->ow; ox += 4) {

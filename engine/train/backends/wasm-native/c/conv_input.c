@@ -38,18 +38,6 @@ typedef struct {
   int64_t per_thread;
 } input_job;
 
-/* Copies image img of dy into the zero-bordered buffer dyp (dy row r at row r + ptop, column c at c + pleft). */
-static void border_copy(const input_job *j, int64_t img, float *dyp) {
-  const int co = j->co;
-  const int64_t padded = (int64_t)j->hp * j->wp * co;
-  for (int64_t k = 0; k < padded; k++) dyp[k] = 0;
-  for (int r = 0; r < j->oh; r++) {
-    const float *src = j->dy + (img * j->oh + r) * (int64_t)j->ow * co;
-    float *dst = dyp + ((int64_t)(r + j->ptop) * j->wp + j->pleft) * co;
-    for (int64_t k = 0, m = (int64_t)j->ow * co; k < m; k++) dst[k] = src[k];
-  }
-}
-
 /* dx of one image, phase (ph, pw), from its sub-filter wr. */
 static void phase(const input_job *j, const float *dyp, float *dxi, int ph, int pw, const float *wr) {
   const int ci = j->ci, co = j->co;
@@ -78,7 +66,7 @@ static void input_grad(const void *p, int tid, int n) {
   nc_split(j->n, tid, n, &n0, &n1);
   float *dyp = j->scratch + tid * j->per_thread;
   for (int64_t img = n0; img < n1; img++) {
-    border_copy(j, img, dyp);
+    nc_border_copy(j->dy + img * j->oh * (int64_t)j->ow * j->co, j->oh, j->ow, j->co, dyp, j->hp, j->wp, j->ptop, j->pleft);
     float *dxi = j->dx + img * (int64_t)j->h * j->w * j->ci;
     const float *wr = j->wr;
     for (int ph = 0; ph < j->sh; ph++)

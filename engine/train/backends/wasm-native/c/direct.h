@@ -18,6 +18,22 @@ typedef struct {
   int64_t out_step; /* floats between adjacent output pixels (channels, or stride × channels) */
 } direct_geometry;
 
+/*
+ * Copies an image (rows × cols pixels of ch floats) into a zeroed buffer of hp × wp pixels, its first
+ * pixel at (top, left), top and left ≥ 0: the zero border every window of a direct conv may read.
+ * What falls past the buffer's last row or column, no window reads, and is left out.
+ */
+INLINE void nc_border_copy(const float *src, int rows, int cols, int ch, float *dst, int hp, int wp, int top, int left) {
+  const int64_t padded = (int64_t)hp * wp * ch;
+  for (int64_t k = 0; k < padded; k++) dst[k] = 0;
+  const int count = left + cols > wp ? wp - left : cols;
+  for (int r = 0; r < rows && r + top < hp; r++) {
+    const float *s = src + (int64_t)r * cols * ch;
+    float *d = dst + ((int64_t)(r + top) * wp + left) * ch;
+    for (int64_t k = 0, m = (int64_t)count * ch; k < m; k++) d[k] = s[k];
+  }
+}
+
 #define NC_MAC(acc, s, b) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(s, b))
 
 /* Stores the first `count` (≤ 0: none; ≥ 4: all) lanes of v at p. */
