@@ -128,9 +128,14 @@ export class Native {
   /** A scratch buffer of at least `bytes`, 16-byte aligned, valid until the next call. */
   scratch(bytes: number): Ptr {
     if (bytes > this.scratchBytes) {
+      const size = Math.max(bytes, 2 * this.scratchBytes, 1 << 16);
       if (this.scratchPtr !== 0) this.module._free(this.scratchPtr);
-      this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes, 1 << 16);
-      this.scratchPtr = this.module._malloc(this.scratchBytes + 16) >>> 0;
+      // Forgotten before the malloc: on a full heap it throws (../wasm-heap.ts), and the next call
+      // must not use the buffer just freed.
+      this.scratchPtr = 0;
+      this.scratchBytes = 0;
+      this.scratchPtr = this.module._malloc(size + 16) >>> 0;
+      this.scratchBytes = size;
     }
     return ((this.scratchPtr + 15) & ~15) >>> 0; // unsigned: a heap may pass 2 GiB
   }
